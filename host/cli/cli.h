@@ -1,0 +1,21 @@
+/* cli.h — shared pieces of the darkyield command line: subcommand entry points, error reporting
+ * and small parsers.  Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input. */
+#ifndef DY_CLI_H
+#define DY_CLI_H
+#include <stdint.h>
+#include "darkyield/dy.h"
+
+int dy_cmd_devices(int argc, char **argv);
+int dy_cmd_integrate(int argc, char **argv);
+
+/* Print "darkyield: error: ..." and return the exit code for status s. */
+int dy_cli_fail(const dy_error *err);
+int dy_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict numeric parsers: the whole string must be a finite number. */
+int dy_parse_double(const char *s, double *out);
+int dy_parse_u64(const char *s, uint64_t *out);
+
+/* Open the engine named by --backend (NULL = auto/env) and print the choice to stderr. */
+int dy_cli_open_engine(const char *name, dy_engine **e);
+#endif

@@ -1,0 +1,29 @@
+/* dy_process_table.h — the list of processes the device can integrate.
+ * Adding a process = include its header here + one X(...) line + a host table entry
+ * (host/core/process_table.c) + tests.  The switch is the portable stand-in for function pointers. */
+#ifndef DY_PROCESS_TABLE_H
+#define DY_PROCESS_TABLE_H
+#include "dy_types.h"
+#include "processes/dy_proc_genz.h"
+
+/* X(ID, name) — the ID is the value of dy_params.process. */
+#define DY_PROCESS_LIST(X) X(0, genz)
+
+#define DY_PROC_ENUM_(id, name) DY_PROC_##name = id,
+enum dy_process_id { DY_PROCESS_LIST(DY_PROC_ENUM_) DY_PROC_COUNT_ };
+#undef DY_PROC_ENUM_
+
+/* Integrand times phase-space Jacobian at u in (0,1)^dim; observables written to obs. */
+DY_DEVICE double dy_integrand(const dy_params *p, const double *u, double *obs)
+{
+#define DY_PROC_CASE_(id, name)                                                                    \
+    case id:                                                                                       \
+        return dy_proc_##name##_eval(p, u, obs);
+    switch (p->process) {
+        DY_PROCESS_LIST(DY_PROC_CASE_)
+    default:
+        return 0.0;
+    }
+#undef DY_PROC_CASE_
+}
+#endif

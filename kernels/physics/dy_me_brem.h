@@ -1,0 +1,121 @@
+/* dy_me_brem.h — spin-summed/averaged squared amplitudes of l N -> l N X, X = V (vector), S (scalar),
+ * P (pseudoscalar), A (axial vector), nucleus = heavy spin-0 charge with form factor (G2 factored out).
+ * 2->3: reference note physics-brem.md §4.1 (V, S, P); axial derived in docs/physics-brem.md §3.
+ * 2->2 (WW limit): reference §3.2 (LMM17 arXiv:1609.06781; LM17 arXiv:1705.01633).  FP64 only (P7). */
+#ifndef DY_ME_BREM_H
+#define DY_ME_BREM_H
+#include "../dy_portable.h"
+#include "dy_brem_kinematics.h"
+
+enum dy_brem_mediator { DY_BREM_V = 0, DY_BREM_S = 1, DY_BREM_P = 2, DY_BREM_A = 3 };
+
+/* Invariants of one point.  s = s~ = (p'+k)^2 - m_l^2, u = u~ = (p-k)^2 - m_l^2, t = -q^2,
+ * P = P_i + P_f: P2 = P^2 = 4M^2 + t, Pp = P.p, Ppp = P.p', Pk = P.k;  spu = s~ + u~ = 2 k.q. */
+typedef struct dy_brem_inv {
+    double s, u, t, spu, P2, Pp, Ppp, Pk, m2, ml2;
+} dy_brem_inv;
+
+/* Invariants from exact kinematics.  Uses s~ + u~ = 2 k.q and P.p' = P.p - P.k (P.q = 0), which
+ * follow from p' = p - k + q and q^2 = -t (derived). */
+DY_DEVICE dy_brem_inv dy_brem_invariants(const dy_brem_kin *K)
+{
+    dy_brem_inv I;
+    const double P0 = 2.0 * K->M - K->q0; /* P = 2 P_i - q */
+    I.t = K->t;
+    I.u = K->ut;
+    I.spu = 2.0 * K->kq;
+    I.s = I.spu - I.u;
+    I.P2 = 4.0 * K->M * K->M + K->t;
+    I.Pp = P0 * K->p[0] + K->q[1] * K->p[1] + K->q[2] * K->p[2] + K->q[3] * K->p[3];
+    I.Pk = P0 * K->k[0] + K->q[1] * K->k[1] + K->q[2] * K->k[2] + K->q[3] * K->k[3];
+    I.Ppp = I.Pp - I.Pk;
+    I.m2 = K->m * K->m;
+    I.ml2 = K->ml * K->ml;
+    return I;
+}
+
+/* A^2_{2->3} = (1/2) sum over lepton spins and X polarisations of |ubar(p') Gamma u(p) eps*|^2 with
+ * Gamma = vertex (p'+k+m_l)/s~ Pslash + Pslash (p-k+m_l)/u~ vertex; vertex = gamma^a (V),
+ * 1 (S), gamma5 (P), gamma^a gamma5 (A); polarisation sum -g + k k/m^2 (the k k part vanishes for V).
+ * |M|^2 = (4 pi alpha)^2 g_X^2 G2(t)/t^2 A^2 (reference §4.1).  Building blocks (derived):
+ *   TV  = 2 P^2 [(s+t)^2 + (u+t)^2]/(s u) - 8 t [(P.p)^2 + (P.p')^2]/(s u)
+ *   TS  = P^2 (s+u)^2/(s u) - 4 t (P.k)^2/(s u)
+ *   BR  = t P^2 (s+u)^2/(s u)^2 - 4 (P.p/s + P.p'/u)^2
+ *   TPS = t P^2/(s u)
+ *   V = TV - 8 m^2 TPS + 2 (m^2 + 2 m_l^2) BR                      (reference §4.1)
+ *   S = TS + (m^2 - 4 m_l^2) BR,   P = TS + m^2 BR                   (reference §4.1)
+ *   A = TV - 8 (m^2 - 4 m_l^2) TPS + 2 (m^2 - 4 m_l^2) BR + (4 m_l^2/m^2) TS   (docs §3, derived) */
+DY_DEVICE double dy_me_brem_a2(const dy_brem_inv *I, int mediator)
+{
+    const double su = I->s * I->u;
+    const double spu2 = I->spu * I->spu;
+    const double a = I->Pp * I->u + I->Ppp * I->s; /* (P.p/s + P.p'/u) s u */
+    const double br = (I->t * I->P2 * spu2 - 4.0 * a * a) / (su * su);
+    const double tps = I->t * I->P2 / su;
+    const double ts = (I->P2 * spu2 - 4.0 * I->t * I->Pk * I->Pk) / su;
+    double tv, st, ut;
+    if (mediator == DY_BREM_S) return ts + (I->m2 - 4.0 * I->ml2) * br;
+    if (mediator == DY_BREM_P) return ts + I->m2 * br;
+    st = I->s + I->t;
+    ut = I->u + I->t;
+    tv = (2.0 * I->P2 * (st * st + ut * ut) - 8.0 * I->t * (I->Pp * I->Pp + I->Ppp * I->Ppp)) / su;
+    if (mediator == DY_BREM_V) return tv - 8.0 * I->m2 * tps + 2.0 * (I->m2 + 2.0 * I->ml2) * br;
+    if (mediator == DY_BREM_A) {
+        const double c = I->m2 - 4.0 * I->ml2;
+        return tv - 8.0 * c * tps + 2.0 * c * br + 4.0 * I->ml2 / I->m2 * ts;
+    }
+    return 0.0;
+}
+
+/* 2->2 amplitude of the WW approximation at t = t_min (reference §3.2), u~ < 0 the WW u~ of §3.1.
+ * W = u~ x + m^2 (1-x) + m_l^2 x^2:
+ *   S: x^2/(1-x) + 2 (m^2 - 4 m_l^2) W/u~^2        P: x^2/(1-x) + 2 m^2 W/u~^2
+ *   V: 2 (2-2x+x^2)/(1-x) + 4 (m^2 + 2 m_l^2) W/u~^2
+ *   A: 4 m_l^2 x^2/((1-x) m^2) + 2 (2-2x+x^2)/(1-x) + 4 (m^2 - 4 m_l^2) W/u~^2
+ * The A row is the collinear limit of the 2->3 A above (TV, TS, BR -> (2-2x+x^2)/(1-x), x^2/(1-x),
+ * 2W/u~^2, TPS -> 0): m in its first term is the boson mass (docs §4). */
+DY_DEVICE double dy_me_brem_a2_22(int mediator, double x, double ut, double m, double ml)
+{
+    const double m2 = m * m, ml2 = ml * ml;
+    const double w = (ut * x + m2 * (1.0 - x) + ml2 * x * x) / (ut * ut);
+    const double tsv = x * x / (1.0 - x);
+    const double tvv = (2.0 - 2.0 * x + x * x) / (1.0 - x);
+    switch (mediator) {
+    case DY_BREM_V:
+        return 2.0 * tvv + 4.0 * (m2 + 2.0 * ml2) * w;
+    case DY_BREM_S:
+        return tsv + 2.0 * (m2 - 4.0 * ml2) * w;
+    case DY_BREM_P:
+        return tsv + 2.0 * m2 * w;
+    case DY_BREM_A:
+        return 4.0 * ml2 / m2 * tsv + 2.0 * tvv + 4.0 * (m2 - 4.0 * ml2) * w;
+    default:
+        return 0.0;
+    }
+}
+
+/* Coefficients of A^2_{2->2} = c0 + c1 W/u~^2 (used for the closed-form IWW angular integral). */
+DY_DEVICE void dy_me_brem_22_coeffs(int mediator, double x, double m, double ml, double *c0,
+                                    double *c1)
+{
+    const double m2 = m * m, ml2 = ml * ml;
+    const double tsv = x * x / (1.0 - x);
+    const double tvv = (2.0 - 2.0 * x + x * x) / (1.0 - x);
+    *c0 = 0.0;
+    *c1 = 0.0;
+    if (mediator == DY_BREM_V) {
+        *c0 = 2.0 * tvv;
+        *c1 = 4.0 * (m2 + 2.0 * ml2);
+    } else if (mediator == DY_BREM_S) {
+        *c0 = tsv;
+        *c1 = 2.0 * (m2 - 4.0 * ml2);
+    } else if (mediator == DY_BREM_P) {
+        *c0 = tsv;
+        *c1 = 2.0 * m2;
+    } else if (mediator == DY_BREM_A) {
+        *c0 = 4.0 * ml2 / m2 * tsv + 2.0 * tvv;
+        *c1 = 4.0 * (m2 - 4.0 * ml2);
+    }
+}
+
+#endif

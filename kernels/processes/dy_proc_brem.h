@@ -1,0 +1,133 @@
+/* dy_proc_brem.h — exact-tree-level (ETL) dark-boson bremsstrahlung l N -> l N X, l = e or mu,
+ * X = vector (A'/Z'), scalar, pseudoscalar or axial vector, on a nucleus (Z, A) with form factor G2.
+ * dsigma = alpha_X alpha^2/(16 pi) G2/t^2 A^2 |k| E0/(M^2 |p| V) dx dcos(theta) dt dphi
+ * (reference physics-brem.md §4.2); variables, maps and couplings in docs/physics-brem.md §5. */
+#ifndef DY_PROC_BREM_H
+#define DY_PROC_BREM_H
+#include "../dy_types.h"
+#include "../physics/dy_brem_kinematics.h"
+#include "../physics/dy_constants.h"
+#include "../physics/dy_formfactors.h"
+#include "../physics/dy_me_brem.h"
+
+/* par[] layout */
+#define DY_BREM_P_E0 0    /* beam energy E0 (GeV) */
+#define DY_BREM_P_ML 1    /* lepton mass (GeV) */
+#define DY_BREM_P_M 2     /* X mass m (GeV) */
+#define DY_BREM_P_MN 3    /* nucleus mass M = A * DY_AMU_GEV (GeV) */
+#define DY_BREM_P_Z 4     /* Z */
+#define DY_BREM_P_A 5     /* mass number A */
+#define DY_BREM_P_TA 6    /* 1/a^2 (elastic screening, GeV^2) */
+#define DY_BREM_P_TAP 7   /* 1/a'^2 (inelastic screening, GeV^2) */
+#define DY_BREM_P_D 8     /* nuclear size d (GeV^2) */
+#define DY_BREM_P_NORM 9  /* alpha_X alpha^2/(16 pi) * (GeV^-2 -> pb) */
+#define DY_BREM_P_COUP 10 /* coupling (eps for V, g for S/P/A) */
+#define DY_BREM_P_XMIN 11 /* lower x cut (default m/E0) */
+#define DY_BREM_P_XMAX 12 /* upper x cut (default 1 - m_l/E0) */
+#define DY_BREM_P_YLO 13  /* ln(1 - XMAX) */
+#define DY_BREM_P_YHI 14  /* ln(1 - XMIN) */
+/* ipar[] layout */
+#define DY_BREM_I_LEPTON 0   /* 0 = e, 1 = mu */
+#define DY_BREM_I_MEDIATOR 1 /* enum dy_brem_mediator: 0 V, 1 S, 2 P, 3 A */
+#define DY_BREM_I_INEL 2     /* 1 = add the inelastic (proton) term to G2 */
+#define DY_BREM_DIM 4
+
+/* Sets the x range [xmin, xmax] (clipped to [m/E0, 1 - m_l/E0]) and the ln(1-x) map bounds. */
+DY_DEVICE void dy_proc_brem_set_xrange(dy_params *p, double xmin, double xmax)
+{
+    const double E0 = p->par[DY_BREM_P_E0];
+    const double lo = p->par[DY_BREM_P_M] / E0, hi = 1.0 - p->par[DY_BREM_P_ML] / E0;
+    xmin = DY_FMAX(xmin, lo);
+    xmax = DY_FMIN(xmax, hi);
+    p->par[DY_BREM_P_XMIN] = xmin;
+    p->par[DY_BREM_P_XMAX] = xmax;
+    p->par[DY_BREM_P_YLO] = DY_LOG(1.0 - xmax);
+    p->par[DY_BREM_P_YHI] = DY_LOG1P(-xmin);
+}
+
+/* Host-side set-up: fills par[], ipar[] and dim (process and id are left to the caller).
+ * Coupling: vector alpha_X = coupling^2 alpha (coupling = eps); S, P, A alpha_X = coupling^2/(4 pi)
+ * (reference §1).  Nucleus mass M = A * DY_AMU_GEV.  x range: [m/E0, 1 - m_l/E0] (pitfall P1). */
+DY_DEVICE void dy_proc_brem_setup(dy_params *p, int lepton, int mediator, double Z,
+                                  double A_mass_number, double E0, double m, double coupling,
+                                  int inelastic_ff)
+{
+    int i;
+    dy_ffscales s = dy_ff_scales(Z, A_mass_number);
+    double alx;
+    for (i = 0; i < DY_NPAR; ++i) p->par[i] = 0.0;
+    for (i = 0; i < DY_NIPAR; ++i) p->ipar[i] = 0;
+    p->par[DY_BREM_P_E0] = E0;
+    p->par[DY_BREM_P_ML] = lepton == 1 ? DY_M_MU : DY_M_E;
+    p->par[DY_BREM_P_M] = m;
+    p->par[DY_BREM_P_MN] = A_mass_number * DY_AMU_GEV;
+    p->par[DY_BREM_P_Z] = Z;
+    p->par[DY_BREM_P_A] = A_mass_number;
+    p->par[DY_BREM_P_TA] = s.ta;
+    p->par[DY_BREM_P_TAP] = s.tap;
+    p->par[DY_BREM_P_D] = s.d;
+    alx = mediator == DY_BREM_V ? coupling * coupling * DY_ALPHA_EM
+                                : coupling * coupling / (4.0 * DY_PI);
+    p->par[DY_BREM_P_NORM] = alx * DY_ALPHA_EM * DY_ALPHA_EM / (16.0 * DY_PI) * DY_GEV2_TO_PB;
+    p->par[DY_BREM_P_COUP] = coupling;
+    p->ipar[DY_BREM_I_LEPTON] = lepton;
+    p->ipar[DY_BREM_I_MEDIATOR] = mediator;
+    p->ipar[DY_BREM_I_INEL] = inelastic_ff;
+    p->dim = DY_BREM_DIM;
+    dy_proc_brem_set_xrange(p, 0.0, 1.0);
+}
+
+/* Integrand on (0,1)^4 including the Jacobian: dsigma in pb.
+ * u0 -> y = ln(1-x) on [YLO, YHI];
+ * u1 -> w = 1 - cos(theta) by w = w_c v/(1-v), v in [0, 2/(2+w_c)], w_c = U_min/(2 x E0^2),
+ *       U_min = m^2(1-x)/x + m_l^2 x (the angular peak, P6), which flattens 1/(w_c + w)^2;
+ * u2 -> ln t on [ln t_-, ln t_+] (exact limits);  u3 -> phi = 2 pi u3.
+ * obs: [0] x, [1] theta_X (rad), [2] E' (GeV), [3] polar angle of the recoil lepton (rad). */
+DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *obs)
+{
+    const double E0 = p->par[DY_BREM_P_E0], ml = p->par[DY_BREM_P_ML], m = p->par[DY_BREM_P_M];
+    const double M = p->par[DY_BREM_P_MN];
+    const double ylo = p->par[DY_BREM_P_YLO], yhi = p->par[DY_BREM_P_YHI];
+    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, phi, g2t2, a2, f;
+    dy_brem_kin K;
+    dy_brem_inv I;
+    dy_ffscales s;
+    obs[0] = 0.0;
+    obs[1] = 0.0;
+    obs[2] = 0.0;
+    obs[3] = 0.0;
+    if (!(yhi > ylo)) return 0.0;
+    y = ylo + (yhi - ylo) * u[0];
+    omx = DY_EXP(y);
+    x = -DY_EXPM1(y);
+    jac = (yhi - ylo) * omx;
+    wc = (m * m * omx / x + ml * ml * x) / (2.0 * x * E0 * E0);
+    vmax = 2.0 / (2.0 + wc);
+    v = vmax * u[1];
+    omv = (1.0 - u[1]) + u[1] * (wc / (2.0 + wc)); /* 1 - v without cancellation */
+    w = wc * v / omv;
+    jac *= vmax * wc / (omv * omv);
+    if (w > 2.0) w = 2.0;
+    if (!dy_brem_kin_angle(&K, E0, ml, m, M, x, w)) return 0.0;
+    lt = DY_LOG(K.tmax / K.tmin);
+    t = K.tmin * DY_EXP(lt * u[2]);
+    jac *= lt * t;
+    phi = DY_TWO_PI * u[3];
+    jac *= DY_TWO_PI;
+    if (!(K.tmin > 0.0) || !dy_brem_kin_t(&K, t, phi)) return 0.0;
+    I = dy_brem_invariants(&K);
+    a2 = dy_me_brem_a2(&I, p->ipar[DY_BREM_I_MEDIATOR]);
+    s.Z = p->par[DY_BREM_P_Z];
+    s.ta = p->par[DY_BREM_P_TA];
+    s.tap = p->par[DY_BREM_P_TAP];
+    s.d = p->par[DY_BREM_P_D];
+    g2t2 = dy_ff_g2_over_t2(&s, t, p->ipar[DY_BREM_I_INEL]);
+    f = p->par[DY_BREM_P_NORM] * g2t2 * a2 * K.kk * E0 / (M * M * K.pl * K.V) * jac;
+    obs[0] = x;
+    obs[1] = 2.0 * asin(DY_SQRT(0.5 * w));
+    obs[2] = K.pp[0];
+    obs[3] = dy_brem_polar(K.pp);
+    return DY_ISFINITE(f) ? f : 0.0;
+}
+
+#endif
