@@ -20,6 +20,7 @@ typedef struct dy_vegas_options {
     uint32_t min_iter;      /* combined iterations required before stopping (>= 2) */
     uint32_t max_iter;      /* combined iterations at most */
     double alpha;           /* grid damping exponent (Lepage's alpha, 1.5) */
+    double defensive;       /* uniform fraction mixed into the map (0.05; bounds weights) */
     int progress;           /* 1: progress line on stderr (only when it is a terminal) */
     /* Optional: called after every combined iteration of every integral with that iteration's
      * estimate and the running combination (for vegas-style iteration tables). */
