@@ -4,10 +4,11 @@
 #ifndef DY_PROCESS_TABLE_H
 #define DY_PROCESS_TABLE_H
 #include "dy_types.h"
+#include "processes/dy_proc_brem.h"
 #include "processes/dy_proc_genz.h"
 
 /* X(ID, name) — the ID is the value of dy_params.process. */
-#define DY_PROCESS_LIST(X) X(0, genz)
+#define DY_PROCESS_LIST(X) X(0, genz) X(1, brem)
 
 #define DY_PROC_ENUM_(id, name) DY_PROC_##name = id,
 enum dy_process_id { DY_PROCESS_LIST(DY_PROC_ENUM_) DY_PROC_COUNT_ };

@@ -12,7 +12,8 @@ static void usage(FILE *f)
             "usage: darkyield <command> [options]\n\n"
             "commands:\n"
             "  devices     list backends and devices (cuda, opencl, cpu)\n"
-            "  integrate   batched VEGAS on Genz test integrands (check a backend)\n\n"
+            "  integrate   batched VEGAS on Genz test integrands (check a backend)\n"
+            "  xsec        cross sections: exact tree level, WW, IWW, K-factors, histograms\n\n"
             "Run 'darkyield <command> --help' for the options of a command.\n",
             DY_VERSION);
 }
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "devices")) return dy_cmd_devices(argc - 1, argv + 1);
     if (!strcmp(cmd, "integrate")) return dy_cmd_integrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "xsec")) return dy_cmd_xsec(argc - 1, argv + 1);
     fprintf(stderr, "darkyield: error: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

@@ -1,7 +1,8 @@
-/* dy_brem_kinematics.h — exact lab kinematics of l(p) + N(P_i) -> l(p') + X(k) + N(P_f), nucleus at rest.
- * Variables (x = E_X/E0, 1 - cos theta_X, t = -q^2, phi); q = P_i - P_f flows into the lepton line.
- * Parameterisation of PETITE (Blinov et al., arXiv:2401.06843; see docs/physics-brem.md §2) with the
- * cancellation-free forms of reference note physics-brem.md pitfall P7.  FP64 throughout. */
+/* dy_brem_kinematics.h — exact lab kinematics of l(p) + N(P_i) -> l(p') + X(k) + N(P_f), nucleus at
+ * rest. Variables (x = E_X/E0, 1 - cos theta_X, t = -q^2, phi); q = P_i - P_f flows into the lepton
+ * line. Parameterisation of PETITE (Blinov et al., arXiv:2401.06843; see docs/physics-brem.md §2)
+ * with the cancellation-free forms of reference note physics-brem.md pitfall P7.  FP64 throughout.
+ */
 #ifndef DY_BREM_KINEMATICS_H
 #define DY_BREM_KINEMATICS_H
 #include "../dy_portable.h"
@@ -12,15 +13,15 @@ typedef struct dy_brem_kin {
     double E0, ml, m, M; /* beam energy, lepton mass, X mass, nucleus mass (GeV) */
     double x, omc, t, phi;
     /* derived, angle level */
-    double pl;    /* |p| */
+    double pl;     /* |p| */
     double Ek, kk; /* E_X, |k| */
     double cth, sth;
-    double EV, V; /* E and |vec| of p - k */
-    double ut;    /* u~ = (p-k)^2 - m_l^2 = m^2 - 2 p.k  (< 0) */
+    double EV, V;      /* E and |vec| of p - k */
+    double ut;         /* u~ = (p-k)^2 - m_l^2 = m^2 - 2 p.k  (< 0) */
     double tmin, tmax; /* exact t_-(x, theta), t_+(x, theta) */
     /* derived, t level */
     double q0, qq, cthq, sthq; /* q^0 = -t/2M, |q|, angle of q to V */
-    double kq;    /* k.q, so that s~ = 2 k.q - u~ */
+    double kq;                 /* k.q, so that s~ = 2 k.q - u~ */
     double p[4], pp[4], k[4], Pi[4], Pf[4], q[4];
 } dy_brem_kin;
 
@@ -101,7 +102,8 @@ DY_DEVICE int dy_brem_kin_t(dy_brem_kin *K, double t, double phi)
     cp = DY_COS(phi);
     sp = DY_SIN(phi);
     for (i = 0; i < 3; ++i)
-        qv[i] = K->qq * (K->cthq * eV[i] + K->sthq * cp * e1[i]) + (i == 1 ? K->qq * K->sthq * sp : 0.0);
+        qv[i] = K->qq * (K->cthq * eV[i] + K->sthq * cp * e1[i]) +
+                (i == 1 ? K->qq * K->sthq * sp : 0.0);
     K->p[0] = K->E0;
     K->p[1] = 0.0;
     K->p[2] = 0.0;
@@ -119,7 +121,8 @@ DY_DEVICE int dy_brem_kin_t(dy_brem_kin *K, double t, double phi)
         K->Pf[i] = -qv[i - 1];
     }
     K->pp[0] = K->EV + K->q0; /* E' = (1-x) E0 - t/2M */
-    for (i = 1; i < 4; ++i) K->pp[i] = K->p[i] - K->k[i] + K->q[i];
+    for (i = 1; i < 4; ++i)
+        K->pp[i] = K->p[i] - K->k[i] + K->q[i];
     K->kq = dy_brem_dot(K->k, K->q);
     return 1;
 }

@@ -1,7 +1,8 @@
-/* dy_me_brem.h — spin-summed/averaged squared amplitudes of l N -> l N X, X = V (vector), S (scalar),
- * P (pseudoscalar), A (axial vector), nucleus = heavy spin-0 charge with form factor (G2 factored out).
- * 2->3: reference note physics-brem.md §4.1 (V, S, P); axial derived in docs/physics-brem.md §3.
- * 2->2 (WW limit): reference §3.2 (LMM17 arXiv:1609.06781; LM17 arXiv:1705.01633).  FP64 only (P7). */
+/* dy_me_brem.h — spin-summed/averaged squared amplitudes of l N -> l N X, X = V (vector), S
+ * (scalar), P (pseudoscalar), A (axial vector), nucleus = heavy spin-0 charge with form factor (G2
+ * factored out). 2->3: reference note physics-brem.md §4.1 (V, S, P); axial derived in
+ * docs/physics-brem.md §3. 2->2 (WW limit): reference §3.2 (LMM17 arXiv:1609.06781; LM17
+ * arXiv:1705.01633).  FP64 only (P7). */
 #ifndef DY_ME_BREM_H
 #define DY_ME_BREM_H
 #include "../dy_portable.h"
@@ -19,50 +20,50 @@ typedef struct dy_brem_inv {
  * follow from p' = p - k + q and q^2 = -t (derived). */
 DY_DEVICE dy_brem_inv dy_brem_invariants(const dy_brem_kin *K)
 {
-    dy_brem_inv I;
+    dy_brem_inv iv;
     const double P0 = 2.0 * K->M - K->q0; /* P = 2 P_i - q */
-    I.t = K->t;
-    I.u = K->ut;
-    I.spu = 2.0 * K->kq;
-    I.s = I.spu - I.u;
-    I.P2 = 4.0 * K->M * K->M + K->t;
-    I.Pp = P0 * K->p[0] + K->q[1] * K->p[1] + K->q[2] * K->p[2] + K->q[3] * K->p[3];
-    I.Pk = P0 * K->k[0] + K->q[1] * K->k[1] + K->q[2] * K->k[2] + K->q[3] * K->k[3];
-    I.Ppp = I.Pp - I.Pk;
-    I.m2 = K->m * K->m;
-    I.ml2 = K->ml * K->ml;
-    return I;
+    iv.t = K->t;
+    iv.u = K->ut;
+    iv.spu = 2.0 * K->kq;
+    iv.s = iv.spu - iv.u;
+    iv.P2 = 4.0 * K->M * K->M + K->t;
+    iv.Pp = P0 * K->p[0] + K->q[1] * K->p[1] + K->q[2] * K->p[2] + K->q[3] * K->p[3];
+    iv.Pk = P0 * K->k[0] + K->q[1] * K->k[1] + K->q[2] * K->k[2] + K->q[3] * K->k[3];
+    iv.Ppp = iv.Pp - iv.Pk;
+    iv.m2 = K->m * K->m;
+    iv.ml2 = K->ml * K->ml;
+    return iv;
 }
 
 /* A^2_{2->3} = (1/2) sum over lepton spins and X polarisations of |ubar(p') Gamma u(p) eps*|^2 with
  * Gamma = vertex (p'+k+m_l)/s~ Pslash + Pslash (p-k+m_l)/u~ vertex; vertex = gamma^a (V),
- * 1 (S), gamma5 (P), gamma^a gamma5 (A); polarisation sum -g + k k/m^2 (the k k part vanishes for V).
- * |M|^2 = (4 pi alpha)^2 g_X^2 G2(t)/t^2 A^2 (reference §4.1).  Building blocks (derived):
- *   TV  = 2 P^2 [(s+t)^2 + (u+t)^2]/(s u) - 8 t [(P.p)^2 + (P.p')^2]/(s u)
- *   TS  = P^2 (s+u)^2/(s u) - 4 t (P.k)^2/(s u)
- *   BR  = t P^2 (s+u)^2/(s u)^2 - 4 (P.p/s + P.p'/u)^2
- *   TPS = t P^2/(s u)
- *   V = TV - 8 m^2 TPS + 2 (m^2 + 2 m_l^2) BR                      (reference §4.1)
- *   S = TS + (m^2 - 4 m_l^2) BR,   P = TS + m^2 BR                   (reference §4.1)
- *   A = TV - 8 (m^2 - 4 m_l^2) TPS + 2 (m^2 - 4 m_l^2) BR + (4 m_l^2/m^2) TS   (docs §3, derived) */
-DY_DEVICE double dy_me_brem_a2(const dy_brem_inv *I, int mediator)
+ * 1 (S), gamma5 (P), gamma^a gamma5 (A); polarisation sum -g + k k/m^2 (the k k part vanishes for
+ * V). |M|^2 = (4 pi alpha)^2 g_X^2 G2(t)/t^2 A^2 (reference §4.1).  Building blocks (derived): TV
+ * = 2 P^2 [(s+t)^2 + (u+t)^2]/(s u) - 8 t [(P.p)^2 + (P.p')^2]/(s u) TS  = P^2 (s+u)^2/(s u) - 4 t
+ * (P.k)^2/(s u) BR  = t P^2 (s+u)^2/(s u)^2 - 4 (P.p/s + P.p'/u)^2 TPS = t P^2/(s u) V = TV - 8 m^2
+ * TPS + 2 (m^2 + 2 m_l^2) BR                      (reference §4.1) S = TS + (m^2 - 4 m_l^2) BR,   P
+ * = TS + m^2 BR                   (reference §4.1) A = TV - 8 (m^2 - 4 m_l^2) TPS + 2 (m^2 - 4
+ * m_l^2) BR + (4 m_l^2/m^2) TS   (docs §3, derived) */
+DY_DEVICE double dy_me_brem_a2(const dy_brem_inv *iv, int mediator)
 {
-    const double su = I->s * I->u;
-    const double spu2 = I->spu * I->spu;
-    const double a = I->Pp * I->u + I->Ppp * I->s; /* (P.p/s + P.p'/u) s u */
-    const double br = (I->t * I->P2 * spu2 - 4.0 * a * a) / (su * su);
-    const double tps = I->t * I->P2 / su;
-    const double ts = (I->P2 * spu2 - 4.0 * I->t * I->Pk * I->Pk) / su;
+    const double su = iv->s * iv->u;
+    const double spu2 = iv->spu * iv->spu;
+    const double a = iv->Pp * iv->u + iv->Ppp * iv->s; /* (P.p/s + P.p'/u) s u */
+    const double br = (iv->t * iv->P2 * spu2 - 4.0 * a * a) / (su * su);
+    const double tps = iv->t * iv->P2 / su;
+    const double ts = (iv->P2 * spu2 - 4.0 * iv->t * iv->Pk * iv->Pk) / su;
     double tv, st, ut;
-    if (mediator == DY_BREM_S) return ts + (I->m2 - 4.0 * I->ml2) * br;
-    if (mediator == DY_BREM_P) return ts + I->m2 * br;
-    st = I->s + I->t;
-    ut = I->u + I->t;
-    tv = (2.0 * I->P2 * (st * st + ut * ut) - 8.0 * I->t * (I->Pp * I->Pp + I->Ppp * I->Ppp)) / su;
-    if (mediator == DY_BREM_V) return tv - 8.0 * I->m2 * tps + 2.0 * (I->m2 + 2.0 * I->ml2) * br;
+    if (mediator == DY_BREM_S) return ts + (iv->m2 - 4.0 * iv->ml2) * br;
+    if (mediator == DY_BREM_P) return ts + iv->m2 * br;
+    st = iv->s + iv->t;
+    ut = iv->u + iv->t;
+    tv =
+        (2.0 * iv->P2 * (st * st + ut * ut) - 8.0 * iv->t * (iv->Pp * iv->Pp + iv->Ppp * iv->Ppp)) /
+        su;
+    if (mediator == DY_BREM_V) return tv - 8.0 * iv->m2 * tps + 2.0 * (iv->m2 + 2.0 * iv->ml2) * br;
     if (mediator == DY_BREM_A) {
-        const double c = I->m2 - 4.0 * I->ml2;
-        return tv - 8.0 * c * tps + 2.0 * c * br + 4.0 * I->ml2 / I->m2 * ts;
+        const double c = iv->m2 - 4.0 * iv->ml2;
+        return tv - 8.0 * c * tps + 2.0 * c * br + 4.0 * iv->ml2 / iv->m2 * ts;
     }
     return 0.0;
 }
@@ -81,16 +82,11 @@ DY_DEVICE double dy_me_brem_a2_22(int mediator, double x, double ut, double m, d
     const double tsv = x * x / (1.0 - x);
     const double tvv = (2.0 - 2.0 * x + x * x) / (1.0 - x);
     switch (mediator) {
-    case DY_BREM_V:
-        return 2.0 * tvv + 4.0 * (m2 + 2.0 * ml2) * w;
-    case DY_BREM_S:
-        return tsv + 2.0 * (m2 - 4.0 * ml2) * w;
-    case DY_BREM_P:
-        return tsv + 2.0 * m2 * w;
-    case DY_BREM_A:
-        return 4.0 * ml2 / m2 * tsv + 2.0 * tvv + 4.0 * (m2 - 4.0 * ml2) * w;
-    default:
-        return 0.0;
+    case DY_BREM_V: return 2.0 * tvv + 4.0 * (m2 + 2.0 * ml2) * w;
+    case DY_BREM_S: return tsv + 2.0 * (m2 - 4.0 * ml2) * w;
+    case DY_BREM_P: return tsv + 2.0 * m2 * w;
+    case DY_BREM_A: return 4.0 * ml2 / m2 * tsv + 2.0 * tvv + 4.0 * (m2 - 4.0 * ml2) * w;
+    default: return 0.0;
     }
 }
 

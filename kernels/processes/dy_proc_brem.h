@@ -1,6 +1,6 @@
 /* dy_proc_brem.h — exact-tree-level (ETL) dark-boson bremsstrahlung l N -> l N X, l = e or mu,
- * X = vector (A'/Z'), scalar, pseudoscalar or axial vector, on a nucleus (Z, A) with form factor G2.
- * dsigma = alpha_X alpha^2/(16 pi) G2/t^2 A^2 |k| E0/(M^2 |p| V) dx dcos(theta) dt dphi
+ * X = vector (A'/Z'), scalar, pseudoscalar or axial vector, on a nucleus (Z, A) with form factor
+ * G2. dsigma = alpha_X alpha^2/(16 pi) G2/t^2 A^2 |k| E0/(M^2 |p| V) dx dcos(theta) dt dphi
  * (reference physics-brem.md §4.2); variables, maps and couplings in docs/physics-brem.md §5. */
 #ifndef DY_PROC_BREM_H
 #define DY_PROC_BREM_H
@@ -11,26 +11,26 @@
 #include "../physics/dy_me_brem.h"
 
 /* par[] layout */
-#define DY_BREM_P_E0 0    /* beam energy E0 (GeV) */
-#define DY_BREM_P_ML 1    /* lepton mass (GeV) */
-#define DY_BREM_P_M 2     /* X mass m (GeV) */
-#define DY_BREM_P_MN 3    /* nucleus mass M = A * DY_AMU_GEV (GeV) */
-#define DY_BREM_P_Z 4     /* Z */
-#define DY_BREM_P_A 5     /* mass number A */
-#define DY_BREM_P_TA 6    /* 1/a^2 (elastic screening, GeV^2) */
-#define DY_BREM_P_TAP 7   /* 1/a'^2 (inelastic screening, GeV^2) */
-#define DY_BREM_P_D 8     /* nuclear size d (GeV^2) */
+#define DY_BREM_P_E0   0  /* beam energy E0 (GeV) */
+#define DY_BREM_P_ML   1  /* lepton mass (GeV) */
+#define DY_BREM_P_M    2  /* X mass m (GeV) */
+#define DY_BREM_P_MN   3  /* nucleus mass M = A * DY_AMU_GEV (GeV) */
+#define DY_BREM_P_Z    4  /* Z */
+#define DY_BREM_P_A    5  /* mass number A */
+#define DY_BREM_P_TA   6  /* 1/a^2 (elastic screening, GeV^2) */
+#define DY_BREM_P_TAP  7  /* 1/a'^2 (inelastic screening, GeV^2) */
+#define DY_BREM_P_D    8  /* nuclear size d (GeV^2) */
 #define DY_BREM_P_NORM 9  /* alpha_X alpha^2/(16 pi) * (GeV^-2 -> pb) */
 #define DY_BREM_P_COUP 10 /* coupling (eps for V, g for S/P/A) */
 #define DY_BREM_P_XMIN 11 /* lower x cut (default m/E0) */
 #define DY_BREM_P_XMAX 12 /* upper x cut (default 1 - m_l/E0) */
-#define DY_BREM_P_YLO 13  /* ln(1 - XMAX) */
-#define DY_BREM_P_YHI 14  /* ln(1 - XMIN) */
+#define DY_BREM_P_YLO  13 /* ln(1 - XMAX) */
+#define DY_BREM_P_YHI  14 /* ln(1 - XMIN) */
 /* ipar[] layout */
-#define DY_BREM_I_LEPTON 0   /* 0 = e, 1 = mu */
+#define DY_BREM_I_LEPTON   0 /* 0 = e, 1 = mu */
 #define DY_BREM_I_MEDIATOR 1 /* enum dy_brem_mediator: 0 V, 1 S, 2 P, 3 A */
-#define DY_BREM_I_INEL 2     /* 1 = add the inelastic (proton) term to G2 */
-#define DY_BREM_DIM 4
+#define DY_BREM_I_INEL     2 /* 1 = add the inelastic (proton) term to G2 */
+#define DY_BREM_DIM        4
 
 /* Sets the x range [xmin, xmax] (clipped to [m/E0, 1 - m_l/E0]) and the ln(1-x) map bounds. */
 DY_DEVICE void dy_proc_brem_set_xrange(dy_params *p, double xmin, double xmax)
@@ -55,8 +55,10 @@ DY_DEVICE void dy_proc_brem_setup(dy_params *p, int lepton, int mediator, double
     int i;
     dy_ffscales s = dy_ff_scales(Z, A_mass_number);
     double alx;
-    for (i = 0; i < DY_NPAR; ++i) p->par[i] = 0.0;
-    for (i = 0; i < DY_NIPAR; ++i) p->ipar[i] = 0;
+    for (i = 0; i < DY_NPAR; ++i)
+        p->par[i] = 0.0;
+    for (i = 0; i < DY_NIPAR; ++i)
+        p->ipar[i] = 0;
     p->par[DY_BREM_P_E0] = E0;
     p->par[DY_BREM_P_ML] = lepton == 1 ? DY_M_MU : DY_M_E;
     p->par[DY_BREM_P_M] = m;

@@ -1,0 +1,375 @@
+/* cmd_xsec.c — `darkyield xsec`: total (and differential) cross sections over a grid of energies
+ * and masses for one process and target; exact tree level on the engine (one batched run for the
+ * whole grid) beside the WW-family approximations, with K-factor tables. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "io/atomic_file.h"
+#include "physics/materials.h"
+#include "physics/xsec.h"
+
+#define MAXV 256
+
+static void help(void)
+{
+    printf(
+        "usage: darkyield xsec --process brem --target T --energy E[,E...] --mass m[,m...] "
+        "[options]\n\n"
+        "Cross sections in pb at the given coupling (sigma scales as coupling^2).\n\n"
+        "  --process P        brem\n"
+        "  --lepton L         e (default) or mu                         (brem)\n"
+        "  --mediator X       vector (default), scalar, pseudoscalar, axial (brem)\n"
+        "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2)\n"
+        "  --energy E,...     beam energy in GeV\n"
+        "  --mass m,...       boson mass in GeV\n"
+        "  --method M,...     etl (exact tree level, default), ww, iww, hiww\n"
+        "  --coupling g       eps for A', g for Z'/S/P/A (default 1)\n"
+        "  --elastic-only     drop the inelastic (proton) form factor\n"
+        "  --precision p      relative MC precision goal (default 1e-3)\n"
+        "  --max-eval N       evaluation budget per integral (default 1e8)\n"
+        "  --seed S           random seed (default 1)\n"
+        "  --backend B        cuda, opencl, cpu or auto\n"
+        "  --format F         table (default) or csv\n"
+        "  --output FILE      write the table/csv to FILE (default: standard output)\n"
+        "  --kfactor FILE     write K = sigma_ETL / sigma_approx for every approximation (csv)\n"
+        "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' (csv)\n");
+}
+
+static int parse_list(const char *cmd, const char *opt, const char *s, double *v, int *n)
+{
+    char buf[4096], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", s);
+    *n = 0;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (*n >= MAXV) return dy_cli_usage_error(cmd, "%s: more than %d values", opt, MAXV);
+        if (dy_parse_double(tok, &v[*n]) || !(v[*n] > 0.0))
+            return dy_cli_usage_error(cmd, "%s '%s': expected positive numbers (GeV)", opt, tok);
+        ++*n;
+    }
+    if (*n == 0) return dy_cli_usage_error(cmd, "%s: empty list", opt);
+    return 0;
+}
+
+static int parse_target(const char *s, dy_xsec_request *r)
+{
+    double z, a;
+    char buf[128], *comma;
+    snprintf(buf, sizeof buf, "%s", s);
+    if ((comma = strchr(buf, ','))) {
+        *comma = 0;
+        if (dy_parse_double(buf, &z) || dy_parse_double(comma + 1, &a) || z < 1 || a < z)
+            return dy_cli_usage_error("xsec", "--target '%s': expected Z,A with A >= Z >= 1", s);
+        r->Z = z;
+        r->A = a;
+        return 0;
+    }
+    dy_material m;
+    dy_error err;
+    if (dy_material_lookup(s, &m, &err) != DY_OK) return dy_cli_fail(&err);
+    if (m.n_elem != 1)
+        return dy_cli_usage_error("xsec", "--target '%s' is a compound or mixture; cross "
+                                  "sections are per atom of one element (use Z,A)", s);
+    r->Z = m.Z[0];
+    r->A = m.A[0];
+    return 0;
+}
+
+typedef struct row {
+    double E, m, sigma, err, chi2, q;
+    unsigned long long neval;
+    int method, converged, ok;
+} row;
+
+static const char *const mediators[] = {"vector", "scalar", "pseudoscalar", "axial"};
+
+int dy_cmd_xsec(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"process", required_argument, 0, 'P'},  {"lepton", required_argument, 0, 'l'},
+        {"mediator", required_argument, 0, 'x'}, {"target", required_argument, 0, 't'},
+        {"energy", required_argument, 0, 'E'},   {"mass", required_argument, 0, 'm'},
+        {"method", required_argument, 0, 'M'},   {"coupling", required_argument, 0, 'g'},
+        {"precision", required_argument, 0, 'p'}, {"max-eval", required_argument, 0, 'N'},
+        {"seed", required_argument, 0, 's'},     {"backend", required_argument, 0, 'b'},
+        {"format", required_argument, 0, 'f'},   {"output", required_argument, 0, 'o'},
+        {"kfactor", required_argument, 0, 'K'},  {"histograms", required_argument, 0, 'H'},
+        {"elastic-only", no_argument, 0, 'e'},   {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    dy_xsec_request req;
+    double E[MAXV], M[MAXV], precision = 1e-3;
+    int nE = 0, nM = 0, methods[DY_XM_COUNT], nmeth = 0, c, rc = 0;
+    uint64_t seed = 1, max_eval = 100000000ULL;
+    const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
+    const char *process = NULL, *target = NULL;
+    dy_xsec_request_default(&req);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'P': process = optarg; break;
+        case 'l':
+            if (strcmp(optarg, "e") && strcmp(optarg, "mu"))
+                return dy_cli_usage_error("xsec", "--lepton '%s': expected e or mu", optarg);
+            req.lepton = !strcmp(optarg, "mu");
+            break;
+        case 'x':
+            req.mediator = -1;
+            for (int i = 0; i < 4; ++i)
+                if (!strcmp(optarg, mediators[i])) req.mediator = i;
+            if (req.mediator < 0)
+                return dy_cli_usage_error("xsec", "--mediator '%s': expected vector, scalar, "
+                                          "pseudoscalar or axial", optarg);
+            break;
+        case 't': target = optarg; break;
+        case 'E':
+            if ((rc = parse_list("xsec", "--energy", optarg, E, &nE))) return rc;
+            break;
+        case 'm':
+            if ((rc = parse_list("xsec", "--mass", optarg, M, &nM))) return rc;
+            break;
+        case 'M': {
+            char buf[256], *save = NULL;
+            snprintf(buf, sizeof buf, "%s", optarg);
+            nmeth = 0;
+            for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                const int m = dy_xsec_method_from_name(t);
+                if (m < 0 || nmeth >= DY_XM_COUNT)
+                    return dy_cli_usage_error("xsec", "--method '%s': expected etl, ww, iww, "
+                                              "hiww (brem)", t);
+                methods[nmeth++] = m;
+            }
+            break;
+        }
+        case 'g':
+            if (dy_parse_double(optarg, &req.coupling) || !(req.coupling > 0.0))
+                return dy_cli_usage_error("xsec", "--coupling '%s': expected a positive number",
+                                          optarg);
+            break;
+        case 'p':
+            if (dy_parse_double(optarg, &precision) || !(precision > 0.0) || precision >= 1.0)
+                return dy_cli_usage_error("xsec", "--precision '%s': expected 0 < p < 1", optarg);
+            break;
+        case 'N':
+            if (dy_parse_u64(optarg, &max_eval) || max_eval < 4096)
+                return dy_cli_usage_error("xsec", "--max-eval '%s': expected >= 4096", optarg);
+            break;
+        case 's':
+            if (dy_parse_u64(optarg, &seed))
+                return dy_cli_usage_error("xsec", "--seed '%s': expected an integer", optarg);
+            break;
+        case 'b': backend = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': output = optarg; break;
+        case 'K': kout = optarg; break;
+        case 'H': hout = optarg; break;
+        case 'e': req.inelastic = 0; break;
+        case 'h': help(); return 0;
+        default:
+            return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return dy_cli_usage_error("xsec", "unexpected argument '%s'", argv[optind]);
+    if (!process) return dy_cli_usage_error("xsec", "--process is required");
+    if (!strcmp(process, "brem"))
+        req.process = DY_XPROC_BREM;
+    else
+        return dy_cli_usage_error("xsec", "--process '%s': expected brem", process);
+    if (!target) return dy_cli_usage_error("xsec", "--target is required");
+    if (!nE) return dy_cli_usage_error("xsec", "--energy is required");
+    if (!nM) return dy_cli_usage_error("xsec", "--mass is required");
+    if (strcmp(format, "table") && strcmp(format, "csv"))
+        return dy_cli_usage_error("xsec", "--format '%s': expected table or csv", format);
+    if ((rc = parse_target(target, &req))) return rc;
+    if (!nmeth) methods[nmeth++] = DY_XM_ETL;
+    int want_etl = 0;
+    for (int i = 0; i < nmeth; ++i) {
+        if (!dy_xsec_method_valid(&req, methods[i]))
+            return dy_cli_usage_error("xsec", "--method %s does not apply to --process %s",
+                                      dy_xsec_method_name(methods[i]), process);
+        want_etl |= methods[i] == DY_XM_ETL;
+    }
+    if (kout && (!want_etl || nmeth < 2))
+        return dy_cli_usage_error("xsec", "--kfactor needs etl and at least one approximation");
+    if (hout && !want_etl) return dy_cli_usage_error("xsec", "--histograms needs --method etl");
+
+    /* Validate every grid point before any work: a bad mass fails the command, not a row. */
+    const int npts = nE * nM;
+    dy_params *par = calloc((size_t)npts, sizeof *par);
+    dy_result *res = calloc((size_t)npts, sizeof *res);
+    dy_histspec *hs = hout ? calloc((size_t)npts * DY_MAX_OBS, sizeof *hs) : NULL;
+    dy_hist *hist = hout ? calloc((size_t)npts * DY_MAX_OBS, sizeof *hist) : NULL;
+    row *rows = calloc((size_t)npts * nmeth, sizeof *rows);
+    const char *hn[DY_MAX_OBS], *hu[DY_MAX_OBS];
+    dy_error err;
+    dy_engine *eng = NULL;
+    if (!par || !res || !rows || (hout && (!hs || !hist))) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    for (int i = 0; i < npts; ++i) {
+        req.energy = E[i / nM];
+        req.mass = M[i % nM];
+        if (dy_xsec_setup(&req, &par[i], &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        par[i].id = (dy_u64)i;
+        if (hout) dy_xsec_default_hists(&req, &hs[i * DY_MAX_OBS], hn, hu);
+    }
+    if (want_etl) {
+        dy_vegas_options o;
+        if ((rc = dy_cli_open_engine(backend, &eng))) goto out;
+        dy_vegas_options_default(&o);
+        o.seed = seed;
+        o.rel_precision = precision;
+        o.max_eval = max_eval;
+        o.progress = 1;
+        if (dy_integrate(eng, par, (size_t)npts, &o, hs, res, hist, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+    }
+    for (int i = 0; i < npts; ++i)
+        for (int k = 0; k < nmeth; ++k) {
+            row *w = &rows[i * nmeth + k];
+            w->E = E[i / nM];
+            w->m = M[i % nM];
+            w->method = methods[k];
+            if (methods[k] == DY_XM_ETL) {
+                w->sigma = res[i].value;
+                w->err = res[i].error;
+                w->chi2 = res[i].chi2_dof;
+                w->q = res[i].q;
+                w->neval = res[i].n_eval;
+                w->converged = res[i].converged;
+                if (!res[i].converged)
+                    fprintf(stderr, "darkyield: warning: E=%g m=%g: precision goal %g not reached "
+                            "(%.2g)\n", w->E, w->m, precision, res[i].error / fabs(res[i].value));
+            } else {
+                req.energy = w->E;
+                req.mass = w->m;
+                if (dy_xsec_approx(&req, methods[k], &w->sigma, &w->err, &err) != DY_OK) {
+                    rc = dy_cli_fail(&err);
+                    goto out;
+                }
+                w->chi2 = NAN;
+                w->q = NAN;
+                w->converged = 1;
+            }
+        }
+    /* main table */
+    dy_atomic_file af = {0};
+    FILE *f = stdout;
+    if (output) {
+        if (dy_atomic_open(&af, output, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        f = af.f;
+    }
+    const char *lep = req.lepton ? "mu" : "e", *med = mediators[req.mediator];
+    if (!strcmp(format, "csv"))
+        fprintf(f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,coupling,method,sigma_pb,"
+                   "error_pb,chi2_dof,q,n_eval,converged\n");
+    else
+        fprintf(f, "# %s %s -> %s, Z=%g A=%g, coupling %g (sigma in pb, scales as coupling^2)\n"
+                   "%10s %10s %6s %14s %11s %9s %6s %12s\n",
+                process, lep, med, req.Z, req.A, req.coupling, "E/GeV", "m/GeV", "method",
+                "sigma/pb", "error/pb", "chi2/dof", "Q", "n_eval");
+    for (int i = 0; i < npts * nmeth; ++i) {
+        const row *w = &rows[i];
+        if (!strcmp(format, "csv"))
+            fprintf(f, "%s,%s,%s,%g,%g,%.10g,%.10g,%g,%s,%.10g,%.4g,%.4f,%.4f,%llu,%d\n", process,
+                    lep, med, req.Z, req.A, w->E, w->m, req.coupling,
+                    dy_xsec_method_name(w->method), w->sigma, w->err, w->chi2, w->q, w->neval,
+                    w->converged);
+        else
+            fprintf(f, "%10.5g %10.5g %6s %14.7g %11.3g %9.3f %6.3f %12llu\n", w->E, w->m,
+                    dy_xsec_method_name(w->method), w->sigma, w->err, w->chi2, w->q, w->neval);
+    }
+    if (!strcmp(format, "table") && want_etl && nmeth > 1) {
+        fprintf(f, "\n# K-factors K = sigma_ETL / sigma_method\n%10s %10s", "E/GeV", "m/GeV");
+        for (int k = 0; k < nmeth; ++k)
+            if (methods[k] != DY_XM_ETL) fprintf(f, " %9s/%-5s", "etl", dy_xsec_method_name(methods[k]));
+        fprintf(f, "\n");
+        for (int i = 0; i < npts; ++i) {
+            const row *r0 = NULL;
+            for (int k = 0; k < nmeth; ++k)
+                if (methods[k] == DY_XM_ETL) r0 = &rows[i * nmeth + k];
+            fprintf(f, "%10.5g %10.5g", r0->E, r0->m);
+            for (int k = 0; k < nmeth; ++k)
+                if (methods[k] != DY_XM_ETL)
+                    fprintf(f, " %15.5f", r0->sigma / rows[i * nmeth + k].sigma);
+            fprintf(f, "\n");
+        }
+    }
+    if (output && dy_atomic_close(&af, 1, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    if (kout) { /* K-factor csv: one row per (E, m, approximation), errors propagated */
+        dy_atomic_file kf;
+        if (dy_atomic_open(&kf, kout, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        fprintf(kf.f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,approximation,K,K_error\n");
+        for (int i = 0; i < npts; ++i) {
+            const row *r0 = NULL;
+            for (int k = 0; k < nmeth; ++k)
+                if (methods[k] == DY_XM_ETL) r0 = &rows[i * nmeth + k];
+            for (int k = 0; k < nmeth; ++k) {
+                const row *a = &rows[i * nmeth + k];
+                if (a->method == DY_XM_ETL) continue;
+                const double K = r0->sigma / a->sigma;
+                const double ek = K * hypot(r0->err / r0->sigma, a->err / a->sigma);
+                fprintf(kf.f, "%s,%s,%s,%g,%g,%.10g,%.10g,%s,%.8g,%.3g\n", process, lep, med,
+                        req.Z, req.A, a->E, a->m, dy_xsec_method_name(a->method), K, ek);
+            }
+        }
+        if (dy_atomic_close(&kf, 1, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+    }
+    if (hout) { /* differential cross sections: density per unit of each observable */
+        dy_atomic_file hf;
+        if (dy_atomic_open(&hf, hout, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        fprintf(hf.f, "process,energy_GeV,mass_GeV,observable,unit,lo,hi,dsigma_pb_per_unit,"
+                      "error_pb_per_unit\n");
+        for (int i = 0; i < npts; ++i)
+            for (int k = 0; k < DY_MAX_OBS; ++k) {
+                const dy_hist *h = &hist[i * DY_MAX_OBS + k];
+                for (unsigned b = 0; b < h->spec.nbins; ++b) {
+                    double lo = h->spec.lo + (h->spec.hi - h->spec.lo) * b / h->spec.nbins;
+                    double hi = h->spec.lo + (h->spec.hi - h->spec.lo) * (b + 1) / h->spec.nbins;
+                    if (h->spec.is_log) {
+                        lo = pow(10.0, lo);
+                        hi = pow(10.0, hi);
+                    }
+                    fprintf(hf.f, "%s,%.10g,%.10g,%s,%s,%.8g,%.8g,%.8g,%.3g\n", process, E[i / nM],
+                            M[i % nM], hn[k], hu[k], lo, hi, h->content[b] / (hi - lo),
+                            h->error[b] / (hi - lo));
+                }
+            }
+        if (dy_atomic_close(&hf, 1, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+    }
+out:
+    dy_engine_close(eng);
+    free(par);
+    free(res);
+    free(hs);
+    free(hist);
+    free(rows);
+    return rc;
+}

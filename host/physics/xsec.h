@@ -1,0 +1,56 @@
+/* xsec.h — one cross-section request (process, particles, target, energy, mass, coupling) turned
+ * into engine parameters (exact tree level) or into a deterministic approximation (WW family).
+ * This is the host half of the process table: each process has a setup and default histograms. */
+#ifndef DY_XSEC_H
+#define DY_XSEC_H
+#include "darkyield/dy.h"
+
+enum dy_xsec_process { DY_XPROC_BREM = 0, DY_XPROC_ANNIHILATION = 1, DY_XPROC_PRIMAKOFF = 2 };
+enum dy_xsec_method {
+    DY_XM_ETL = 0, /* exact tree level on the engine (brem) / exact kinematics (others) */
+    DY_XM_WW = 1,
+    DY_XM_IWW = 2,
+    DY_XM_HIWW = 3,
+    DY_XM_BW = 4,  /* annihilation: Breit-Wigner with energy-dependent width */
+    DY_XM_NWA = 5, /* annihilation: narrow-width approximation */
+    DY_XM_COUNT
+};
+
+typedef struct dy_xsec_request {
+    int process;           /* enum dy_xsec_process */
+    int lepton;            /* 0 = e, 1 = mu (brem) */
+    int mediator;          /* brem: 0 V, 1 S, 2 P, 3 A; primakoff: 0 pseudoscalar, 1 scalar */
+    int inelastic;         /* include the inelastic (proton) form factor */
+    double Z, A;           /* target element */
+    double energy;         /* beam (lepton, photon) or total positron energy, GeV */
+    double mass;           /* produced boson mass, GeV */
+    double coupling;       /* eps (A'), g (Z', S, P, A), g_agg in GeV^-1 (ALP) */
+    /* annihilation */
+    int dm_kind;           /* 0 dirac, 1 scalar, 2 majorana, 3 inelastic */
+    int channel;           /* 0 resonant e+e- -> A' -> chi chi, 1 e+e- -> gamma A' */
+    int per_atom;          /* multiply by Z */
+    int visible;           /* A' -> l l instead of chi chi */
+    double alpha_d, dm_mass, dm_splitting;
+} dy_xsec_request;
+
+/* Defaults: e, vector, inelastic on, coupling 1, alpha_D 0.1, m_chi = m/3, dirac, resonant. */
+void dy_xsec_request_default(dy_xsec_request *r);
+
+const char *dy_xsec_process_name(int process);
+const char *dy_xsec_method_name(int method);
+int dy_xsec_method_from_name(const char *s);
+/* Whether `method` applies to the request's process (ETL always does). */
+int dy_xsec_method_valid(const dy_xsec_request *r, int method);
+
+/* Validate the request (positive energy, mass below the kinematic limit, ...) and fill p for the
+ * engine (process, dim, par, ipar; p->id is left to the caller). */
+dy_status dy_xsec_setup(const dy_xsec_request *r, dy_params *p, dy_error *err);
+
+/* Deterministic approximations (WW, IWW, HIWW for brem): sigma and its quadrature error, pb. */
+dy_status dy_xsec_approx(const dy_xsec_request *r, int method, double *sigma_pb, double *err_pb,
+                         dy_error *err);
+
+/* Default histograms of the process's observables: names, units and binning (obs 0..3). */
+void dy_xsec_default_hists(const dy_xsec_request *r, dy_histspec h[DY_MAX_OBS],
+                           const char *names[DY_MAX_OBS], const char *units[DY_MAX_OBS]);
+#endif

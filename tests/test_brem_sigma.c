@@ -1,0 +1,158 @@
+/* test_brem_sigma.c — integrates the ETL process dy_proc_brem_eval with GSL's VEGAS (fixed seed):
+ * the DMG4 calibration point (3643 pb), WW/ETL ratios stated in the reference note (physics-brem.md
+ * §6), coupling scaling, observables and zero outside phase space.  Bands documented in
+ * docs/physics-brem.md §7. */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_monte_vegas.h>
+#include <gsl/gsl_rng.h>
+#include <stdio.h>
+#include "dy_test.h"
+#include "physics/brem_ww.h"
+#include "processes/dy_proc_brem.h"
+
+static double integrand(double *u, size_t dim, void *vp)
+{
+    double obs[4];
+    (void)dim;
+    return dy_proc_brem_eval((const dy_params *)vp, u, obs);
+}
+
+/* VEGAS: 5 x 1e5 warm-up calls (discarded), then 10 x 2e5 calls; returns the estimate. */
+static double vegas(dy_params *p, double *err)
+{
+    double xl[4] = {0, 0, 0, 0}, xu[4] = {1, 1, 1, 1}, res = 0.0;
+    gsl_monte_function F = {integrand, 4, p};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_monte_vegas_state *s = gsl_monte_vegas_alloc(4);
+    gsl_monte_vegas_params vp;
+    gsl_rng_set(r, 20240601u);
+    gsl_monte_vegas_params_get(s, &vp);
+    vp.stage = 0;
+    vp.iterations = 5;
+    gsl_monte_vegas_params_set(s, &vp);
+    assert_int_equal(gsl_monte_vegas_integrate(&F, xl, xu, 4, 100000, r, s, &res, err), 0);
+    vp.stage = 1;
+    vp.iterations = 10;
+    gsl_monte_vegas_params_set(s, &vp);
+    assert_int_equal(gsl_monte_vegas_integrate(&F, xl, xu, 4, 200000, r, s, &res, err), 0);
+    const double chi2 = gsl_monte_vegas_chisq(s);
+    assert_true(chi2 < 5.0);
+    gsl_monte_vegas_free(s);
+    gsl_rng_free(r);
+    return res;
+}
+
+static double etl(int lepton, int med, double E0, double m, double coupling, int inel, double *err)
+{
+    dy_params p;
+    dy_proc_brem_setup(&p, lepton, med, 82.0, 207.0, E0, m, coupling, inel);
+    return vegas(&p, err);
+}
+
+/* DMG4 DarkPhotons.cc: 3643 pb at eps = 1e-4, 150 GeV e- on Pb, m = 16.7 MeV, elastic + inelastic,
+ * x up to 1 - m_e/E0.  Systematic allowance 1% (alpha = 1/137 and M = A GeV in DMG4). */
+static void test_calibration_point(void **state)
+{
+    (void)state;
+    double err;
+    const double s = etl(0, DY_BREM_V, 150.0, 0.0167, 1e-4, 1, &err);
+    printf("    sigma_ETL = %.2f +- %.2f pb (reference 3643 pb, %+.2f%%)\n", s, err,
+           100.0 * (s / 3643.0 - 1.0));
+    assert_true(err < 3e-3 * s);
+    dy_assert_close(s, 3643.0, 4.0 * err + 0.01 * 3643.0, 0.0);
+}
+
+static double ww_sigma(int lepton, int med, double E0, double m, int method, int tmax_mode)
+{
+    dy_brem_ww_input in;
+    double s, err;
+    char msg[160];
+    dy_brem_ww_input_default(&in, lepton, med, 82.0, 207.0, E0, m);
+    in.tmax_mode = tmax_mode;
+    in.epsrel = 1e-5;
+    assert_int_equal(dy_brem_ww_sigma(&in, method, &s, &err, msg, sizeof msg), 0);
+    return s;
+}
+
+/* e- Pb 100 GeV: full WW (theta <= 0.3, chi(x, theta), t_max = E0^2) overestimates the ETL by
+ * 30-60 % (reference §6, P5); IWW/ETL ~ 1.7 at 100 MeV (reference P4). */
+static void test_ww_over_etl_electron(void **state)
+{
+    (void)state;
+    const double masses[2] = {0.01, 0.1};
+    for (int i = 0; i < 2; ++i) {
+        double err;
+        const double e = etl(0, DY_BREM_V, 100.0, masses[i], 1.0, 1, &err);
+        const double w =
+            ww_sigma(0, DY_BREM_V, 100.0, masses[i], DY_BREM_METHOD_WW, DY_BREM_TMAX_E02);
+        const double wm =
+            ww_sigma(0, DY_BREM_V, 100.0, masses[i], DY_BREM_METHOD_WW, DY_BREM_TMAX_M2);
+        const double iw =
+            ww_sigma(0, DY_BREM_V, 100.0, masses[i], DY_BREM_METHOD_IWW, DY_BREM_TMAX_M2);
+        printf("    e- m = %g: ETL %.5g pb (+-%.1e), WW(E0^2)/ETL %.4f, WW(m^2+ml^2)/ETL %.4f, "
+               "IWW/ETL %.4f\n",
+               masses[i], e, err / e, w / e, wm / e, iw / e);
+        assert_true(w / e > 1.3 && w / e < 1.6);
+        if (i == 1) assert_true(iw / e > 1.5 && iw / e < 1.9);
+    }
+}
+
+/* mu- Pb 160 GeV, m = 100 MeV: WW (theta <= 0.3, t_max = m^2 + m_mu^2) within ~1 % of the ETL
+ * (reference §5, §6; DMG4 HISTORY "within 1-2 %"): asserted |WW/ETL - 1| < 2 %.  The other
+ * mediators are a regression check at 3 % (measured <= 1.1 %, not a reference statement). */
+static void test_ww_over_etl_muon(void **state)
+{
+    (void)state;
+    for (int med = 0; med < 4; ++med) {
+        double err;
+        const double e = etl(1, med, 160.0, 0.1, 1.0, 1, &err);
+        const double w = ww_sigma(1, med, 160.0, 0.1, DY_BREM_METHOD_WW, DY_BREM_TMAX_M2);
+        printf("    mu- m = 0.1, mediator %d: ETL %.5g pb (+-%.1e), WW/ETL %.4f\n", med, e, err / e,
+               w / e);
+        dy_assert_close(w / e, 1.0, 4.0 * err / e + (med == DY_BREM_V ? 0.02 : 0.03), 0.0);
+    }
+}
+
+/* sigma scales as coupling^2; zero outside phase space; observables inside their ranges. */
+static void test_integrand_properties(void **state)
+{
+    (void)state;
+    dy_params p1, p2, p3;
+    double obs[4];
+    unsigned seed = 7u;
+    dy_proc_brem_setup(&p1, 0, DY_BREM_V, 82, 207, 100.0, 0.05, 1e-4, 1);
+    dy_proc_brem_setup(&p2, 0, DY_BREM_V, 82, 207, 100.0, 0.05, 2e-4, 1);
+    dy_proc_brem_setup(&p3, 1, DY_BREM_S, 82, 207, 10.0, 12.0, 1.0, 1); /* m > E0 */
+    assert_int_equal(p1.dim, 4);
+    int nonzero = 0;
+    for (int n = 0; n < 2000; ++n) {
+        double u[4];
+        for (int k = 0; k < 4; ++k) {
+            seed = seed * 1664525u + 1013904223u;
+            u[k] = ((seed >> 8) + 0.5) / 16777216.0;
+        }
+        const double f1 = dy_proc_brem_eval(&p1, u, obs);
+        if (f1 != 0.0) {
+            ++nonzero;
+            assert_true(obs[0] > 0.0 && obs[0] < 1.0);
+            assert_true(obs[1] >= 0.0 && obs[1] <= DY_PI);
+            assert_true(obs[2] > 0.0 && obs[2] <= 100.0);
+            assert_true(obs[3] >= 0.0 && obs[3] <= DY_PI);
+        }
+        dy_assert_close(dy_proc_brem_eval(&p2, u, obs), 4.0 * f1, 0.0, 1e-12);
+        assert_true(dy_proc_brem_eval(&p3, u, obs) == 0.0);
+    }
+    assert_true(nonzero > 1900);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_calibration_point),
+        cmocka_unit_test(test_ww_over_etl_electron),
+        cmocka_unit_test(test_ww_over_etl_muon),
+        cmocka_unit_test(test_integrand_properties),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,118 @@
+/* test_xsec_cli.c — `darkyield xsec` end to end: the calibration point through the engine on the
+ * cpu backend, muon WW/ETL ~ 1 (reference §6), CSV columns, K-factor and histogram files, and bad
+ * input (mass above the kinematic limit, unknown target, mixture target) as clear errors. */
+#include <unistd.h>
+#include "dy_test.h"
+#include "dy_test_cli.h"
+
+static char out[1 << 17];
+
+static void expect_error(const char *args, const char *needle)
+{
+    int rc = dy_run_cli(args, out, sizeof out);
+    if (rc == 0 || rc == -1) fail_msg("'%s': exit %d, expected failure; output:\n%s", args, rc, out);
+    if (!strstr(out, needle)) fail_msg("'%s': output lacks '%s':\n%s", args, needle, out);
+}
+
+/* value and error of the first csv row whose method column equals `method` */
+static int csv_sigma(const char *method, double *s, double *e)
+{
+    char key[32];
+    snprintf(key, sizeof key, ",%s,", method);
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+        char *k = strstr(l, key);
+        if (k && sscanf(k + strlen(key), "%lf,%lf", s, e) == 2) return 0;
+    }
+    return -1;
+}
+
+static void calibration_point(void **state)
+{
+    (void)state;
+    double s, e;
+    int rc = dy_run_cli("xsec --process brem --target 82,207 --energy 150 --mass 0.0167 "
+                        "--coupling 1e-4 --precision 1e-3 --backend cpu --format csv",
+                        out, sizeof out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,coupling,method,"
+                                "sigma_pb,error_pb,chi2_dof"));
+    assert_int_equal(csv_sigma("etl", &s, &e), 0);
+    /* DMG4 reference 3643 pb: 4 sigma + 1 % (alpha = 1/137 in DMG4 vs 1/137.036 here: +0.08 %) */
+    dy_assert_close(s, 3643.0, 4.0 * e + 0.01 * 3643.0, 0.0);
+}
+
+static void muon_ww_close_to_etl(void **state)
+{
+    (void)state;
+    double se, ee, sw, ew;
+    char buf[1 << 17];
+    int rc = dy_run_cli("xsec --process brem --lepton mu --target Pb --energy 160 --mass 0.1 "
+                        "--method etl,ww --precision 2e-3 --backend cpu --format csv",
+                        out, sizeof out);
+    assert_int_equal(rc, 0);
+    memcpy(buf, out, sizeof buf);
+    assert_int_equal(csv_sigma("etl", &se, &ee), 0);
+    memcpy(out, buf, sizeof buf);
+    assert_int_equal(csv_sigma("ww", &sw, &ew), 0);
+    /* reference §6: muon WW agrees with ETL within ~1 % */
+    dy_assert_close(sw / se, 1.0, 0.01 + 4.0 * ee / se, 0.0);
+}
+
+static void kfactor_and_histogram_files(void **state)
+{
+    (void)state;
+    char kf[256], hf[256], line[512];
+    snprintf(kf, sizeof kf, "%s/test_xsec_k.csv", DY_BINARY_DIR);
+    snprintf(hf, sizeof hf, "%s/test_xsec_h.csv", DY_BINARY_DIR);
+    char args[1024];
+    snprintf(args, sizeof args,
+             "xsec --process brem --target W --energy 8 --mass 0.01,0.1 --method etl,ww,iww "
+             "--precision 1e-2 --backend cpu --kfactor %s --histograms %s",
+             kf, hf);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 0);
+    FILE *f = fopen(kf, "r");
+    assert_non_null(f);
+    int n = 0;
+    while (fgets(line, sizeof line, f)) ++n;
+    fclose(f);
+    assert_int_equal(n, 1 + 2 * 2); /* header + (2 masses x 2 approximations) */
+    f = fopen(hf, "r");
+    assert_non_null(f);
+    double sum_x = 0.0;
+    n = 0;
+    while (fgets(line, sizeof line, f)) {
+        double lo, hi, d;
+        char *p = strstr(line, ",x,1,");
+        if (p && strstr(line, ",0.01,") && sscanf(p + 5, "%lf,%lf,%lf", &lo, &hi, &d) == 3)
+            sum_x += d * (hi - lo);
+        ++n;
+    }
+    fclose(f);
+    assert_int_equal(n, 1 + 2 * (50 + 60 + 50 + 60));
+    assert_true(sum_x > 0.0);
+    unlink(kf);
+    unlink(hf);
+}
+
+static void bad_input(void **state)
+{
+    (void)state;
+    expect_error("xsec --process brem --target Pb --energy 1 --mass 2", "kinematic limit");
+    expect_error("xsec --process brem --target Unobtainium --energy 1 --mass 0.1", "Unobtainium");
+    expect_error("xsec --process brem --target 82 --energy 1 --mass 0.1", "material '82'");
+    expect_error("xsec --process brem --target Pb --energy -5 --mass 0.1", "--energy '-5'");
+    expect_error("xsec --process brem --target Pb --energy 5 --mass 0.1 --mediator tensor",
+                 "--mediator 'tensor'");
+    expect_error("xsec --process brem --target Pb --energy 5 --mass 0.1 --method nwa",
+                 "does not apply");
+    expect_error("xsec --process brem --target Pb --energy 5 --mass 0.1 --output /nonexistent/x.csv",
+                 "/nonexistent/x.csv");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(calibration_point), cmocka_unit_test(muon_ww_close_to_etl),
+        cmocka_unit_test(kfactor_and_histogram_files), cmocka_unit_test(bad_input)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
