@@ -1,14 +1,17 @@
 /* dy_process_table.h — the list of processes the device can integrate.
  * Adding a process = include its header here + one X(...) line + a host table entry
- * (host/core/process_table.c) + tests.  The switch is the portable stand-in for function pointers. */
+ * (host/core/process_table.c) + tests.  The switch is the portable stand-in for function pointers.
+ */
 #ifndef DY_PROCESS_TABLE_H
 #define DY_PROCESS_TABLE_H
 #include "dy_types.h"
+#include "processes/dy_proc_annihilation.h"
 #include "processes/dy_proc_brem.h"
 #include "processes/dy_proc_genz.h"
+#include "processes/dy_proc_primakoff.h"
 
 /* X(ID, name) — the ID is the value of dy_params.process. */
-#define DY_PROCESS_LIST(X) X(0, genz) X(1, brem)
+#define DY_PROCESS_LIST(X) X(0, genz) X(1, brem) X(2, annihilation) X(3, primakoff)
 
 #define DY_PROC_ENUM_(id, name) DY_PROC_##name = id,
 enum dy_process_id { DY_PROCESS_LIST(DY_PROC_ENUM_) DY_PROC_COUNT_ };
@@ -18,12 +21,10 @@ enum dy_process_id { DY_PROCESS_LIST(DY_PROC_ENUM_) DY_PROC_COUNT_ };
 DY_DEVICE double dy_integrand(const dy_params *p, const double *u, double *obs)
 {
 #define DY_PROC_CASE_(id, name)                                                                    \
-    case id:                                                                                       \
-        return dy_proc_##name##_eval(p, u, obs);
+    case id: return dy_proc_##name##_eval(p, u, obs);
     switch (p->process) {
         DY_PROCESS_LIST(DY_PROC_CASE_)
-    default:
-        return 0.0;
+    default: return 0.0;
     }
 #undef DY_PROC_CASE_
 }
