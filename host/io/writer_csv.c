@@ -1,0 +1,130 @@
+/* writer_csv.c — write a run's yield grid as two long-format CSV files (spectra and integrated
+ * yields) with '#' header lines for units and provenance.  Both go to "<file>.tmp" first and are
+ * renamed only when both are complete; on failure no file and no .tmp is left behind. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "darkyield/dy.h"
+#include "io/writer.h"
+
+#define NUM "%.12g"
+
+dy_status dy_csv_integrated_path(const char *path, char *out, size_t size, dy_error *err)
+{
+    size_t n = path ? strlen(path) : 0;
+    if (n == 0) return dy_error_set(err, DY_ERR_INVALID, "dy_write_csv: no output path");
+    if (n >= 4 && !strcmp(path + n - 4, ".csv")) n -= 4;
+    if ((size_t)snprintf(out, size, "%.*s_integrated.csv", (int)n, path) >= size)
+        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
+    return DY_OK;
+}
+
+/* A metadata string on one comment line: newlines and carriage returns become spaces. */
+static void put_meta(FILE *f, const char *s)
+{
+    for (s = s ? s : ""; *s; ++s)
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+static void header(FILE *f, const dy_yield_grid *g, const char *what)
+{
+    fprintf(f, "# darkyield %s: ", g->version ? g->version : DY_VERSION);
+    put_meta(f, what);
+    fprintf(f, "\n# run: ");
+    put_meta(f, g->name);
+    fprintf(f, "; config_hash: %016llx; seed: %llu; backend: ", (unsigned long long)g->config_hash,
+            (unsigned long long)g->seed);
+    put_meta(f, g->backend);
+    fprintf(f, "; device: ");
+    put_meta(f, g->device);
+    fprintf(f,
+            "\n# yields are per particle on target at coupling %g and scale as coupling^2; "
+            "*_err = 1 sigma; channel 'total' = sum over channels (errors in quadrature)\n",
+            g->coupling);
+}
+
+static void write_spectra(FILE *f, const dy_yield_grid *g)
+{
+    header(f, g, "produced-particle energy spectra dN/dE");
+    fprintf(f, "# units: mass_GeV, E_lo_GeV, E_hi_GeV in GeV; dNdE_per_GeV, dNdE_err_per_GeV in "
+               "1/GeV per particle on target\n");
+    fprintf(f, "channel,mass_GeV,E_lo_GeV,E_hi_GeV,dNdE_per_GeV,dNdE_err_per_GeV\n");
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const int tot = c == g->n_channels;
+        const char *name = tot ? "total" : g->ch[c].name;
+        const double *v = tot ? g->sum_dNdE : g->ch[c].dNdE;
+        const double *e = tot ? g->sum_dNdE_err : g->ch[c].dNdE_err;
+        for (int m = 0; m < g->n_masses; ++m)
+            for (int b = 0; b < g->n_ebins; ++b) {
+                const int i = dy_yield_grid_index(g, m, b);
+                fprintf(f, "%s," NUM "," NUM "," NUM "," NUM "," NUM "\n", name, g->masses_GeV[m],
+                        g->ebin_edges_GeV[b], g->ebin_edges_GeV[b + 1], v[i], e[i]);
+            }
+    }
+}
+
+static void write_integrated(FILE *f, const dy_yield_grid *g)
+{
+    header(f, g, "integrated yields");
+    fprintf(f, "# units: mass_GeV and cut_energy_min_GeV in GeV; N_* in produced particles per "
+               "particle on target; N_above_cut counts energies above cut_energy_min_GeV\n");
+    fprintf(f, "channel,mass_GeV,N_above_cut,N_above_cut_err,N_total,N_total_err,"
+               "cut_energy_min_GeV\n");
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const int tot = c == g->n_channels;
+        const dy_yield_channel *ch = &g->ch[tot ? 0 : c];
+        for (int m = 0; m < g->n_masses; ++m)
+            fprintf(f, "%s," NUM "," NUM "," NUM "," NUM "," NUM "," NUM "\n",
+                    tot ? "total" : ch->name, g->masses_GeV[m],
+                    tot ? g->sum_N_above[m] : ch->N_above[m],
+                    tot ? g->sum_N_above_err[m] : ch->N_above_err[m],
+                    tot ? g->sum_N_total[m] : ch->N_total[m],
+                    tot ? g->sum_N_total_err[m] : ch->N_total_err[m], g->cut_energy_min_GeV);
+    }
+}
+
+/* Write one file to tmp; 0 on success, else errno-like code (file removed). */
+static int write_tmp(const char *tmp, const dy_yield_grid *g,
+                     void (*body)(FILE *, const dy_yield_grid *))
+{
+    FILE *f = fopen(tmp, "w");
+    if (!f) return errno ? errno : EIO;
+    body(f, g);
+    int e = ferror(f) ? (errno ? errno : EIO) : 0;
+    if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
+    if (e) remove(tmp);
+    return e;
+}
+
+dy_status dy_write_csv(const char *path, const dy_yield_grid *g, dy_error *err)
+{
+    char ipath[4200], tmp1[4200], tmp2[4300];
+    dy_status st = dy_csv_integrated_path(path, ipath, sizeof ipath, err);
+    if (st != DY_OK) return st;
+    if ((st = dy_yield_grid_check(g, err)) != DY_OK) return st;
+    if ((size_t)snprintf(tmp1, sizeof tmp1, "%s.tmp", path) >= sizeof tmp1 ||
+        (size_t)snprintf(tmp2, sizeof tmp2, "%s.tmp", ipath) >= sizeof tmp2)
+        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
+    int e = write_tmp(tmp1, g, write_spectra);
+    if (e) return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': %s", tmp1, strerror(e));
+    e = write_tmp(tmp2, g, write_integrated);
+    if (e) {
+        remove(tmp1);
+        return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': %s", tmp2, strerror(e));
+    }
+    if (rename(tmp1, path) != 0) {
+        e = errno;
+        remove(tmp1);
+        remove(tmp2);
+        return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': rename: %s", path,
+                            strerror(e));
+    }
+    if (rename(tmp2, ipath) != 0) {
+        e = errno;
+        remove(tmp2);
+        remove(path); /* do not leave a spectra file without its integrated partner */
+        return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': rename: %s", ipath,
+                            strerror(e));
+    }
+    return DY_OK;
+}

@@ -1,0 +1,197 @@
+/* writer_hdf5.c — write a run's yield grid to one HDF5 file (HDF5 1.10 C API, plain types that
+ * h5py reads: IEEE f64 datasets, variable-length UTF-8 string attributes).  Written to
+ * "<path>.tmp" and renamed when complete; on any failure the tmp file is removed. */
+#include <errno.h>
+#include <hdf5.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "darkyield/dy.h"
+#include "io/writer.h"
+
+/* Keep the innermost (most specific) message of the HDF5 error stack. */
+static herr_t last_desc(unsigned n, const H5E_error2_t *e, void *data)
+{
+    (void)n;
+    if (e && e->desc && e->desc[0]) snprintf((char *)data, 512, "%s", e->desc);
+    return 0;
+}
+
+static dy_status h5_fail(dy_error *err, const char *path, const char *what)
+{
+    char detail[512] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, last_desc, detail);
+    H5Eclear2(H5E_DEFAULT);
+    return dy_error_set(err, DY_ERR_IO, "cannot write HDF5 file '%s': %s%s%s%s", path, what,
+                        detail[0] ? " (HDF5: " : "", detail, detail[0] ? ")" : "");
+}
+
+/* ---- attributes (0 on success, -1 on failure; handles always closed) ---- */
+
+static int attr_string(hid_t obj, const char *name, const char *value)
+{
+    const char *v = value ? value : "";
+    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
+    int ok = t >= 0 && sp >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
+             H5Tset_cset(t, H5T_CSET_UTF8) >= 0;
+    if (ok)
+        ok = (a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(a, t, &v) >= 0;
+    if (a >= 0) ok &= H5Aclose(a) >= 0;
+    if (sp >= 0) H5Sclose(sp);
+    if (t >= 0) H5Tclose(t);
+    return ok ? 0 : -1;
+}
+
+static int attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
+                       const void *value)
+{
+    hid_t sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
+    int ok = sp >= 0 && (a = H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(a, mem_type, value) >= 0;
+    if (a >= 0) ok &= H5Aclose(a) >= 0;
+    if (sp >= 0) H5Sclose(sp);
+    return ok ? 0 : -1;
+}
+
+static int attr_double(hid_t obj, const char *name, double x)
+{
+    return attr_scalar(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &x);
+}
+
+/* ---- datasets ---- */
+
+static int write_dataset(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const double *data, const char *units, const char *desc)
+{
+    hid_t sp = H5Screate_simple(rank, dims, NULL), ds = H5I_INVALID_HID;
+    int ok = sp >= 0 &&
+             (ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT,
+                              H5P_DEFAULT)) >= 0 &&
+             H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
+             attr_string(ds, "units", units) == 0 && attr_string(ds, "description", desc) == 0;
+    if (ds >= 0) ok &= H5Dclose(ds) >= 0;
+    if (sp >= 0) H5Sclose(sp);
+    return ok ? 0 : -1;
+}
+
+/* One group: /<name>/dNdE ... from the given arrays (a channel or the sums). */
+static int write_group(hid_t f, const dy_yield_grid *g, const char *name, const double *dNdE,
+                       const double *dNdE_err, const double *Na, const double *Na_err,
+                       const double *Nt, const double *Nt_err, const char **what)
+{
+    char u_dnde[256], u_n[256], d[512];
+    const hsize_t d2[2] = {(hsize_t)g->n_masses, (hsize_t)g->n_ebins};
+    const hsize_t d1[1] = {(hsize_t)g->n_masses};
+    const char *src = strcmp(name, "total") ? "channel" : "sum over all channels of";
+    snprintf(u_dnde, sizeof u_dnde, DY_UNITS_DNDE_FMT, g->coupling);
+    snprintf(u_n, sizeof u_n, DY_UNITS_N_FMT, g->coupling);
+    *what = name;
+    hid_t grp = H5Gcreate2(f, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (grp < 0) return -1;
+    int ok = 1;
+    snprintf(d, sizeof d,
+             "dN/dE of the produced particle, %s '%s'; shape [mass][energy bin] "
+             "(axes /masses_GeV, /energy_bin_edges_GeV)",
+             src, name);
+    ok = ok && write_dataset(grp, "dNdE", 2, d2, dNdE, u_dnde, d) == 0;
+    snprintf(d, sizeof d, "1-sigma uncertainty of dNdE (%s '%s'); shape [mass][energy bin]", src,
+             name);
+    ok = ok && write_dataset(grp, "dNdE_err", 2, d2, dNdE_err, u_dnde, d) == 0;
+    snprintf(d, sizeof d,
+             "yield with produced-particle energy above cut_energy_min_GeV = %g GeV "
+             "(%s '%s'); shape [mass]",
+             g->cut_energy_min_GeV, src, name);
+    ok = ok && write_dataset(grp, "N_above_cut", 1, d1, Na, u_n, d) == 0;
+    snprintf(d, sizeof d, "1-sigma uncertainty of N_above_cut (%s '%s'); shape [mass]", src, name);
+    ok = ok && write_dataset(grp, "N_above_cut_err", 1, d1, Na_err, u_n, d) == 0;
+    snprintf(d, sizeof d, "yield integrated over all energies (%s '%s'); shape [mass]", src, name);
+    ok = ok && write_dataset(grp, "N_total", 1, d1, Nt, u_n, d) == 0;
+    snprintf(d, sizeof d, "1-sigma uncertainty of N_total (%s '%s'); shape [mass]", src, name);
+    ok = ok && write_dataset(grp, "N_total_err", 1, d1, Nt_err, u_n, d) == 0;
+    ok &= H5Gclose(grp) >= 0;
+    return ok ? 0 : -1;
+}
+
+static int write_root_attrs(hid_t f, const dy_yield_grid *g)
+{
+    char hash[24], created[32], channels[DY_GRID_MAX_CHANNELS * (DY_GRID_NAME_LEN + 1)] = "";
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)g->config_hash);
+    const time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(created, sizeof created, "unknown");
+    for (int c = 0; c < g->n_channels; ++c) {
+        strcat(channels, g->ch[c].name);
+        if (c + 1 < g->n_channels) strcat(channels, ",");
+    }
+    const unsigned long long seed = g->seed;
+    return attr_string(f, "name", g->name) || attr_string(f, "config", g->config_text) ||
+           attr_string(f, "config_hash", hash) ||
+           attr_string(f, "version", g->version ? g->version : DY_VERSION) ||
+           attr_string(f, "backend", g->backend) || attr_string(f, "device", g->device) ||
+           attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_ULLONG, &seed) ||
+           attr_double(f, "cut_energy_min_GeV", g->cut_energy_min_GeV) ||
+           attr_double(f, "coupling", g->coupling) ||
+           attr_double(f, "wall_seconds", g->wall_seconds) ||
+           attr_string(f, "channels", channels) || attr_string(f, "created", created);
+}
+
+static int write_all(hid_t f, const dy_yield_grid *g, const char **what)
+{
+    const hsize_t nm[1] = {(hsize_t)g->n_masses}, ne[1] = {(hsize_t)g->n_ebins + 1};
+    *what = "root attributes";
+    if (write_root_attrs(f, g)) return -1;
+    *what = "/masses_GeV";
+    if (write_dataset(f, "masses_GeV", 1, nm, g->masses_GeV, "GeV",
+                      "mass of the produced particle (mediator or ALP); first axis of dNdE"))
+        return -1;
+    *what = "/energy_bin_edges_GeV";
+    if (write_dataset(f, "energy_bin_edges_GeV", 1, ne, g->ebin_edges_GeV, "GeV",
+                      "edges of the produced-particle energy bins (n_ebins + 1); second axis of "
+                      "dNdE"))
+        return -1;
+    for (int c = 0; c < g->n_channels; ++c) {
+        const dy_yield_channel *ch = &g->ch[c];
+        if (write_group(f, g, ch->name, ch->dNdE, ch->dNdE_err, ch->N_above, ch->N_above_err,
+                        ch->N_total, ch->N_total_err, what))
+            return -1;
+    }
+    return write_group(f, g, "total", g->sum_dNdE, g->sum_dNdE_err, g->sum_N_above,
+                       g->sum_N_above_err, g->sum_N_total, g->sum_N_total_err, what);
+}
+
+dy_status dy_write_hdf5(const char *path, const dy_yield_grid *g, dy_error *err)
+{
+    char tmp[4200];
+    if (!path || !path[0])
+        return dy_error_set(err, DY_ERR_INVALID, "dy_write_hdf5: no output path");
+    dy_status st = dy_yield_grid_check(g, err);
+    if (st != DY_OK) return st;
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become dy_error, not stderr noise */
+    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0) return h5_fail(err, path, "cannot create the temporary file");
+    const char *what = "";
+    char msg[128];
+    if (write_all(f, g, &what)) {
+        snprintf(msg, sizeof msg, "writing %s failed", what);
+        st = h5_fail(err, path, msg);
+        H5Fclose(f);
+        remove(tmp);
+        return st;
+    }
+    if (H5Fclose(f) < 0) {
+        st = h5_fail(err, path, "closing (flushing) the file failed");
+        remove(tmp);
+        return st;
+    }
+    if (rename(tmp, path) != 0) {
+        const int e = errno;
+        remove(tmp);
+        return dy_error_set(err, DY_ERR_IO, "cannot write HDF5 file '%s': rename from '%s': %s",
+                            path, tmp, strerror(e));
+    }
+    return DY_OK;
+}
