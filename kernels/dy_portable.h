@@ -10,11 +10,11 @@
 typedef uint dy_u32;
 typedef int dy_i32;
 typedef ulong dy_u64;
-#define DY_DEVICE static inline
-#define DY_KERNEL __kernel
-#define DY_GLOBAL __global
-#define DY_RESTRICT restrict
-#define DY_GLOBAL_ID() ((dy_u64)get_global_id(0))
+#define DY_DEVICE        static inline
+#define DY_KERNEL        __kernel
+#define DY_GLOBAL        __global
+#define DY_RESTRICT      restrict
+#define DY_GLOBAL_ID()   ((dy_u64)get_global_id(0))
 #define DY_GLOBAL_SIZE() ((dy_u64)get_global_size(0))
 #define DY_STATIC_ASSERT(c, m)
 
@@ -23,12 +23,12 @@ typedef ulong dy_u64;
 typedef unsigned int dy_u32;
 typedef int dy_i32;
 typedef unsigned long long dy_u64;
-#define DY_DEVICE static __device__ __forceinline__
-#define DY_KERNEL extern "C" __global__
+#define DY_DEVICE      static __device__ __forceinline__
+#define DY_KERNEL      extern "C" __global__
 #define DY_GLOBAL
-#define DY_RESTRICT __restrict__
-#define DY_GLOBAL_ID() ((dy_u64)blockIdx.x * blockDim.x + threadIdx.x)
-#define DY_GLOBAL_SIZE() ((dy_u64)blockDim.x * gridDim.x)
+#define DY_RESTRICT            __restrict__
+#define DY_GLOBAL_ID()         ((dy_u64)blockIdx.x * blockDim.x + threadIdx.x)
+#define DY_GLOBAL_SIZE()       ((dy_u64)blockDim.x * gridDim.x)
 #define DY_STATIC_ASSERT(c, m) static_assert(c, m)
 
 #else
@@ -40,28 +40,28 @@ typedef int32_t dy_i32;
 typedef uint64_t dy_u64;
 #define DY_DEVICE static inline
 #define DY_GLOBAL
-#define DY_RESTRICT restrict
+#define DY_RESTRICT            restrict
 #define DY_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #endif
 
 /* Math: the double-precision builtins share their C names on all three targets. */
-#define DY_SQRT(x) sqrt(x)
-#define DY_EXP(x) exp(x)
-#define DY_EXPM1(x) expm1(x)
-#define DY_LOG(x) log(x)
-#define DY_LOG1P(x) log1p(x)
-#define DY_POW(x, y) pow(x, y)
-#define DY_FABS(x) fabs(x)
-#define DY_SIN(x) sin(x)
-#define DY_COS(x) cos(x)
-#define DY_ATAN(x) atan(x)
-#define DY_FMIN(x, y) fmin(x, y)
-#define DY_FMAX(x, y) fmax(x, y)
-#define DY_FLOOR(x) floor(x)
+#define DY_SQRT(x)     sqrt(x)
+#define DY_EXP(x)      exp(x)
+#define DY_EXPM1(x)    expm1(x)
+#define DY_LOG(x)      log(x)
+#define DY_LOG1P(x)    log1p(x)
+#define DY_POW(x, y)   pow(x, y)
+#define DY_FABS(x)     fabs(x)
+#define DY_SIN(x)      sin(x)
+#define DY_COS(x)      cos(x)
+#define DY_ATAN(x)     atan(x)
+#define DY_FMIN(x, y)  fmin(x, y)
+#define DY_FMAX(x, y)  fmax(x, y)
+#define DY_FLOOR(x)    floor(x)
 #define DY_ISFINITE(x) isfinite(x)
 
 /* Constants are literals: strict C17 has no M_PI. */
-#define DY_PI 3.14159265358979323846
+#define DY_PI     3.14159265358979323846
 #define DY_TWO_PI 6.28318530717958647692
 
 #endif

@@ -14,11 +14,13 @@ DY_DEVICE void dy_philox4x32(const dy_u32 *ctr_in, const dy_u32 *key_in, dy_u32 
     philox4x32_key_t k;
     philox4x32_ctr_t r;
     int i;
-    for (i = 0; i < 4; ++i) c.v[i] = ctr_in[i];
+    for (i = 0; i < 4; ++i)
+        c.v[i] = ctr_in[i];
     k.v[0] = key_in[0];
     k.v[1] = key_in[1];
     r = philox4x32(c, k);
-    for (i = 0; i < 4; ++i) out[i] = r.v[i];
+    for (i = 0; i < 4; ++i)
+        out[i] = r.v[i];
 }
 
 /* n (<= 8) uniforms in the open interval (0,1) with 52-bit resolution: two per Philox block. */

@@ -6,10 +6,10 @@
 #include "dy_process_table.h"
 #include "dy_rng.h"
 
-#define DY_CHUNK 4096u /* samples per reduction chunk: fixes the summation order */
+#define DY_CHUNK       4096u /* samples per reduction chunk: fixes the summation order */
 #define DY_GRID_STRIDE (DY_MAX_DIM * (DY_NBINS + 1))
-#define DY_NROLES (1 + DY_MAX_DIM + DY_MAX_OBS) /* totals, one per map axis, one per histogram */
-#define DY_TOT_STRIDE 4
+#define DY_NROLES      (1 + DY_MAX_DIM + DY_MAX_OBS) /* totals, one per map axis, one per histogram */
+#define DY_TOT_STRIDE  4
 
 /* Work item g of a sampling launch: integral j = g / n_samples, sample s = offset + g % n. */
 DY_DEVICE void dy_sample_one(DY_GLOBAL const dy_params *params, DY_GLOBAL const double *grids,
@@ -37,9 +37,11 @@ DY_DEVICE void dy_sample_one(DY_GLOBAL const dy_params *params, DY_GLOBAL const 
         jac *= width * DY_NBINS;
         bins[g * DY_MAX_DIM + d] = (unsigned char)b;
     }
-    for (k = 0; k < DY_MAX_OBS; ++k) o[k] = 0.0;
+    for (k = 0; k < DY_MAX_OBS; ++k)
+        o[k] = 0.0;
     w[g] = jac * dy_integrand(&p, x, o);
-    for (k = 0; k < L.n_obs; ++k) obs[g * DY_MAX_OBS + k] = o[k];
+    for (k = 0; k < L.n_obs; ++k)
+        obs[g * DY_MAX_OBS + k] = o[k];
 }
 
 /* Histogram bin of value v, or -1 outside [lo, hi). */
@@ -90,7 +92,8 @@ DY_DEVICE void dy_reduce_one(DY_GLOBAL const dy_params *params, dy_launch L, dy_
         DY_GLOBAL double *a = acc + (jc * DY_MAX_DIM + d) * DY_NBINS;
         dy_u32 b;
         if (d >= dim) return;
-        for (b = 0; b < DY_NBINS; ++b) a[b] = 0.0;
+        for (b = 0; b < DY_NBINS; ++b)
+            a[b] = 0.0;
         for (g = first; g < first + DY_CHUNK; ++g) {
             const double v = w[g];
             if (DY_ISFINITE(v)) a[bins[g * DY_MAX_DIM + d]] += v * v;
@@ -101,7 +104,8 @@ DY_DEVICE void dy_reduce_one(DY_GLOBAL const dy_params *params, dy_launch L, dy_
         DY_GLOBAL double *hh = hst + (jc * DY_MAX_OBS + k) * (2 * DY_MAX_HBINS);
         dy_u32 b;
         if (k >= L.n_obs) return;
-        for (b = 0; b < 2 * h->nbins; ++b) hh[b] = 0.0;
+        for (b = 0; b < 2 * h->nbins; ++b)
+            hh[b] = 0.0;
         for (g = first; g < first + DY_CHUNK; ++g) {
             const double v = w[g];
             const int hb = dy_hist_bin(h, obs[g * DY_MAX_OBS + k]);

@@ -5,20 +5,20 @@
 #define DY_TYPES_H
 #include "dy_portable.h"
 
-#define DY_MAX_DIM 8   /* integration dimensions per integral */
-#define DY_MAX_OBS 4   /* observables histogrammed per integral */
-#define DY_NPAR 32     /* real parameters per integral */
-#define DY_NIPAR 4     /* integer parameters per integral */
-#define DY_NBINS 64    /* VEGAS map intervals per dimension */
+#define DY_MAX_DIM 8  /* integration dimensions per integral */
+#define DY_MAX_OBS 4  /* observables histogrammed per integral */
+#define DY_NPAR    32 /* real parameters per integral */
+#define DY_NIPAR   4  /* integer parameters per integral */
+#define DY_NBINS   64 /* VEGAS map intervals per dimension */
 
 /* One integral (one grid point): which process, its dimension and its parameters.
  * The meaning of par[] / ipar[] is defined by the process header (kernels/processes/). */
 typedef struct dy_params {
     double par[DY_NPAR];
     dy_i32 ipar[DY_NIPAR];
-    dy_u64 id;       /* global grid-point index: selects the random stream */
-    dy_u32 process;  /* DY_PROC_* from dy_process_table.h */
-    dy_u32 dim;      /* number of integration variables used, 1..DY_MAX_DIM */
+    dy_u64 id;      /* global grid-point index: selects the random stream */
+    dy_u32 process; /* DY_PROC_* from dy_process_table.h */
+    dy_u32 dim;     /* number of integration variables used, 1..DY_MAX_DIM */
 } dy_params;
 
 /* Per-launch constants, passed by value as one kernel argument. */

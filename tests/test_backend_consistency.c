@@ -44,8 +44,10 @@ static void weights_match_cpu(void **state)
      * ulp of the argument is a large relative change of the value itself */
     for (size_t j = 0; j < n; ++j) {
         double scale = 0.0;
-        for (size_t i = j * NS; i < (j + 1) * NS; ++i) scale = fmax(scale, fabs(wc[i]));
-        for (size_t i = j * NS; i < (j + 1) * NS; ++i) dy_assert_close(w[i], wc[i], 1e-12 * scale, 1e-12);
+        for (size_t i = j * NS; i < (j + 1) * NS; ++i)
+            scale = fmax(scale, fabs(wc[i]));
+        for (size_t i = j * NS; i < (j + 1) * NS; ++i)
+            dy_assert_close(w[i], wc[i], 1e-12 * scale, 1e-12);
     }
     free(w);
     free(wc);

@@ -56,7 +56,8 @@ static void check_family(int family)
             mean += r[i].value / NREP;
             sig += r[i].error / NREP;
         }
-        for (int i = 0; i < NREP; ++i) var += (r[i].value - mean) * (r[i].value - mean);
+        for (int i = 0; i < NREP; ++i)
+            var += (r[i].value - mean) * (r[i].value - mean);
         const double spread = sqrt(var / (NREP - 1));
         if (spread > 1.5 * sig || spread < sig / 1.5)
             fail_msg("%s d=%u: spread of %d streams %.3g vs reported sigma %.3g (ratio %.2f)",

@@ -38,7 +38,8 @@ static void uniforms_open_interval_and_distinct(void **state)
     (void)state;
     double y[8], z[8];
     dy_rng_uniforms(42, 7, 3, 11, 8, y);
-    for (int i = 0; i < 8; ++i) assert_true(y[i] > 0.0 && y[i] < 1.0);
+    for (int i = 0; i < 8; ++i)
+        assert_true(y[i] > 0.0 && y[i] < 1.0);
     dy_rng_uniforms(42, 7, 3, 12, 8, z); /* next sample: a different point */
     assert_true(memcmp(y, z, sizeof y) != 0);
     dy_rng_uniforms(42, 8, 3, 11, 8, z); /* next integral */
@@ -52,7 +53,8 @@ static void uniforms_open_interval_and_distinct(void **state)
     const int n = 200000;
     for (int i = 0; i < n / 8; ++i) {
         dy_rng_uniforms(5, 1, 0, (dy_u32)i, 8, y);
-        for (int k = 0; k < 8; ++k) s += y[k];
+        for (int k = 0; k < 8; ++k)
+            s += y[k];
     }
     dy_assert_close(s / n, 0.5, 4.0 / sqrt(12.0 * n), 0.0);
 }

@@ -10,7 +10,8 @@ static char out[1 << 17];
 static void expect_error(const char *args, const char *needle)
 {
     int rc = dy_run_cli(args, out, sizeof out);
-    if (rc == 0 || rc == -1) fail_msg("'%s': exit %d, expected failure; output:\n%s", args, rc, out);
+    if (rc == 0 || rc == -1)
+        fail_msg("'%s': exit %d, expected failure; output:\n%s", args, rc, out);
     if (!strstr(out, needle)) fail_msg("'%s': output lacks '%s':\n%s", args, needle, out);
 }
 
@@ -73,7 +74,8 @@ static void kfactor_and_histogram_files(void **state)
     FILE *f = fopen(kf, "r");
     assert_non_null(f);
     int n = 0;
-    while (fgets(line, sizeof line, f)) ++n;
+    while (fgets(line, sizeof line, f))
+        ++n;
     fclose(f);
     assert_int_equal(n, 1 + 2 * 2); /* header + (2 masses x 2 approximations) */
     f = fopen(hf, "r");
@@ -105,8 +107,9 @@ static void bad_input(void **state)
                  "--mediator 'tensor'");
     expect_error("xsec --process brem --target Pb --energy 5 --mass 0.1 --method nwa",
                  "does not apply");
-    expect_error("xsec --process brem --target Pb --energy 5 --mass 0.1 --output /nonexistent/x.csv",
-                 "/nonexistent/x.csv");
+    expect_error(
+        "xsec --process brem --target Pb --energy 5 --mass 0.1 --output /nonexistent/x.csv",
+        "/nonexistent/x.csv");
 }
 
 int main(void)

@@ -40,7 +40,8 @@ static dy_status cpu_init(void **state, char *device, size_t n, dy_error *err)
 {
     (void)err;
     *state = NULL;
-    snprintf(device, n, "host processor, %d thread%s", cpu_threads(), cpu_threads() == 1 ? "" : "s");
+    snprintf(device, n, "host processor, %d thread%s", cpu_threads(),
+             cpu_threads() == 1 ? "" : "s");
     return DY_OK;
 }
 
@@ -72,7 +73,8 @@ static dy_status cpu_run(void *state, dy_batch *b, dy_error *err)
         return dy_error_set(err, DY_ERR_NOMEM, "cpu backend: cannot allocate %lld samples", n);
     }
 #pragma omp parallel for schedule(static)
-    for (long long g = 0; g < n; ++g) dy_sample_one(b->params, b->grids, L, (dy_u64)g, w, bins, obs);
+    for (long long g = 0; g < n; ++g)
+        dy_sample_one(b->params, b->grids, L, (dy_u64)g, w, bins, obs);
 #pragma omp parallel for schedule(dynamic, 1)
     for (long long r = 0; r < nr; ++r)
         dy_reduce_one(b->params, L, (dy_u64)r, w, bins, obs, b->hspec, b->tot, b->acc, b->hst);
@@ -87,11 +89,15 @@ static dy_status cpu_philox(void *state, const dy_u32 *ctr, const dy_u32 *key, d
 {
     (void)state;
     (void)err;
-    for (dy_u32 i = 0; i < n; ++i) dy_philox4x32(ctr + 4 * i, key + 2 * i, out + 4 * i);
+    for (dy_u32 i = 0; i < n; ++i)
+        dy_philox4x32(ctr + 4 * i, key + 2 * i, out + 4 * i);
     return DY_OK;
 }
 
-static void cpu_free(void *state) { (void)state; }
+static void cpu_free(void *state)
+{
+    (void)state;
+}
 
 const dy_backend_type dy_backend_cpu = {
     .name = "cpu",

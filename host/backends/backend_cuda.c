@@ -28,7 +28,7 @@ typedef struct cu_state {
     do {                                                                                           \
         cudaError_t rc_ = (cudaError_t)(call);                                                     \
         if (rc_ != cudaSuccess) {                                                                  \
-            st = dy_error_set(err, DY_ERR_DEVICE, "cuda: %s: %s (%s)", what,                      \
+            st = dy_error_set(err, DY_ERR_DEVICE, "cuda: %s: %s (%s)", what,                       \
                               cudaGetErrorName(rc_), cudaGetErrorString(rc_));                     \
             goto fail;                                                                             \
         }                                                                                          \
@@ -168,17 +168,17 @@ static dy_status cu_run(void *state, dy_batch *b, dy_error *err)
     CU_TRY(cudaMemcpy(b->acc, s->acc, nch * DY_MAX_DIM * DY_NBINS * sizeof(double), d2h),
            "read map accumulators");
     if (L.n_obs)
-        CU_TRY(cudaMemcpy(b->hst, s->hst, nch * DY_MAX_OBS * 2 * DY_MAX_HBINS * sizeof(double),
-                          d2h),
-               "read histograms");
+        CU_TRY(
+            cudaMemcpy(b->hst, s->hst, nch * DY_MAX_OBS * 2 * DY_MAX_HBINS * sizeof(double), d2h),
+            "read histograms");
     if (b->w_out) CU_TRY(cudaMemcpy(b->w_out, s->w, ns * sizeof(double), d2h), "read weights");
     return DY_OK;
 fail:
     return st;
 }
 
-static dy_status cu_philox(void *state, const dy_u32 *ctr, const dy_u32 *key, dy_u32 *out,
-                           dy_u32 n, dy_error *err)
+static dy_status cu_philox(void *state, const dy_u32 *ctr, const dy_u32 *key, dy_u32 *out, dy_u32 n,
+                           dy_error *err)
 {
     (void)state;
     dy_status st = DY_OK;

@@ -24,17 +24,19 @@ typedef struct cl_state {
 static const char *cl_errname(cl_int e)
 {
     switch (e) {
-#define E(x) \
+#define E(x)                                                                                       \
     case x: return #x;
-        E(CL_DEVICE_NOT_FOUND) E(CL_DEVICE_NOT_AVAILABLE) E(CL_COMPILER_NOT_AVAILABLE)
-        E(CL_MEM_OBJECT_ALLOCATION_FAILURE) E(CL_OUT_OF_RESOURCES) E(CL_OUT_OF_HOST_MEMORY)
-        E(CL_BUILD_PROGRAM_FAILURE) E(CL_INVALID_VALUE) E(CL_INVALID_DEVICE)
-        E(CL_INVALID_CONTEXT) E(CL_INVALID_PROGRAM) E(CL_INVALID_KERNEL_NAME)
-        E(CL_INVALID_KERNEL_ARGS) E(CL_INVALID_ARG_SIZE) E(CL_INVALID_ARG_VALUE)
-        E(CL_INVALID_WORK_GROUP_SIZE) E(CL_INVALID_BUFFER_SIZE) E(CL_INVALID_MEM_OBJECT)
-        E(CL_INVALID_BUILD_OPTIONS) E(CL_INVALID_PLATFORM) E(CL_INVALID_GLOBAL_WORK_SIZE)
+        E(CL_DEVICE_NOT_FOUND)
+        E(CL_DEVICE_NOT_AVAILABLE) E(CL_COMPILER_NOT_AVAILABLE) E(CL_MEM_OBJECT_ALLOCATION_FAILURE)
+            E(CL_OUT_OF_RESOURCES) E(CL_OUT_OF_HOST_MEMORY) E(CL_BUILD_PROGRAM_FAILURE)
+                E(CL_INVALID_VALUE) E(CL_INVALID_DEVICE) E(CL_INVALID_CONTEXT) E(CL_INVALID_PROGRAM)
+                    E(CL_INVALID_KERNEL_NAME) E(CL_INVALID_KERNEL_ARGS) E(CL_INVALID_ARG_SIZE)
+                        E(CL_INVALID_ARG_VALUE) E(CL_INVALID_WORK_GROUP_SIZE)
+                            E(CL_INVALID_BUFFER_SIZE) E(CL_INVALID_MEM_OBJECT)
+                                E(CL_INVALID_BUILD_OPTIONS) E(CL_INVALID_PLATFORM)
+                                    E(CL_INVALID_GLOBAL_WORK_SIZE)
 #undef E
-    case -1001: return "CL_PLATFORM_NOT_FOUND_KHR";
+                                        case -1001 : return "CL_PLATFORM_NOT_FOUND_KHR";
     }
     return "CL error";
 }
@@ -43,7 +45,7 @@ static const char *cl_errname(cl_int e)
     do {                                                                                           \
         cl_int rc_ = (call);                                                                       \
         if (rc_ != CL_SUCCESS) {                                                                   \
-            st = dy_error_set(err, DY_ERR_DEVICE, "opencl: %s: %s (%d)", what, cl_errname(rc_),   \
+            st = dy_error_set(err, DY_ERR_DEVICE, "opencl: %s: %s (%d)", what, cl_errname(rc_),    \
                               rc_);                                                                \
             goto fail;                                                                             \
         }                                                                                          \
@@ -95,7 +97,8 @@ static dy_status pick_device(cl_device_id *out, dy_error *err)
         long i = strtol(env, &end, 10);
         if (*end || i < 0 || (cl_uint)i >= nd)
             return dy_error_set(err, DY_ERR_INVALID,
-                                "DARKYIELD_OPENCL_DEVICE='%s': expected an index below %u", env, nd);
+                                "DARKYIELD_OPENCL_DEVICE='%s': expected an index below %u", env,
+                                nd);
         if (!has_fp64(devs[i])) {
             char nm[300];
             dev_name(devs[i], nm, sizeof nm);
@@ -272,8 +275,8 @@ static dy_status ocl_run(void *state, dy_batch *b, dy_error *err)
     CL_TRY(clEnqueueWriteBuffer(s->q, s->b_params, CL_FALSE, 0, ni * sizeof(dy_params), b->params,
                                 0, NULL, NULL),
            "upload params");
-    CL_TRY(clEnqueueWriteBuffer(s->q, s->b_grids, CL_FALSE, 0,
-                                ni * DY_GRID_STRIDE * sizeof(double), b->grids, 0, NULL, NULL),
+    CL_TRY(clEnqueueWriteBuffer(s->q, s->b_grids, CL_FALSE, 0, ni * DY_GRID_STRIDE * sizeof(double),
+                                b->grids, 0, NULL, NULL),
            "upload grids");
     if (L.n_obs)
         CL_TRY(clEnqueueWriteBuffer(s->q, s->b_hspec, CL_FALSE, 0,

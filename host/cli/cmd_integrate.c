@@ -29,8 +29,7 @@ typedef struct iter_ctx {
     int print;
 } iter_ctx;
 
-static void on_iter(void *ctx, size_t integral, uint32_t it, double v, double e,
-                    const dy_result *r)
+static void on_iter(void *ctx, size_t integral, uint32_t it, double v, double e, const dy_result *r)
 {
     const iter_ctx *c = ctx;
     if (!c->print || integral != 0) return;
@@ -40,12 +39,16 @@ static void on_iter(void *ctx, size_t integral, uint32_t it, double v, double e,
 
 int dy_cmd_integrate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"integrand", required_argument, 0, 'i'}, {"dim", required_argument, 0, 'd'},
-        {"points", required_argument, 0, 'n'},    {"seed", required_argument, 0, 's'},
-        {"precision", required_argument, 0, 'p'}, {"max-eval", required_argument, 0, 'm'},
-        {"backend", required_argument, 0, 'b'},   {"format", required_argument, 0, 'f'},
-        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
+    static const struct option opts[] = {{"integrand", required_argument, 0, 'i'},
+                                         {"dim", required_argument, 0, 'd'},
+                                         {"points", required_argument, 0, 'n'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"precision", required_argument, 0, 'p'},
+                                         {"max-eval", required_argument, 0, 'm'},
+                                         {"backend", required_argument, 0, 'b'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *integrand = NULL, *backend = NULL, *format = "table";
     uint64_t dim = 0, points = 1, seed = 1, max_eval = 100000000ULL;
     double precision = 1e-3;
@@ -66,8 +69,10 @@ int dy_cmd_integrate(int argc, char **argv)
             break;
         case 's':
             if (dy_parse_u64(optarg, &seed))
-                return dy_cli_usage_error("integrate", "--seed '%s': expected a non-negative "
-                                          "integer", optarg);
+                return dy_cli_usage_error("integrate",
+                                          "--seed '%s': expected a non-negative "
+                                          "integer",
+                                          optarg);
             break;
         case 'p':
             if (dy_parse_double(optarg, &precision) || !(precision > 0.0) || precision >= 1.0)
@@ -159,8 +164,9 @@ int dy_cmd_integrate(int argc, char **argv)
             fprintf(stderr, "darkyield: warning: point %zu: %llu non-finite weights (not summed)\n",
                     i, (unsigned long long)r[i].n_nonfinite);
     }
-    if (!csv) printf("\n%zu of %zu integrals reached the precision goal %g\n", n_conv, (size_t)points,
-                     precision);
+    if (!csv)
+        printf("\n%zu of %zu integrals reached the precision goal %g\n", n_conv, (size_t)points,
+               precision);
 out:
     free(p);
     free(r);

@@ -15,27 +15,27 @@
 
 static void help(void)
 {
-    printf(
-        "usage: darkyield xsec --process brem --target T --energy E[,E...] --mass m[,m...] "
-        "[options]\n\n"
-        "Cross sections in pb at the given coupling (sigma scales as coupling^2).\n\n"
-        "  --process P        brem\n"
-        "  --lepton L         e (default) or mu                         (brem)\n"
-        "  --mediator X       vector (default), scalar, pseudoscalar, axial (brem)\n"
-        "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2)\n"
-        "  --energy E,...     beam energy in GeV\n"
-        "  --mass m,...       boson mass in GeV\n"
-        "  --method M,...     etl (exact tree level, default), ww, iww, hiww\n"
-        "  --coupling g       eps for A', g for Z'/S/P/A (default 1)\n"
-        "  --elastic-only     drop the inelastic (proton) form factor\n"
-        "  --precision p      relative MC precision goal (default 1e-3)\n"
-        "  --max-eval N       evaluation budget per integral (default 1e8)\n"
-        "  --seed S           random seed (default 1)\n"
-        "  --backend B        cuda, opencl, cpu or auto\n"
-        "  --format F         table (default) or csv\n"
-        "  --output FILE      write the table/csv to FILE (default: standard output)\n"
-        "  --kfactor FILE     write K = sigma_ETL / sigma_approx for every approximation (csv)\n"
-        "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' (csv)\n");
+    printf("usage: darkyield xsec --process brem --target T --energy E[,E...] --mass m[,m...] "
+           "[options]\n\n"
+           "Cross sections in pb at the given coupling (sigma scales as coupling^2).\n\n"
+           "  --process P        brem\n"
+           "  --lepton L         e (default) or mu                         (brem)\n"
+           "  --mediator X       vector (default), scalar, pseudoscalar, axial (brem)\n"
+           "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2)\n"
+           "  --energy E,...     beam energy in GeV\n"
+           "  --mass m,...       boson mass in GeV\n"
+           "  --method M,...     etl (exact tree level, default), ww, iww, hiww\n"
+           "  --coupling g       eps for A', g for Z'/S/P/A (default 1)\n"
+           "  --elastic-only     drop the inelastic (proton) form factor\n"
+           "  --precision p      relative MC precision goal (default 1e-3)\n"
+           "  --max-eval N       evaluation budget per integral (default 1e8)\n"
+           "  --seed S           random seed (default 1)\n"
+           "  --backend B        cuda, opencl, cpu or auto\n"
+           "  --format F         table (default) or csv\n"
+           "  --output FILE      write the table/csv to FILE (default: standard output)\n"
+           "  --kfactor FILE     write K = sigma_ETL / sigma_approx for every approximation (csv)\n"
+           "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' "
+           "(csv)\n");
 }
 
 static int parse_list(const char *cmd, const char *opt, const char *s, double *v, int *n)
@@ -70,8 +70,10 @@ static int parse_target(const char *s, dy_xsec_request *r)
     dy_error err;
     if (dy_material_lookup(s, &m, &err) != DY_OK) return dy_cli_fail(&err);
     if (m.n_elem != 1)
-        return dy_cli_usage_error("xsec", "--target '%s' is a compound or mixture; cross "
-                                  "sections are per atom of one element (use Z,A)", s);
+        return dy_cli_usage_error("xsec",
+                                  "--target '%s' is a compound or mixture; cross "
+                                  "sections are per atom of one element (use Z,A)",
+                                  s);
     r->Z = m.Z[0];
     r->A = m.A[0];
     return 0;
@@ -87,17 +89,25 @@ static const char *const mediators[] = {"vector", "scalar", "pseudoscalar", "axi
 
 int dy_cmd_xsec(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"process", required_argument, 0, 'P'},  {"lepton", required_argument, 0, 'l'},
-        {"mediator", required_argument, 0, 'x'}, {"target", required_argument, 0, 't'},
-        {"energy", required_argument, 0, 'E'},   {"mass", required_argument, 0, 'm'},
-        {"method", required_argument, 0, 'M'},   {"coupling", required_argument, 0, 'g'},
-        {"precision", required_argument, 0, 'p'}, {"max-eval", required_argument, 0, 'N'},
-        {"seed", required_argument, 0, 's'},     {"backend", required_argument, 0, 'b'},
-        {"format", required_argument, 0, 'f'},   {"output", required_argument, 0, 'o'},
-        {"kfactor", required_argument, 0, 'K'},  {"histograms", required_argument, 0, 'H'},
-        {"elastic-only", no_argument, 0, 'e'},   {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"process", required_argument, 0, 'P'},
+                                         {"lepton", required_argument, 0, 'l'},
+                                         {"mediator", required_argument, 0, 'x'},
+                                         {"target", required_argument, 0, 't'},
+                                         {"energy", required_argument, 0, 'E'},
+                                         {"mass", required_argument, 0, 'm'},
+                                         {"method", required_argument, 0, 'M'},
+                                         {"coupling", required_argument, 0, 'g'},
+                                         {"precision", required_argument, 0, 'p'},
+                                         {"max-eval", required_argument, 0, 'N'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"backend", required_argument, 0, 'b'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"kfactor", required_argument, 0, 'K'},
+                                         {"histograms", required_argument, 0, 'H'},
+                                         {"elastic-only", no_argument, 0, 'e'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     dy_xsec_request req;
     double E[MAXV], M[MAXV], precision = 1e-3;
     int nE = 0, nM = 0, methods[DY_XM_COUNT], nmeth = 0, c, rc = 0;
@@ -120,8 +130,10 @@ int dy_cmd_xsec(int argc, char **argv)
             for (int i = 0; i < 4; ++i)
                 if (!strcmp(optarg, mediators[i])) req.mediator = i;
             if (req.mediator < 0)
-                return dy_cli_usage_error("xsec", "--mediator '%s': expected vector, scalar, "
-                                          "pseudoscalar or axial", optarg);
+                return dy_cli_usage_error("xsec",
+                                          "--mediator '%s': expected vector, scalar, "
+                                          "pseudoscalar or axial",
+                                          optarg);
             break;
         case 't': target = optarg; break;
         case 'E':
@@ -137,8 +149,10 @@ int dy_cmd_xsec(int argc, char **argv)
             for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
                 const int m = dy_xsec_method_from_name(t);
                 if (m < 0 || nmeth >= DY_XM_COUNT)
-                    return dy_cli_usage_error("xsec", "--method '%s': expected etl, ww, iww, "
-                                              "hiww (brem)", t);
+                    return dy_cli_usage_error("xsec",
+                                              "--method '%s': expected etl, ww, iww, "
+                                              "hiww (brem)",
+                                              t);
                 methods[nmeth++] = m;
             }
             break;
@@ -168,7 +182,8 @@ int dy_cmd_xsec(int argc, char **argv)
         case 'e': req.inelastic = 0; break;
         case 'h': help(); return 0;
         default:
-            return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'", argv[optind - 1]);
+            return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
     if (optind < argc) return dy_cli_usage_error("xsec", "unexpected argument '%s'", argv[optind]);
@@ -247,8 +262,10 @@ int dy_cmd_xsec(int argc, char **argv)
                 w->neval = res[i].n_eval;
                 w->converged = res[i].converged;
                 if (!res[i].converged)
-                    fprintf(stderr, "darkyield: warning: E=%g m=%g: precision goal %g not reached "
-                            "(%.2g)\n", w->E, w->m, precision, res[i].error / fabs(res[i].value));
+                    fprintf(stderr,
+                            "darkyield: warning: E=%g m=%g: precision goal %g not reached "
+                            "(%.2g)\n",
+                            w->E, w->m, precision, res[i].error / fabs(res[i].value));
             } else {
                 req.energy = w->E;
                 req.mass = w->m;
@@ -276,8 +293,9 @@ int dy_cmd_xsec(int argc, char **argv)
         fprintf(f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,coupling,method,sigma_pb,"
                    "error_pb,chi2_dof,q,n_eval,converged\n");
     else
-        fprintf(f, "# %s %s -> %s, Z=%g A=%g, coupling %g (sigma in pb, scales as coupling^2)\n"
-                   "%10s %10s %6s %14s %11s %9s %6s %12s\n",
+        fprintf(f,
+                "# %s %s -> %s, Z=%g A=%g, coupling %g (sigma in pb, scales as coupling^2)\n"
+                "%10s %10s %6s %14s %11s %9s %6s %12s\n",
                 process, lep, med, req.Z, req.A, req.coupling, "E/GeV", "m/GeV", "method",
                 "sigma/pb", "error/pb", "chi2/dof", "Q", "n_eval");
     for (int i = 0; i < npts * nmeth; ++i) {
@@ -294,7 +312,8 @@ int dy_cmd_xsec(int argc, char **argv)
     if (!strcmp(format, "table") && want_etl && nmeth > 1) {
         fprintf(f, "\n# K-factors K = sigma_ETL / sigma_method\n%10s %10s", "E/GeV", "m/GeV");
         for (int k = 0; k < nmeth; ++k)
-            if (methods[k] != DY_XM_ETL) fprintf(f, " %9s/%-5s", "etl", dy_xsec_method_name(methods[k]));
+            if (methods[k] != DY_XM_ETL)
+                fprintf(f, " %9s/%-5s", "etl", dy_xsec_method_name(methods[k]));
         fprintf(f, "\n");
         for (int i = 0; i < npts; ++i) {
             const row *r0 = NULL;
@@ -327,8 +346,8 @@ int dy_cmd_xsec(int argc, char **argv)
                 if (a->method == DY_XM_ETL) continue;
                 const double K = r0->sigma / a->sigma;
                 const double ek = K * hypot(r0->err / r0->sigma, a->err / a->sigma);
-                fprintf(kf.f, "%s,%s,%s,%g,%g,%.10g,%.10g,%s,%.8g,%.3g\n", process, lep, med,
-                        req.Z, req.A, a->E, a->m, dy_xsec_method_name(a->method), K, ek);
+                fprintf(kf.f, "%s,%s,%s,%g,%g,%.10g,%.10g,%s,%.8g,%.3g\n", process, lep, med, req.Z,
+                        req.A, a->E, a->m, dy_xsec_method_name(a->method), K, ek);
             }
         }
         if (dy_atomic_close(&kf, 1, &err) != DY_OK) {

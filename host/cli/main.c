@@ -13,6 +13,7 @@ static void usage(FILE *f)
             "commands:\n"
             "  devices     list backends and devices (cuda, opencl, cpu)\n"
             "  integrate   batched VEGAS on Genz test integrands (check a backend)\n"
+            "  run         the main job: yield grids from a YAML config (configs/*.yaml)\n"
             "  xsec        cross sections: exact tree level, WW, IWW, K-factors, histograms\n\n"
             "Run 'darkyield <command> --help' for the options of a command.\n",
             DY_VERSION);
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "devices")) return dy_cmd_devices(argc - 1, argv + 1);
     if (!strcmp(cmd, "integrate")) return dy_cmd_integrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "xsec")) return dy_cmd_xsec(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run")) return dy_cmd_run(argc - 1, argv + 1);
     fprintf(stderr, "darkyield: error: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

@@ -16,9 +16,15 @@ static const dy_backend_type *const registry[] = {
 };
 enum { NREG = sizeof registry / sizeof registry[0] };
 
-int dy_backend_count(void) { return NREG; }
+int dy_backend_count(void)
+{
+    return NREG;
+}
 
-const char *dy_backend_name(int i) { return (i >= 0 && i < NREG) ? registry[i]->name : NULL; }
+const char *dy_backend_name(int i)
+{
+    return (i >= 0 && i < NREG) ? registry[i]->name : NULL;
+}
 
 dy_status dy_backend_probe(int i, dy_error *err)
 {
@@ -80,5 +86,11 @@ void dy_engine_close(dy_engine *e)
     free(e);
 }
 
-const char *dy_engine_backend(const dy_engine *e) { return e->type->name; }
-const char *dy_engine_device(const dy_engine *e) { return e->device; }
+const char *dy_engine_backend(const dy_engine *e)
+{
+    return e->type->name;
+}
+const char *dy_engine_device(const dy_engine *e)
+{
+    return e->device;
+}

@@ -54,4 +54,7 @@ dy_status dy_genz_grid(int family, unsigned dim, size_t n, uint64_t seed, uint64
     return DY_OK;
 }
 
-double dy_genz_exact(const dy_params *p) { return dy_proc_genz_exact(p); }
+double dy_genz_exact(const dy_params *p)
+{
+    return dy_proc_genz_exact(p);
+}

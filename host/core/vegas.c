@@ -47,7 +47,8 @@ static uint32_t round_chunk(uint64_t n)
 static void flat_grid(double *g)
 {
     for (int d = 0; d < DY_MAX_DIM; ++d)
-        for (int b = 0; b <= DY_NBINS; ++b) g[d * (DY_NBINS + 1) + b] = (double)b / DY_NBINS;
+        for (int b = 0; b <= DY_NBINS; ++b)
+            g[d * (DY_NBINS + 1) + b] = (double)b / DY_NBINS;
 }
 
 /* Lepage's refinement of one axis from the per-bin sums of w^2. */
@@ -56,8 +57,8 @@ static void refine_axis(double *edge, const double *a, double alpha, double lam)
     double s[DY_NBINS], m[DY_NBINS], tot = 0.0, msum = 0.0, nw[DY_NBINS + 1];
     for (int b = 0; b < DY_NBINS; ++b) {
         const double l = a[b > 0 ? b - 1 : b], r = a[b < DY_NBINS - 1 ? b + 1 : b];
-        s[b] = (b == 0 || b == DY_NBINS - 1) ? 0.5 * (a[b] + (b == 0 ? r : l))
-                                              : (l + a[b] + r) / 3.0;
+        s[b] =
+            (b == 0 || b == DY_NBINS - 1) ? 0.5 * (a[b] + (b == 0 ? r : l)) : (l + a[b] + r) / 3.0;
         tot += s[b];
     }
     if (!(tot > 0.0) || !isfinite(tot)) return; /* nothing seen: keep the map */
@@ -69,14 +70,16 @@ static void refine_axis(double *edge, const double *a, double alpha, double lam)
     /* Defensive mixture (Hesterberg, Technometrics 37, 185 (1995)): blend a fraction lambda of the
      * uniform density into the map, so no new interval is wider than 1/(lambda N) and weights
      * stay bounded next to discontinuities the map cannot resolve. */
-    for (int b = 0; b < DY_NBINS; ++b) m[b] = (1.0 - lam) * m[b] + lam * msum * (edge[b + 1] - edge[b]);
+    for (int b = 0; b < DY_NBINS; ++b)
+        m[b] = (1.0 - lam) * m[b] + lam * msum * (edge[b + 1] - edge[b]);
     const double per = msum / DY_NBINS;
     double run = 0.0;
     int j = 0;
     nw[0] = 0.0;
     for (int i = 1; i < DY_NBINS; ++i) {
         const double target = i * per;
-        while (j < DY_NBINS - 1 && run + m[j] < target) run += m[j++];
+        while (j < DY_NBINS - 1 && run + m[j] < target)
+            run += m[j++];
         const double f = m[j] > 0.0 ? (target - run) / m[j] : 0.0;
         nw[i] = edge[j] + fmin(fmax(f, 0.0), 1.0) * (edge[j + 1] - edge[j]);
     }
@@ -145,8 +148,8 @@ static dy_status run_launch(dy_engine *e, const dy_params *params, const dy_hist
     for (size_t i = 0; i < ni; ++i) {
         pbuf[i] = params[idx[i]];
         memcpy(gbuf + i * DY_GRID_STRIDE, vs[idx[i]].grid, sizeof vs[0].grid);
-        if (n_obs) memcpy(hbuf + i * DY_MAX_OBS, hspec + idx[i] * DY_MAX_OBS,
-                          DY_MAX_OBS * sizeof *hbuf);
+        if (n_obs)
+            memcpy(hbuf + i * DY_MAX_OBS, hspec + idx[i] * DY_MAX_OBS, DY_MAX_OBS * sizeof *hbuf);
     }
     memset(&b, 0, sizeof b);
     b.params = pbuf;
@@ -184,7 +187,6 @@ static dy_status run_launch(dy_engine *e, const dy_params *params, const dy_hist
     return DY_OK;
 }
 
-
 static vstate *g_sort_vs; /* qsort has no context argument in C17 */
 static int cmp_n(const void *a, const void *b)
 {
@@ -193,8 +195,7 @@ static int cmp_n(const void *a, const void *b)
     return (*(const size_t *)a < *(const size_t *)b) ? -1 : 1;
 }
 
-static dy_status check_params(const dy_params *p, size_t n, const dy_histspec *hspec,
-                              dy_error *err)
+static dy_status check_params(const dy_params *p, size_t n, const dy_histspec *hspec, dy_error *err)
 {
     for (size_t i = 0; i < n; ++i) {
         if (p[i].dim < 1 || p[i].dim > DY_MAX_DIM)
@@ -217,7 +218,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
 {
     dy_status st = DY_OK;
     uint32_t n_obs = 0;
-    if (o->max_iter < 1 || o->alpha < 0.0 || !(o->defensive >= 0.0 && o->defensive < 1.0) || o->rel_precision < 0.0 || o->max_eval == 0)
+    if (o->max_iter < 1 || o->alpha < 0.0 || !(o->defensive >= 0.0 && o->defensive < 1.0) ||
+        o->rel_precision < 0.0 || o->max_eval == 0)
         return dy_error_set(err, DY_ERR_INVALID, "vegas: invalid options");
     if ((st = check_params(params, n, hspec, err)) != DY_OK) return st;
     if (hspec)
@@ -225,8 +227,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             for (uint32_t k = 0; k < DY_MAX_OBS; ++k)
                 if (hspec[i * DY_MAX_OBS + k].nbins && k + 1 > n_obs) n_obs = k + 1;
     const uint32_t max_iter = o->max_iter;
-    const uint32_t nmax = round_chunk(o->n_eval_max > o->n_eval_start ? o->n_eval_max
-                                                                      : o->n_eval_start);
+    const uint32_t nmax =
+        round_chunk(o->n_eval_max > o->n_eval_start ? o->n_eval_max : o->n_eval_start);
     const size_t cap = e->type->max_samples(e->state);
     vstate *vs = calloc(n, sizeof *vs);
     size_t *idx = malloc(n * sizeof *idx);
@@ -275,7 +277,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
         for (size_t a = 0; a < na;) {
             const uint32_t nn = vs[idx[a]].n_it;
             size_t g_end = a;
-            while (g_end < na && vs[idx[g_end]].n_it == nn) ++g_end;
+            while (g_end < na && vs[idx[g_end]].n_it == nn)
+                ++g_end;
             if (nn > per_launch) { /* one integral per launch, samples split chunk-aligned */
                 const uint32_t step = (uint32_t)(per_launch / DY_CHUNK * DY_CHUNK);
                 for (size_t i = a; i < g_end && st == DY_OK; ++i)
@@ -325,9 +328,10 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                     v->hv[q] += nn * nn * hv;
                 }
             v->hw += nn;
-            const int met = (o->rel_precision > 0.0 && r->error <= o->rel_precision * fabs(r->value)) ||
-                            (o->abs_precision > 0.0 && r->error <= o->abs_precision) ||
-                            r->error <= DBL_MIN * 1e10;
+            const int met =
+                (o->rel_precision > 0.0 && r->error <= o->rel_precision * fabs(r->value)) ||
+                (o->abs_precision > 0.0 && r->error <= o->abs_precision) ||
+                r->error <= DBL_MIN * 1e10;
             r->converged = met && r->n_iter >= (o->min_iter > 1 ? o->min_iter : 2);
             if (r->converged || r->n_iter >= max_iter || r->n_eval + v->n_it > o->max_eval) {
                 v->done = 1;
@@ -344,7 +348,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
         }
         if (tty) {
             size_t nd = 0;
-            for (size_t i = 0; i < n; ++i) nd += vs[i].done;
+            for (size_t i = 0; i < n; ++i)
+                nd += vs[i].done;
             fprintf(stderr, "\rvegas: iteration %u, %zu/%zu integrals done   ", k + 1, nd, n);
         }
     }
@@ -390,7 +395,8 @@ dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uin
     launch_buf lb = {0};
     if (!grids) return dy_error_set(err, DY_ERR_NOMEM, "out of memory");
     if ((st = buf_ensure(&lb, nch, err)) != DY_OK) goto done;
-    for (size_t i = 0; i < n; ++i) flat_grid(grids + i * DY_GRID_STRIDE);
+    for (size_t i = 0; i < n; ++i)
+        flat_grid(grids + i * DY_GRID_STRIDE);
     memset(&b, 0, sizeof b);
     b.params = params;
     b.grids = grids;

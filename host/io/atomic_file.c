@@ -9,8 +9,7 @@ dy_status dy_atomic_open(dy_atomic_file *a, const char *path, dy_error *err)
     snprintf(a->path, sizeof a->path, "%s", path);
     snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, (long)getpid());
     a->f = fopen(a->tmp, "w");
-    if (!a->f)
-        return dy_error_set(err, DY_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (!a->f) return dy_error_set(err, DY_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     return DY_OK;
 }
 

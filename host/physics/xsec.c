@@ -26,7 +26,10 @@ const char *dy_xsec_process_name(int process)
                                               : "?";
 }
 
-const char *dy_xsec_method_name(int m) { return (m >= 0 && m < DY_XM_COUNT) ? method_names[m] : "?"; }
+const char *dy_xsec_method_name(int m)
+{
+    return (m >= 0 && m < DY_XM_COUNT) ? method_names[m] : "?";
+}
 
 int dy_xsec_method_from_name(const char *s)
 {
@@ -126,7 +129,8 @@ void dy_xsec_default_hists(const dy_xsec_request *r, dy_histspec h[DY_MAX_OBS],
                            const char *names[DY_MAX_OBS], const char *units[DY_MAX_OBS])
 {
     memset(h, 0, DY_MAX_OBS * sizeof *h);
-    for (int k = 0; k < DY_MAX_OBS; ++k) names[k] = units[k] = "";
+    for (int k = 0; k < DY_MAX_OBS; ++k)
+        names[k] = units[k] = "";
     switch (r->process) {
     case DY_XPROC_BREM:
         hist(&h[0], 0.0, 1.0, 50, 0);

@@ -10,22 +10,22 @@
 struct dy_result;
 
 typedef struct dy_vegas_options {
-    uint64_t seed;          /* Philox key: results depend on it and on dy_params.id only */
-    double rel_precision;   /* stop when error/|value| <= this (0: run to the budget) */
-    double abs_precision;   /* ... or when error <= this (0: unused) */
-    uint64_t max_eval;      /* evaluation budget per integral */
-    uint32_t n_eval_start;  /* samples per iteration at the start (rounded up to 4096) */
-    uint32_t n_eval_max;    /* cap on samples per iteration (grows x2 when far from the goal) */
-    uint32_t warmup_iter;   /* iterations that only adapt the map and are discarded */
-    uint32_t min_iter;      /* combined iterations required before stopping (>= 2) */
-    uint32_t max_iter;      /* combined iterations at most */
-    double alpha;           /* grid damping exponent (Lepage's alpha, 1.5) */
-    double defensive;       /* uniform fraction mixed into the map (0.05; bounds weights) */
-    int progress;           /* 1: progress line on stderr (only when it is a terminal) */
+    uint64_t seed;         /* Philox key: results depend on it and on dy_params.id only */
+    double rel_precision;  /* stop when error/|value| <= this (0: run to the budget) */
+    double abs_precision;  /* ... or when error <= this (0: unused) */
+    uint64_t max_eval;     /* evaluation budget per integral */
+    uint32_t n_eval_start; /* samples per iteration at the start (rounded up to 4096) */
+    uint32_t n_eval_max;   /* cap on samples per iteration (grows x2 when far from the goal) */
+    uint32_t warmup_iter;  /* iterations that only adapt the map and are discarded */
+    uint32_t min_iter;     /* combined iterations required before stopping (>= 2) */
+    uint32_t max_iter;     /* combined iterations at most */
+    double alpha;          /* grid damping exponent (Lepage's alpha, 1.5) */
+    double defensive;      /* uniform fraction mixed into the map (0.05; bounds weights) */
+    int progress;          /* 1: progress line on stderr (only when it is a terminal) */
     /* Optional: called after every combined iteration of every integral with that iteration's
      * estimate and the running combination (for vegas-style iteration tables). */
-    void (*on_iteration)(void *ctx, size_t integral, uint32_t iteration, double value,
-                         double error, const struct dy_result *running);
+    void (*on_iteration)(void *ctx, size_t integral, uint32_t iteration, double value, double error,
+                         const struct dy_result *running);
     void *ctx;
 } dy_vegas_options;
 
@@ -33,14 +33,14 @@ typedef struct dy_vegas_options {
 void dy_vegas_options_default(dy_vegas_options *o);
 
 typedef struct dy_result {
-    double value;          /* integral estimate (units of the integrand: pb for cross sections) */
-    double error;          /* one-standard-deviation error */
-    double chi2_dof;       /* consistency of the combined iterations */
-    double q;              /* P(chi^2 >= observed) for dof = iterations - 1 */
-    uint64_t n_eval;       /* evaluations including the warm-up */
-    uint64_t n_nonfinite;  /* non-finite weights seen (counted, never summed) */
-    uint32_t n_iter;       /* combined iterations */
-    int converged;         /* 1 when the precision goal was met */
+    double value;         /* integral estimate (units of the integrand: pb for cross sections) */
+    double error;         /* one-standard-deviation error */
+    double chi2_dof;      /* consistency of the combined iterations */
+    double q;             /* P(chi^2 >= observed) for dof = iterations - 1 */
+    uint64_t n_eval;      /* evaluations including the warm-up */
+    uint64_t n_nonfinite; /* non-finite weights seen (counted, never summed) */
+    uint32_t n_iter;      /* combined iterations */
+    int converged;        /* 1 when the precision goal was met */
 } dy_result;
 
 /* Histogram of one observable of one integral: content[b] is the integral restricted to bin b

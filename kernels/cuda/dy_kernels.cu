@@ -40,7 +40,8 @@ extern "C" int dy_cuda_launch_sample(const dy_params *params, const double *grid
 
 extern "C" int dy_cuda_launch_reduce(const dy_params *params, dy_launch L, const double *w,
                                      const unsigned char *bins, const double *obs,
-                                     const dy_histspec *hspec, double *tot, double *acc, double *hst)
+                                     const dy_histspec *hspec, double *tot, double *acc,
+                                     double *hst)
 {
     const unsigned long long n =
         (unsigned long long)L.n_integrals * (L.n_samples / DY_CHUNK) * DY_NROLES;

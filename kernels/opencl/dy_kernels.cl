@@ -20,7 +20,8 @@ DY_KERNEL void dy_kernel_reduce(DY_GLOBAL const dy_params *params, dy_launch L,
         dy_reduce_one(params, L, r, w, bins, obs, hspec, tot, acc, hst);
 }
 
-/* Known-answer check of the Philox block on the device: out[4*i..] = philox(ctr[4i..], key[2i..]). */
+/* Known-answer check of the Philox block on the device: out[4*i..] = philox(ctr[4i..], key[2i..]).
+ */
 DY_KERNEL void dy_kernel_philox(DY_GLOBAL const dy_u32 *ctr, DY_GLOBAL const dy_u32 *key,
                                 DY_GLOBAL dy_u32 *out, dy_u32 n)
 {
@@ -28,9 +29,11 @@ DY_KERNEL void dy_kernel_philox(DY_GLOBAL const dy_u32 *ctr, DY_GLOBAL const dy_
     dy_u32 c[4], k[2], o[4];
     int m;
     if (i >= n) return;
-    for (m = 0; m < 4; ++m) c[m] = ctr[4 * i + m];
+    for (m = 0; m < 4; ++m)
+        c[m] = ctr[4 * i + m];
     k[0] = key[2 * i];
     k[1] = key[2 * i + 1];
     dy_philox4x32(c, k, o);
-    for (m = 0; m < 4; ++m) out[4 * i + m] = o[m];
+    for (m = 0; m < 4; ++m)
+        out[4 * i + m] = o[m];
 }

@@ -1,0 +1,512 @@
+/* run.c — the main job (see run.h).  Channels: brem of shower e- and e+ (or of the beam muon),
+ * resonant annihilation of shower positrons on atomic electrons, Primakoff production by shower
+ * photons.  MC cross sections at log-spaced energy nodes come from one engine call; the folding
+ * N = n * int dE T(E) sigma(E) uses host/physics/fold.c.  Annihilation, whose Breit-Wigner is too
+ * narrow for nodes, is folded by adaptive quadrature of its closed-form sigma(E+). */
+#include "run.h"
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dy_process_table.h"
+#include "physics/fold.h"
+#include "physics/materials.h"
+#include "physics/tracklength.h"
+#include "processes/dy_proc_annihilation.h"
+#include "processes/dy_proc_primakoff.h"
+
+#define MAXCH             DY_GRID_MAX_CHANNELS
+#define ELEM_FRACTION_MIN 0.005 /* elements below 0.5 % of sum n Z^2 are dropped (and reported) */
+
+typedef struct channel {
+    char name[32];
+    int kind;            /* 0 node-folded MC (brem, primakoff), 1 annihilation quadrature */
+    int process;         /* DY_PROC_brem / DY_PROC_primakoff */
+    dy_tracklength T;    /* track length of the particle that produces */
+    int single_node;     /* muon beam: one node at the mean energy, N = n L sigma */
+    double E_mean, L_cm; /* muon */
+    int first_param;     /* index of the channel's first integral, or -1 (shares another) */
+    int shares;          /* channel index whose integrals it reuses (e+ brem = e- brem) */
+} channel;
+
+typedef struct plan {
+    const dy_config *cfg;
+    dy_material mat;
+    double L_cm, L_X0;
+    int lepton; /* brem: 0 e, 1 mu */
+    int nch;
+    channel ch[MAXCH];
+    int nel;                       /* elements kept */
+    double elZ[8], elA[8], eln[8]; /* Z, A, atoms/cm^3 */
+    int K;                         /* nodes per (channel, mass, element) */
+} plan;
+
+static dy_status find_material(const char *name, dy_material *m, dy_error *err)
+{
+    char alt[64];
+    if (dy_material_lookup(name, m, NULL) == DY_OK) return DY_OK;
+    snprintf(alt, sizeof alt, "%s", name); /* "na64-ecal" and "na64_ecal" are the same */
+    for (char *p = alt; *p; ++p)
+        if (*p == '-') *p = '_';
+    if (dy_material_lookup(alt, m, NULL) == DY_OK) return DY_OK;
+    return dy_material_lookup(name, m, err);
+}
+
+static int beam_particle(const char *s)
+{
+    if (!strcmp(s, "e-")) return DY_PARTICLE_ELECTRON;
+    if (!strcmp(s, "e+")) return DY_PARTICLE_POSITRON;
+    if (!strcmp(s, "gamma")) return DY_PARTICLE_PHOTON;
+    return DY_PARTICLE_MUON;
+}
+
+static int mediator_index(const char *s)
+{
+    return !strcmp(s, "scalar") ? 1 : !strcmp(s, "pseudoscalar") ? 2 : !strcmp(s, "axial") ? 3 : 0;
+}
+
+/* Add a shower (or thin-target) channel of species sp. */
+static dy_status add_channel(plan *P, const char *name, int kind, int process, int sp,
+                             dy_error *err)
+{
+    const dy_config *c = P->cfg;
+    channel *ch = &P->ch[P->nch];
+    dy_status s;
+    const int beam = beam_particle(c->beam.particle);
+    memset(ch, 0, sizeof *ch);
+    snprintf(ch->name, sizeof ch->name, "%s", name);
+    ch->kind = kind;
+    ch->process = process;
+    ch->shares = -1;
+    if (beam == DY_PARTICLE_MUON) {
+        s = dy_tracklength_init_muon(&ch->T, &P->mat, c->beam.energy_GeV, P->L_cm, -1.0, err);
+        if (s == DY_OK) s = dy_tracklength_muon_mean(&ch->T, &ch->E_mean, &ch->L_cm);
+        ch->single_node = 1;
+    } else if (P->L_X0 <= 0.3 && sp == beam) {
+        /* thin target: the primary with Tsai's straggling (docs/tracklengths.md) */
+        s = dy_tracklength_init_thin(&ch->T, &P->mat, c->beam.energy_GeV, P->L_cm, beam,
+                                     DY_PARTICLE_PRIMARY, err);
+    } else {
+        dy_shower_opts o;
+        dy_shower_opts_default(&o);
+        o.approx_b = 1; /* ionisation below a few E_c (Rossi approximation B factor) */
+        s = dy_tracklength_init_shower(&ch->T, &P->mat, c->beam.energy_GeV, P->L_cm, beam, sp, &o,
+                                       err);
+    }
+    if (s == DY_OK) ++P->nch;
+    return s;
+}
+
+static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
+{
+    dy_status s;
+    memset(P, 0, sizeof *P);
+    P->cfg = c;
+    if ((s = find_material(c->target.material, &P->mat, err)) != DY_OK) return s;
+    P->L_cm =
+        c->target.thickness_cm > 0 ? c->target.thickness_cm : c->target.thickness_X0 * P->mat.X0_cm;
+    P->L_X0 = P->L_cm / P->mat.X0_cm;
+    if (c->beam.spread_GeV > 0)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "%s: beam.spread_GeV > 0 is not supported yet "
+                            "(set it to 0)",
+                            c->path);
+    const int beam = beam_particle(c->beam.particle);
+    const int alp = !strcmp(c->model.mediator, "alp");
+    P->lepton = beam == DY_PARTICLE_MUON;
+    P->K = c->quad_nodes;
+    for (int i = 0; i < c->n_processes; ++i) {
+        const char *p = c->processes[i];
+        if (!strcmp(p, "brem") || !strcmp(p, "brem-positron")) {
+            if (alp)
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: process brem needs a vector, "
+                                    "scalar, pseudoscalar or axial mediator, not alp (ALPs are "
+                                    "produced by primakoff)",
+                                    c->path);
+            if (beam == DY_PARTICLE_MUON) {
+                if (!strcmp(p, "brem") &&
+                    (s = add_channel(P, "brem-mu", 0, DY_PROC_brem, beam, err)))
+                    return s;
+            } else if (beam == DY_PARTICLE_PHOTON) {
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: brem with a photon beam is not "
+                                    "supported",
+                                    c->path);
+            } else {
+                if (!strcmp(p, "brem") &&
+                    (s = add_channel(P, "brem-e-", 0, DY_PROC_brem, DY_PARTICLE_ELECTRON, err)))
+                    return s;
+                if (P->L_X0 > 0.3 || !strcmp(p, "brem-positron")) {
+                    if ((s = add_channel(P, "brem-e+", 0, DY_PROC_brem, DY_PARTICLE_POSITRON, err)))
+                        return s;
+                }
+            }
+        } else if (!strcmp(p, "annihilation")) {
+            if (alp || beam == DY_PARTICLE_MUON)
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: annihilation needs an electron, "
+                                    "positron or photon beam and a vector mediator",
+                                    c->path);
+            if ((s = add_channel(P, "annihilation", 1, -1, DY_PARTICLE_POSITRON, err))) return s;
+        } else if (!strcmp(p, "primakoff")) {
+            if (!alp)
+                return dy_error_set(err, DY_ERR_INVALID, "%s: primakoff needs model.mediator: alp",
+                                    c->path);
+            if (beam == DY_PARTICLE_MUON)
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: primakoff needs shower photons "
+                                    "(electron or photon beam)",
+                                    c->path);
+            if ((s = add_channel(P, "primakoff", 0, DY_PROC_primakoff, DY_PARTICLE_PHOTON, err)))
+                return s;
+        } else {
+            return dy_error_set(err, DY_ERR_INVALID, "%s: unknown process '%s'", c->path, p);
+        }
+    }
+    /* brem from e+ reuses the e- cross sections (equal at tree level with one-photon exchange) */
+    for (int a = 0; a < P->nch; ++a)
+        for (int b = 0; b < a; ++b)
+            if (P->ch[a].process == DY_PROC_brem && P->ch[b].process == DY_PROC_brem &&
+                !P->ch[a].single_node && P->ch[a].shares < 0)
+                P->ch[a].shares = b;
+    /* elements: keep those with >= 0.5 % of sum n Z^2 (brem and Primakoff scale as Z^2) */
+    double tot = 0.0, kept = 0.0;
+    for (int i = 0; i < P->mat.n_elem; ++i) {
+        const double n = DY_N_AVOGADRO * P->mat.density * P->mat.w[i] / P->mat.A[i];
+        tot += n * P->mat.Z[i] * P->mat.Z[i];
+    }
+    for (int i = 0; i < P->mat.n_elem && P->nel < 8; ++i) {
+        const double n = DY_N_AVOGADRO * P->mat.density * P->mat.w[i] / P->mat.A[i];
+        if (n * P->mat.Z[i] * P->mat.Z[i] < ELEM_FRACTION_MIN * tot) continue;
+        P->elZ[P->nel] = P->mat.Z[i];
+        P->elA[P->nel] = P->mat.A[i];
+        P->eln[P->nel++] = n;
+        kept += n * P->mat.Z[i] * P->mat.Z[i];
+    }
+    if (kept < tot)
+        fprintf(stderr,
+                "darkyield: note: elements with %.2g %% of sum n Z^2 of %s dropped from "
+                "brem/Primakoff\n",
+                100.0 * (1.0 - kept / tot), P->mat.name);
+    return DY_OK;
+}
+
+/* Lowest production energy of a channel for mass m. */
+static double threshold(const plan *P, const channel *ch, double m)
+{
+    if (ch->process == DY_PROC_brem) return (m + (P->lepton ? DY_M_MU : DY_M_E)) * (1.0 + 1e-6);
+    return m * (1.0 + 1e-6) + m * m / (2.0 * P->elA[0] * DY_AMU_GEV); /* Primakoff */
+}
+
+/* Sum of histogram contents above energy y (linear within the bin that contains y). */
+static void above(const dy_hist *h, double Ek, double y, double *v, double *var)
+{
+    *v = *var = 0.0;
+    const double xl = h->spec.lo, dx = (h->spec.hi - h->spec.lo) / h->spec.nbins;
+    for (unsigned b = 0; b < h->spec.nbins; ++b) {
+        const double lo = (xl + b * dx) * Ek, hi = (xl + (b + 1) * dx) * Ek;
+        double f = hi <= y ? 0.0 : lo >= y ? 1.0 : (hi - y) / (hi - lo);
+        *v += f * h->content[b];
+        *var += f * f * h->error[b] * h->error[b];
+    }
+}
+
+typedef struct ann_ctx {
+    const dy_tracklength *T;
+    dy_annih_config ac;
+} ann_ctx;
+
+static double ann_integrand(double E, void *vp)
+{
+    ann_ctx *a = vp;
+    a->ac.e_pos = E;
+    return dy_tracklength_eval(a->T, E) * dy_annih_sigma_total(&a->ac);
+}
+
+/* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle), with the resonance as a break. */
+static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v, double *e,
+                          gsl_integration_workspace *ws, dy_error *err)
+{
+    double pts[3], r = 0.0, ae = 0.0;
+    size_t np = 0;
+    const double ER = dy_annih_e_res(a->ac.m_ap);
+    *v = *e = 0.0;
+    if (!(hi > lo)) return DY_OK;
+    pts[np++] = lo;
+    if (ER > lo && ER < hi) pts[np++] = ER;
+    pts[np++] = hi;
+    gsl_function F = {ann_integrand, a};
+    int st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
+    if (st && st != GSL_EROUND)
+        return dy_error_set(err, DY_ERR_NUMERIC, "annihilation folding: %s (m = %g GeV)",
+                            gsl_strerror(st), a->ac.m_ap);
+    *v = ne * r * DY_PB_TO_CM2;
+    *e = ne * ae * DY_PB_TO_CM2;
+    return DY_OK;
+}
+
+static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_channel *out,
+                                  const dy_yield_grid *g, dy_error *err)
+{
+    const dy_config *c = P->cfg;
+    const double eref = fmin(c->model.coupling, 1e-3); /* BW width must be physical: scale later */
+    const double scale = (c->model.coupling / eref) * (c->model.coupling / eref);
+    const double E0 = c->beam.energy_GeV;
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    dy_status s = DY_OK;
+    ann_ctx a;
+    a.T = &ch->T;
+    for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
+        const double m = g->masses_GeV[im];
+        dy_annih_config_default(&a.ac);
+        a.ac.m_ap = m;
+        a.ac.eps = eref;
+        a.ac.alpha_d = c->model.alpha_D;
+        a.ac.m_chi = c->model.mchi_over_m * m;
+        a.ac.delta = c->model.dm_splitting;
+        a.ac.dm_kind = !strcmp(c->model.dm_kind, "scalar")      ? DY_DM_SCALAR
+                       : !strcmp(c->model.dm_kind, "majorana")  ? DY_DM_MAJORANA
+                       : !strcmp(c->model.dm_kind, "inelastic") ? DY_DM_INELASTIC
+                                                                : DY_DM_DIRAC;
+        a.ac.channel = !strcmp(c->model.decay, "visible") ? DY_ANN_CH_EE : DY_ANN_CH_INVISIBLE;
+        if (m <= 2.0 * DY_M_E) continue; /* no resonance: explicit zero */
+        const double ne = P->mat.n_e;
+        double v, e;
+        /* threshold: s = 2 m_e^2 + 2 m_e E+ >= (m_1 + m_2)^2 (ref §2.1); below it sigma = 0 */
+        const double m12 =
+            a.ac.channel == DY_ANN_CH_EE
+                ? 2.0 * DY_M_E
+                : a.ac.m_chi * (2.0 + (a.ac.dm_kind == DY_DM_INELASTIC ? a.ac.delta : 0.0));
+        const double Ethr =
+            fmax(DY_M_E * (1.0 + 1e-9), (m12 * m12 - 2.0 * DY_M_E * DY_M_E) / (2.0 * DY_M_E));
+        if (Ethr >= E0) continue; /* explicit zero: no production below threshold */
+        /* E_X = E+ + m_e: the A' carries the whole positron energy (ref §2.1) */
+        if ((s = ann_fold(&a, ne, Ethr, E0, &v, &e, ws, err))) break;
+        out->N_total[im] = v * scale;
+        out->N_total_err[im] = e * scale;
+        if ((s = ann_fold(&a, ne, fmax(c->cut_energy_min_GeV - DY_M_E, Ethr), E0, &v, &e, ws, err)))
+            break;
+        out->N_above[im] = v * scale;
+        out->N_above_err[im] = e * scale;
+        for (int b = 0; b < g->n_ebins && s == DY_OK; ++b) {
+            const double lo = g->ebin_edges_GeV[b] - DY_M_E, hi = g->ebin_edges_GeV[b + 1] - DY_M_E;
+            const double w = g->ebin_edges_GeV[b + 1] - g->ebin_edges_GeV[b];
+            s = ann_fold(&a, ne, fmax(lo, Ethr), fmin(hi, E0), &v, &e, ws, err);
+            out->dNdE[dy_yield_grid_index(g, im, b)] = v * scale / w;
+            out->dNdE_err[dy_yield_grid_index(g, im, b)] = e * scale / w;
+        }
+    }
+    gsl_integration_workspace_free(ws);
+    return s;
+}
+
+dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_grid *g,
+                      dy_error *err)
+{
+    plan P;
+    dy_status s;
+    dy_params *par = NULL;
+    dy_histspec *hs = NULL;
+    dy_hist *hist = NULL;
+    dy_result *res = NULL;
+    double *Ek = NULL, *w = NULL;
+    if ((s = make_plan(c, &P, err)) != DY_OK) goto done;
+    if ((s = dy_yield_grid_alloc(c->n_masses, c->ebins.n, P.nch, g, err)) != DY_OK) goto done;
+    memcpy(g->masses_GeV, c->masses_GeV, (size_t)c->n_masses * sizeof(double));
+    dy_yield_grid_linear_edges(g, c->ebins.min_GeV, c->ebins.max_GeV);
+    for (int i = 0; i < P.nch; ++i)
+        if ((s = dy_yield_grid_set_channel(g, i, P.ch[i].name, err))) goto done;
+    g->cut_energy_min_GeV = c->cut_energy_min_GeV;
+    g->coupling = c->model.coupling;
+    g->seed = c->seed;
+
+    /* ---- plan the MC integrals: (channel owning integrals, mass, element, node) ---- */
+    const int NM = c->n_masses, K = P.K, NE = P.nel;
+    const double E0 = c->beam.energy_GeV;
+    int n = 0;
+    for (int i = 0; i < P.nch; ++i) {
+        channel *ch = &P.ch[i];
+        ch->first_param = -1;
+        if (ch->kind != 0 || ch->shares >= 0) continue;
+        ch->first_param = n;
+        n += NM * NE * (ch->single_node ? 1 : K);
+    }
+    par = calloc((size_t)(n ? n : 1), sizeof *par);
+    hs = calloc((size_t)(n ? n : 1) * DY_MAX_OBS, sizeof *hs);
+    hist = calloc((size_t)(n ? n : 1) * DY_MAX_OBS, sizeof *hist);
+    res = calloc((size_t)(n ? n : 1), sizeof *res);
+    Ek = calloc((size_t)n + 1, sizeof *Ek);
+    w = calloc((size_t)K + 1, sizeof *w);
+    if (!par || !hs || !hist || !res || !Ek || !w) {
+        s = dy_error_set(err, DY_ERR_NOMEM, "run: out of memory for %d integrals", n);
+        goto done;
+    }
+    for (int i = 0; i < P.nch; ++i) {
+        const channel *ch = &P.ch[i];
+        if (ch->first_param < 0) continue;
+        const int nk = ch->single_node ? 1 : K;
+        for (int im = 0; im < NM; ++im) {
+            const double m = c->masses_GeV[im];
+            double nodes[256];
+            if (ch->single_node)
+                nodes[0] = ch->E_mean;
+            else
+                dy_fold_nodes_log(threshold(&P, ch, m), E0, K, nodes);
+            for (int el = 0; el < NE; ++el)
+                for (int k = 0; k < nk; ++k) {
+                    const int idx = ch->first_param + (im * NE + el) * nk + k;
+                    dy_params *p = &par[idx];
+                    const double E = nodes[k];
+                    if (ch->process == DY_PROC_brem) {
+                        if (m >= E - (P.lepton ? DY_M_MU : DY_M_E)) {
+                            s = dy_error_set(err, DY_ERR_INVALID,
+                                             "%s: mass %g GeV is above the "
+                                             "kinematic limit at %g GeV",
+                                             c->path, m, E);
+                            goto done;
+                        }
+                        dy_proc_brem_setup(p, P.lepton, mediator_index(c->model.mediator),
+                                           P.elZ[el], P.elA[el], E, m, 1.0, 1);
+                        p->process = DY_PROC_brem;
+                    } else {
+                        dy_primakoff_config pc;
+                        memset(&pc, 0, sizeof pc);
+                        pc.e_gamma = E;
+                        pc.m_a = m;
+                        pc.g = 1.0;
+                        pc.Z = P.elZ[el];
+                        pc.A = P.elA[el];
+                        pc.parity = DY_PRIM_PSEUDOSCALAR;
+                        dy_proc_primakoff_setup(p, &pc); /* below threshold: explicit zero */
+                        p->process = DY_PROC_primakoff;
+                    }
+                    p->id = (dy_u64)idx;
+                    /* histogram of x = E_X/E in the output energy bins */
+                    hs[idx * DY_MAX_OBS].lo = c->ebins.min_GeV / E;
+                    hs[idx * DY_MAX_OBS].hi = c->ebins.max_GeV / E;
+                    hs[idx * DY_MAX_OBS].nbins = (dy_u32)c->ebins.n;
+                    Ek[idx] = E;
+                }
+        }
+    }
+    if (progress)
+        fprintf(stderr,
+                "darkyield: %s: %d channel(s), %d mass(es), %d MC integrals (%d energy "
+                "nodes x %d element(s)), target %s %.3g cm = %.3g X0\n",
+                c->name, P.nch, NM, n, K, NE, P.mat.name, P.L_cm, P.L_X0);
+    if (n > 0) {
+        dy_vegas_options o;
+        dy_vegas_options_default(&o);
+        o.seed = c->seed;
+        o.rel_precision = c->precision;
+        o.max_eval = c->max_eval;
+        o.progress = progress;
+        if ((s = dy_integrate(e, par, (size_t)n, &o, hs, res, hist, err)) != DY_OK) goto done;
+        int nc = 0;
+        for (int i = 0; i < n; ++i)
+            nc += res[i].converged || res[i].value == 0.0;
+        if (nc < n)
+            fprintf(stderr,
+                    "darkyield: warning: %d of %d integrals did not reach precision %g "
+                    "within max_eval %llu (their errors are propagated)\n",
+                    n - nc, n, c->precision, (unsigned long long)c->max_eval);
+    }
+    /* ---- fold ---- */
+    for (int i = 0; i < P.nch; ++i) {
+        const channel *ch = &P.ch[i];
+        dy_yield_channel *out = &g->ch[i];
+        if (ch->kind == 1) {
+            if ((s = run_annihilation(&P, ch, out, g, err))) goto done;
+            continue;
+        }
+        const channel *own = ch->shares >= 0 ? &P.ch[ch->shares] : ch;
+        const int nk = own->single_node ? 1 : K;
+        for (int im = 0; im < NM; ++im) {
+            const int base = own->first_param + im * NE * nk;
+            const double *E = &Ek[base]; /* nodes are the same for every element */
+            /* quantities at the nodes summed over elements: n_el sigma_el (cm^-3 pb) */
+            double gt[256], gtv[256], ga[256], gav[256];
+            for (int k = 0; k < nk; ++k) {
+                gt[k] = gtv[k] = ga[k] = gav[k] = 0.0;
+                for (int el = 0; el < NE; ++el) {
+                    const int idx = base + el * nk + k;
+                    double v, var;
+                    gt[k] += P.eln[el] * res[idx].value;
+                    gtv[k] += P.eln[el] * P.eln[el] * res[idx].error * res[idx].error;
+                    above(&hist[idx * DY_MAX_OBS], E[k], c->cut_energy_min_GeV, &v, &var);
+                    ga[k] += P.eln[el] * v;
+                    gav[k] += P.eln[el] * P.eln[el] * var;
+                }
+            }
+            /* weights: cm per incident particle; muon: the path at its mean energy */
+            double tot = 0, totv = 0, ab = 0, abv = 0;
+            if (ch->single_node) {
+                w[0] = ch->L_cm;
+            } else if ((s = dy_fold_weights(&ch->T, nk, E, 0.0, w, err))) {
+                goto done;
+            }
+            for (int k = 0; k < nk; ++k) {
+                tot += w[k] * gt[k];
+                totv += w[k] * w[k] * gtv[k];
+            }
+            if (!ch->single_node &&
+                (s = dy_fold_weights(&ch->T, nk, E, c->cut_energy_min_GeV, w, err)))
+                goto done;
+            for (int k = 0; k < nk; ++k) {
+                ab += w[k] * ga[k];
+                abv += w[k] * w[k] * gav[k];
+            }
+            out->N_total[im] = tot * DY_PB_TO_CM2;
+            out->N_total_err[im] = sqrt(totv) * DY_PB_TO_CM2;
+            out->N_above[im] = ab * DY_PB_TO_CM2;
+            out->N_above_err[im] = sqrt(abv) * DY_PB_TO_CM2;
+            for (int b = 0; b < g->n_ebins; ++b) {
+                const double lo = g->ebin_edges_GeV[b], wid = g->ebin_edges_GeV[b + 1] - lo;
+                double gb[256], gbv[256], y = 0, yv = 0;
+                for (int k = 0; k < nk; ++k) {
+                    gb[k] = gbv[k] = 0.0;
+                    for (int el = 0; el < NE; ++el) {
+                        const dy_hist *h = &hist[(base + el * nk + k) * DY_MAX_OBS];
+                        gb[k] += P.eln[el] * h->content[b];
+                        gbv[k] += P.eln[el] * P.eln[el] * h->error[b] * h->error[b];
+                    }
+                }
+                if (ch->single_node)
+                    w[0] = ch->L_cm;
+                else if ((s = dy_fold_weights(&ch->T, nk, E, lo, w, err)))
+                    goto done;
+                for (int k = 0; k < nk; ++k) {
+                    y += w[k] * gb[k];
+                    yv += w[k] * w[k] * gbv[k];
+                }
+                out->dNdE[dy_yield_grid_index(g, im, b)] = y * DY_PB_TO_CM2 / wid;
+                out->dNdE_err[dy_yield_grid_index(g, im, b)] = sqrt(yv) * DY_PB_TO_CM2 / wid;
+            }
+            /* yields at coupling c: sigma was computed at coupling 1 */
+            const double c2 = c->model.coupling * c->model.coupling;
+            out->N_total[im] *= c2;
+            out->N_total_err[im] *= c2;
+            out->N_above[im] *= c2;
+            out->N_above_err[im] *= c2;
+            for (int b = 0; b < g->n_ebins; ++b) {
+                out->dNdE[dy_yield_grid_index(g, im, b)] *= c2;
+                out->dNdE_err[dy_yield_grid_index(g, im, b)] *= c2;
+            }
+        }
+    }
+    dy_yield_grid_sum(g);
+done:
+    for (int i = 0; i < P.nch; ++i)
+        dy_tracklength_free(&P.ch[i].T);
+    free(par);
+    free(hs);
+    free(hist);
+    free(res);
+    free(Ek);
+    free(w);
+    if (s != DY_OK) dy_yield_grid_free(g);
+    return s;
+}
