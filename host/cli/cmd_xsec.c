@@ -12,19 +12,34 @@
 #include "physics/xsec.h"
 
 #define MAXV 256
+/* methods integrated on the engine: exact tree level, or the Breit-Wigner of annihilation */
+#define ENGINE(m) ((m) == DY_XM_ETL || (m) == DY_XM_BW)
 
 static void help(void)
 {
     printf("usage: darkyield xsec --process brem --target T --energy E[,E...] --mass m[,m...] "
            "[options]\n\n"
            "Cross sections in pb at the given coupling (sigma scales as coupling^2).\n\n"
-           "  --process P        brem\n"
+           "  --process P        brem, annihilation or primakoff\n"
            "  --lepton L         e (default) or mu                         (brem)\n"
            "  --mediator X       vector (default), scalar, pseudoscalar, axial (brem)\n"
            "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2)\n"
            "  --energy E,...     beam energy in GeV\n"
            "  --mass m,...       boson mass in GeV\n"
-           "  --method M,...     etl (exact tree level, default), ww, iww, hiww\n"
+           "  --method M,...     brem: etl (exact tree level, default), ww, iww, hiww;\n"
+           "                     annihilation: bw (default), nwa (energy-integrated, pb GeV);\n"
+           "                     primakoff: etl (default), closed (small-angle closed form)\n"
+           "annihilation (--energy is the total positron energy; sigma per electron):\n"
+           "  --alpha-d a        dark coupling alpha_D (default 0.1)\n"
+           "  --dm-kind K        dirac (default), scalar, majorana, inelastic\n"
+           "  --dm-mass m        chi (chi_1) mass in GeV (default m_A'/3)\n"
+           "  --dm-splitting d   (m_chi2 - m_chi1)/m_chi1 for inelastic (default 0.1)\n"
+           "  --final-state F    invisible (default), ee, mumu\n"
+           "  --channel C        resonant (default: e+e- -> A') or gamma (e+e- -> gamma A')\n"
+           "  --per-atom         multiply by Z of --target\n"
+           "primakoff (--energy is the photon energy, --coupling g_agg in 1/GeV):\n"
+           "  --form-factor F    elastic (default) or elastic+inelastic\n"
+           "  --mediator X       pseudoscalar (default) or scalar\n"
            "  --coupling g       eps for A', g for Z'/S/P/A (default 1)\n"
            "  --elastic-only     drop the inelastic (proton) form factor\n"
            "  --precision p      relative MC precision goal (default 1e-3)\n"
@@ -107,6 +122,14 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"histograms", required_argument, 0, 'H'},
                                          {"elastic-only", no_argument, 0, 'e'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"alpha-d", required_argument, 0, 'a'},
+                                         {"dm-kind", required_argument, 0, 'k'},
+                                         {"dm-mass", required_argument, 0, 'c'},
+                                         {"dm-splitting", required_argument, 0, 'd'},
+                                         {"final-state", required_argument, 0, 'F'},
+                                         {"channel", required_argument, 0, 'C'},
+                                         {"per-atom", no_argument, 0, 'A'},
+                                         {"form-factor", required_argument, 0, 'R'},
                                          {0, 0, 0, 0}};
     dy_xsec_request req;
     double E[MAXV], M[MAXV], precision = 1e-3;
@@ -114,6 +137,7 @@ int dy_cmd_xsec(int argc, char **argv)
     uint64_t seed = 1, max_eval = 100000000ULL;
     const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
     const char *process = NULL, *target = NULL;
+    int ff_set = 0, mediator_set = 0;
     dy_xsec_request_default(&req);
     optind = 1;
     opterr = 0;
@@ -126,6 +150,7 @@ int dy_cmd_xsec(int argc, char **argv)
             req.lepton = !strcmp(optarg, "mu");
             break;
         case 'x':
+            mediator_set = 1;
             req.mediator = -1;
             for (int i = 0; i < 4; ++i)
                 if (!strcmp(optarg, mediators[i])) req.mediator = i;
@@ -180,6 +205,67 @@ int dy_cmd_xsec(int argc, char **argv)
         case 'K': kout = optarg; break;
         case 'H': hout = optarg; break;
         case 'e': req.inelastic = 0; break;
+        case 'a':
+            if (dy_parse_double(optarg, &req.alpha_d) || !(req.alpha_d > 0.0))
+                return dy_cli_usage_error("xsec", "--alpha-d '%s': expected a positive number",
+                                          optarg);
+            break;
+        case 'k': {
+            static const char *const kinds[] = {"dirac", "scalar", "majorana", "inelastic"};
+            req.dm_kind = -1;
+            for (int i = 0; i < 4; ++i)
+                if (!strcmp(optarg, kinds[i])) req.dm_kind = i;
+            if (req.dm_kind < 0)
+                return dy_cli_usage_error("xsec",
+                                          "--dm-kind '%s': expected dirac, scalar, "
+                                          "majorana or inelastic",
+                                          optarg);
+            break;
+        }
+        case 'c':
+            if (dy_parse_double(optarg, &req.dm_mass) || !(req.dm_mass > 0.0))
+                return dy_cli_usage_error("xsec", "--dm-mass '%s': expected a positive mass in GeV",
+                                          optarg);
+            break;
+        case 'd':
+            if (dy_parse_double(optarg, &req.dm_splitting) || req.dm_splitting < 0.0)
+                return dy_cli_usage_error("xsec", "--dm-splitting '%s': expected >= 0", optarg);
+            break;
+        case 'F':
+            if (!strcmp(optarg, "invisible"))
+                req.visible = 0;
+            else if (!strcmp(optarg, "ee"))
+                req.visible = 1;
+            else if (!strcmp(optarg, "mumu"))
+                req.visible = 2;
+            else
+                return dy_cli_usage_error("xsec",
+                                          "--final-state '%s': expected invisible, ee or "
+                                          "mumu",
+                                          optarg);
+            break;
+        case 'C':
+            if (!strcmp(optarg, "resonant"))
+                req.channel = 0;
+            else if (!strcmp(optarg, "gamma"))
+                req.channel = 1;
+            else
+                return dy_cli_usage_error("xsec", "--channel '%s': expected resonant or gamma",
+                                          optarg);
+            break;
+        case 'A': req.per_atom = 1; break;
+        case 'R':
+            if (!strcmp(optarg, "elastic"))
+                req.inelastic = 0;
+            else if (!strcmp(optarg, "elastic+inelastic"))
+                req.inelastic = 1;
+            else
+                return dy_cli_usage_error("xsec",
+                                          "--form-factor '%s': expected elastic or "
+                                          "elastic+inelastic",
+                                          optarg);
+            ff_set = 1;
+            break;
         case 'h': help(); return 0;
         default:
             return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'",
@@ -190,21 +276,38 @@ int dy_cmd_xsec(int argc, char **argv)
     if (!process) return dy_cli_usage_error("xsec", "--process is required");
     if (!strcmp(process, "brem"))
         req.process = DY_XPROC_BREM;
+    else if (!strcmp(process, "annihilation"))
+        req.process = DY_XPROC_ANNIHILATION;
+    else if (!strcmp(process, "primakoff"))
+        req.process = DY_XPROC_PRIMAKOFF;
     else
-        return dy_cli_usage_error("xsec", "--process '%s': expected brem", process);
+        return dy_cli_usage_error("xsec",
+                                  "--process '%s': expected brem, annihilation or "
+                                  "primakoff",
+                                  process);
+    if (req.process == DY_XPROC_PRIMAKOFF) {
+        if (!ff_set) req.inelastic = 0; /* elastic (Tsai) by default */
+        if (mediator_set && req.mediator != 1 && req.mediator != 2)
+            return dy_cli_usage_error("xsec", "--mediator: primakoff takes pseudoscalar or scalar");
+        req.mediator = req.mediator == 1 ? 1 : 0;
+    }
+    if (req.process == DY_XPROC_ANNIHILATION && !target) {
+        if (req.per_atom) return dy_cli_usage_error("xsec", "--per-atom needs --target");
+        target = "1,1.008"; /* per electron: the target only matters with --per-atom */
+    }
     if (!target) return dy_cli_usage_error("xsec", "--target is required");
     if (!nE) return dy_cli_usage_error("xsec", "--energy is required");
     if (!nM) return dy_cli_usage_error("xsec", "--mass is required");
     if (strcmp(format, "table") && strcmp(format, "csv"))
         return dy_cli_usage_error("xsec", "--format '%s': expected table or csv", format);
     if ((rc = parse_target(target, &req))) return rc;
-    if (!nmeth) methods[nmeth++] = DY_XM_ETL;
+    if (!nmeth) methods[nmeth++] = req.process == DY_XPROC_ANNIHILATION ? DY_XM_BW : DY_XM_ETL;
     int want_etl = 0;
     for (int i = 0; i < nmeth; ++i) {
         if (!dy_xsec_method_valid(&req, methods[i]))
             return dy_cli_usage_error("xsec", "--method %s does not apply to --process %s",
                                       dy_xsec_method_name(methods[i]), process);
-        want_etl |= methods[i] == DY_XM_ETL;
+        want_etl |= ENGINE(methods[i]);
     }
     if (kout && (!want_etl || nmeth < 2))
         return dy_cli_usage_error("xsec", "--kfactor needs etl and at least one approximation");
@@ -233,6 +336,9 @@ int dy_cmd_xsec(int argc, char **argv)
             goto out;
         }
         par[i].id = (dy_u64)i;
+        if (req.zero_reason[0])
+            fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy, req.mass,
+                    req.zero_reason);
         if (hout) dy_xsec_default_hists(&req, &hs[i * DY_MAX_OBS], hn, hu);
     }
     if (want_etl) {
@@ -254,14 +360,15 @@ int dy_cmd_xsec(int argc, char **argv)
             w->E = E[i / nM];
             w->m = M[i % nM];
             w->method = methods[k];
-            if (methods[k] == DY_XM_ETL) {
-                w->sigma = res[i].value;
-                w->err = res[i].error;
+            if (ENGINE(methods[k])) {
+                const double z = req.process == DY_XPROC_ANNIHILATION && req.per_atom ? req.Z : 1;
+                w->sigma = res[i].value * z;
+                w->err = res[i].error * z;
                 w->chi2 = res[i].chi2_dof;
                 w->q = res[i].q;
                 w->neval = res[i].n_eval;
                 w->converged = res[i].converged;
-                if (!res[i].converged)
+                if (!res[i].converged && res[i].value != 0.0)
                     fprintf(stderr,
                             "darkyield: warning: E=%g m=%g: precision goal %g not reached "
                             "(%.2g)\n",
@@ -288,40 +395,53 @@ int dy_cmd_xsec(int argc, char **argv)
         }
         f = af.f;
     }
-    const char *lep = req.lepton ? "mu" : "e", *med = mediators[req.mediator];
+    const char *lep = req.process == DY_XPROC_BREM           ? (req.lepton ? "mu" : "e")
+                      : req.process == DY_XPROC_ANNIHILATION ? "e+"
+                                                             : "gamma";
+    static const char *const kinds[] = {"dirac", "scalar", "majorana", "inelastic"};
+    static const char *const alps[] = {"pseudoscalar", "scalar"};
+    const char *med = req.process == DY_XPROC_BREM        ? mediators[req.mediator]
+                      : req.process == DY_XPROC_PRIMAKOFF ? alps[req.mediator]
+                      : req.channel == 1                  ? "gammaAp"
+                      : req.visible == 1                  ? "ee"
+                      : req.visible == 2                  ? "mumu"
+                                                          : kinds[req.dm_kind];
     if (!strcmp(format, "csv"))
         fprintf(f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,coupling,method,sigma_pb,"
-                   "error_pb,chi2_dof,q,n_eval,converged\n");
+                   "error_pb,chi2_dof,q,n_eval,converged,unit\n");
     else
         fprintf(f,
                 "# %s %s -> %s, Z=%g A=%g, coupling %g (sigma in pb, scales as coupling^2)\n"
-                "%10s %10s %6s %14s %11s %9s %6s %12s\n",
+                "%10s %10s %6s %14s %11s %9s %6s %12s (nwa rows: pb GeV)\n",
                 process, lep, med, req.Z, req.A, req.coupling, "E/GeV", "m/GeV", "method",
                 "sigma/pb", "error/pb", "chi2/dof", "Q", "n_eval");
     for (int i = 0; i < npts * nmeth; ++i) {
         const row *w = &rows[i];
         if (!strcmp(format, "csv"))
-            fprintf(f, "%s,%s,%s,%g,%g,%.10g,%.10g,%g,%s,%.10g,%.4g,%.4f,%.4f,%llu,%d\n", process,
-                    lep, med, req.Z, req.A, w->E, w->m, req.coupling,
+            fprintf(f, "%s,%s,%s,%g,%g,%.10g,%.10g,%g,%s,%.10g,%.4g,%.4f,%.4f,%llu,%d,%s\n",
+                    process, lep, med, req.Z, req.A, w->E, w->m, req.coupling,
                     dy_xsec_method_name(w->method), w->sigma, w->err, w->chi2, w->q, w->neval,
-                    w->converged);
+                    w->converged, dy_xsec_method_unit(w->method));
         else
             fprintf(f, "%10.5g %10.5g %6s %14.7g %11.3g %9.3f %6.3f %12llu\n", w->E, w->m,
                     dy_xsec_method_name(w->method), w->sigma, w->err, w->chi2, w->q, w->neval);
     }
-    if (!strcmp(format, "table") && want_etl && nmeth > 1) {
+    int nk = 0;
+    for (int k = 0; k < nmeth; ++k)
+        nk += !ENGINE(methods[k]) && methods[k] != DY_XM_NWA;
+    if (!strcmp(format, "table") && want_etl && nk > 0) {
         fprintf(f, "\n# K-factors K = sigma_ETL / sigma_method\n%10s %10s", "E/GeV", "m/GeV");
         for (int k = 0; k < nmeth; ++k)
-            if (methods[k] != DY_XM_ETL)
+            if (!ENGINE(methods[k]) && methods[k] != DY_XM_NWA)
                 fprintf(f, " %9s/%-5s", "etl", dy_xsec_method_name(methods[k]));
         fprintf(f, "\n");
         for (int i = 0; i < npts; ++i) {
             const row *r0 = NULL;
             for (int k = 0; k < nmeth; ++k)
-                if (methods[k] == DY_XM_ETL) r0 = &rows[i * nmeth + k];
+                if (ENGINE(methods[k])) r0 = &rows[i * nmeth + k];
             fprintf(f, "%10.5g %10.5g", r0->E, r0->m);
             for (int k = 0; k < nmeth; ++k)
-                if (methods[k] != DY_XM_ETL)
+                if (!ENGINE(methods[k]) && methods[k] != DY_XM_NWA)
                     fprintf(f, " %15.5f", r0->sigma / rows[i * nmeth + k].sigma);
             fprintf(f, "\n");
         }
@@ -340,10 +460,10 @@ int dy_cmd_xsec(int argc, char **argv)
         for (int i = 0; i < npts; ++i) {
             const row *r0 = NULL;
             for (int k = 0; k < nmeth; ++k)
-                if (methods[k] == DY_XM_ETL) r0 = &rows[i * nmeth + k];
+                if (ENGINE(methods[k])) r0 = &rows[i * nmeth + k];
             for (int k = 0; k < nmeth; ++k) {
                 const row *a = &rows[i * nmeth + k];
-                if (a->method == DY_XM_ETL) continue;
+                if (ENGINE(a->method) || a->method == DY_XM_NWA) continue;
                 const double K = r0->sigma / a->sigma;
                 const double ek = K * hypot(r0->err / r0->sigma, a->err / a->sigma);
                 fprintf(kf.f, "%s,%s,%s,%g,%g,%.10g,%.10g,%s,%.8g,%.3g\n", process, lep, med, req.Z,

@@ -331,7 +331,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             const int met =
                 (o->rel_precision > 0.0 && r->error <= o->rel_precision * fabs(r->value)) ||
                 (o->abs_precision > 0.0 && r->error <= o->abs_precision) ||
-                r->error <= DBL_MIN * 1e10;
+                (r->value == 0.0 && v->s2 == 0.0); /* explicit zero */
             r->converged = met && r->n_iter >= (o->min_iter > 1 ? o->min_iter : 2);
             if (r->converged || r->n_iter >= max_iter || r->n_eval + v->n_it > o->max_eval) {
                 v->done = 1;

@@ -5,8 +5,10 @@
 #include <string.h>
 #include "brem_ww.h"
 #include "dy_process_table.h"
+#include <stdio.h>
 
-static const char *const method_names[DY_XM_COUNT] = {"etl", "ww", "iww", "hiww", "bw", "nwa"};
+static const char *const method_names[DY_XM_COUNT] = {"etl", "ww",  "iww",   "hiww",
+                                                      "bw",  "nwa", "closed"};
 
 void dy_xsec_request_default(dy_xsec_request *r)
 {
@@ -42,8 +44,8 @@ int dy_xsec_method_valid(const dy_xsec_request *r, int m)
 {
     switch (r->process) {
     case DY_XPROC_BREM: return m == DY_XM_ETL || m == DY_XM_WW || m == DY_XM_IWW || m == DY_XM_HIWW;
-    case DY_XPROC_ANNIHILATION: return m == DY_XM_ETL || m == DY_XM_BW || m == DY_XM_NWA;
-    default: return m == DY_XM_ETL;
+    case DY_XPROC_ANNIHILATION: return m == DY_XM_BW || m == DY_XM_NWA;
+    default: return m == DY_XM_ETL || m == DY_XM_CLOSED;
     }
 }
 
@@ -78,12 +80,92 @@ static dy_status setup_brem(const dy_xsec_request *r, dy_params *p, dy_error *er
     return DY_OK;
 }
 
-dy_status dy_xsec_setup(const dy_xsec_request *r, dy_params *p, dy_error *err)
+const char *dy_xsec_method_unit(int method)
+{
+    return method == DY_XM_NWA ? "pb*GeV" : "pb";
+}
+
+static void annih_config(const dy_xsec_request *r, dy_annih_config *c)
+{
+    dy_annih_config_default(c);
+    c->m_ap = r->mass;
+    c->m_chi = r->dm_mass >= 0.0 ? r->dm_mass : r->mass / 3.0;
+    c->delta = r->dm_splitting;
+    c->eps = r->coupling;
+    c->alpha_d = r->alpha_d;
+    c->e_pos = r->energy;
+    c->dm_kind = r->dm_kind;
+    c->channel = r->channel == 1 ? DY_ANN_CH_GAMMA_AP
+                 : r->visible    ? (r->visible == 2 ? DY_ANN_CH_MUMU : DY_ANN_CH_EE)
+                                 : DY_ANN_CH_INVISIBLE;
+}
+
+static dy_status setup_annihilation(dy_xsec_request *r, dy_params *p, dy_error *err)
+{
+    dy_annih_config c;
+    annih_config(r, &c);
+    if (!(r->alpha_d >= 0.0) || (!r->visible && r->channel == 0 && !(r->alpha_d > 0.0)))
+        return dy_error_set(err, DY_ERR_INVALID, "annihilation: alpha_D %g must be positive",
+                            r->alpha_d);
+    if (r->channel == 0 && !r->visible) {
+        const double m2 = c.m_chi * (1.0 + (c.dm_kind == DY_DM_INELASTIC ? c.delta : 0.0));
+        if (!(c.m_chi > 0.0) || c.m_chi + m2 >= r->mass)
+            return dy_error_set(err, DY_ERR_INVALID,
+                                "annihilation: dark-matter mass %g GeV: need 0 < m_chi1 + m_chi2 < "
+                                "m_A' = %g GeV for the invisible decay",
+                                c.m_chi, r->mass);
+    }
+    if (r->channel == 0 && r->mass <= 2.0 * DY_M_E)
+        return dy_error_set(err, DY_ERR_INVALID, "annihilation: m_A' = %g GeV must exceed 2 m_e",
+                            r->mass);
+    memset(p, 0, sizeof *p);
+    const int st = dy_proc_annihilation_setup(p, &c);
+    p->process = DY_PROC_annihilation;
+    r->zero_reason[0] = 0;
+    if (st == DY_ANN_BELOW_THRESHOLD)
+        snprintf(r->zero_reason, sizeof r->zero_reason, "E+ = %g GeV is below threshold",
+                 r->energy);
+    else if (st == DY_ANN_DECAY_CLOSED)
+        snprintf(r->zero_reason, sizeof r->zero_reason,
+                 "the A' cannot decay into this final state");
+    else if (st != DY_ANN_OK)
+        return dy_error_set(err, DY_ERR_INVALID, "annihilation: invalid parameters (E+ %g, m %g)",
+                            r->energy, r->mass);
+    return DY_OK;
+}
+
+static dy_status setup_primakoff(dy_xsec_request *r, dy_params *p, dy_error *err)
+{
+    dy_primakoff_config c;
+    memset(&c, 0, sizeof c);
+    c.e_gamma = r->energy;
+    c.m_a = r->mass;
+    c.g = r->coupling;
+    c.Z = r->Z;
+    c.A = r->A;
+    c.parity = r->mediator == 1 ? DY_PRIM_SCALAR : DY_PRIM_PSEUDOSCALAR;
+    c.inelastic = r->inelastic;
+    memset(p, 0, sizeof *p);
+    const int st = dy_proc_primakoff_setup(p, &c);
+    p->process = DY_PROC_primakoff;
+    r->zero_reason[0] = 0;
+    if (st == DY_PRIM_BELOW_THRESHOLD)
+        snprintf(r->zero_reason, sizeof r->zero_reason,
+                 "E = %g GeV is below threshold m_a + m_a^2/2M", r->energy);
+    else if (st != DY_PRIM_OK)
+        return dy_error_set(err, DY_ERR_INVALID, "primakoff: invalid parameters");
+    return DY_OK;
+}
+
+dy_status dy_xsec_setup(dy_xsec_request *r, dy_params *p, dy_error *err)
 {
     dy_status s = check_common(r, err);
     if (s != DY_OK) return s;
+    r->zero_reason[0] = 0;
     switch (r->process) {
     case DY_XPROC_BREM: return setup_brem(r, p, err);
+    case DY_XPROC_ANNIHILATION: return setup_annihilation(r, p, err);
+    case DY_XPROC_PRIMAKOFF: return setup_primakoff(r, p, err);
     default:
         return dy_error_set(err, DY_ERR_INVALID, "process %s: no exact-tree-level integrand",
                             dy_xsec_process_name(r->process));
@@ -96,6 +178,30 @@ dy_status dy_xsec_approx(const dy_xsec_request *r, int method, double *sigma_pb,
     dy_status s = check_common(r, err);
     char msg[512] = "";
     if (s != DY_OK) return s;
+    if (r->process == DY_XPROC_ANNIHILATION && method == DY_XM_NWA) {
+        /* narrow width: int sigma dE+ = 2 pi^2 alpha eps^2 B / m_e (ref §2.3), per electron */
+        dy_annih_config c;
+        dy_params p;
+        dy_xsec_request rr = *r;
+        if ((s = setup_annihilation(&rr, &p, err)) != DY_OK) return s;
+        annih_config(r, &c);
+        const double b = c.channel == DY_ANN_CH_EE     ? p.par[DY_ANN_BEE]
+                         : c.channel == DY_ANN_CH_MUMU ? p.par[DY_ANN_BMUMU]
+                                                       : p.par[DY_ANN_BDM];
+        if (c.channel == DY_ANN_CH_GAMMA_AP)
+            return dy_error_set(err, DY_ERR_INVALID, "nwa applies to the resonant channel only");
+        *sigma_pb = dy_annih_nwa_integral(r->mass, r->coupling, b) * (r->per_atom ? r->Z : 1.0);
+        *err_pb = 0.0;
+        return DY_OK;
+    }
+    if (r->process == DY_XPROC_PRIMAKOFF && method == DY_XM_CLOSED) {
+        /* small-angle elastic closed form (ref §4.2) */
+        *sigma_pb = r->energy > r->mass
+                        ? dy_primakoff_sigma_closed(r->energy, r->mass, r->coupling, r->Z, r->A)
+                        : 0.0;
+        *err_pb = 0.0;
+        return DY_OK;
+    }
     if (r->process != DY_XPROC_BREM || method < DY_XM_WW || method > DY_XM_HIWW)
         return dy_error_set(err, DY_ERR_INVALID, "method %s does not apply to %s",
                             dy_xsec_method_name(method), dy_xsec_process_name(r->process));
@@ -145,6 +251,25 @@ void dy_xsec_default_hists(const dy_xsec_request *r, dy_histspec h[DY_MAX_OBS],
         hist(&h[3], -9.0, log10(DY_PI), 60, 1);
         names[3] = "theta_lepton";
         units[3] = "rad";
+        break;
+    case DY_XPROC_ANNIHILATION:
+        hist(&h[0], -1.0, 1.0, 40, 0);
+        names[0] = "cos_theta_star";
+        units[0] = "1";
+        hist(&h[1], 0.0, r->energy + DY_M_E, 50, 0);
+        names[1] = "E_lab";
+        units[1] = "GeV";
+        hist(&h[2], -7.0, log10(DY_PI), 60, 1);
+        names[2] = "theta_lab";
+        units[2] = "rad";
+        break;
+    case DY_XPROC_PRIMAKOFF:
+        hist(&h[1], -10.0, log10(DY_PI), 60, 1);
+        names[1] = "theta_a";
+        units[1] = "rad";
+        hist(&h[2], -14.0, 1.0, 60, 1);
+        names[2] = "t";
+        units[2] = "GeV^2";
         break;
     default: break;
     }

@@ -11,26 +11,28 @@ enum dy_xsec_method {
     DY_XM_WW = 1,
     DY_XM_IWW = 2,
     DY_XM_HIWW = 3,
-    DY_XM_BW = 4,  /* annihilation: Breit-Wigner with energy-dependent width */
-    DY_XM_NWA = 5, /* annihilation: narrow-width approximation */
+    DY_XM_BW = 4,     /* annihilation: Breit-Wigner with energy-dependent width */
+    DY_XM_NWA = 5,    /* annihilation: narrow-width approximation (energy-integrated, pb GeV) */
+    DY_XM_CLOSED = 6, /* Primakoff: small-angle closed form */
     DY_XM_COUNT
 };
 
 typedef struct dy_xsec_request {
-    int process;           /* enum dy_xsec_process */
-    int lepton;            /* 0 = e, 1 = mu (brem) */
-    int mediator;          /* brem: 0 V, 1 S, 2 P, 3 A; primakoff: 0 pseudoscalar, 1 scalar */
-    int inelastic;         /* include the inelastic (proton) form factor */
-    double Z, A;           /* target element */
-    double energy;         /* beam (lepton, photon) or total positron energy, GeV */
-    double mass;           /* produced boson mass, GeV */
-    double coupling;       /* eps (A'), g (Z', S, P, A), g_agg in GeV^-1 (ALP) */
+    int process;     /* enum dy_xsec_process */
+    int lepton;      /* 0 = e, 1 = mu (brem) */
+    int mediator;    /* brem: 0 V, 1 S, 2 P, 3 A; primakoff: 0 pseudoscalar, 1 scalar */
+    int inelastic;   /* include the inelastic (proton) form factor */
+    double Z, A;     /* target element */
+    double energy;   /* beam (lepton, photon) or total positron energy, GeV */
+    double mass;     /* produced boson mass, GeV */
+    double coupling; /* eps (A'), g (Z', S, P, A), g_agg in GeV^-1 (ALP) */
     /* annihilation */
-    int dm_kind;           /* 0 dirac, 1 scalar, 2 majorana, 3 inelastic */
-    int channel;           /* 0 resonant e+e- -> A' -> chi chi, 1 e+e- -> gamma A' */
-    int per_atom;          /* multiply by Z */
-    int visible;           /* A' -> l l instead of chi chi */
+    int dm_kind;  /* 0 dirac, 1 scalar, 2 majorana, 3 inelastic */
+    int channel;  /* 0 resonant e+e- -> A' -> chi chi, 1 e+e- -> gamma A' */
+    int per_atom; /* multiply by Z */
+    int visible;  /* A' -> l l instead of chi chi */
     double alpha_d, dm_mass, dm_splitting;
+    char zero_reason[128]; /* set by dy_xsec_setup when the point is an explicit zero */
 } dy_xsec_request;
 
 /* Defaults: e, vector, inelastic on, coupling 1, alpha_D 0.1, m_chi = m/3, dirac, resonant. */
@@ -43,8 +45,13 @@ int dy_xsec_method_from_name(const char *s);
 int dy_xsec_method_valid(const dy_xsec_request *r, int method);
 
 /* Validate the request (positive energy, mass below the kinematic limit, ...) and fill p for the
- * engine (process, dim, par, ipar; p->id is left to the caller). */
-dy_status dy_xsec_setup(const dy_xsec_request *r, dy_params *p, dy_error *err);
+ * engine (process, dim, par, ipar; p->id is left to the caller).  A physical request that simply
+ * produces nothing (below threshold) is not an error: the integrand is an explicit zero and
+ * r->zero_reason says why. */
+dy_status dy_xsec_setup(dy_xsec_request *r, dy_params *p, dy_error *err);
+
+/* Unit of the method's result column: "pb", or "pb*GeV" for the energy-integrated NWA. */
+const char *dy_xsec_method_unit(int method);
 
 /* Deterministic approximations (WW, IWW, HIWW for brem): sigma and its quadrature error, pb. */
 dy_status dy_xsec_approx(const dy_xsec_request *r, int method, double *sigma_pb, double *err_pb,
