@@ -18,6 +18,7 @@
 #include "processes/dy_proc_primakoff.h"
 
 #define MAXCH             DY_GRID_MAX_CHANNELS
+#define XBINS             200   /* x = E_X/E bins of the node histograms */
 #define ELEM_FRACTION_MIN 0.005 /* elements below 0.5 % of sum n Z^2 are dropped (and reported) */
 
 typedef struct channel {
@@ -201,19 +202,6 @@ static double threshold(const plan *P, const channel *ch, double m)
     return m * (1.0 + 1e-6) + m * m / (2.0 * P->elA[0] * DY_AMU_GEV); /* Primakoff */
 }
 
-/* Sum of histogram contents above energy y (linear within the bin that contains y). */
-static void above(const dy_hist *h, double Ek, double y, double *v, double *var)
-{
-    *v = *var = 0.0;
-    const double xl = h->spec.lo, dx = (h->spec.hi - h->spec.lo) / h->spec.nbins;
-    for (unsigned b = 0; b < h->spec.nbins; ++b) {
-        const double lo = (xl + b * dx) * Ek, hi = (xl + (b + 1) * dx) * Ek;
-        double f = hi <= y ? 0.0 : lo >= y ? 1.0 : (hi - y) / (hi - lo);
-        *v += f * h->content[b];
-        *var += f * f * h->error[b] * h->error[b];
-    }
-}
-
 typedef struct ann_ctx {
     const dy_tracklength *T;
     dy_annih_config ac;
@@ -226,18 +214,34 @@ static double ann_integrand(double E, void *vp)
     return dy_tracklength_eval(a->T, E) * dy_annih_sigma_total(&a->ac);
 }
 
-/* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle), with the resonance as a break. */
+/* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle).  The resonance is resolved by
+ * break points at E_R and E_R +- 4^j half-widths (FWHM in E+ = m Gamma/m_e, ref §2.1): an
+ * adaptive rule over [E_R, 100 GeV] alone misses a peak of relative width 1e-6 at its end. */
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v, double *e,
                           gsl_integration_workspace *ws, dy_error *err)
 {
-    double pts[3], r = 0.0, ae = 0.0;
+    double pts[24], r = 0.0, ae = 0.0;
     size_t np = 0;
     const double ER = dy_annih_e_res(a->ac.m_ap);
+    const dy_ap_widths wd = dy_ap_widths_at(a->ac.m_ap, a->ac.eps, a->ac.alpha_d, a->ac.m_chi,
+                                            a->ac.delta, a->ac.dm_kind);
+    const double half = 0.5 * a->ac.m_ap * wd.total / DY_M_E;
     *v = *e = 0.0;
     if (!(hi > lo)) return DY_OK;
     pts[np++] = lo;
-    if (ER > lo && ER < hi) pts[np++] = ER;
     pts[np++] = hi;
+    if (ER > lo && ER < hi) pts[np++] = ER;
+    for (double k = 1.0; k < 1e4 && np + 2 <= 24; k *= 4.0) {
+        if (ER - k * half > lo && ER - k * half < hi) pts[np++] = ER - k * half;
+        if (ER + k * half > lo && ER + k * half < hi) pts[np++] = ER + k * half;
+    }
+    qsort(pts, np, sizeof *pts, cmp_double);
     gsl_function F = {ann_integrand, a};
     int st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
     if (st && st != GSL_EROUND)
@@ -300,6 +304,119 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
         }
     }
     gsl_integration_workspace_free(ws);
+    return s;
+}
+
+/* Fold one node-based channel: node values summed over elements (n_el sigma_el, cm^-3 pb), then
+ * mapped through the fold rule.  Spectra and the yield above the cut use each node's histogram in
+ * x = E_X/E, interpolated between nodes at fixed x and spread uniformly within an x bin, so no
+ * output bin edge has to coincide with a node.  The muon is a single node at its mean energy. */
+static dy_status fold_channel(const plan *P, const channel *ch, const dy_result *res,
+                              const dy_hist *hist, const double *Ek, dy_yield_channel *out,
+                              const dy_yield_grid *g, dy_error *err)
+{
+    const dy_config *c = P->cfg;
+    const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
+    const int nk = own->single_node ? 1 : P->K, NE = P->nel, NB = g->n_ebins;
+    const double y0 = g->ebin_edges_GeV[0], dy = g->ebin_edges_GeV[1] - g->ebin_edges_GeV[0];
+    const double c2 = c->model.coupling * c->model.coupling; /* sigma was computed at coupling 1 */
+    double *W = malloc((size_t)(NB + 1) * nk * XBINS * sizeof *W);
+    double *gt = malloc(2 * (size_t)nk * sizeof *gt), *gtv = gt + nk;
+    dy_fold_rule rule = {0};
+    dy_status s = DY_OK;
+    if (!W || !gt) {
+        free(W);
+        free(gt);
+        return dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
+    }
+    for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
+        const int base = own->first_param + im * NE * nk;
+        const double *E = &Ek[base]; /* the same nodes for every element */
+        for (int k = 0; k < nk; ++k) {
+            gt[k] = gtv[k] = 0.0;
+            for (int el = 0; el < NE; ++el) {
+                const dy_result *r = &res[base + el * nk + k];
+                gt[k] += P->eln[el] * r->value;
+                gtv[k] += P->eln[el] * P->eln[el] * r->error * r->error;
+            }
+        }
+        if (own->single_node) {
+            rule.n = 1;
+            static double e1[1], a1[1], t1[1];
+            static int k1[1];
+            e1[0] = ch->E_mean, a1[0] = ch->L_cm, t1[0] = 0.0, k1[0] = 0;
+            rule.E = e1, rule.a = a1, rule.t = t1, rule.k = k1;
+        } else if ((s = dy_fold_rule_build(&ch->T, nk, E, &rule, err)) != DY_OK) {
+            break;
+        }
+        /* total: the MC total cross sections at the nodes */
+        double tot = 0.0, totv = 0.0;
+        memset(W, 0, (size_t)(NB + 1) * nk * XBINS * sizeof *W);
+        for (int q = 0; q < rule.n; ++q) {
+            for (int side = 0; side < 2; ++side) {
+                const int k = rule.k[q] + side;
+                const double f = rule.a[q] * (side ? rule.t[q] : 1.0 - rule.t[q]);
+                if (f == 0.0 || k >= nk) continue;
+                tot += f * gt[k];
+                /* spectra: x bin j of node k spread over [j, j+1] E/XBINS in E_X */
+                const double ex = rule.E[q] / XBINS;
+                for (int j = 0; j < XBINS; ++j) {
+                    const double e1 = j * ex, e2 = e1 + ex;
+                    if (e2 > c->cut_energy_min_GeV)
+                        W[((size_t)NB * nk + k) * XBINS + j] +=
+                            f * (e2 - fmax(e1, c->cut_energy_min_GeV)) / ex;
+                    int b1 = (int)floor((e1 - y0) / dy), b2 = (int)floor((e2 - y0) / dy);
+                    if (b2 < 0 || b1 >= NB) continue;
+                    for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
+                        const double lo = y0 + b * dy, hi = lo + dy;
+                        const double ov = fmin(hi, e2) - fmax(lo, e1);
+                        if (ov > 0.0) W[((size_t)b * nk + k) * XBINS + j] += f * ov / ex;
+                    }
+                }
+            }
+        }
+        if (!own->single_node) {
+            double *w = malloc((size_t)nk * sizeof *w);
+            if (!w) {
+                s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
+                break;
+            }
+            dy_fold_rule_weights(&rule, nk, w);
+            for (int k = 0; k < nk; ++k)
+                totv += w[k] * w[k] * gtv[k];
+            free(w);
+            dy_fold_rule_free(&rule);
+        } else {
+            totv = ch->L_cm * ch->L_cm * gtv[0];
+            memset(&rule, 0, sizeof rule);
+        }
+        out->N_total[im] = c2 * tot * DY_PB_TO_CM2;
+        out->N_total_err[im] = c2 * sqrt(totv) * DY_PB_TO_CM2;
+        for (int b = 0; b <= NB; ++b) {
+            double y = 0.0, yv = 0.0;
+            for (int k = 0; k < nk; ++k)
+                for (int el = 0; el < NE; ++el) {
+                    const dy_hist *h = &hist[(base + el * nk + k) * DY_MAX_OBS];
+                    const double *Wk = &W[((size_t)b * nk + k) * XBINS];
+                    for (int j = 0; j < XBINS; ++j) {
+                        if (Wk[j] == 0.0) continue;
+                        y += Wk[j] * P->eln[el] * h->content[j];
+                        yv += Wk[j] * Wk[j] * P->eln[el] * P->eln[el] * h->error[j] * h->error[j];
+                    }
+                }
+            y *= c2 * DY_PB_TO_CM2;
+            yv = c2 * sqrt(yv) * DY_PB_TO_CM2;
+            if (b == NB) {
+                out->N_above[im] = y;
+                out->N_above_err[im] = yv;
+            } else {
+                out->dNdE[dy_yield_grid_index(g, im, b)] = y / dy;
+                out->dNdE_err[dy_yield_grid_index(g, im, b)] = yv / dy;
+            }
+        }
+    }
+    free(W);
+    free(gt);
     return s;
 }
 
@@ -384,10 +501,10 @@ dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_g
                         p->process = DY_PROC_primakoff;
                     }
                     p->id = (dy_u64)idx;
-                    /* histogram of x = E_X/E in the output energy bins */
-                    hs[idx * DY_MAX_OBS].lo = c->ebins.min_GeV / E;
-                    hs[idx * DY_MAX_OBS].hi = c->ebins.max_GeV / E;
-                    hs[idx * DY_MAX_OBS].nbins = (dy_u32)c->ebins.n;
+                    /* histogram of x = E_X/E: the node's energy spectrum (fold_channel) */
+                    hs[idx * DY_MAX_OBS].lo = 0.0;
+                    hs[idx * DY_MAX_OBS].hi = 1.0;
+                    hs[idx * DY_MAX_OBS].nbins = XBINS;
                     Ek[idx] = E;
                 }
         }
@@ -415,88 +532,13 @@ dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_g
                     n - nc, n, c->precision, (unsigned long long)c->max_eval);
     }
     /* ---- fold ---- */
-    for (int i = 0; i < P.nch; ++i) {
-        const channel *ch = &P.ch[i];
-        dy_yield_channel *out = &g->ch[i];
-        if (ch->kind == 1) {
-            if ((s = run_annihilation(&P, ch, out, g, err))) goto done;
-            continue;
-        }
-        const channel *own = ch->shares >= 0 ? &P.ch[ch->shares] : ch;
-        const int nk = own->single_node ? 1 : K;
-        for (int im = 0; im < NM; ++im) {
-            const int base = own->first_param + im * NE * nk;
-            const double *E = &Ek[base]; /* nodes are the same for every element */
-            /* quantities at the nodes summed over elements: n_el sigma_el (cm^-3 pb) */
-            double gt[256], gtv[256], ga[256], gav[256];
-            for (int k = 0; k < nk; ++k) {
-                gt[k] = gtv[k] = ga[k] = gav[k] = 0.0;
-                for (int el = 0; el < NE; ++el) {
-                    const int idx = base + el * nk + k;
-                    double v, var;
-                    gt[k] += P.eln[el] * res[idx].value;
-                    gtv[k] += P.eln[el] * P.eln[el] * res[idx].error * res[idx].error;
-                    above(&hist[idx * DY_MAX_OBS], E[k], c->cut_energy_min_GeV, &v, &var);
-                    ga[k] += P.eln[el] * v;
-                    gav[k] += P.eln[el] * P.eln[el] * var;
-                }
-            }
-            /* weights: cm per incident particle; muon: the path at its mean energy */
-            double tot = 0, totv = 0, ab = 0, abv = 0;
-            if (ch->single_node) {
-                w[0] = ch->L_cm;
-            } else if ((s = dy_fold_weights(&ch->T, nk, E, 0.0, w, err))) {
-                goto done;
-            }
-            for (int k = 0; k < nk; ++k) {
-                tot += w[k] * gt[k];
-                totv += w[k] * w[k] * gtv[k];
-            }
-            if (!ch->single_node &&
-                (s = dy_fold_weights(&ch->T, nk, E, c->cut_energy_min_GeV, w, err)))
-                goto done;
-            for (int k = 0; k < nk; ++k) {
-                ab += w[k] * ga[k];
-                abv += w[k] * w[k] * gav[k];
-            }
-            out->N_total[im] = tot * DY_PB_TO_CM2;
-            out->N_total_err[im] = sqrt(totv) * DY_PB_TO_CM2;
-            out->N_above[im] = ab * DY_PB_TO_CM2;
-            out->N_above_err[im] = sqrt(abv) * DY_PB_TO_CM2;
-            for (int b = 0; b < g->n_ebins; ++b) {
-                const double lo = g->ebin_edges_GeV[b], wid = g->ebin_edges_GeV[b + 1] - lo;
-                double gb[256], gbv[256], y = 0, yv = 0;
-                for (int k = 0; k < nk; ++k) {
-                    gb[k] = gbv[k] = 0.0;
-                    for (int el = 0; el < NE; ++el) {
-                        const dy_hist *h = &hist[(base + el * nk + k) * DY_MAX_OBS];
-                        gb[k] += P.eln[el] * h->content[b];
-                        gbv[k] += P.eln[el] * P.eln[el] * h->error[b] * h->error[b];
-                    }
-                }
-                if (ch->single_node)
-                    w[0] = ch->L_cm;
-                else if ((s = dy_fold_weights(&ch->T, nk, E, lo, w, err)))
-                    goto done;
-                for (int k = 0; k < nk; ++k) {
-                    y += w[k] * gb[k];
-                    yv += w[k] * w[k] * gbv[k];
-                }
-                out->dNdE[dy_yield_grid_index(g, im, b)] = y * DY_PB_TO_CM2 / wid;
-                out->dNdE_err[dy_yield_grid_index(g, im, b)] = sqrt(yv) * DY_PB_TO_CM2 / wid;
-            }
-            /* yields at coupling c: sigma was computed at coupling 1 */
-            const double c2 = c->model.coupling * c->model.coupling;
-            out->N_total[im] *= c2;
-            out->N_total_err[im] *= c2;
-            out->N_above[im] *= c2;
-            out->N_above_err[im] *= c2;
-            for (int b = 0; b < g->n_ebins; ++b) {
-                out->dNdE[dy_yield_grid_index(g, im, b)] *= c2;
-                out->dNdE_err[dy_yield_grid_index(g, im, b)] *= c2;
-            }
-        }
+    for (int i = 0; i < P.nch && s == DY_OK; ++i) {
+        if (P.ch[i].kind == 1)
+            s = run_annihilation(&P, &P.ch[i], &g->ch[i], g, err);
+        else
+            s = fold_channel(&P, &P.ch[i], res, hist, Ek, &g->ch[i], g, err);
     }
+    if (s != DY_OK) goto done;
     dy_yield_grid_sum(g);
 done:
     for (int i = 0; i < P.nch; ++i)
