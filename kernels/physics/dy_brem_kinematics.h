@@ -41,11 +41,17 @@ DY_DEVICE double dy_brem_t_of_Q(double M, double Q)
  * Returns 1 when (x, theta) is inside phase space (|k| real, final state reachable), else 0.
  * t-limits (PETITE `integration_range`): E_M = (1-x)E0 + M, D = u~^2 + 4 M u~ E_M + 4 M^2 V^2,
  * Q_+- = |V (u~ + 2 M E_M) +- E_M sqrt(D)| / (2 (E_M^2 - V^2)); the small root is taken from
- * Q_+ Q_- = |u~ (u~ + 4 M E_M)| / (4 (E_M^2 - V^2)) (derived, docs/physics-brem.md §2). */
+ * Q_+ Q_- = |u~ (u~ + 4 M E_M)| / (4 (E_M^2 - V^2)) (derived, docs/physics-brem.md §2).
+ * Threshold (derived, docs §2): with V^2 = E_V^2 - m_l^2 - u~ and g = u~ + 2 M (E_V - m_l),
+ * E_M^2 - V^2 = (M + m_l)^2 + g and D = g (g + 4 M m_l).  D >= 0 alone also admits g <= -4 M m_l,
+ * i.e. the recoil system (l' N) below the PSEUDO-threshold (M - m_l)^2, where both roots belong
+ * to the negative-energy branch E' = E_V - t/2M < 0 (and A^2 < 0).  The physical condition is
+ * g >= 0: invariant mass of (l' N) >= M + m_l.  Reached for light nuclei (M ~ E0) at large
+ * angle and x -> 1, where |u~| > 2 M (E_V + m_l). */
 DY_DEVICE int dy_brem_kin_angle(dy_brem_kin *K, double E0, double ml, double m, double M, double x,
                                 double omc)
 {
-    double a, b, c, D, s2, Qb, Qs;
+    double a, b, c, g, D, s2, Qb, Qs;
     K->E0 = E0;
     K->ml = ml;
     K->m = m;
@@ -67,9 +73,13 @@ DY_DEVICE int dy_brem_kin_angle(dy_brem_kin *K, double E0, double ml, double m, 
     b = K->pl - K->kk;
     K->V = DY_SQRT(b * b + 2.0 * K->pl * K->kk * omc);
     c = K->EV + M; /* E_M */
-    D = K->ut * K->ut + 4.0 * M * K->ut * c + 4.0 * M * M * K->V * K->V;
-    s2 = (c - K->V) * (c + K->V); /* E_M^2 - V^2 > 0 */
-    if (D < 0.0 || s2 <= 0.0 || K->EV <= ml) return 0;
+    if (K->EV <= ml) return 0;
+    /* threshold of the (l' N) system: g = u~ + 2 M (E_V - m_l) >= 0 (see above) */
+    g = K->ut + 2.0 * M * (K->EV - ml);
+    if (!(g >= 0.0)) return 0;
+    D = K->ut * K->ut + 4.0 * M * K->ut * c + 4.0 * M * M * K->V * K->V; /* = g (g + 4 M m_l) */
+    s2 = (c - K->V) * (c + K->V);             /* E_M^2 - V^2 >= (M + m_l)^2 > 0 */
+    if (!(D >= 0.0) || !(s2 > 0.0)) return 0; /* guards against round-off at threshold */
     Qb = (DY_FABS(K->V * (K->ut + 2.0 * M * c)) + c * DY_SQRT(D)) / (2.0 * s2);
     Qs = DY_FABS(K->ut * (K->ut + 4.0 * M * c)) / (4.0 * s2 * Qb);
     K->tmin = dy_brem_t_of_Q(M, Qs);
@@ -79,8 +89,11 @@ DY_DEVICE int dy_brem_kin_angle(dy_brem_kin *K, double E0, double ml, double m, 
 
 /* t level: q^0 = -t/2M, |q| = sqrt(t + t^2/4M^2); on-shell p' fixes
  * cos theta_q = (u~ - t - E_V t/M) / (2 V |q|)  (exact rewrite of the reference §4.2 formula).
+ * That formula comes from E'^2 = m_l^2 + |p'|^2 and so also has E' < 0 solutions: E' = E_V - t/2M
+ * > 0 is required as well (implied by the angle-level threshold for t in [t_-, t_+]; kept as a
+ * guard for callers that pass other t).
  * phi is the azimuth of q around V, measured from the k-side of the beam plane.
- * Builds p, p', k, P_i, P_f, q.  Returns 1 when |cos theta_q| <= 1, else 0. */
+ * Builds p, p', k, P_i, P_f, q.  Returns 1 when |cos theta_q| <= 1 and E' > 0, else 0. */
 DY_DEVICE int dy_brem_kin_t(dy_brem_kin *K, double t, double phi)
 {
     double eV[3], e1[3], qv[3], cp, sp;
@@ -89,6 +102,7 @@ DY_DEVICE int dy_brem_kin_t(dy_brem_kin *K, double t, double phi)
     K->phi = phi;
     K->q0 = -t / (2.0 * K->M);
     K->qq = DY_SQRT(t + K->q0 * K->q0);
+    if (!(K->EV + K->q0 > 0.0)) return 0; /* E' > 0 */
     K->cthq = (K->ut - t - K->EV * t / K->M) / (2.0 * K->V * K->qq);
     if (!(DY_FABS(K->cthq) <= 1.0)) return 0;
     K->sthq = DY_SQRT((1.0 - K->cthq) * (1.0 + K->cthq));
