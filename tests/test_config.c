@@ -74,7 +74,7 @@ static void shipped_na64e_invisible(void **state)
     assert_int_equal(cfg.ebins.n, 50);
     dy_assert_close(cfg.ebins.max_GeV, 100.0, 0, 0);
     dy_assert_close(cfg.cut_energy_min_GeV, 50.0, 0, 0);
-    assert_int_equal(cfg.quad_nodes, 16);
+    assert_int_equal(cfg.quad_nodes, 33);
     dy_assert_close(cfg.precision, 0.01, 0, 0);
     assert_string_equal(cfg.out_dir, "out/na64e-invisible");
     assert_true(cfg.want_hdf5 && cfg.want_csv && cfg.want_plots);
