@@ -29,8 +29,9 @@ int main(void)
         p[i].process = DY_PROC_brem;
         p[i].id = (dy_u64)i;
     }
-    printf("| backend | beam | m / GeV | sigma / pb (eps = 1) | rel. error | evaluations | wall s |\n"
-           "|---|---|---|---|---|---|---|\n");
+    printf(
+        "| backend | beam | m / GeV | sigma / pb (eps = 1) | rel. error | evaluations | wall s |\n"
+        "|---|---|---|---|---|---|---|\n");
     for (int b = 0; b < dy_backend_count(); ++b) {
         dy_engine *e;
         if (dy_backend_probe(b, &err) != DY_OK || dy_engine_open(dy_backend_name(b), &e, &err))
@@ -51,7 +52,8 @@ int main(void)
         const double t0 = now();
         dy_integrate(e, p, 5, &o, NULL, r, NULL, &err);
         unsigned long long n = 0;
-        for (int i = 0; i < 5; ++i) n += r[i].n_eval;
+        for (int i = 0; i < 5; ++i)
+            n += r[i].n_eval;
         printf("| %s | all five in one batch | | | | %llu | %.2f (one by one: %.2f) |\n",
                dy_backend_name(b), n, now() - t0, tall);
         dy_engine_close(e);

@@ -1,11 +1,13 @@
 /* test_backend_consistency.c — the selected backend against the cpu reference on identical
- * (seed, counters): per-sample weights to 1e-12 relative, whole integrals to 1e-10 (the pattern
+ * (seed, counters): per-sample weights to 1e-12 relative (1e-9 for the ill-conditioned physics
+ * amplitudes, see below), whole integrals to 1e-10 (the pattern
  * of ggml's test-backend-ops).  On cpu itself: bit-identity across runs, batch composition and
  * thread counts.
  * DY_BACKENDS: cpu opencl cuda */
 #include <stdlib.h>
 #include <string.h>
 #include "core/genz.h"
+#include "dy_process_table.h"
 #include "dy_test_backend.h"
 #ifdef _OPENMP
 #include <omp.h>
@@ -25,6 +27,64 @@ static void fill(dy_params *p, size_t *n)
     *n = k;
 }
 
+/* The physics processes: brem (e and mu, all mediators), annihilation (DM kinds, gamma A'),
+ * Primakoff. */
+static void fill_physics(dy_params *p, size_t *n)
+{
+    size_t k = 0;
+    for (int med = 0; med < 4; ++med)
+        for (int lep = 0; lep < 2; ++lep) {
+            memset(&p[k], 0, sizeof p[k]);
+            dy_proc_brem_setup(&p[k], lep, med, 82, 207.2, lep ? 160 : 100, 0.05 + 0.1 * med, 1e-4,
+                               1);
+            p[k].process = DY_PROC_brem;
+            p[k].id = 1000 + k;
+            ++k;
+        }
+    for (int kind = 0; kind < 4; ++kind)
+        for (int ch = 0; ch < 2; ++ch) {
+            dy_annih_config c;
+            dy_annih_config_default(&c);
+            c.m_ap = 0.1;
+            c.m_chi = 0.03;
+            c.delta = 0.2;
+            c.eps = 1e-4;
+            c.e_pos = 9.5;
+            c.dm_kind = kind;
+            c.channel = ch ? DY_ANN_CH_GAMMA_AP : DY_ANN_CH_INVISIBLE;
+            memset(&p[k], 0, sizeof p[k]);
+            dy_proc_annihilation_setup(&p[k], &c);
+            p[k].process = DY_PROC_annihilation;
+            p[k].id = 1000 + k;
+            ++k;
+        }
+    for (int par = 0; par < 2; ++par) {
+        dy_primakoff_config c;
+        memset(&c, 0, sizeof c);
+        c.e_gamma = 50.0;
+        c.m_a = 0.02;
+        c.g = 1e-3;
+        c.Z = 74;
+        c.A = 183.84;
+        c.parity = par;
+        c.inelastic = par;
+        memset(&p[k], 0, sizeof p[k]);
+        dy_proc_primakoff_setup(&p[k], &c);
+        p[k].process = DY_PROC_primakoff;
+        p[k].id = 1000 + k;
+        ++k;
+    }
+    *n = k;
+}
+
+static void fill_all(dy_params *p, size_t *n)
+{
+    size_t a, b;
+    fill(p, &a);
+    fill_physics(p + a, &b);
+    *n = a + b;
+}
+
 static void weights_match_cpu(void **state)
 {
     (void)state;
@@ -33,7 +93,7 @@ static void weights_match_cpu(void **state)
     dy_params p[64];
     size_t n;
     if (!e) skip();
-    fill(p, &n);
+    fill_all(p, &n);
     if (dy_engine_open("cpu", &cpu, &err) != DY_OK) fail_msg("%s", err.msg);
     double *w = malloc(n * NS * sizeof *w), *wc = malloc(n * NS * sizeof *wc);
     assert_non_null(w);
@@ -43,11 +103,15 @@ static void weights_match_cpu(void **state)
     /* relative to each integral's weight scale: near a zero of cos() (oscillatory family) an
      * ulp of the argument is a large relative change of the value itself */
     for (size_t j = 0; j < n; ++j) {
+        /* Genz: 1e-12.  Physics: 1e-9 — the brem |M|^2 cancels O(M^2) terms down to t ~ 1e-10
+         * GeV^2 (reference pitfall P7), amplifying ulp differences between the device's and
+         * glibc's exp/log/sqrt by up to ~1e4 (measured 5.5e-11 relative). */
+        const double tol = p[j].process == DY_PROC_genz ? 1e-12 : 1e-9;
         double scale = 0.0;
         for (size_t i = j * NS; i < (j + 1) * NS; ++i)
             scale = fmax(scale, fabs(wc[i]));
         for (size_t i = j * NS; i < (j + 1) * NS; ++i)
-            dy_assert_close(w[i], wc[i], 1e-12 * scale, 1e-12);
+            dy_assert_close(w[i], wc[i], tol * scale, tol);
     }
     free(w);
     free(wc);
@@ -65,7 +129,7 @@ static void integrals_match_cpu(void **state)
     dy_vegas_options o;
     size_t n;
     if (!e) skip();
-    fill(p, &n);
+    fill_all(p, &n);
     if (dy_engine_open("cpu", &cpu, &err) != DY_OK) fail_msg("%s", err.msg);
     dy_vegas_options_default(&o);
     o.seed = 99;
