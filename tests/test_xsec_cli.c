@@ -1,7 +1,9 @@
 /* test_xsec_cli.c — `darkyield xsec` end to end: the calibration point through the engine on the
  * cpu backend, muon WW/ETL ~ 1 (reference §6), CSV columns, K-factor and histogram files, and bad
  * input (mass above the kinematic limit, unknown target, mixture target) as clear errors. */
+#include <hdf5.h>
 #include <unistd.h>
+#include "dy_process_table.h"
 #include "dy_test.h"
 #include "dy_test_cli.h"
 
@@ -112,10 +114,99 @@ static void bad_input(void **state)
         "/nonexistent/x.csv");
 }
 
+/* sigma on the CLI's csv row for (method, energy) */
+static int csv_row(const char *text, const char *method, double E, double *s, double *e)
+{
+    char buf[1 << 17], key[64];
+    snprintf(buf, sizeof buf, "%s", text);
+    snprintf(key, sizeof key, ",%s,", method);
+    for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+        double en;
+        char *k = strstr(l, key);
+        /* process,lepton,mediator,Z,A,energy,... */
+        if (!k || sscanf(l, "%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf", &en) != 1) continue;
+        if (fabs(en - E) > 1e-9 * E) continue;
+        if (sscanf(k + strlen(key), "%lf,%lf", s, e) == 2) return 0;
+    }
+    return -1;
+}
+
+static void annihilation_peak_and_nwa(void **state)
+{
+    (void)state;
+    const double m = 0.1, ER = dy_annih_e_res(m);
+    char args[512];
+    double s, e;
+    snprintf(args, sizeof args,
+             "xsec --process annihilation --energy %.12g,1 --mass %g --method bw,nwa "
+             "--coupling 1e-4 --alpha-d 0.1 --backend cpu --format csv --precision 1e-3",
+             ER, m);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 0);
+    const dy_ap_widths b = dy_ap_branchings(m, 1e-4, 0.1, m / 3.0, 0.0, DY_DM_DIRAC);
+    /* on the peak: 12 pi B_ee B_chichi / m^2 (ref §2.3) */
+    assert_int_equal(csv_row(out, "bw", ER, &s, &e), 0);
+    dy_assert_close(s, dy_annih_sigma_peak(m, b.ee, b.dm), 4.0 * e, 0.0);
+    /* nwa row: 2 pi^2 alpha eps^2 B / m_e in pb GeV */
+    assert_int_equal(csv_row(out, "nwa", ER, &s, &e), 0);
+    dy_assert_close(s, dy_annih_nwa_integral(m, 1e-4, b.dm), 0.0, 1e-9);
+    assert_non_null(strstr(out, "pb*GeV"));
+    /* 1 GeV is below threshold: an explicit zero with the reason, not an error */
+    assert_int_equal(csv_row(out, "bw", 1.0, &s, &e), 0);
+    assert_true(s == 0.0);
+    assert_non_null(strstr(out, "below threshold"));
+    expect_error("xsec --process annihilation --energy 10 --mass 0.1 --dm-mass 0.06",
+                 "invisible decay");
+    expect_error("xsec --process annihilation --energy 10 --mass 0.1 --dm-kind axion", "axion");
+}
+
+static void primakoff_matches_closed_form(void **state)
+{
+    (void)state;
+    double s, e, sc, ec;
+    assert_int_equal(dy_run_cli("xsec --process primakoff --target Pb --energy 50 --mass 0.05 "
+                                "--coupling 1e-3 --method etl,closed --backend cpu --format csv "
+                                "--precision 5e-4",
+                                out, sizeof out),
+                     0);
+    assert_int_equal(csv_row(out, "etl", 50.0, &s, &e), 0);
+    assert_int_equal(csv_row(out, "closed", 50.0, &sc, &ec), 0);
+    /* exact 2->2 with recoil vs the small-angle closed form: recoil effect < 1e-5 at 50 GeV */
+    dy_assert_close(s, sc, 4.0 * e + 1e-4 * sc, 0.0);
+}
+
+static void hdf5_table(void **state)
+{
+    (void)state;
+    char path[512], args[1024];
+    snprintf(path, sizeof path, "%s/test_xsec.h5", DY_BINARY_DIR);
+    snprintf(args, sizeof args,
+             "xsec --process brem --target W --energy 8 --mass 0.01,0.1 --method etl,ww "
+             "--precision 1e-2 --backend cpu --format hdf5 --output %s",
+             path);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 0);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t d = H5Dopen2(f, "sigma", H5P_DEFAULT);
+    assert_true(d >= 0);
+    double v[4];
+    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    for (int i = 0; i < 4; ++i)
+        assert_true(v[i] > 0.0);
+    H5Dclose(d);
+    H5Fclose(f);
+    unlink(path);
+    expect_error("xsec --process brem --target W --energy 8 --mass 0.01 --format hdf5",
+                 "needs --output");
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(calibration_point), cmocka_unit_test(muon_ww_close_to_etl),
-        cmocka_unit_test(kfactor_and_histogram_files), cmocka_unit_test(bad_input)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(calibration_point),
+                                       cmocka_unit_test(muon_ww_close_to_etl),
+                                       cmocka_unit_test(kfactor_and_histogram_files),
+                                       cmocka_unit_test(bad_input),
+                                       cmocka_unit_test(annihilation_peak_and_nwa),
+                                       cmocka_unit_test(primakoff_matches_closed_form),
+                                       cmocka_unit_test(hdf5_table)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

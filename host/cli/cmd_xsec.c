@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include "io/atomic_file.h"
+#include "io/xsec_hdf5.h"
 #include "physics/materials.h"
 #include "physics/xsec.h"
 
@@ -46,7 +47,7 @@ static void help(void)
            "  --max-eval N       evaluation budget per integral (default 1e8)\n"
            "  --seed S           random seed (default 1)\n"
            "  --backend B        cuda, opencl, cpu or auto\n"
-           "  --format F         table (default) or csv\n"
+           "  --format F         table (default), csv or hdf5 (needs --output)\n"
            "  --output FILE      write the table/csv to FILE (default: standard output)\n"
            "  --kfactor FILE     write K = sigma_ETL / sigma_approx for every approximation (csv)\n"
            "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' "
@@ -298,8 +299,10 @@ int dy_cmd_xsec(int argc, char **argv)
     if (!target) return dy_cli_usage_error("xsec", "--target is required");
     if (!nE) return dy_cli_usage_error("xsec", "--energy is required");
     if (!nM) return dy_cli_usage_error("xsec", "--mass is required");
-    if (strcmp(format, "table") && strcmp(format, "csv"))
-        return dy_cli_usage_error("xsec", "--format '%s': expected table or csv", format);
+    if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "hdf5"))
+        return dy_cli_usage_error("xsec", "--format '%s': expected table, csv or hdf5", format);
+    if (!strcmp(format, "hdf5") && !output)
+        return dy_cli_usage_error("xsec", "--format hdf5 needs --output FILE");
     if ((rc = parse_target(target, &req))) return rc;
     if (!nmeth) methods[nmeth++] = req.process == DY_XPROC_ANNIHILATION ? DY_XM_BW : DY_XM_ETL;
     int want_etl = 0;
@@ -385,6 +388,55 @@ int dy_cmd_xsec(int argc, char **argv)
                 w->converged = 1;
             }
         }
+    if (!strcmp(format, "hdf5")) {
+        const int nr = npts * nmeth;
+        double *col = malloc((size_t)nr * 6 * sizeof *col);
+        uint64_t *ne = malloc((size_t)nr * sizeof *ne);
+        int *cv = malloc((size_t)nr * sizeof *cv);
+        const char **mn = malloc((size_t)nr * 2 * sizeof *mn);
+        char cmdline[4096] = "darkyield";
+        for (int i = 0; i < argc; ++i) {
+            strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
+            strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 1);
+        }
+        dy_status st = DY_ERR_NOMEM;
+        if (col && ne && cv && mn) {
+            for (int i = 0; i < nr; ++i) {
+                col[i] = rows[i].E;
+                col[nr + i] = rows[i].m;
+                col[2 * nr + i] = rows[i].sigma;
+                col[3 * nr + i] = rows[i].err;
+                col[4 * nr + i] = rows[i].chi2;
+                col[5 * nr + i] = rows[i].q;
+                ne[i] = rows[i].neval;
+                cv[i] = rows[i].converged;
+                mn[i] = dy_xsec_method_name(rows[i].method);
+                mn[nr + i] = dy_xsec_method_unit(rows[i].method);
+            }
+            dy_xsec_table t = {nr,           col,          col + nr, col + 2 * nr, col + 3 * nr,
+                               col + 4 * nr, col + 5 * nr, ne,       cv,           mn,
+                               mn + nr,      process,      NULL,     NULL,         DY_VERSION,
+                               cmdline,      req.Z,        req.A,    req.coupling};
+            t.lepton = req.process == DY_XPROC_BREM           ? (req.lepton ? "mu" : "e")
+                       : req.process == DY_XPROC_ANNIHILATION ? "e+"
+                                                              : "gamma";
+            t.mediator = req.process == DY_XPROC_BREM ? mediators[req.mediator] : "";
+            st = dy_write_xsec_hdf5(output, &t, &err);
+        } else {
+            dy_error_set(&err, DY_ERR_NOMEM, "out of memory");
+        }
+        free(col);
+        free(ne);
+        free(cv);
+        free(mn);
+        if (st != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        fprintf(stderr, "darkyield: wrote %s\n", output);
+        output = NULL; /* the table went to HDF5; show it on the terminal too */
+        format = "table";
+    }
     /* main table */
     dy_atomic_file af = {0};
     FILE *f = stdout;

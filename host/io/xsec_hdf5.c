@@ -1,0 +1,106 @@
+/* xsec_hdf5.c — write a cross-section table as HDF5: datasets energy_GeV, mass_GeV, method, sigma,
+ * error, chi2_dof, q, n_eval, converged, unit (one row per grid point and method), attributes for
+ * the process and units; plain types so h5py reads it without custom code. */
+#include "xsec_hdf5.h"
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int dset_d(hid_t f, const char *name, const double *v, int n, const char *units)
+{
+    hsize_t dim = (hsize_t)n;
+    hid_t sp = H5Screate_simple(1, &dim, NULL), d;
+    int ok = sp >= 0;
+    d = ok ? H5Dcreate2(f, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    if (ok && units) {
+        hid_t st = H5Tcopy(H5T_C_S1), as = H5Screate(H5S_SCALAR), a;
+        H5Tset_size(st, H5T_VARIABLE);
+        a = H5Acreate2(d, "units", st, as, H5P_DEFAULT, H5P_DEFAULT);
+        ok = a >= 0 && H5Awrite(a, st, &units) >= 0;
+        if (a >= 0) H5Aclose(a);
+        H5Sclose(as);
+        H5Tclose(st);
+    }
+    if (d >= 0) H5Dclose(d);
+    if (sp >= 0) H5Sclose(sp);
+    return ok;
+}
+
+static int dset_s(hid_t f, const char *name, const char *const *v, int n)
+{
+    hsize_t dim = (hsize_t)n;
+    hid_t st = H5Tcopy(H5T_C_S1), sp = H5Screate_simple(1, &dim, NULL), d;
+    H5Tset_size(st, H5T_VARIABLE);
+    d = H5Dcreate2(f, name, st, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = d >= 0 && H5Dwrite(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(sp);
+    H5Tclose(st);
+    return ok;
+}
+
+static int attr_s(hid_t f, const char *name, const char *v)
+{
+    hid_t st = H5Tcopy(H5T_C_S1), as = H5Screate(H5S_SCALAR), a;
+    H5Tset_size(st, H5T_VARIABLE);
+    a = H5Acreate2(f, name, st, as, H5P_DEFAULT, H5P_DEFAULT);
+    const char *s = v ? v : "";
+    int ok = a >= 0 && H5Awrite(a, st, &s) >= 0;
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(as);
+    H5Tclose(st);
+    return ok;
+}
+
+static int attr_d(hid_t f, const char *name, double v)
+{
+    hid_t as = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(f, name, H5T_NATIVE_DOUBLE, as, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &v) >= 0;
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(as);
+    return ok;
+}
+
+dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error *err)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0) return dy_error_set(err, DY_ERR_IO, "cannot write %s", path);
+    double *ne = malloc((size_t)t->n * 2 * sizeof *ne), *cv = ne ? ne + t->n : NULL;
+    int ok = ne != NULL;
+    for (int i = 0; ok && i < t->n; ++i) {
+        ne[i] = (double)t->n_eval[i];
+        cv[i] = t->converged[i];
+    }
+    ok = ok && dset_d(f, "energy_GeV", t->energy_GeV, t->n, "GeV");
+    ok = ok && dset_d(f, "mass_GeV", t->mass_GeV, t->n, "GeV");
+    ok = ok && dset_s(f, "method", t->method, t->n);
+    ok = ok && dset_d(f, "sigma", t->sigma, t->n, "see dataset 'unit' (pb, or pb*GeV for nwa)");
+    ok = ok && dset_d(f, "error", t->error, t->n, "same as sigma; one standard deviation");
+    ok = ok && dset_s(f, "unit", t->unit, t->n);
+    ok = ok && dset_d(f, "chi2_dof", t->chi2_dof, t->n, "1");
+    ok = ok && dset_d(f, "q", t->q, t->n, "1");
+    ok = ok && dset_d(f, "n_eval", ne, t->n, "evaluations");
+    ok = ok && dset_d(f, "converged", cv, t->n, "1 = precision goal met");
+    ok = ok && attr_s(f, "process", t->process) && attr_s(f, "lepton", t->lepton) &&
+         attr_s(f, "mediator", t->mediator) && attr_s(f, "version", t->version) &&
+         attr_s(f, "command", t->command) && attr_d(f, "Z", t->Z) && attr_d(f, "A", t->A) &&
+         attr_d(f, "coupling", t->coupling) &&
+         attr_s(f, "note", "cross sections at the given coupling; they scale as coupling^2");
+    free(ne);
+    ok = H5Fclose(f) >= 0 && ok;
+    if (!ok) {
+        remove(tmp);
+        return dy_error_set(err, DY_ERR_IO, "writing HDF5 file %s failed", path);
+    }
+    if (rename(tmp, path) != 0) {
+        remove(tmp);
+        return dy_error_set(err, DY_ERR_IO, "cannot rename %s to %s", tmp, path);
+    }
+    return DY_OK;
+}

@@ -1,0 +1,21 @@
+/* xsec_hdf5.h — cross-section tables of `darkyield xsec --format hdf5`: one dataset per column. */
+#ifndef DY_XSEC_HDF5_H
+#define DY_XSEC_HDF5_H
+#include <stdint.h>
+#include "darkyield/dy_status.h"
+
+typedef struct dy_xsec_table {
+    int n;                     /* rows */
+    const double *energy_GeV, *mass_GeV, *sigma, *error, *chi2_dof, *q;
+    const uint64_t *n_eval;
+    const int *converged;
+    const char *const *method; /* per row */
+    const char *const *unit;   /* per row: "pb" or "pb*GeV" */
+    /* attributes */
+    const char *process, *lepton, *mediator, *version, *command;
+    double Z, A, coupling;
+} dy_xsec_table;
+
+/* Write the table to path (temporary name, renamed when complete). */
+dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error *err);
+#endif
