@@ -174,6 +174,38 @@ static void primakoff_matches_closed_form(void **state)
     dy_assert_close(s, sc, 4.0 * e + 1e-4 * sc, 0.0);
 }
 
+/* The 2-D histogram (x slices x log theta bins) integrates back to the total cross section. */
+static void hist2d_integrates_to_sigma(void **state)
+{
+    (void)state;
+    char path[512], args[1024], line[512];
+    double s, e, sum = 0.0, var = 0.0;
+    snprintf(path, sizeof path, "%s/test_xsec_h2.csv", DY_BINARY_DIR);
+    snprintf(args, sizeof args,
+             "xsec --process brem --target Pb --energy 100 --mass 0.1 --precision 5e-3 "
+             "--backend cpu --format csv --hist2d %s",
+             path);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 0);
+    assert_int_equal(csv_row(out, "etl", 100.0, &s, &e), 0);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        double E, m, x0, x1, t0, t1, d, de;
+        if (sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &E, &m, &x0, &x1, &t0, &t1, &d, &de) !=
+            8)
+            continue;
+        sum += d * (x1 - x0) * (t1 - t0);
+        var += pow(de * (x1 - x0) * (t1 - t0), 2);
+        ++rows;
+    }
+    fclose(f);
+    assert_int_equal(rows, 10 * 60);
+    /* theta_X < 1e-8 rad or > pi lies outside the bins: negligible at m = 0.1 GeV */
+    dy_assert_close(sum, s, 4.0 * sqrt(var + e * e), 0.0);
+    unlink(path);
+}
+
 static void hdf5_table(void **state)
 {
     (void)state;
@@ -207,6 +239,7 @@ int main(void)
                                        cmocka_unit_test(bad_input),
                                        cmocka_unit_test(annihilation_peak_and_nwa),
                                        cmocka_unit_test(primakoff_matches_closed_form),
-                                       cmocka_unit_test(hdf5_table)};
+                                       cmocka_unit_test(hdf5_table),
+                                       cmocka_unit_test(hist2d_integrates_to_sigma)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

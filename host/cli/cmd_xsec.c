@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "io/atomic_file.h"
 #include "io/xsec_hdf5.h"
+#include "dy_process_table.h"
 #include "physics/materials.h"
 #include "physics/xsec.h"
 
@@ -18,40 +19,42 @@
 
 static void help(void)
 {
-    printf("usage: darkyield xsec --process brem --target T --energy E[,E...] --mass m[,m...] "
-           "[options]\n\n"
-           "Cross sections in pb at the given coupling (sigma scales as coupling^2).\n\n"
-           "  --process P        brem, annihilation or primakoff\n"
-           "  --lepton L         e (default) or mu                         (brem)\n"
-           "  --mediator X       vector (default), scalar, pseudoscalar, axial (brem)\n"
-           "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2)\n"
-           "  --energy E,...     beam energy in GeV\n"
-           "  --mass m,...       boson mass in GeV\n"
-           "  --method M,...     brem: etl (exact tree level, default), ww, iww, hiww;\n"
-           "                     annihilation: bw (default), nwa (energy-integrated, pb GeV);\n"
-           "                     primakoff: etl (default), closed (small-angle closed form)\n"
-           "annihilation (--energy is the total positron energy; sigma per electron):\n"
-           "  --alpha-d a        dark coupling alpha_D (default 0.1)\n"
-           "  --dm-kind K        dirac (default), scalar, majorana, inelastic\n"
-           "  --dm-mass m        chi (chi_1) mass in GeV (default m_A'/3)\n"
-           "  --dm-splitting d   (m_chi2 - m_chi1)/m_chi1 for inelastic (default 0.1)\n"
-           "  --final-state F    invisible (default), ee, mumu\n"
-           "  --channel C        resonant (default: e+e- -> A') or gamma (e+e- -> gamma A')\n"
-           "  --per-atom         multiply by Z of --target\n"
-           "primakoff (--energy is the photon energy, --coupling g_agg in 1/GeV):\n"
-           "  --form-factor F    elastic (default) or elastic+inelastic\n"
-           "  --mediator X       pseudoscalar (default) or scalar\n"
-           "  --coupling g       eps for A', g for Z'/S/P/A (default 1)\n"
-           "  --elastic-only     drop the inelastic (proton) form factor\n"
-           "  --precision p      relative MC precision goal (default 1e-3)\n"
-           "  --max-eval N       evaluation budget per integral (default 1e8)\n"
-           "  --seed S           random seed (default 1)\n"
-           "  --backend B        cuda, opencl, cpu or auto\n"
-           "  --format F         table (default), csv or hdf5 (needs --output)\n"
-           "  --output FILE      write the table/csv to FILE (default: standard output)\n"
-           "  --kfactor FILE     write K = sigma_ETL / sigma_approx for every approximation (csv)\n"
-           "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' "
-           "(csv)\n");
+    printf(
+        "usage: darkyield xsec --process brem --target T --energy E[,E...] --mass m[,m...] "
+        "[options]\n\n"
+        "Cross sections in pb at the given coupling (sigma scales as coupling^2).\n\n"
+        "  --process P        brem, annihilation or primakoff\n"
+        "  --lepton L         e (default) or mu                         (brem)\n"
+        "  --mediator X       vector (default), scalar, pseudoscalar, axial (brem)\n"
+        "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2)\n"
+        "  --energy E,...     beam energy in GeV\n"
+        "  --mass m,...       boson mass in GeV\n"
+        "  --method M,...     brem: etl (exact tree level, default), ww, iww, hiww;\n"
+        "                     annihilation: bw (default), nwa (energy-integrated, pb GeV);\n"
+        "                     primakoff: etl (default), closed (small-angle closed form)\n"
+        "annihilation (--energy is the total positron energy; sigma per electron):\n"
+        "  --alpha-d a        dark coupling alpha_D (default 0.1)\n"
+        "  --dm-kind K        dirac (default), scalar, majorana, inelastic\n"
+        "  --dm-mass m        chi (chi_1) mass in GeV (default m_A'/3)\n"
+        "  --dm-splitting d   (m_chi2 - m_chi1)/m_chi1 for inelastic (default 0.1)\n"
+        "  --final-state F    invisible (default), ee, mumu\n"
+        "  --channel C        resonant (default: e+e- -> A') or gamma (e+e- -> gamma A')\n"
+        "  --per-atom         multiply by Z of --target\n"
+        "primakoff (--energy is the photon energy, --coupling g_agg in 1/GeV):\n"
+        "  --form-factor F    elastic (default) or elastic+inelastic\n"
+        "  --mediator X       pseudoscalar (default) or scalar\n"
+        "  --coupling g       eps for A', g for Z'/S/P/A (default 1)\n"
+        "  --elastic-only     drop the inelastic (proton) form factor\n"
+        "  --precision p      relative MC precision goal (default 1e-3)\n"
+        "  --max-eval N       evaluation budget per integral (default 1e8)\n"
+        "  --seed S           random seed (default 1)\n"
+        "  --backend B        cuda, opencl, cpu or auto\n"
+        "  --format F         table (default), csv or hdf5 (needs --output)\n"
+        "  --output FILE      write the table/csv to FILE (default: standard output)\n"
+        "  --kfactor FILE     write K = sigma_ETL / sigma_approx for every approximation (csv)\n"
+        "  --hist2d FILE      brem: d2sigma/dx dtheta_X in 10 x slices x 60 log theta bins (csv)\n"
+        "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' "
+        "(csv)\n");
 }
 
 static int parse_list(const char *cmd, const char *opt, const char *s, double *v, int *n)
@@ -103,6 +106,89 @@ typedef struct row {
 
 static const char *const mediators[] = {"vector", "scalar", "pseudoscalar", "axial"};
 
+#define NXS 10 /* x slices of the 2-D histogram */
+
+/* d2sigma/dx dtheta_X for brem: each (E, m) point split into NXS slices of x (one engine integral
+ * each, via the process's x range), histogrammed in log10 theta_X; one batched call. */
+static int write_hist2d(const char *path, const dy_xsec_request *req0, const double *E, int nE,
+                        const double *M, int nM, dy_engine *eng, uint64_t seed, double precision,
+                        uint64_t max_eval)
+{
+    const int n = nE * nM * NXS;
+    dy_params *p = calloc((size_t)n, sizeof *p);
+    dy_histspec *hs = calloc((size_t)n * DY_MAX_OBS, sizeof *hs);
+    dy_hist *h = calloc((size_t)n * DY_MAX_OBS, sizeof *h);
+    dy_result *r = calloc((size_t)n, sizeof *r);
+    dy_xsec_request req = *req0;
+    dy_error err;
+    int rc = 0;
+    double(*xr)[2] = calloc((size_t)n, sizeof *xr);
+    if (!p || !hs || !h || !r || !xr) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    for (int i = 0; i < nE * nM; ++i) {
+        req.energy = E[i / nM];
+        req.mass = M[i % nM];
+        dy_params base;
+        if (dy_xsec_setup(&req, &base, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto done;
+        }
+        const double x0 = base.par[DY_BREM_P_XMIN], x1 = base.par[DY_BREM_P_XMAX];
+        for (int s = 0; s < NXS; ++s) {
+            const int j = i * NXS + s;
+            p[j] = base;
+            xr[j][0] = x0 + (x1 - x0) * s / NXS;
+            xr[j][1] = x0 + (x1 - x0) * (s + 1) / NXS;
+            dy_proc_brem_set_xrange(&p[j], xr[j][0], xr[j][1]);
+            p[j].id = 1000000ULL + (dy_u64)j; /* streams distinct from the 1-D run's */
+            hs[j * DY_MAX_OBS + 1].lo = -8.0;
+            hs[j * DY_MAX_OBS + 1].hi = log10(DY_PI);
+            hs[j * DY_MAX_OBS + 1].nbins = 60;
+            hs[j * DY_MAX_OBS + 1].is_log = 1;
+        }
+    }
+    dy_vegas_options o;
+    dy_vegas_options_default(&o);
+    o.seed = seed;
+    o.rel_precision = precision;
+    o.max_eval = max_eval;
+    if (dy_integrate(eng, p, (size_t)n, &o, hs, r, h, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto done;
+    }
+    dy_atomic_file af;
+    if (dy_atomic_open(&af, path, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto done;
+    }
+    fprintf(af.f, "energy_GeV,mass_GeV,x_lo,x_hi,theta_lo_rad,theta_hi_rad,"
+                  "d2sigma_dx_dtheta_pb_per_rad,error_pb_per_rad\n");
+    for (int j = 0; j < n; ++j) {
+        const dy_hist *hh = &h[j * DY_MAX_OBS + 1];
+        const double dx = xr[j][1] - xr[j][0];
+        for (unsigned b = 0; b < hh->spec.nbins; ++b) {
+            const double lo =
+                pow(10.0, hh->spec.lo + (hh->spec.hi - hh->spec.lo) * b / hh->spec.nbins);
+            const double hi =
+                pow(10.0, hh->spec.lo + (hh->spec.hi - hh->spec.lo) * (b + 1) / hh->spec.nbins);
+            fprintf(af.f, "%.10g,%.10g,%.8g,%.8g,%.8g,%.8g,%.8g,%.3g\n", E[j / NXS / nM],
+                    M[(j / NXS) % nM], xr[j][0], xr[j][1], lo, hi,
+                    hh->content[b] / (dx * (hi - lo)), hh->error[b] / (dx * (hi - lo)));
+        }
+    }
+    if (dy_atomic_close(&af, 1, &err) != DY_OK) rc = dy_cli_fail(&err);
+done:
+    free(p);
+    free(hs);
+    free(h);
+    free(r);
+    free(xr);
+    return rc;
+}
+
 int dy_cmd_xsec(int argc, char **argv)
 {
     static const struct option opts[] = {{"process", required_argument, 0, 'P'},
@@ -121,6 +207,7 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"output", required_argument, 0, 'o'},
                                          {"kfactor", required_argument, 0, 'K'},
                                          {"histograms", required_argument, 0, 'H'},
+                                         {"hist2d", required_argument, 0, '2'},
                                          {"elastic-only", no_argument, 0, 'e'},
                                          {"help", no_argument, 0, 'h'},
                                          {"alpha-d", required_argument, 0, 'a'},
@@ -137,7 +224,7 @@ int dy_cmd_xsec(int argc, char **argv)
     int nE = 0, nM = 0, methods[DY_XM_COUNT], nmeth = 0, c, rc = 0;
     uint64_t seed = 1, max_eval = 100000000ULL;
     const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
-    const char *process = NULL, *target = NULL;
+    const char *process = NULL, *target = NULL, *h2out = NULL;
     int ff_set = 0, mediator_set = 0;
     dy_xsec_request_default(&req);
     optind = 1;
@@ -205,6 +292,7 @@ int dy_cmd_xsec(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'K': kout = optarg; break;
         case 'H': hout = optarg; break;
+        case '2': h2out = optarg; break;
         case 'e': req.inelastic = 0; break;
         case 'a':
             if (dy_parse_double(optarg, &req.alpha_d) || !(req.alpha_d > 0.0))
@@ -315,6 +403,8 @@ int dy_cmd_xsec(int argc, char **argv)
     if (kout && (!want_etl || nmeth < 2))
         return dy_cli_usage_error("xsec", "--kfactor needs etl and at least one approximation");
     if (hout && !want_etl) return dy_cli_usage_error("xsec", "--histograms needs --method etl");
+    if (h2out && (!want_etl || strcmp(process, "brem")))
+        return dy_cli_usage_error("xsec", "--hist2d needs --process brem and --method etl");
 
     /* Validate every grid point before any work: a bad mass fails the command, not a row. */
     const int npts = nE * nM;
@@ -555,6 +645,8 @@ int dy_cmd_xsec(int argc, char **argv)
             goto out;
         }
     }
+    if (h2out && (rc = write_hist2d(h2out, &req, E, nE, M, nM, eng, seed, precision, max_eval)))
+        goto out;
 out:
     dy_engine_close(eng);
     free(par);
