@@ -27,7 +27,7 @@ static double now(void)
 
 #define M_X 0.1
 #define CUT 50.0
-#define E0 100.0
+#define E0  100.0
 
 typedef struct ctx {
     dy_tracklength *T;
@@ -58,7 +58,10 @@ static double f5(double *u, size_t dim, void *vp)
     return c->n * jac * s * DY_PB_TO_CM2;
 }
 
-static double lam_f(double l, void *vp) { return dy_tracklength_eval_lambda(vp, l); }
+static double lam_f(double l, void *vp)
+{
+    return dy_tracklength_eval_lambda(vp, l);
+}
 
 int main(void)
 {
@@ -73,7 +76,8 @@ int main(void)
     dy_tracklength_init_shower(&T, &mat, E0, 40 * mat.X0_cm, DY_PARTICLE_ELECTRON,
                                DY_PARTICLE_ELECTRON, &so, &err);
     const double n = DY_N_AVOGADRO * mat.density * mat.w[0] / mat.A[0]; /* Pb atoms only */
-    printf("| method | N(E_X > 50 GeV) per e- (eps = 1, Pb atoms) | rel. error | evaluations | wall s |\n"
+    printf("| method | N(E_X > 50 GeV) per e- (eps = 1, Pb atoms) | rel. error | evaluations | "
+           "wall s |\n"
            "|---|---|---|---|---|\n");
     for (int K = 9; K <= 33; K += 8) { /* (a) nodes: only E > CUT matters for this yield */
         dy_engine *e;
@@ -117,9 +121,11 @@ int main(void)
                     yv += pow(f * fr * h[k * DY_MAX_OBS].error[j], 2);
                 }
             }
-        for (int k = 0; k < K; ++k) ne += r[k].n_eval;
+        for (int k = 0; k < K; ++k)
+            ne += r[k].n_eval;
         sig_above_E0 = 0.0;
-        for (int j = 100; j < 200; ++j) sig_above_E0 += h[(K - 1) * DY_MAX_OBS].content[j];
+        for (int j = 100; j < 200; ++j)
+            sig_above_E0 += h[(K - 1) * DY_MAX_OBS].content[j];
         y *= n * DY_PB_TO_CM2;
         yv = sqrt(yv) * n * DY_PB_TO_CM2;
         printf("| nodes, K = %d (engine cpu + quadrature) | %.5g | %.2g | %llu | %.2f |\n", K, y,

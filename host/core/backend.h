@@ -8,14 +8,14 @@
 #include "dy_sample.h"
 
 typedef struct dy_batch {
-    const dy_params *params;   /* n_integrals */
-    const double *grids;       /* n_integrals * DY_GRID_STRIDE VEGAS edges */
-    const dy_histspec *hspec;  /* n_integrals * DY_MAX_OBS, used when launch.n_obs > 0 */
-    dy_launch launch;          /* n_samples is a multiple of DY_CHUNK */
-    double *tot;               /* out: n_integrals * chunks * DY_TOT_STRIDE */
-    double *acc;               /* out: n_integrals * chunks * DY_MAX_DIM * DY_NBINS */
-    double *hst;               /* out: n_integrals * chunks * DY_MAX_OBS * 2 * DY_MAX_HBINS */
-    double *w_out;             /* optional out: the raw weights, n_integrals * n_samples */
+    const dy_params *params;  /* n_integrals */
+    const double *grids;      /* n_integrals * DY_GRID_STRIDE VEGAS edges */
+    const dy_histspec *hspec; /* n_integrals * DY_MAX_OBS, used when launch.n_obs > 0 */
+    dy_launch launch;         /* n_samples is a multiple of DY_CHUNK */
+    double *tot;              /* out: n_integrals * chunks * DY_TOT_STRIDE */
+    double *acc;              /* out: n_integrals * chunks * DY_MAX_DIM * DY_NBINS */
+    double *hst;              /* out: n_integrals * chunks * DY_MAX_OBS * 2 * DY_MAX_HBINS */
+    double *w_out;            /* optional out: the raw weights, n_integrals * n_samples */
 } dy_batch;
 
 typedef struct dy_backend_type {
@@ -51,6 +51,9 @@ struct dy_engine {
 };
 
 /* Number of chunks of a launch. */
-static inline size_t dy_batch_chunks(const dy_launch *L) { return L->n_samples / DY_CHUNK; }
+static inline size_t dy_batch_chunks(const dy_launch *L)
+{
+    return L->n_samples / DY_CHUNK;
+}
 
 #endif

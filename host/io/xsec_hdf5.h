@@ -5,7 +5,7 @@
 #include "darkyield/dy_status.h"
 
 typedef struct dy_xsec_table {
-    int n;                     /* rows */
+    int n; /* rows */
     const double *energy_GeV, *mass_GeV, *sigma, *error, *chi2_dof, *q;
     const uint64_t *n_eval;
     const int *converged;

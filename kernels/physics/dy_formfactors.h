@@ -41,8 +41,8 @@ DY_DEVICE double dy_ff_g2_elastic(const dy_ffscales *s, double t)
     return s->Z * s->Z * f * f;
 }
 
-/* G2 inelastic (quasi-elastic protons) = Z (a'^2 t/(1+a'^2 t))^2 (1 + tau(mu_p^2 - 1))/(1 + t/0.71)^4,
- * tau = t/(4 m_p^2)  [BEST09 A19 as corrected in arXiv:2401.06843 Eqs. B.2-B.3]. */
+/* G2 inelastic (quasi-elastic protons) = Z (a'^2 t/(1+a'^2 t))^2 (1 + tau(mu_p^2 - 1))/(1 +
+ * t/0.71)^4, tau = t/(4 m_p^2)  [BEST09 A19 as corrected in arXiv:2401.06843 Eqs. B.2-B.3]. */
 DY_DEVICE double dy_ff_g2_inelastic(const dy_ffscales *s, double t)
 {
     const double scr = t / (s->tap + t);

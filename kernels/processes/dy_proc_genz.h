@@ -1,7 +1,8 @@
 /* dy_proc_genz.h — the Genz test-integrand families on [0,1]^d (A. Genz, "Testing multidimensional
- * integration routines", in Tools, Methods and Languages for Scientific and Engineering Computation,
- * North-Holland 1984, pp. 81-94), shipped as a real process so any backend can be checked against
- * closed-form answers.  par[0..7] = a_i (difficulty), par[8..15] = u_i (shift), ipar[0] = family. */
+ * integration routines", in Tools, Methods and Languages for Scientific and Engineering
+ * Computation, North-Holland 1984, pp. 81-94), shipped as a real process so any backend can be
+ * checked against closed-form answers.  par[0..7] = a_i (difficulty), par[8..15] = u_i (shift),
+ * ipar[0] = family. */
 #ifndef DY_PROC_GENZ_H
 #define DY_PROC_GENZ_H
 #include "../dy_types.h"
@@ -27,7 +28,8 @@ DY_DEVICE double dy_proc_genz_eval(const dy_params *p, const double *x, double *
     obs[0] = x[0];
     switch (p->ipar[0]) {
     case DY_GENZ_OSCILLATORY:
-        for (i = 0; i < d; ++i) s += p->par[DY_GENZ_A + i] * x[i];
+        for (i = 0; i < d; ++i)
+            s += p->par[DY_GENZ_A + i] * x[i];
         return DY_COS(DY_TWO_PI * p->par[DY_GENZ_U] + s);
     case DY_GENZ_PRODUCT_PEAK:
         for (i = 0; i < d; ++i) {
@@ -36,7 +38,8 @@ DY_DEVICE double dy_proc_genz_eval(const dy_params *p, const double *x, double *
         }
         return f;
     case DY_GENZ_CORNER_PEAK:
-        for (i = 0; i < d; ++i) s += p->par[DY_GENZ_A + i] * x[i];
+        for (i = 0; i < d; ++i)
+            s += p->par[DY_GENZ_A + i] * x[i];
         return DY_POW(1.0 + s, -(double)(d + 1));
     case DY_GENZ_GAUSSIAN:
         for (i = 0; i < d; ++i) {
@@ -45,14 +48,15 @@ DY_DEVICE double dy_proc_genz_eval(const dy_params *p, const double *x, double *
         }
         return DY_EXP(-s);
     case DY_GENZ_C0:
-        for (i = 0; i < d; ++i) s += p->par[DY_GENZ_A + i] * DY_FABS(x[i] - p->par[DY_GENZ_U + i]);
+        for (i = 0; i < d; ++i)
+            s += p->par[DY_GENZ_A + i] * DY_FABS(x[i] - p->par[DY_GENZ_U + i]);
         return DY_EXP(-s);
     case DY_GENZ_DISCONTINUOUS:
         if (x[0] > p->par[DY_GENZ_U] || (d > 1 && x[1] > p->par[DY_GENZ_U + 1])) return 0.0;
-        for (i = 0; i < d; ++i) s += p->par[DY_GENZ_A + i] * x[i];
+        for (i = 0; i < d; ++i)
+            s += p->par[DY_GENZ_A + i] * x[i];
         return DY_EXP(s);
-    default:
-        return 0.0;
+    default: return 0.0;
     }
 }
 
@@ -83,7 +87,8 @@ DY_DEVICE double dy_proc_genz_exact(const dy_params *p)
         /* (1/(d! prod a)) sum_{v in {0,1}^d} (-1)^|v| / (1 + a.v) */
         double sum = 0.0, norm = 1.0;
         dy_u32 v;
-        for (i = 0; i < d; ++i) norm *= (double)(i + 1) * p->par[DY_GENZ_A + i];
+        for (i = 0; i < d; ++i)
+            norm *= (double)(i + 1) * p->par[DY_GENZ_A + i];
         for (v = 0; v < (1u << d); ++v) {
             double av = 1.0;
             int sign = 1;
@@ -115,8 +120,7 @@ DY_DEVICE double dy_proc_genz_exact(const dy_params *p)
             r *= DY_EXPM1(a * c) / a;
         }
         return r;
-    default:
-        return 0.0;
+    default: return 0.0;
     }
 }
 #endif
