@@ -1,0 +1,594 @@
+/* cmd_limit.c — `darkyield limit CONFIG`: exclusion and sensitivity curves from a yield grid.
+ * Reads the limit YAML (host/io/limit_config.c) and the HDF5 yields of `darkyield run`, turns the
+ * event limit (observed and expected, ±1σ/±2σ) into coupling limits per mass (analytic when the
+ * particle is invisible, an excluded band when it must decay in a volume), adds the thermal-relic
+ * lines or the (g-2)_mu band, and writes CSV, HEPData YAML and plots.  docs/limits.md. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+#include "io/atomic_file.h"
+#include "io/hepdata.h"
+#include "io/limit_config.h"
+#include "io/yield_reader.h"
+#include "physics/dy_constants.h"
+#include "physics/gminus2.h"
+#include "physics/limits.h"
+#include "physics/relic.h"
+
+#define NS 6 /* observed, expected median, -1σ, +1σ, -2σ, +2σ */
+static const char *const k_sname[NS] = {"obs", "exp", "exp_m1", "exp_p1", "exp_m2", "exp_p2"};
+
+static void help(void)
+{
+    printf(
+        "usage: darkyield limit LIMIT.yaml [--no-plots]\n\n"
+        "Exclusion (observed) and sensitivity (expected, ±1σ/±2σ) limits on the coupling per\n"
+        "mass from the yields of 'darkyield run': N_sig = N_pot (g/g0)^2 sum_E eff Y(E) "
+        "[P_decay].\n"
+        "Writes <out>/<name>_limits.csv, thermal-relic or (g-2) CSVs, <out>/hepdata/ and plots.\n"
+        "Schema and physics: docs/limits.md; examples: configs/limit-*.yaml.\n\n"
+        "  --no-plots   skip the plots\n");
+}
+
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; ++p)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0777) && errno != EEXIST) return -1;
+            *p = '/';
+        }
+    return (mkdir(buf, 0777) && errno != EEXIST) ? -1 : 0;
+}
+
+typedef struct names {
+    const char *mass, *coupling, *coupling_units, *title;
+} names;
+
+static names axis_names(const dy_limit_config *c)
+{
+    names n = {"m_A'", "epsilon", "", "dark photon A'"};
+    if (!strcmp(c->particle, "zprime")) n = (names){"m_Z'", "g_Z'", "", "L_mu - L_tau Z'"};
+    if (!strcmp(c->particle, "alp")) n = (names){"m_a", "g_agg", "GeV^-1", "ALP (a gamma gamma)"};
+    return n;
+}
+
+/* BR(Z' -> nu nu) for L_mu - L_tau: Gamma(nu nu) = g^2 M/(12 pi) (nu_mu + nu_tau, one helicity
+ * each), Gamma(mu mu) = g^2 M/(12 pi)(1 + 2r) sqrt(1 - 4r), r = m_mu^2/M^2 (tau channel closed). */
+static double zprime_br_invisible(double M)
+{
+    const double r = DY_M_MU * DY_M_MU / (M * M);
+    return r >= 0.25 ? 1.0 : 1.0 / (1.0 + (1.0 + 2.0 * r) * sqrt(1.0 - 4.0 * r));
+}
+
+static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield_file *y,
+                               double cut, const double *s)
+{
+    fprintf(f, "# darkyield %s limit '%s' from yields '%s' (run '%s', coupling %g)\n", DY_VERSION,
+            c->name, c->yields, y->name, y->coupling);
+    fprintf(f, "# particle: %s; mode: %s", c->particle, c->mode);
+    if (!strcmp(c->mode, "visible"))
+        fprintf(f, " (%s, z1 = %g cm%s%g%s)", c->region, c->z1_cm,
+                strcmp(c->region, "between") ? "" : ", z2 = ",
+                strcmp(c->region, "between") ? NAN : c->z2_cm,
+                strcmp(c->region, "between") ? "" : " cm");
+    fprintf(f, "\n# N_pot = %g; observed = %d; background = %g; CL = %g; method = %s\n", c->n_pot,
+            c->observed, c->background, c->cl, c->method);
+    fprintf(f, "# event limits: obs %.6g, expected %.6g (-1s %.6g, +1s %.6g, -2s %.6g, +2s %.6g)\n",
+            s[0], s[1], s[2], s[3], s[4], s[5]);
+    fprintf(f, "# energy cut E > %g GeV; efficiency %s%s%s\n", cut, c->eff_table[0] ? "table " : "",
+            c->eff_table[0] ? c->eff_table : "", c->eff_table[0] ? "" : "constant");
+    if (!c->eff_table[0]) fprintf(f, "# efficiency = %g\n", c->eff_const);
+}
+
+int dy_cmd_limit(int argc, char **argv)
+{
+    const char *path = NULL;
+    int want_plots = 1;
+    for (int i = 1; i < argc; ++i) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            help();
+            return 0;
+        } else if (!strcmp(argv[i], "--no-plots")) {
+            want_plots = 0;
+        } else if (argv[i][0] == '-') {
+            return dy_cli_usage_error("limit", "unknown option '%s'", argv[i]);
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            return dy_cli_usage_error("limit", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!path) return dy_cli_usage_error("limit", "a LIMIT config file is required");
+
+    dy_limit_config *cfg = calloc(1, sizeof *cfg);
+    dy_signal_spec *spec = calloc(1, sizeof *spec);
+    dy_yield_file yf;
+    dy_error err;
+    int rc = 0;
+    double *res = NULL;
+    memset(&yf, 0, sizeof yf);
+    if (!cfg || !spec) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        free(cfg);
+        free(spec);
+        return 1;
+    }
+    if (dy_limit_config_load(path, cfg, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    if (dy_yield_read(cfg->yields, cfg->n_channels ? cfg->channels : NULL, cfg->n_channels, &yf,
+                      &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    const dy_yield_grid *g = &yf.g;
+    const int nm = g->n_masses, visible = !strcmp(cfg->mode, "visible");
+    const int dark_photon = !strcmp(cfg->particle, "dark_photon");
+    const double cut = cfg->have_cut ? cfg->cut_GeV : yf.cut_energy_min_GeV;
+    if (!(cut < g->ebin_edges_GeV[g->n_ebins])) {
+        dy_error_set(&err, DY_ERR_INVALID,
+                     "%s: energy cut %g GeV is above the yield file's "
+                     "energy range (up to %g GeV)",
+                     cfg->path, cut, g->ebin_edges_GeV[g->n_ebins]);
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    if (cut < yf.cut_energy_min_GeV - 1e-12 && cut < g->ebin_edges_GeV[0])
+        fprintf(stderr, "darkyield: warning: cut %g GeV is below the spectrum's range\n", cut);
+
+    /* event limits */
+    const dy_limit_method method = !strcmp(cfg->method, "fc")          ? DY_LIMIT_FC
+                                   : !strcmp(cfg->method, "classical") ? DY_LIMIT_CLASSICAL
+                                                                       : DY_LIMIT_POISSON;
+    double s[NS];
+    dy_limit_expected ex;
+    if (dy_limit_upper(cfg->observed, cfg->background, cfg->cl, method, &s[0], &err) != DY_OK ||
+        dy_limit_expected_upper(cfg->background, cfg->cl, method, &ex, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    s[1] = ex.median;
+    s[2] = ex.m1;
+    s[3] = ex.p1;
+    s[4] = ex.m2;
+    s[5] = ex.p2;
+
+    /* per mass: res[m][k][0/1] = lower/upper edge for event limit k; res sig = Y */
+    res = calloc((size_t)nm * (NS * 2 + 1), sizeof(double));
+    if (!res) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+#define R(m, k, e) res[(size_t)(m) * (NS * 2 + 1) + (k)*2 + (e)]
+#define RY(m)      res[(size_t)(m) * (NS * 2 + 1) + NS * 2]
+    const int same_cut = fabs(cut - yf.cut_energy_min_GeV) <= 1e-9 * fmax(1.0, cut);
+    int open_warned = 0;
+    for (int m = 0; m < nm; ++m) {
+        const double M = g->masses_GeV[m];
+        memset(spec, 0, sizeof *spec);
+        spec->mass_GeV = M;
+        spec->c0 = yf.coupling;
+        spec->n_pot = cfg->n_pot;
+        spec->decay = !visible ? DY_DECAY_NONE : dark_photon ? DY_DECAY_AP_EE : DY_DECAY_ALP_GG;
+        spec->region = !strcmp(cfg->region, "beyond") ? DY_REGION_BEYOND : DY_REGION_BETWEEN;
+        spec->z1_cm = cfg->z1_cm;
+        spec->z2_cm = cfg->z2_cm;
+        double Y = 0.0;
+        for (int e = 0; e < g->n_ebins; ++e) {
+            const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
+            if (!(hi > cut)) continue;
+            const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
+            const int k = spec->n_bins++;
+            spec->e_lo[k] = l2;
+            spec->e_hi[k] = hi;
+            spec->w[k] = fmax(0.0, g->sum_dNdE[dy_yield_grid_index(g, m, e)]) * (hi - l2) *
+                         dy_limit_efficiency(cfg, M, c);
+            Y += spec->w[k];
+        }
+        /* the file's N_above_cut is the exact integral when the cut and efficiency allow it */
+        if (same_cut && !cfg->eff_table[0]) Y = fmax(0.0, g->sum_N_above[m]) * cfg->eff_const;
+        if (!strcmp(cfg->particle, "zprime")) Y *= zprime_br_invisible(M);
+        RY(m) = Y / (yf.coupling * yf.coupling);
+        for (int k = 0; k < NS; ++k) {
+            if (!visible) {
+                R(m, k, 0) = dy_limit_coupling_invisible(s[k], cfg->n_pot, Y, yf.coupling);
+                R(m, k, 1) = INFINITY;
+                continue;
+            }
+            int flags;
+            if (dy_limit_coupling_band(spec, s[k], cfg->g_min, cfg->g_max, cfg->per_decade,
+                                       &R(m, k, 0), &R(m, k, 1), &flags, &err) != DY_OK) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            if (flags && !open_warned) {
+                fprintf(stderr,
+                        "darkyield: warning: at m = %g GeV the excluded band reaches the "
+                        "coupling_scan %s edge (%g); widen coupling_scan\n",
+                        M, (flags & DY_BAND_OPEN_LOW) ? "lower" : "upper",
+                        (flags & DY_BAND_OPEN_LOW) ? cfg->g_min : cfg->g_max);
+                open_warned = 1;
+            }
+        }
+    }
+
+    if (make_dirs(cfg->out_dir)) {
+        dy_error_set(&err, DY_ERR_IO, "cannot create output directory %s: %s", cfg->out_dir,
+                     strerror(errno));
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    const names nn = axis_names(cfg);
+    const double r4 = pow(cfg->mchi_over_m, 4.0);
+    const int want_y = dark_photon && !visible;
+    char fcsv[8192], ftherm[8192], fgm2[8192], hdir[8192];
+    snprintf(fcsv, sizeof fcsv, "%s/%s_limits.csv", cfg->out_dir, cfg->name);
+    snprintf(ftherm, sizeof ftherm, "%s/%s_thermal.csv", cfg->out_dir, cfg->name);
+    snprintf(fgm2, sizeof fgm2, "%s/%s_gm2.csv", cfg->out_dir, cfg->name);
+    snprintf(hdir, sizeof hdir, "%s/hepdata", cfg->out_dir);
+
+    /* thermal targets over the m_chi range of the grid, (g-2) band over the mass range */
+    enum { NT = 40 };
+    double tm[NT], ty[4][NT], gm[NT], gb[5][NT];
+    int nth = 0, have_therm = want_y && cfg->n_thermal > 0, have_gm2 = cfg->have_gm2;
+    if (have_therm) {
+        const double lo = fmax(g->masses_GeV[0] * cfg->mchi_over_m, 1.05 * DY_M_E);
+        const double hi = fmin(g->masses_GeV[nm - 1] * cfg->mchi_over_m, 10.0);
+        for (int i = 0; i < NT && hi > lo; ++i) {
+            const double mc = lo * pow(hi / lo, (double)i / (NT - 1));
+            int ok = 1;
+            for (int k = 0; k < cfg->n_thermal; ++k) {
+                const char *t = cfg->thermal[k];
+                dy_relic_params p = {!strcmp(t, "scalar")     ? DY_RELIC_SCALAR
+                                     : !strcmp(t, "majorana") ? DY_RELIC_MAJORANA
+                                     : !strcmp(t, "dirac")    ? DY_RELIC_DIRAC
+                                                              : DY_RELIC_PSEUDO_DIRAC,
+                                     mc,
+                                     1.0 / cfg->mchi_over_m,
+                                     cfg->alpha_D,
+                                     cfg->dm_splitting,
+                                     cfg->omega_h2};
+                if (dy_relic_y_target(&p, &ty[k][nth], NULL, &err) != DY_OK) ok = 0;
+            }
+            if (ok) tm[nth++] = mc;
+        }
+        have_therm = nth > 0;
+    }
+    if (have_gm2) {
+        const double lo = g->masses_GeV[0], hi = g->masses_GeV[nm - 1];
+        for (int i = 0; i < NT; ++i) {
+            dy_gm2_band b;
+            gm[i] = nm > 1 ? lo * pow(hi / lo, (double)i / (NT - 1)) : lo;
+            if (dy_gm2_band_at(gm[i], cfg->gm2_delta, cfg->gm2_sigma, &b, &err) != DY_OK) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            gb[0][i] = b.central;
+            gb[1][i] = b.lo1;
+            gb[2][i] = b.hi1;
+            gb[3][i] = b.lo2;
+            gb[4][i] = b.hi2;
+        }
+    }
+
+    if (cfg->want_csv) {
+        dy_atomic_file a;
+        if (dy_atomic_open(&a, fcsv, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        print_hdr_comments(a.f, cfg, &yf, cut, s);
+        fprintf(a.f, "# coupling: %s [%s]; mass: %s [GeV]%s\n", nn.coupling,
+                nn.coupling_units[0] ? nn.coupling_units : "1", nn.mass,
+                want_y ? "; y = eps^2 alpha_D (m_chi/m_A')^4" : "");
+        if (want_y)
+            fprintf(a.f, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
+        fprintf(a.f, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");
+        fprintf(a.f, "mass_GeV");
+        for (int k = 0; k < NS; ++k)
+            if (visible)
+                fprintf(a.f, ",%s_lower,%s_upper", k_sname[k], k_sname[k]);
+            else
+                fprintf(a.f, ",coupling_%s", k_sname[k]);
+        if (!visible) fprintf(a.f, ",signal_per_pot_coupling2");
+        if (want_y) {
+            fprintf(a.f, ",m_chi_GeV");
+            for (int k = 0; k < NS; ++k)
+                fprintf(a.f, ",y_%s", k_sname[k]);
+        }
+        fputc('\n', a.f);
+        for (int m = 0; m < nm; ++m) {
+            fprintf(a.f, "%.10g", g->masses_GeV[m]);
+            for (int k = 0; k < NS; ++k)
+                if (visible)
+                    fprintf(a.f, ",%.8g,%.8g", R(m, k, 0), R(m, k, 1));
+                else
+                    fprintf(a.f, ",%.8g", R(m, k, 0));
+            if (!visible) fprintf(a.f, ",%.8g", RY(m));
+            if (want_y) {
+                fprintf(a.f, ",%.10g", g->masses_GeV[m] * cfg->mchi_over_m);
+                for (int k = 0; k < NS; ++k)
+                    fprintf(a.f, ",%.8g", R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4);
+            }
+            fputc('\n', a.f);
+        }
+        if (dy_atomic_close(&a, 1, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        if (have_therm) {
+            if (dy_atomic_open(&a, ftherm, &err) != DY_OK) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            fprintf(a.f,
+                    "# thermal-relic targets y = eps^2 alpha_D (m_chi/m_A')^4 for Omega h^2 = "
+                    "%g; m_A'/m_chi = %g, alpha_D = %g, pseudo-Dirac splitting %g\n"
+                    "# Kolb-Turner freeze-out, leptonic final states (docs/limits.md §4)\n",
+                    cfg->omega_h2, 1.0 / cfg->mchi_over_m, cfg->alpha_D, cfg->dm_splitting);
+            fprintf(a.f, "m_chi_GeV");
+            for (int k = 0; k < cfg->n_thermal; ++k)
+                fprintf(a.f, ",y_%s", cfg->thermal[k]);
+            fputc('\n', a.f);
+            for (int i = 0; i < nth; ++i) {
+                fprintf(a.f, "%.8g", tm[i]);
+                for (int k = 0; k < cfg->n_thermal; ++k)
+                    fprintf(a.f, ",%.8g", ty[k][i]);
+                fputc('\n', a.f);
+            }
+            if (dy_atomic_close(&a, 1, &err) != DY_OK) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+        }
+        if (have_gm2) {
+            if (dy_atomic_open(&a, fgm2, &err) != DY_OK) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            fprintf(a.f,
+                    "# (g-2)_mu band of the L_mu - L_tau Z': Delta a_mu = %g +- %g (one loop)\n",
+                    cfg->gm2_delta, cfg->gm2_sigma);
+            fprintf(a.f, "mass_GeV,g_central,g_lo1,g_hi1,g_lo2,g_hi2\n");
+            for (int i = 0; i < NT; ++i)
+                fprintf(a.f, "%.8g,%.8g,%.8g,%.8g,%.8g,%.8g\n", gm[i], gb[0][i], gb[1][i], gb[2][i],
+                        gb[3][i], gb[4][i]);
+            if (dy_atomic_close(&a, 1, &err) != DY_OK) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+        }
+    }
+
+    if (cfg->want_hepdata) {
+        dy_hep_table t[8];
+        int nt = 0;
+        char cl_s[32], comm[8192];
+        double *col = calloc((size_t)nm * (NS * 2 + 4), sizeof(double));
+        double *ycol = col + (size_t)nm * NS * 2; /* scratch: y obs, exp, -, + */
+        if (!col) {
+            rc = 1;
+            goto out;
+        }
+        for (int m = 0; m < nm; ++m)
+            for (int k = 0; k < NS; ++k) {
+                col[(size_t)(2 * k) * nm + m] = R(m, k, 0);
+                col[(size_t)(2 * k + 1) * nm + m] = R(m, k, 1);
+            }
+        /* err arrays for ±1σ around the median (lower edge) */
+        double *em = malloc(sizeof(double) * nm * 6);
+        if (!em) {
+            free(col);
+            rc = 1;
+            goto out;
+        }
+        for (int m = 0; m < nm; ++m) {
+            em[m] = R(m, 1, 0) - R(m, 2, 0);
+            em[nm + m] = R(m, 3, 0) - R(m, 1, 0);
+        }
+        snprintf(cl_s, sizeof cl_s, "%g%%", 100.0 * cfg->cl);
+        dy_hep_var mass = {.name = nn.mass, .units = "GeV", .values = g->masses_GeV};
+        dy_hep_var base = {.units = nn.coupling_units,
+                           .n_qual = 2,
+                           .qual_name = {"CL", "N_pot"},
+                           .qual_value = {cl_s, NULL}};
+        char npot_s[32];
+        snprintf(npot_s, sizeof npot_s, "%g", cfg->n_pot);
+        base.qual_value[1] = npot_s;
+        snprintf(comm, sizeof comm,
+                 "darkyield %s: %s limits (%s) from %s, N_pot = %g, %d observed, "
+                 "background %g, %s",
+                 DY_VERSION, nn.title, cfg->mode, cfg->yields, cfg->n_pot, cfg->observed,
+                 cfg->background, cfg->method);
+        static char descs[8][512];
+        if (!visible) {
+            dy_hep_var v = base;
+            v.name = nn.coupling;
+            v.values = col;
+            snprintf(descs[0], 512, "Observed %s%% CL upper limit on %s (invisible decays).", cl_s,
+                     nn.coupling);
+            t[nt++] = (dy_hep_table){
+                "Observed limit", descs[0], "observed.yaml", nn.coupling, nm, mass, 1, {v}};
+            v.values = col + 2 * nm;
+            v.err_minus = em;
+            v.err_plus = em + nm;
+            v.err_label = "expected 1 sigma";
+            snprintf(descs[1], 512,
+                     "Expected (median) upper limit on %s with the ±1σ band from "
+                     "the background-only Poisson distribution.",
+                     nn.coupling);
+            t[nt++] = (dy_hep_table){
+                "Expected limit", descs[1], "expected.yaml", nn.coupling, nm, mass, 1, {v}};
+            if (want_y) {
+                for (int m = 0; m < nm; ++m) {
+                    ycol[m] = R(m, 0, 0) * R(m, 0, 0) * cfg->alpha_D * r4;
+                    em[2 * nm + m] = g->masses_GeV[m] * cfg->mchi_over_m;
+                    em[3 * nm + m] = R(m, 1, 0) * R(m, 1, 0) * cfg->alpha_D * r4;
+                    em[4 * nm + m] = em[3 * nm + m] - R(m, 2, 0) * R(m, 2, 0) * cfg->alpha_D * r4;
+                    em[5 * nm + m] = R(m, 3, 0) * R(m, 3, 0) * cfg->alpha_D * r4 - em[3 * nm + m];
+                }
+                dy_hep_var mchi = {.name = "m_chi", .units = "GeV", .values = em + 2 * nm};
+                dy_hep_var yv = base;
+                yv.name = "y";
+                yv.units = "";
+                yv.values = ycol;
+                static char aq[64], rq[64];
+                snprintf(aq, sizeof aq, "%g", cfg->alpha_D);
+                snprintf(rq, sizeof rq, "%g", cfg->mchi_over_m);
+                yv.n_qual = 4;
+                yv.qual_name[2] = "alpha_D";
+                yv.qual_value[2] = aq;
+                yv.qual_name[3] = "m_chi/m_A'";
+                yv.qual_value[3] = rq;
+                snprintf(descs[2], 512, "Observed limit on y = eps^2 alpha_D (m_chi/m_A')^4.");
+                t[nt++] = (dy_hep_table){
+                    "Observed limit on y", descs[2], "observed_y.yaml", "y", nm, mchi, 1, {yv}};
+                yv.values = em + 3 * nm;
+                yv.err_minus = em + 4 * nm;
+                yv.err_plus = em + 5 * nm;
+                yv.err_label = "expected 1 sigma";
+                snprintf(descs[3], 512, "Expected limit on y with its ±1σ band.");
+                t[nt++] = (dy_hep_table){
+                    "Expected limit on y", descs[3], "expected_y.yaml", "y", nm, mchi, 1, {yv}};
+            }
+        } else {
+            dy_hep_var lo = base, up = base;
+            lo.name = "lower edge";
+            up.name = "upper edge";
+            lo.values = col;
+            up.values = col + nm;
+            snprintf(descs[0], 512,
+                     "Observed %s%% CL excluded band in %s: from the lower to the "
+                     "upper edge ('-': nothing excluded).",
+                     cl_s, nn.coupling);
+            t[nt++] = (dy_hep_table){"Observed excluded region",
+                                     descs[0],
+                                     "observed.yaml",
+                                     nn.coupling,
+                                     nm,
+                                     mass,
+                                     2,
+                                     {lo, up}};
+            lo.values = col + 2 * nm;
+            up.values = col + 3 * nm;
+            snprintf(descs[1], 512, "Expected (median) excluded band in %s.", nn.coupling);
+            t[nt++] = (dy_hep_table){"Expected excluded region",
+                                     descs[1],
+                                     "expected.yaml",
+                                     nn.coupling,
+                                     nm,
+                                     mass,
+                                     2,
+                                     {lo, up}};
+        }
+        double *therr = NULL;
+        if (have_therm) {
+            static char tn[4][64], tf[4][64];
+            dy_hep_var mc = {.name = "m_chi", .units = "GeV", .values = tm};
+            for (int k = 0; k < cfg->n_thermal && nt < 8; ++k) {
+                snprintf(tn[k], 64, "Thermal target %s", cfg->thermal[k]);
+                snprintf(tf[k], 64, "thermal_%s.yaml", cfg->thermal[k]);
+                dy_hep_var yv = {.name = "y", .units = "", .values = ty[k]};
+                snprintf(descs[4 + k], 512,
+                         "y giving Omega h^2 = %g by freeze-out for %s dark "
+                         "matter (m_A'/m_chi = %g).",
+                         cfg->omega_h2, cfg->thermal[k], 1.0 / cfg->mchi_over_m);
+                t[nt++] = (dy_hep_table){tn[k], descs[4 + k], tf[k], "y", nth, mc, 1, {yv}};
+            }
+        }
+        if (have_gm2 && nt < 8 && (therr = malloc(sizeof(double) * NT * 2))) {
+            for (int i = 0; i < NT; ++i) {
+                therr[i] = gb[0][i] - gb[1][i];
+                therr[NT + i] = gb[2][i] - gb[0][i];
+            }
+            dy_hep_var mz = {.name = "m_Z'", .units = "GeV", .values = gm};
+            dy_hep_var gv = {.name = "g_Z'",
+                             .units = "",
+                             .values = gb[0],
+                             .err_minus = therr,
+                             .err_plus = therr + NT,
+                             .err_label = "Delta a_mu 1 sigma"};
+            snprintf(descs[7], 512,
+                     "Coupling that explains Delta a_mu = %g ± %g by the one-loop "
+                     "Z' contribution.",
+                     cfg->gm2_delta, cfg->gm2_sigma);
+            t[nt++] =
+                (dy_hep_table){"(g-2)_mu band", descs[7], "gminus2.yaml", "g_Z'", NT, mz, 1, {gv}};
+        }
+        dy_status hs = dy_hepdata_write(hdir, comm, t, nt, &err);
+        free(therr);
+        free(em);
+        free(col);
+        if (hs != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+    }
+
+    /* summary on stdout */
+    printf("# %s: %s, %s; N_pot = %g, %d observed, background %g, CL %g (%s): s_up = %.4g, "
+           "expected %.4g [%.4g, %.4g]\n",
+           cfg->name, nn.title, cfg->mode, cfg->n_pot, cfg->observed, cfg->background, cfg->cl,
+           cfg->method, s[0], s[1], s[2], s[3]);
+    if (visible) {
+        printf("%12s %14s %14s %14s %14s\n", "mass/GeV", "obs lower", "obs upper", "exp lower",
+               "exp upper");
+        for (int m = 0; m < nm; ++m)
+            printf("%12.5g %14.5g %14.5g %14.5g %14.5g\n", g->masses_GeV[m], R(m, 0, 0), R(m, 0, 1),
+                   R(m, 1, 0), R(m, 1, 1));
+    } else {
+        printf("%12s %14s %14s %14s %14s%s\n", "mass/GeV", nn.coupling, "expected", "exp -1s",
+               "exp +1s", want_y ? "        y(obs)" : "");
+        for (int m = 0; m < nm; ++m) {
+            printf("%12.5g %14.5g %14.5g %14.5g %14.5g", g->masses_GeV[m], R(m, 0, 0), R(m, 1, 0),
+                   R(m, 2, 0), R(m, 3, 0));
+            if (want_y) printf(" %14.5g", R(m, 0, 0) * R(m, 0, 0) * cfg->alpha_D * r4);
+            printf("\n");
+        }
+    }
+    if (cfg->want_csv) printf("wrote %s\n", fcsv);
+    if (cfg->want_hepdata) printf("wrote %s/submission.yaml\n", hdir);
+    fflush(stdout);
+
+    if (want_plots && cfg->want_plots && cfg->want_csv) {
+        char script[4096], cmd[65536];
+        const char *env = getenv("DARKYIELD_SCRIPTS");
+        snprintf(script, sizeof script, "%s/plot_limits.py", env && *env ? env : DY_SCRIPTS_DIR);
+        const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+        if (access(script, R_OK) != 0) {
+            fprintf(stderr, "darkyield: plots skipped: %s not found (set DARKYIELD_SCRIPTS)\n",
+                    script);
+        } else {
+            int n = snprintf(cmd, sizeof cmd, "MPLBACKEND=Agg %s '%s' '%s' '%s'", py, script, fcsv,
+                             cfg->out_dir);
+            if (have_therm) n += snprintf(cmd + n, sizeof cmd - n, " --thermal '%s'", ftherm);
+            if (have_gm2) n += snprintf(cmd + n, sizeof cmd - n, " --gm2 '%s'", fgm2);
+            for (int i = 0; i < cfg->n_overlays; ++i)
+                n += snprintf(cmd + n, sizeof cmd - n, " --overlay '%s' '%s'", cfg->overlay_file[i],
+                              cfg->overlay_label[i]);
+            if (strchr(cfg->out_dir, '\'') || strchr(fcsv, '\''))
+                fprintf(stderr, "darkyield: plots skipped: quote in a path\n");
+            else if (system(cmd) != 0)
+                fprintf(stderr, "darkyield: warning: plotting failed (%s)\n", cmd);
+        }
+    }
+out:
+#undef R
+#undef RY
+    free(res);
+    dy_yield_file_free(&yf);
+    dy_limit_config_free(cfg);
+    free(cfg);
+    free(spec);
+    return rc;
+}

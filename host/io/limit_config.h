@@ -1,0 +1,64 @@
+/* limit_config.h — the YAML file of `darkyield limit CONFIG` (schema: docs/limits.md §6): which
+ * yield file, the statistics (particles on target, observed events, background, CL, method), the
+ * signal efficiency (a number or a CSV table over mass and energy), the energy cut, invisible or
+ * visible mode with the decay volume, and the outputs.  libyaml document API; every error names
+ * file:line:column and the dotted key, like host/io/config.c. */
+#ifndef DY_LIMIT_CONFIG_H
+#define DY_LIMIT_CONFIG_H
+#include <stddef.h>
+#include "darkyield/dy_status.h"
+
+#define DY_LCFG_PATH     4096
+#define DY_LCFG_MAX_OVER 8
+#define DY_LCFG_MAX_CH   8
+
+typedef struct dy_limit_config {
+    char path[DY_LCFG_PATH];   /* the config file as given */
+    char name[256];            /* default: file stem */
+    char yields[DY_LCFG_PATH]; /* HDF5 file of `darkyield run` (relative to the current dir) */
+    int n_channels;            /* 0 = all channels of the file */
+    char channels[DY_LCFG_MAX_CH][32];
+    char particle[24];  /* "dark_photon", "zprime", "alp" */
+    double alpha_D;     /* dark_photon: y = eps^2 alpha_D (m_chi/m_A')^4; default 0.1 */
+    double mchi_over_m; /* m_chi/m_A', default 1/3 */
+    char mode[16];      /* "invisible" (default) or "visible" */
+    char region[16];    /* visible: "between" (z1..z2) or "beyond" (no decay before z1) */
+    double z1_cm, z2_cm;
+    double n_pot;                  /* particles on target (EOT, MOT) */
+    int observed;                  /* default 0 */
+    double background;             /* default 0 */
+    double cl;                     /* default 0.9 */
+    char method[16];               /* "poisson" (CLs, default), "classical", "fc" */
+    double eff_const;              /* default 1 (when no table) */
+    char eff_table[DY_LCFG_PATH];  /* "" or a CSV: mass_GeV,energy_GeV,efficiency */
+    int eff_nm, eff_ne;            /* the table: a full grid, masses x energies, increasing */
+    double *eff_m, *eff_e, *eff_v; /* eff_v[im*eff_ne + ie] */
+    int have_cut;
+    double cut_GeV;      /* default: the yield file's cut */
+    double g_min, g_max; /* visible scan range, defaults 1e-10 .. 1 */
+    int per_decade;      /* default 20 */
+    int n_thermal;       /* dark_photon invisible: relic lines (default all three) */
+    char thermal[4][32]; /* "scalar", "majorana", "pseudo-dirac", "dirac" */
+    double dm_splitting; /* pseudo-Dirac (m2-m1)/m1, default 0 */
+    double omega_h2;     /* default 0.12 */
+    int have_gm2;        /* zprime: the (g-2)_mu band */
+    double gm2_delta, gm2_sigma;
+    int n_overlays;
+    char overlay_file[DY_LCFG_MAX_OVER][DY_LCFG_PATH], overlay_label[DY_LCFG_MAX_OVER][128];
+    char out_dir[DY_LCFG_PATH]; /* default out/limits/<name> */
+    int want_csv, want_hepdata, want_plots;
+} dy_limit_config;
+
+dy_status dy_limit_config_load(const char *path, dy_limit_config *cfg, dy_error *err);
+dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
+                                dy_limit_config *cfg, dy_error *err);
+void dy_limit_config_free(dy_limit_config *cfg);
+
+/* Signal efficiency at mass m and energy E: the constant, or the table interpolated linearly in
+ * ln m and E, clamped at the table's edges. */
+double dy_limit_efficiency(const dy_limit_config *cfg, double m, double e);
+
+/* Load a CSV efficiency table into cfg (columns mass_GeV,energy_GeV,efficiency; '#' comments and
+ * one header line allowed; the rows must fill a grid).  Errors name FILE:LINE. */
+dy_status dy_limit_efficiency_load(dy_limit_config *cfg, const char *csv, dy_error *err);
+#endif

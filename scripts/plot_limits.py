@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""plot_limits.py — figures from one `darkyield limit` run (docs/limits.md §7).
+
+Usage: plot_limits.py LIMITS.csv OUTDIR [--thermal T.csv] [--gm2 G.csv] [--overlay FILE LABEL]...
+
+Writes <stem>_coupling (and <stem>_y for the dark-photon invisible plane) as PNG and PDF: log-log,
+the observed curve, the expected curve with its ±1σ (and ±2σ) band, thermal-relic lines, the
+(g-2)_mu band and user curves (CSV: mass,coupling; '#' comments).  Visible mode draws the excluded
+region between the lower and upper edges.  Needs numpy and matplotlib; exit codes: 0 ok, 1 bad
+input, 2 usage, 3 missing modules.
+"""
+import os
+import sys
+
+
+def die(code, msg):
+    print(f"plot_limits.py: error: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+def read_csv(np, path):
+    """Columns by name from a CSV with '#' comment lines and one header line."""
+    comments, rows, header = [], [], None
+    try:
+        with open(path) as f:
+            for line in f:
+                s = line.strip()
+                if not s:
+                    continue
+                if s.startswith("#"):
+                    comments.append(s[1:].strip())
+                elif header is None and any(c.isalpha() and c not in "eE" for c in s.split(",")[0]):
+                    header = [h.strip() for h in s.split(",")]
+                else:
+                    rows.append([float(x) for x in s.split(",")])
+    except (OSError, ValueError) as exc:
+        die(1, f"cannot read '{path}': {exc}")
+    if not rows:
+        die(1, f"'{path}' has no data rows")
+    a = np.array(rows, dtype=float)
+    if header is None:
+        header = [f"c{i}" for i in range(a.shape[1])]
+    if len(header) != a.shape[1]:
+        die(1, f"'{path}': header has {len(header)} columns, rows have {a.shape[1]}")
+    return {h: a[:, i] for i, h in enumerate(header)}, comments
+
+
+def meta(comments, key, default=""):
+    for c in comments:
+        for part in c.split(";"):
+            if part.strip().startswith(key + ":"):
+                return part.split(":", 1)[1].strip()
+    return default
+
+
+def main(argv):
+    if len(argv) < 3 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    try:
+        import numpy as np
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        system = "/usr/bin/python3"
+        if (os.path.exists(system) and os.path.realpath(sys.executable) != os.path.realpath(system)
+                and not os.environ.get("DY_PLOT_REEXEC")):
+            os.environ["DY_PLOT_REEXEC"] = "1"
+            os.execv(system, [system, os.path.abspath(__file__)] + argv[1:])
+        die(3, f"missing Python module ({exc}); apt-get install python3-matplotlib")
+    path, outdir = argv[1], argv[2]
+    thermal = gm2 = None
+    overlays = []
+    i = 3
+    while i < len(argv):
+        if argv[i] == "--thermal" and i + 1 < len(argv):
+            thermal = argv[i + 1]; i += 2
+        elif argv[i] == "--gm2" and i + 1 < len(argv):
+            gm2 = argv[i + 1]; i += 2
+        elif argv[i] == "--overlay" and i + 2 < len(argv):
+            overlays.append((argv[i + 1], argv[i + 2])); i += 3
+        else:
+            die(2, f"unexpected argument '{argv[i]}'")
+    cols, comments = read_csv(np, path)
+    if "mass_GeV" not in cols:
+        die(1, f"'{path}' is not a darkyield limits CSV (no mass_GeV column)")
+    stem = os.path.splitext(os.path.basename(path))[0]
+    coupling = meta(comments, "coupling", "coupling").split("[")[0].strip()
+    massname = meta(comments, "mass", "m").split("[")[0].strip()
+    title = meta(comments, "title", stem)
+    visible = "obs_lower" in cols
+    m = cols["mass_GeV"]
+    written = []
+
+    def finish(fig, ax, name, xlabel, ylabel):
+        ax.set_xscale("log"); ax.set_yscale("log")
+        ax.set_xlabel(xlabel); ax.set_ylabel(ylabel); ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
+        for ext in ("png", "pdf"):
+            p = os.path.join(outdir, f"{name}.{ext}")
+            fig.savefig(p, dpi=150 if ext == "png" else None, bbox_inches="tight")
+            written.append(p)
+        plt.close(fig)
+
+    def overlay(ax):
+        for f, label in overlays:
+            c, _ = read_csv(np, f)
+            keys = list(c.keys())
+            ax.plot(c[keys[0]], c[keys[1]], "--", lw=1.2, label=label)
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    if visible:
+        lo, up = cols["obs_lower"], cols["obs_upper"]
+        ok = np.isfinite(lo) & np.isfinite(up)
+        if ok.any():
+            ax.fill_between(m[ok], lo[ok], up[ok], color="tab:blue", alpha=0.35,
+                            label="observed excluded")
+        elo, eup = cols["exp_lower"], cols["exp_upper"]
+        ok = np.isfinite(elo) & np.isfinite(eup)
+        if ok.any():
+            ax.plot(m[ok], elo[ok], "k--", lw=1, label="expected")
+            ax.plot(m[ok], eup[ok], "k--", lw=1)
+    else:
+        ok = np.isfinite(cols["coupling_obs"])
+        if "coupling_exp_m2" in cols:
+            ax.fill_between(m[ok], cols["coupling_exp_m2"][ok], cols["coupling_exp_p2"][ok],
+                            color="gold", label="expected ±2σ")
+        ax.fill_between(m[ok], cols["coupling_exp_m1"][ok], cols["coupling_exp_p1"][ok],
+                        color="limegreen", label="expected ±1σ")
+        ax.plot(m[ok], cols["coupling_exp"][ok], "k--", lw=1, label="expected")
+        ax.plot(m[ok], cols["coupling_obs"][ok], "b-", lw=2, label="observed")
+    if gm2:
+        g, _ = read_csv(np, gm2)
+        ax.fill_between(g["mass_GeV"], g["g_lo2"], g["g_hi2"], color="lightcoral", alpha=0.4,
+                        label="(g-2)$_\\mu$ ±2σ")
+        ax.fill_between(g["mass_GeV"], g["g_lo1"], g["g_hi1"], color="red", alpha=0.4,
+                        label="(g-2)$_\\mu$ ±1σ")
+    overlay(ax)
+    finish(fig, ax, f"{stem}_coupling", f"{massname} [GeV]", coupling)
+
+    if "y_obs" in cols:
+        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+        mc = cols["m_chi_GeV"]
+        ok = np.isfinite(cols["y_obs"])
+        ax.fill_between(mc[ok], cols["y_exp_m1"][ok], cols["y_exp_p1"][ok], color="limegreen",
+                        label="expected ±1σ")
+        ax.plot(mc[ok], cols["y_exp"][ok], "k--", lw=1, label="expected")
+        ax.plot(mc[ok], cols["y_obs"][ok], "b-", lw=2, label="observed")
+        if thermal:
+            t, _ = read_csv(np, thermal)
+            for k in t:
+                if k.startswith("y_"):
+                    ax.plot(t["m_chi_GeV"], t[k], lw=1.5, label=f"thermal {k[2:]}")
+        finish(fig, ax, f"{stem}_y", "m$_\\chi$ [GeV]",
+               "y = ε$^2$ α$_D$ (m$_\\chi$/m$_{A'}$)$^4$")
+    for p in written:
+        print(f"wrote {p}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,267 @@
+/* test_limit_cli.c — `darkyield limit` end to end on a small synthetic yield file written with
+ * dy_write_hdf5: invisible limits against the analytic formula (and their 1/sqrt(N_pot)
+ * scaling), a changed energy cut read from the spectrum, an efficiency table, visible bands for
+ * the A' and the ALP, the (g-2) and thermal CSVs, HEPData files, and config errors with
+ * FILE:LINE and the key. */
+#include "dy_test.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "dy_test_cli.h"
+#include "io/writer.h"
+
+#define TMP DY_BINARY_DIR "/test_limit_cli_tmp"
+static const double k_m[3] = {0.01, 0.1, 0.5}, k_c[3] = {2e-9, 5e-10, 1e-11};
+
+static int setup(void **state)
+{
+    (void)state;
+    mkdir(TMP, 0777);
+    dy_yield_grid g;
+    dy_error e;
+    if (dy_yield_grid_alloc(3, 10, 1, &g, &e) != DY_OK) return -1;
+    dy_yield_grid_set_channel(&g, 0, "brem-e-", &e);
+    dy_yield_grid_linear_edges(&g, 0.0, 100.0);
+    for (int m = 0; m < 3; ++m) {
+        g.masses_GeV[m] = k_m[m];
+        for (int b = 0; b < 10; ++b)
+            g.ch[0].dNdE[m * 10 + b] = k_c[m]; /* flat spectrum, 1/GeV per EOT at eps = 1 */
+        g.ch[0].N_above[m] = 50.0 * k_c[m];
+        g.ch[0].N_total[m] = 100.0 * k_c[m];
+    }
+    dy_yield_grid_sum(&g);
+    g.name = "synthetic";
+    g.config_text = "name: synthetic\n";
+    g.backend = "cpu";
+    g.device = "test";
+    g.cut_energy_min_GeV = 50.0;
+    g.coupling = 1.0;
+    const dy_status st = dy_write_hdf5(TMP "/y.h5", &g, &e);
+    dy_yield_grid_free(&g);
+    return st == DY_OK ? 0 : -1;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Read a CSV written by darkyield limit: column `col` of data row `row` (0-based). */
+static double csv_value(const char *path, const char *col, int row)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    char line[8192], hdr[8192] = "";
+    int r = -1, ci = -1;
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#') continue;
+        if (!hdr[0]) {
+            snprintf(hdr, sizeof hdr, "%s", line);
+            int i = 0;
+            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
+                if (!strcmp(t, col)) ci = i;
+            if (ci < 0) fail_msg("no column %s in %s", col, path);
+            continue;
+        }
+        if (++r == row) {
+            char *p = line;
+            for (int i = 0; i < ci; ++i)
+                p = strchr(p, ',') + 1;
+            v = strtod(p, NULL);
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+static const char *k_base = "yields: " TMP "/y.h5\n"
+                            "model: {particle: dark_photon, alpha_D: 0.5, mchi_over_m: 0.25}\n"
+                            "statistics:\n  pot: %s\n  observed: 0\n"
+                            "efficiency: 0.5\n"
+                            "output: {dir: " TMP "/%s, plots: false}\n";
+
+static void run_ok(const char *cfg_path)
+{
+    char args[1024], out[65536];
+    snprintf(args, sizeof args, "limit %s --no-plots", cfg_path);
+    const int rc = dy_run_cli(args, out, sizeof out);
+    if (rc != 0) fail_msg("darkyield %s -> %d:\n%s", args, rc, out);
+}
+
+static void test_invisible(void **state)
+{
+    (void)state;
+    char text[2048];
+    snprintf(text, sizeof text, k_base, "1e10", "inv1");
+    write_file(TMP "/inv1.yaml", text);
+    snprintf(text, sizeof text, k_base, "4e10", "inv4");
+    write_file(TMP "/inv4.yaml", text);
+    run_ok(TMP "/inv1.yaml");
+    run_ok(TMP "/inv4.yaml");
+    for (int m = 0; m < 3; ++m) {
+        /* eps = sqrt(2.302585/(N_pot eff N_above)) */
+        const double eps = sqrt(2.302585093 / (1e10 * 0.5 * 50.0 * k_c[m]));
+        const double e1 = csv_value(TMP "/inv1/inv1_limits.csv", "coupling_obs", m);
+        dy_assert_close(e1, eps, 0.0, 1e-7);
+        dy_assert_close(csv_value(TMP "/inv1/inv1_limits.csv", "coupling_exp", m), eps, 0.0, 1e-7);
+        dy_assert_close(e1 / csv_value(TMP "/inv4/inv4_limits.csv", "coupling_obs", m), 2.0, 0.0,
+                        1e-7);
+        /* y = eps^2 alpha_D (m_chi/m)^4 */
+        dy_assert_close(csv_value(TMP "/inv1/inv1_limits.csv", "y_obs", m),
+                        eps * eps * 0.5 * pow(0.25, 4), 0.0, 1e-6);
+        dy_assert_close(csv_value(TMP "/inv1/inv1_limits.csv", "m_chi_GeV", m), 0.25 * k_m[m], 0.0,
+                        1e-9);
+    }
+    /* thermal lines and HEPData were written */
+    assert_true(csv_value(TMP "/inv1/inv1_thermal.csv", "y_scalar", 0) > 0.0);
+    assert_int_equal(access(TMP "/inv1/hepdata/submission.yaml", R_OK), 0);
+    assert_int_equal(access(TMP "/inv1/hepdata/observed.yaml", R_OK), 0);
+    assert_int_equal(access(TMP "/inv1/hepdata/thermal_majorana.yaml", R_OK), 0);
+}
+
+static void test_cut_background_table(void **state)
+{
+    (void)state;
+    /* cut 70 GeV: the spectrum bins above it (30 GeV of the flat spectrum); 2 observed on b = 1
+     * with CLs: s_up = 4.4429; efficiency table 0.2 at all masses/energies */
+    write_file(TMP "/eff.csv", "# test table\nmass_GeV,energy_GeV,efficiency\n"
+                               "0.001,0,0.2\n0.001,100,0.2\n1,0,0.2\n1,100,0.2\n");
+    write_file(TMP "/cut.yaml", "yields: " TMP "/y.h5\nmodel: {particle: zprime}\n"
+                                "statistics: {pot: 1e12, observed: 2, background: 1}\n"
+                                "efficiency: {table: " TMP "/eff.csv}\n"
+                                "cuts: {energy_min_GeV: 70}\n"
+                                "gminus2: {delta_a_mu: 2.51e-9, sigma: 0.59e-9}\n"
+                                "output: {dir: " TMP "/cut, formats: [csv]}\n");
+    run_ok(TMP "/cut.yaml");
+    for (int m = 0; m < 3; ++m) {
+        const double M = k_m[m], r = 0.1056583755 * 0.1056583755 / (M * M);
+        const double br = r >= 0.25 ? 1.0 : 1.0 / (1.0 + (1 + 2 * r) * sqrt(1 - 4 * r));
+        const double g = sqrt(4.44294 / (1e12 * 0.2 * 30.0 * k_c[m] * br));
+        dy_assert_close(csv_value(TMP "/cut/cut_limits.csv", "coupling_obs", m), g, 0.0, 2e-5);
+    }
+    assert_true(csv_value(TMP "/cut/cut_gm2.csv", "g_central", 0) > 0.0);
+    assert_int_equal(access(TMP "/cut/hepdata/submission.yaml", F_OK), -1); /* csv only */
+}
+
+static void test_visible(void **state)
+{
+    (void)state;
+    write_file(TMP "/vis.yaml", "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\n"
+                                "mode: visible\ndecay: {region: between, z1_cm: 10, z2_cm: 100}\n"
+                                "statistics: {pot: 1e15}\ncuts: {energy_min_GeV: 30}\n"
+                                "coupling_scan: {min: 1e-9, max: 1}\n"
+                                "output: {dir: " TMP "/vis, plots: false}\n");
+    run_ok(TMP "/vis.yaml");
+    const double lo = csv_value(TMP "/vis/vis_limits.csv", "obs_lower", 0);
+    const double up = csv_value(TMP "/vis/vis_limits.csv", "obs_upper", 0);
+    assert_true(lo > 1e-9 && up > lo && up < 1.0);
+    write_file(TMP "/alp.yaml", "yields: " TMP "/y.h5\nmodel: {particle: alp}\n"
+                                "mode: visible\ndecay: {region: beyond, z1_cm: 50}\n"
+                                "statistics: {pot: 1e15}\n"
+                                "coupling_scan: {min: 1e-8, max: 10}\n"
+                                "output: {dir: " TMP "/alp, plots: false}\n");
+    run_ok(TMP "/alp.yaml");
+    const double alo = csv_value(TMP "/alp/alp_limits.csv", "obs_lower", 0);
+    const double aup = csv_value(TMP "/alp/alp_limits.csv", "obs_upper", 0);
+    /* at the lower edge l ~ 1e6 cm >> z1: the ALP escapes, the edge is the invisible limit */
+    dy_assert_close(alo, sqrt(2.302585093 / (1e15 * 50.0 * k_c[0])), 0.0, 1e-3);
+    assert_true(aup > alo);
+}
+
+static void expect_error(const char *name, const char *yaml, const char *needle)
+{
+    char path[512], args[700], out[16384];
+    snprintf(path, sizeof path, TMP "/%s.yaml", name);
+    write_file(path, yaml);
+    snprintf(args, sizeof args, "limit %s --no-plots", path);
+    const int rc = dy_run_cli(args, out, sizeof out);
+    if (rc != 2 || !strstr(out, needle))
+        fail_msg("%s: rc %d, want 2 and '%s' in:\n%s", name, rc, needle, out);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_error("e_unknown",
+                 "yields: a.h5\nmodel: {particle: alp}\nstatistics: {pot: 1}\nbogus: 1\n",
+                 "e_unknown.yaml:4:1: unknown key 'bogus'");
+    expect_error("e_nested",
+                 "yields: a.h5\nmodel: {particle: alp}\nstatistics:\n  pot: 1\n  obs: 2\n",
+                 "e_nested.yaml:5:3: unknown key 'statistics.obs'");
+    expect_error("e_type", "yields: a.h5\nmodel: {particle: alp}\nstatistics: {pot: \"1e10\"}\n",
+                 "e_type.yaml:3:19: 'statistics.pot' must be a number");
+    expect_error("e_enum", "yields: a.h5\nmodel: {particle: photon}\nstatistics: {pot: 1}\n",
+                 "unknown value 'photon' for 'model.particle'");
+    expect_error("e_frac",
+                 "yields: a.h5\nmodel: {particle: alp}\nstatistics: {pot: 1, observed: 1.5}\n",
+                 "'statistics.observed' must be a whole number");
+    expect_error("e_vis",
+                 "yields: a.h5\nmodel: {particle: alp}\nmode: visible\nstatistics: {pot: 1}\n",
+                 "'mode: visible' needs a 'decay' section");
+    expect_error("e_z",
+                 "yields: a.h5\nmodel: {particle: alp}\nmode: visible\n"
+                 "decay: {z1_cm: 50, z2_cm: 10}\nstatistics: {pot: 1}\n",
+                 "e_z.yaml:4:27: 'decay.z2_cm' (10) must be above");
+    expect_error("e_dup",
+                 "yields: a.h5\nmodel: {particle: alp}\nstatistics: {pot: 1}\nyields: b.h5\n",
+                 "duplicate key 'yields'");
+    expect_error("e_eff",
+                 "yields: a.h5\nmodel: {particle: alp}\nstatistics: {pot: 1}\nefficiency: 1.5\n",
+                 "'efficiency' must be in (0, 1]");
+    expect_error("e_nofile",
+                 "yields: " TMP "/none.h5\nmodel: {particle: alp}\nstatistics: {pot: 1}\n",
+                 "cannot open yield file");
+    expect_error("e_channel",
+                 "yields: " TMP "/y.h5\nchannels: [annihilation]\nmodel: {particle: alp}\n"
+                 "statistics: {pot: 1}\n",
+                 "no channel 'annihilation'");
+    write_file(TMP "/bad_eff.csv",
+               "mass_GeV,energy_GeV,efficiency\n0.1,0,0.5\n0.1,10,0.5\n1,0,0.5\n");
+    expect_error("e_table",
+                 "yields: a.h5\nmodel: {particle: alp}\nstatistics: {pot: 1}\n"
+                 "efficiency: {table: " TMP "/bad_eff.csv}\n",
+                 "must fill a grid");
+    expect_error("e_syntax", "yields: [a.h5\nmodel: {particle: alp}\n", "YAML syntax error");
+    char out[4096];
+    assert_int_equal(dy_run_cli("limit " TMP "/does-not-exist.yaml", out, sizeof out), 2);
+    assert_non_null(strstr(out, "cannot open limit config"));
+    assert_int_equal(dy_run_cli("limit --help", out, sizeof out), 0);
+}
+
+static void test_plots(void **state)
+{
+    (void)state;
+    if (system("/usr/bin/python3 -c 'import matplotlib, numpy' >/dev/null 2>&1") != 0) {
+        skip();
+        return;
+    }
+    char args[512], out[65536];
+    snprintf(args, sizeof args, "limit " TMP "/inv1.yaml");
+    write_file(TMP "/over.csv", "# overlay\nmass_GeV,eps\n0.01,1e-4\n0.5,1e-3\n");
+    write_file(TMP "/plot.yaml", "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\n"
+                                 "statistics: {pot: 1e10, background: 2}\n"
+                                 "overlays: [{file: " TMP "/over.csv, label: old}]\n"
+                                 "output: {dir: " TMP "/plot}\n");
+    const int rc = dy_run_cli("limit " TMP "/plot.yaml", out, sizeof out);
+    if (rc != 0) fail_msg("rc %d: %s", rc, out);
+    assert_int_equal(access(TMP "/plot/plot_limits_coupling.png", R_OK), 0);
+    assert_int_equal(access(TMP "/plot/plot_limits_coupling.pdf", R_OK), 0);
+    assert_int_equal(access(TMP "/plot/plot_limits_y.png", R_OK), 0);
+    (void)args;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_invisible), cmocka_unit_test(test_cut_background_table),
+        cmocka_unit_test(test_visible),   cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_plots),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
