@@ -9,6 +9,8 @@ int dy_cmd_devices(int argc, char **argv);
 int dy_cmd_integrate(int argc, char **argv);
 int dy_cmd_xsec(int argc, char **argv);
 int dy_cmd_run(int argc, char **argv);
+int dy_cmd_merge(int argc, char **argv);
+int dy_cmd_limit(int argc, char **argv);
 
 /* Print "darkyield: error: ..." and return the exit code for status s. */
 int dy_cli_fail(const dy_error *err);

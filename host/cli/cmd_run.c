@@ -1,7 +1,11 @@
 /* cmd_run.c — `darkyield run CONFIG`: the main job.  Loads and validates the YAML config, computes
- * the yield grid on the chosen backend, writes HDF5 and CSV (temporary name, renamed when complete)
- * and draws the plots with scripts/plot_yields.py when Debian's python3 has matplotlib and h5py. */
+ * the yield grid on the chosen backend in groups of grid points committed to a checkpoint (so a
+ * killed run continues with --resume), or one shard of it (--shard I/N, merged by `darkyield
+ * merge`), or across MPI ranks under mpirun; writes HDF5 and CSV (temporary name, renamed when
+ * complete) and draws the plots with scripts/plot_yields.py when python3 has matplotlib and h5py.
+ * Splitting never changes a result bit: docs/distributed.md. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,31 +13,31 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "core/grid_run.h"
+#include "core/mpi_run.h"
 #include "core/run.h"
+#include "core/shard.h"
 #include "io/writer.h"
 
 static void help(void)
 {
-    printf("usage: darkyield run CONFIG.yaml [--backend B]\n\n"
+    printf("usage: darkyield run CONFIG.yaml [options]\n"
+           "       mpirun -np N darkyield run CONFIG.yaml [options]\n\n"
            "Computes the differential yields dN/dE of the configured processes per particle on\n"
            "target across the mass grid, writes <out>/<name>.h5, <name>.csv,\n"
-           "<name>_integrated.csv and plots.  Schema: docs/config.md; examples: configs/.\n\n"
-           "  --backend B   cuda, opencl, cpu or auto (overrides the config's backend:)\n"
-           "  --no-plots    skip the plots\n");
-}
-
-/* mkdir -p */
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; ++p)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0777) && errno != EEXIST) return -1;
-            *p = '/';
-        }
-    return (mkdir(buf, 0777) && errno != EEXIST) ? -1 : 0;
+           "<name>_integrated.csv and plots.  Schema: docs/config.md; examples: configs/.\n"
+           "Grid points (masses) are computed in groups and committed to <out>/<name>.ckpt as\n"
+           "they finish; SIGINT/SIGTERM stop after the current group.  Results are identical\n"
+           "however the grid is split (shards, ranks, resumes): docs/distributed.md.\n\n"
+           "  --backend B      cuda, opencl, cpu or auto (overrides the config's backend:)\n"
+           "  --no-plots       skip the plots\n"
+           "  --shard I/N      compute shard I of N (masses with index %% N == I) and write\n"
+           "                   <out>/<name>.part-I-of-N.dyp for 'darkyield merge'\n"
+           "  --resume         continue from the checkpoint of an interrupted run\n"
+           "  --fresh          discard an existing checkpoint and start again\n"
+           "  --no-checkpoint  do not write a checkpoint\n"
+           "  --group G        grid points per engine call (default: >= 256 integrals; MPI: 1)\n"
+           "  --schedule S     MPI: dynamic (work queue, largest first; default) or static\n");
 }
 
 static void plots(const char *h5, const char *dir)
@@ -56,78 +60,189 @@ static void plots(const char *h5, const char *dir)
     if (system(cmd) != 0) fprintf(stderr, "darkyield: warning: plotting failed (%s)\n", cmd);
 }
 
+/* SIGINT/SIGTERM: finish the group in flight, commit it, exit 128+signal.  SA_RESETHAND: a
+ * second signal takes the default action (immediate exit; the checkpoint stays consistent). */
+static volatile sig_atomic_t g_stop = 0;
+static int g_announce = 1;
+
+static void on_signal(int sig)
+{
+    if (!g_stop && g_announce) {
+        static const char m[] = "\ndarkyield: signal received: finishing the current group of "
+                                "grid points, then saving the checkpoint (again to abort)\n";
+        ssize_t k = write(2, m, sizeof m - 1);
+        (void)k;
+    }
+    g_stop = sig;
+}
+
+static void install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static void print_table(const dy_config *cfg, const dy_yield_grid *g)
+{
+    printf("# %s: yields per %s on target at coupling %g (scale as coupling^2), %.1f s\n",
+           cfg->name, cfg->beam.particle, g->coupling, g->wall_seconds);
+    printf("%12s %16s %10s %16s %10s\n", "mass/GeV", "N(E>cut)", "error", "N(all E)", "error");
+    for (int m = 0; m < g->n_masses; ++m)
+        printf("%12.5g %16.6g %10.2g %16.6g %10.2g\n", g->masses_GeV[m], g->sum_N_above[m],
+               g->sum_N_above_err[m], g->sum_N_total[m], g->sum_N_total_err[m]);
+}
+
 int dy_cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *backend = NULL;
     int want_plots = 1;
+    dy_grid_opts o;
+    dy_error err;
+    dy_grid_opts_default(&o);
     for (int i = 1; i < argc; ++i) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             help();
             return 0;
-        } else if (!strcmp(argv[i], "--backend")) {
+        } else if (!strcmp(a, "--backend")) {
             if (++i >= argc) return dy_cli_usage_error("run", "--backend needs a value");
             backend = argv[i];
-        } else if (!strcmp(argv[i], "--no-plots")) {
+        } else if (!strcmp(a, "--no-plots")) {
             want_plots = 0;
-        } else if (argv[i][0] == '-') {
-            return dy_cli_usage_error("run", "unknown option '%s'", argv[i]);
+        } else if (!strcmp(a, "--shard")) {
+            if (++i >= argc) return dy_cli_usage_error("run", "--shard needs I/N");
+            if (dy_shard_parse(argv[i], &o.shard_i, &o.shard_n, &err) != DY_OK)
+                return dy_cli_usage_error("run", "%s", err.msg);
+        } else if (!strcmp(a, "--resume")) {
+            o.resume = 1;
+        } else if (!strcmp(a, "--fresh")) {
+            o.fresh = 1;
+        } else if (!strcmp(a, "--no-checkpoint")) {
+            o.checkpoint = 0;
+        } else if (!strcmp(a, "--group")) {
+            uint64_t g;
+            if (++i >= argc || dy_parse_u64(argv[i], &g) || g < 1 || g > 100000)
+                return dy_cli_usage_error("run", "--group needs a count >= 1");
+            o.group = (int)g;
+        } else if (!strcmp(a, "--schedule")) {
+            if (++i >= argc || (strcmp(argv[i], "dynamic") && strcmp(argv[i], "static")))
+                return dy_cli_usage_error("run", "--schedule needs dynamic or static");
+            o.schedule = !strcmp(argv[i], "static") ? DY_SCHED_STATIC : DY_SCHED_DYNAMIC;
+        } else if (a[0] == '-') {
+            return dy_cli_usage_error("run", "unknown option '%s'", a);
         } else if (!path) {
-            path = argv[i];
+            path = a;
         } else {
-            return dy_cli_usage_error("run", "unexpected argument '%s'", argv[i]);
+            return dy_cli_usage_error("run", "unexpected argument '%s'", a);
         }
     }
     if (!path) return dy_cli_usage_error("run", "a CONFIG file is required");
+    if (o.resume && o.fresh)
+        return dy_cli_usage_error("run", "--resume and --fresh exclude each other");
+
+    dy_mpi m;
+    if (dy_mpi_start(&m, NULL, NULL, &err) != DY_OK) return dy_cli_fail(&err);
+    const int root = m.rank == 0;
+    o.progress = root;
+    o.stop = &g_stop;
+    g_announce = root;
     dy_config cfg;
-    dy_error err;
     dy_engine *e = NULL;
+    dy_run *r = NULL;
     dy_yield_grid g;
-    int rc = 0;
+    dy_ckpt ck;
+    int rc = 0, abort_job = 0;
     memset(&g, 0, sizeof g);
-    if (dy_config_load(path, &cfg, &err) != DY_OK) return dy_cli_fail(&err);
+    memset(&ck, 0, sizeof ck);
+    ck.fd = -1;
+    if (dy_config_load(path, &cfg, &err) != DY_OK) {
+        rc = root ? dy_cli_fail(&err) : 2;
+        dy_mpi_end(&m, 0);
+        return rc;
+    }
     if (!backend && strcmp(cfg.backend, "auto")) backend = cfg.backend;
-    if ((rc = dy_cli_open_engine(backend, &e))) goto out;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (dy_run_grid(&cfg, e, 1, &g, &err) != DY_OK) {
+    if (dy_run_open(&cfg, root, &r, &err) != DY_OK) { /* every config error, before any output */
+        rc = root ? dy_cli_fail(&err) : 2;
+        goto out;
+    }
+    install_handlers();
+    const double t0 = dy_wall_now();
+    char be[16] = "", dev[128] = "";
+    dy_status s;
+    if (m.size > 1) {
+        dy_mpi_outcome mo;
+        if (root)
+            fprintf(stderr, "darkyield: MPI: rank 0 schedules %s over %d worker rank(s)\n",
+                    o.schedule == DY_SCHED_STATIC ? "static blocks" : "a dynamic queue",
+                    m.size - 1);
+        s = dy_mpi_exec(&m, r, backend, &o, &ck, &mo, &err);
+        snprintf(be, sizeof be, "%s", mo.backend);
+        snprintf(dev, sizeof dev, "%s", mo.device);
+        if (!root) { /* a worker's failure was reported by rank 0 */
+            rc = s == DY_OK ? 0 : 1;
+            goto out;
+        }
+    } else {
+        if ((rc = dy_cli_open_engine(backend, &e))) goto out;
+        snprintf(be, sizeof be, "%s", dy_engine_backend(e));
+        snprintf(dev, sizeof dev, "%s", dy_engine_device(e));
+        s = dy_grid_prepare(r, &o, be, dev, &ck, &err);
+        if (s == DY_OK) s = dy_grid_exec_serial(r, e, &o, &ck, &err);
+    }
+    if (s != DY_OK) {
+        rc = dy_cli_fail(&err);
+        if (s == DY_ERR_INTERRUPTED) rc = 128 + (int)g_stop;
+        goto out;
+    }
+    const double wall = dy_wall_now() - t0;
+    char ckpath[4400];
+    dy_grid_ckpt_path(&cfg, &o, ckpath, sizeof ckpath);
+    if (o.shard_n > 1) {
+        char part[4400];
+        if (dy_grid_write_part(r, &o, be, dev, wall, part, sizeof part, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        if (ck.fd >= 0) remove(ckpath);
+        printf("wrote %s (shard %d of %d: %d grid point(s); combine with 'darkyield merge')\n",
+               part, o.shard_i, o.shard_n,
+               (dy_run_points(r) - o.shard_i + o.shard_n - 1) / o.shard_n);
+        goto out;
+    }
+    if (dy_run_fold(r, &g, &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     g.name = cfg.name;
     g.config_text = cfg.config_text;
     g.config_hash = cfg.hash;
     g.version = DY_VERSION;
-    g.backend = dy_engine_backend(e);
-    g.device = dy_engine_device(e);
-    g.wall_seconds = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
-    if (make_dirs(cfg.out_dir)) {
-        dy_error_set(&err, DY_ERR_IO, "cannot create output directory %s: %s", cfg.out_dir,
-                     strerror(errno));
+    g.backend = be;
+    g.device = dev;
+    g.wall_seconds = wall;
+    char h5[4400], csv[4400];
+    dy_output_paths(&cfg, NULL, h5, csv, sizeof h5);
+    if (dy_write_outputs(&cfg, &g, h5, csv, &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
     }
-    char h5[8192], csv[8192];
-    snprintf(h5, sizeof h5, "%s/%s.h5", cfg.out_dir, cfg.name);
-    snprintf(csv, sizeof csv, "%s/%s.csv", cfg.out_dir, cfg.name);
-    if ((cfg.want_hdf5 && dy_write_hdf5(h5, &g, &err) != DY_OK) ||
-        (cfg.want_csv && dy_write_csv(csv, &g, &err) != DY_OK)) {
-        rc = dy_cli_fail(&err);
-        goto out;
-    }
-    printf("# %s: yields per %s on target at coupling %g (scale as coupling^2), %.1f s\n", cfg.name,
-           cfg.beam.particle, g.coupling, g.wall_seconds);
-    printf("%12s %16s %10s %16s %10s\n", "mass/GeV", "N(E>cut)", "error", "N(all E)", "error");
-    for (int m = 0; m < g.n_masses; ++m)
-        printf("%12.5g %16.6g %10.2g %16.6g %10.2g\n", g.masses_GeV[m], g.sum_N_above[m],
-               g.sum_N_above_err[m], g.sum_N_total[m], g.sum_N_total_err[m]);
+    if (ck.fd >= 0) remove(ckpath); /* the outputs hold everything now */
+    print_table(&cfg, &g);
     if (cfg.want_hdf5) printf("wrote %s\n", h5);
     if (cfg.want_csv) printf("wrote %s\n", csv);
     fflush(stdout);
     if (want_plots && cfg.want_plots && cfg.want_hdf5) plots(h5, cfg.out_dir);
 out:
+    if (ck.fd >= 0 || ck.tmp[0]) dy_ckpt_close(&ck);
     dy_yield_grid_free(&g);
+    dy_run_close(r);
     dy_config_free(&cfg);
     dy_engine_close(e);
+    dy_mpi_end(&m, abort_job);
     return rc;
 }

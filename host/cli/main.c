@@ -13,7 +13,9 @@ static void usage(FILE *f)
             "commands:\n"
             "  devices     list backends and devices (cuda, opencl, cpu)\n"
             "  integrate   batched VEGAS on Genz test integrands (check a backend)\n"
+            "  limit       exclusion/sensitivity curves from yield grids (configs/limit-*.yaml)\n"
             "  run         the main job: yield grids from a YAML config (configs/*.yaml)\n"
+            "  merge       combine shard part files (run --shard I/N) into the outputs\n"
             "  xsec        cross sections: exact tree level, WW, IWW, K-factors, histograms\n\n"
             "Run 'darkyield <command> --help' for the options of a command.\n",
             DY_VERSION);
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "integrate")) return dy_cmd_integrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "xsec")) return dy_cmd_xsec(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return dy_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge")) return dy_cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "limit")) return dy_cmd_limit(argc - 1, argv + 1);
     fprintf(stderr, "darkyield: error: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

@@ -81,7 +81,12 @@ static dy_status add_channel(plan *P, const char *name, int kind, int process, i
     ch->kind = kind;
     ch->process = process;
     ch->shares = -1;
-    if (beam == DY_PARTICLE_MUON) {
+    const int tl = sp == DY_PARTICLE_ELECTRON ? 0 : sp == DY_PARTICLE_POSITRON ? 1 : 2;
+    if (beam != DY_PARTICLE_MUON && c->target.tracklength_file[tl][0]) {
+        /* imported spectrum (e.g. from a Geant4 run of the full detector) */
+        s = dy_tracklength_init_csv(&ch->T, c->target.tracklength_file[tl], sp, c->beam.energy_GeV,
+                                    err);
+    } else if (beam == DY_PARTICLE_MUON) {
         s = dy_tracklength_init_muon(&ch->T, &P->mat, c->beam.energy_GeV, P->L_cm, -1.0, err);
         if (s == DY_OK) s = dy_tracklength_muon_mean(&ch->T, &ch->E_mean, &ch->L_cm);
         ch->single_node = 1;
@@ -420,49 +425,85 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     return s;
 }
 
-dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_grid *g,
-                      dy_error *err)
-{
-    plan P;
-    dy_status s;
-    dy_params *par = NULL;
-    dy_histspec *hs = NULL;
-    dy_hist *hist = NULL;
-    dy_result *res = NULL;
-    double *Ek = NULL, *w = NULL;
-    if ((s = make_plan(c, &P, err)) != DY_OK) goto done;
-    if ((s = dy_yield_grid_alloc(c->n_masses, c->ebins.n, P.nch, g, err)) != DY_OK) goto done;
-    memcpy(g->masses_GeV, c->masses_GeV, (size_t)c->n_masses * sizeof(double));
-    dy_yield_grid_linear_edges(g, c->ebins.min_GeV, c->ebins.max_GeV);
-    for (int i = 0; i < P.nch; ++i)
-        if ((s = dy_yield_grid_set_channel(g, i, P.ch[i].name, err))) goto done;
-    g->cut_energy_min_GeV = c->cut_energy_min_GeV;
-    g->coupling = c->model.coupling;
-    g->seed = c->seed;
+/* ---- the run object: plan, integral parameters, results of the points computed so far ---- */
 
-    /* ---- plan the MC integrals: (channel owning integrals, mass, element, node) ---- */
-    const int NM = c->n_masses, K = P.K, NE = P.nel;
+struct dy_run {
+    plan P;
+    int n;        /* MC integrals of the whole grid (ids 0..n-1 = index in this plan) */
+    int NM;       /* grid points (masses) */
+    int per_pt;   /* MC integrals per grid point */
+    size_t words; /* record words per point (dy_run_pack_point) */
+    dy_params *par;
+    dy_histspec *hs;
+    dy_hist *hist;
+    dy_result *res;
+    double *Ek;
+    unsigned char *done; /* [NM] */
+    int verbose;
+};
+
+/* The integrals of point im, in record order: owning channels in order, then (element, node). */
+static int point_integrals(const dy_run *r, int im, int *idx)
+{
+    const plan *P = &r->P;
+    int m = 0;
+    for (int i = 0; i < P->nch; ++i) {
+        const channel *ch = &P->ch[i];
+        if (ch->first_param < 0) continue;
+        const int cnt = P->nel * (ch->single_node ? 1 : P->K);
+        for (int j = 0; j < cnt; ++j)
+            idx[m++] = ch->first_param + im * cnt + j;
+    }
+    return m;
+}
+
+static size_t integral_words(const dy_histspec *hs)
+{
+    size_t w = 8;
+    for (int o = 0; o < DY_MAX_OBS; ++o)
+        w += 2 * (size_t)hs[o].nbins;
+    return w;
+}
+
+dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *err)
+{
+    dy_status s;
+    dy_run *r = calloc(1, sizeof *r);
+    *out = NULL;
+    if (!r) return dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+    plan *pp = &r->P;
+    r->verbose = verbose;
+    if ((s = make_plan(c, pp, err)) != DY_OK) {
+        for (int i = 0; i < pp->nch; ++i)
+            dy_tracklength_free(&pp->ch[i].T);
+        free(r);
+        return s;
+    }
+    const int NM = c->n_masses, K = pp->K, NE = pp->nel;
     const double E0 = c->beam.energy_GeV;
     int n = 0;
-    for (int i = 0; i < P.nch; ++i) {
-        channel *ch = &P.ch[i];
+    for (int i = 0; i < pp->nch; ++i) {
+        channel *ch = &pp->ch[i];
         ch->first_param = -1;
         if (ch->kind != 0 || ch->shares >= 0) continue;
         ch->first_param = n;
         n += NM * NE * (ch->single_node ? 1 : K);
     }
-    par = calloc((size_t)(n ? n : 1), sizeof *par);
-    hs = calloc((size_t)(n ? n : 1) * DY_MAX_OBS, sizeof *hs);
-    hist = calloc((size_t)(n ? n : 1) * DY_MAX_OBS, sizeof *hist);
-    res = calloc((size_t)(n ? n : 1), sizeof *res);
-    Ek = calloc((size_t)n + 1, sizeof *Ek);
-    w = calloc((size_t)K + 1, sizeof *w);
-    if (!par || !hs || !hist || !res || !Ek || !w) {
+    r->n = n;
+    r->NM = NM;
+    r->per_pt = n / NM;
+    r->par = calloc((size_t)(n ? n : 1), sizeof *r->par);
+    r->hs = calloc((size_t)(n ? n : 1) * DY_MAX_OBS, sizeof *r->hs);
+    r->hist = calloc((size_t)(n ? n : 1) * DY_MAX_OBS, sizeof *r->hist);
+    r->res = calloc((size_t)(n ? n : 1), sizeof *r->res);
+    r->Ek = calloc((size_t)n + 1, sizeof *r->Ek);
+    r->done = calloc((size_t)NM, 1);
+    if (!r->par || !r->hs || !r->hist || !r->res || !r->Ek || !r->done) {
         s = dy_error_set(err, DY_ERR_NOMEM, "run: out of memory for %d integrals", n);
-        goto done;
+        goto fail;
     }
-    for (int i = 0; i < P.nch; ++i) {
-        const channel *ch = &P.ch[i];
+    for (int i = 0; i < pp->nch; ++i) {
+        const channel *ch = &pp->ch[i];
         if (ch->first_param < 0) continue;
         const int nk = ch->single_node ? 1 : K;
         for (int im = 0; im < NM; ++im) {
@@ -471,22 +512,22 @@ dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_g
             if (ch->single_node)
                 nodes[0] = ch->E_mean;
             else
-                dy_fold_nodes_log(threshold(&P, ch, m), E0, K, nodes);
+                dy_fold_nodes_log(threshold(pp, ch, m), E0, K, nodes);
             for (int el = 0; el < NE; ++el)
                 for (int k = 0; k < nk; ++k) {
                     const int idx = ch->first_param + (im * NE + el) * nk + k;
-                    dy_params *p = &par[idx];
+                    dy_params *p = &r->par[idx];
                     const double E = nodes[k];
                     if (ch->process == DY_PROC_brem) {
-                        if (m >= E - (P.lepton ? DY_M_MU : DY_M_E)) {
+                        if (m >= E - (pp->lepton ? DY_M_MU : DY_M_E)) {
                             s = dy_error_set(err, DY_ERR_INVALID,
                                              "%s: mass %g GeV is above the "
                                              "kinematic limit at %g GeV",
                                              c->path, m, E);
-                            goto done;
+                            goto fail;
                         }
-                        dy_proc_brem_setup(p, P.lepton, mediator_index(c->model.mediator),
-                                           P.elZ[el], P.elA[el], E, m, 1.0, 1);
+                        dy_proc_brem_setup(p, pp->lepton, mediator_index(c->model.mediator),
+                                           pp->elZ[el], pp->elA[el], E, m, 1.0, 1);
                         p->process = DY_PROC_brem;
                     } else {
                         dy_primakoff_config pc;
@@ -494,61 +535,272 @@ dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_g
                         pc.e_gamma = E;
                         pc.m_a = m;
                         pc.g = 1.0;
-                        pc.Z = P.elZ[el];
-                        pc.A = P.elA[el];
+                        pc.Z = pp->elZ[el];
+                        pc.A = pp->elA[el];
                         pc.parity = DY_PRIM_PSEUDOSCALAR;
                         dy_proc_primakoff_setup(p, &pc); /* below threshold: explicit zero */
                         p->process = DY_PROC_primakoff;
                     }
+                    /* the engine's random stream of an integral depends on (seed, id) only */
                     p->id = (dy_u64)idx;
                     /* histogram of x = E_X/E: the node's energy spectrum (fold_channel) */
-                    hs[idx * DY_MAX_OBS].lo = 0.0;
-                    hs[idx * DY_MAX_OBS].hi = 1.0;
-                    hs[idx * DY_MAX_OBS].nbins = XBINS;
-                    Ek[idx] = E;
+                    r->hs[idx * DY_MAX_OBS].lo = 0.0;
+                    r->hs[idx * DY_MAX_OBS].hi = 1.0;
+                    r->hs[idx * DY_MAX_OBS].nbins = XBINS;
+                    r->Ek[idx] = E;
                 }
         }
     }
-    if (progress)
+    r->words = n ? (size_t)r->per_pt * integral_words(r->hs) : 0;
+    if (verbose)
         fprintf(stderr,
                 "darkyield: %s: %d channel(s), %d mass(es), %d MC integrals (%d energy "
                 "nodes x %d element(s)), target %s %.3g cm = %.3g X0\n",
-                c->name, P.nch, NM, n, K, NE, P.mat.name, P.L_cm, P.L_X0);
-    if (n > 0) {
-        dy_vegas_options o;
-        dy_vegas_options_default(&o);
-        o.seed = c->seed;
-        o.rel_precision = c->precision;
-        o.max_eval = c->max_eval;
-        o.progress = progress;
-        if ((s = dy_integrate(e, par, (size_t)n, &o, hs, res, hist, err)) != DY_OK) goto done;
-        int nc = 0;
-        for (int i = 0; i < n; ++i)
-            nc += res[i].converged || res[i].value == 0.0;
-        if (nc < n)
-            fprintf(stderr,
-                    "darkyield: warning: %d of %d integrals did not reach precision %g "
-                    "within max_eval %llu (their errors are propagated)\n",
-                    n - nc, n, c->precision, (unsigned long long)c->max_eval);
+                c->name, pp->nch, NM, n, K, NE, pp->mat.name, pp->L_cm, pp->L_X0);
+    *out = r;
+    return DY_OK;
+fail:
+    dy_run_close(r);
+    return s;
+}
+
+void dy_run_close(dy_run *r)
+{
+    if (!r) return;
+    for (int i = 0; i < r->P.nch; ++i)
+        dy_tracklength_free(&r->P.ch[i].T);
+    free(r->par);
+    free(r->hs);
+    free(r->hist);
+    free(r->res);
+    free(r->Ek);
+    free(r->done);
+    free(r);
+}
+
+int dy_run_points(const dy_run *r)
+{
+    return r->NM;
+}
+int dy_run_point_integrals(const dy_run *r)
+{
+    return r->per_pt;
+}
+size_t dy_run_point_words(const dy_run *r)
+{
+    return r->words;
+}
+int dy_run_point_done(const dy_run *r, int p)
+{
+    return p >= 0 && p < r->NM && r->done[p];
+}
+const dy_config *dy_run_config(const dy_run *r)
+{
+    return r->P.cfg;
+}
+
+int dy_run_points_done(const dy_run *r)
+{
+    int k = 0;
+    for (int i = 0; i < r->NM; ++i)
+        k += r->done[i];
+    return k;
+}
+
+/* Relative cost of a point: its number of MC integrals times a mass factor.  Measured
+ * (benchmarks/RESULTS.md, "Grid scheduling"): at 1e-3 precision an NA64 brem point at 1 GeV costs
+ * ~3x one at 2 MeV, about 1 + 0.3 ln(m/m_min); at coarse precision all points cost the minimum
+ * iterations and the factor only reorders equals.  Orders the dynamic queue (largest first);
+ * never affects results. */
+double dy_run_point_cost(const dy_run *r, int p)
+{
+    const dy_config *c = r->P.cfg;
+    const double f = 1.0 + 0.3 * log(c->masses_GeV[p] / c->masses_GeV[0]);
+    return (1.0 + (double)r->per_pt) * (f > 1.0 ? f : 1.0);
+}
+
+dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int engine_progress,
+                         dy_error *err)
+{
+    const dy_config *c = r->P.cfg;
+    dy_status s = DY_OK;
+    if (np <= 0 || r->n == 0) {
+        for (int i = 0; i < np; ++i)
+            r->done[pts[i]] = 1;
+        return DY_OK;
     }
-    /* ---- fold ---- */
-    for (int i = 0; i < P.nch && s == DY_OK; ++i) {
-        if (P.ch[i].kind == 1)
-            s = run_annihilation(&P, &P.ch[i], &g->ch[i], g, err);
-        else
-            s = fold_channel(&P, &P.ch[i], res, hist, Ek, &g->ch[i], g, err);
+    const size_t m = (size_t)np * r->per_pt;
+    int *idx = malloc(m * sizeof *idx);
+    dy_params *par = malloc(m * sizeof *par);
+    dy_histspec *hs = malloc(m * DY_MAX_OBS * sizeof *hs);
+    dy_hist *hist = malloc(m * DY_MAX_OBS * sizeof *hist);
+    dy_result *res = malloc(m * sizeof *res);
+    if (!idx || !par || !hs || !hist || !res) {
+        s = dy_error_set(err, DY_ERR_NOMEM, "run: out of memory for %zu integrals", m);
+        goto done;
     }
-    if (s != DY_OK) goto done;
-    dy_yield_grid_sum(g);
+    size_t k = 0;
+    for (int i = 0; i < np; ++i) {
+        if (pts[i] < 0 || pts[i] >= r->NM) {
+            s = dy_error_set(err, DY_ERR_INVALID, "run: no grid point %d", pts[i]);
+            goto done;
+        }
+        k += (size_t)point_integrals(r, pts[i], idx + k);
+    }
+    for (size_t i = 0; i < m; ++i) { /* a subset of the plan: ids (random streams) unchanged */
+        par[i] = r->par[idx[i]];
+        memcpy(&hs[i * DY_MAX_OBS], &r->hs[(size_t)idx[i] * DY_MAX_OBS], DY_MAX_OBS * sizeof *hs);
+    }
+    dy_vegas_options o;
+    dy_vegas_options_default(&o);
+    o.seed = c->seed;
+    o.rel_precision = c->precision;
+    o.max_eval = c->max_eval;
+    o.progress = engine_progress;
+    if ((s = dy_integrate(e, par, m, &o, hs, res, hist, err)) != DY_OK) goto done;
+    for (size_t i = 0; i < m; ++i) {
+        r->res[idx[i]] = res[i];
+        memcpy(&r->hist[(size_t)idx[i] * DY_MAX_OBS], &hist[i * DY_MAX_OBS],
+               DY_MAX_OBS * sizeof *hist);
+    }
+    for (int i = 0; i < np; ++i)
+        r->done[pts[i]] = 1;
 done:
-    for (int i = 0; i < P.nch; ++i)
-        dy_tracklength_free(&P.ch[i].T);
+    free(idx);
     free(par);
     free(hs);
     free(hist);
     free(res);
-    free(Ek);
-    free(w);
+    return s;
+}
+
+static uint64_t dbits(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static double bitsd(uint64_t u)
+{
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+void dy_run_pack_point(const dy_run *r, int p, uint64_t *w)
+{
+    int *idx = malloc((size_t)(r->per_pt ? r->per_pt : 1) * sizeof *idx);
+    if (!idx) return;
+    const int m = point_integrals(r, p, idx);
+    for (int i = 0; i < m; ++i) {
+        const dy_result *q = &r->res[idx[i]];
+        *w++ = dbits(q->value);
+        *w++ = dbits(q->error);
+        *w++ = dbits(q->chi2_dof);
+        *w++ = dbits(q->q);
+        *w++ = q->n_eval;
+        *w++ = q->n_nonfinite;
+        *w++ = q->n_iter;
+        *w++ = (uint64_t)(int64_t)q->converged;
+        for (int o = 0; o < DY_MAX_OBS; ++o) {
+            const dy_hist *h = &r->hist[(size_t)idx[i] * DY_MAX_OBS + o];
+            const unsigned nb = r->hs[(size_t)idx[i] * DY_MAX_OBS + o].nbins;
+            for (unsigned b = 0; b < nb; ++b)
+                *w++ = dbits(h->content[b]);
+            for (unsigned b = 0; b < nb; ++b)
+                *w++ = dbits(h->error[b]);
+        }
+    }
+    free(idx);
+}
+
+dy_status dy_run_unpack_point(dy_run *r, int p, const uint64_t *w, dy_error *err)
+{
+    if (p < 0 || p >= r->NM) return dy_error_set(err, DY_ERR_INVALID, "no grid point %d", p);
+    int *idx = malloc((size_t)(r->per_pt ? r->per_pt : 1) * sizeof *idx);
+    if (!idx) return dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+    const int m = point_integrals(r, p, idx);
+    for (int i = 0; i < m; ++i) {
+        dy_result *q = &r->res[idx[i]];
+        q->value = bitsd(*w++);
+        q->error = bitsd(*w++);
+        q->chi2_dof = bitsd(*w++);
+        q->q = bitsd(*w++);
+        q->n_eval = *w++;
+        q->n_nonfinite = *w++;
+        q->n_iter = (uint32_t)*w++;
+        q->converged = (int)(int64_t)*w++;
+        for (int o = 0; o < DY_MAX_OBS; ++o) {
+            dy_hist *h = &r->hist[(size_t)idx[i] * DY_MAX_OBS + o];
+            const dy_histspec *sp = &r->hs[(size_t)idx[i] * DY_MAX_OBS + o];
+            memset(h, 0, sizeof *h);
+            h->spec = *sp;
+            for (unsigned b = 0; b < sp->nbins; ++b)
+                h->content[b] = bitsd(*w++);
+            for (unsigned b = 0; b < sp->nbins; ++b)
+                h->error[b] = bitsd(*w++);
+        }
+    }
+    r->done[p] = 1;
+    free(idx);
+    return DY_OK;
+}
+
+dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
+{
+    const dy_config *c = r->P.cfg;
+    plan *P = &r->P;
+    dy_status s;
+    for (int i = 0; i < r->NM; ++i)
+        if (!r->done[i])
+            return dy_error_set(err, DY_ERR_INVALID, "run: grid point %d (mass %g GeV) missing", i,
+                                c->masses_GeV[i]);
+    if ((s = dy_yield_grid_alloc(c->n_masses, c->ebins.n, P->nch, g, err)) != DY_OK) return s;
+    memcpy(g->masses_GeV, c->masses_GeV, (size_t)c->n_masses * sizeof(double));
+    dy_yield_grid_linear_edges(g, c->ebins.min_GeV, c->ebins.max_GeV);
+    for (int i = 0; i < P->nch; ++i)
+        if ((s = dy_yield_grid_set_channel(g, i, P->ch[i].name, err))) goto done;
+    g->cut_energy_min_GeV = c->cut_energy_min_GeV;
+    g->coupling = c->model.coupling;
+    g->seed = c->seed;
+    int nc = 0;
+    for (int i = 0; i < r->n; ++i)
+        nc += r->res[i].converged || r->res[i].value == 0.0;
+    if (nc < r->n)
+        fprintf(stderr,
+                "darkyield: warning: %d of %d integrals did not reach precision %g "
+                "within max_eval %llu (their errors are propagated)\n",
+                r->n - nc, r->n, c->precision, (unsigned long long)c->max_eval);
+    for (int i = 0; i < P->nch && s == DY_OK; ++i) {
+        if (P->ch[i].kind == 1)
+            s = run_annihilation(P, &P->ch[i], &g->ch[i], g, err);
+        else
+            s = fold_channel(P, &P->ch[i], r->res, r->hist, r->Ek, &g->ch[i], g, err);
+    }
+    if (s == DY_OK) dy_yield_grid_sum(g);
+done:
     if (s != DY_OK) dy_yield_grid_free(g);
+    return s;
+}
+
+dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_grid *g,
+                      dy_error *err)
+{
+    dy_run *r;
+    dy_status s;
+    memset(g, 0, sizeof *g);
+    if ((s = dy_run_open(c, progress, &r, err)) != DY_OK) return s;
+    int *pts = malloc((size_t)r->NM * sizeof *pts);
+    if (!pts) {
+        dy_run_close(r);
+        return dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+    }
+    for (int i = 0; i < r->NM; ++i)
+        pts[i] = i;
+    s = dy_run_compute(r, e, pts, r->NM, progress, err);
+    if (s == DY_OK) s = dy_run_fold(r, g, err);
+    free(pts);
+    dy_run_close(r);
     return s;
 }

@@ -1,13 +1,49 @@
 /* run.h — the main job: a run configuration turned into a yield grid.  Plan (channels, elements,
- * energy nodes) -> one batched engine call for all MC cross sections -> folding with the
- * track-length spectra -> dy_yield_grid for the writers. */
+ * energy nodes) -> engine calls for the MC cross sections of any subset of grid points -> folding
+ * with the track-length spectra -> dy_yield_grid for the writers.  A grid point is one mass with
+ * all its integrals (channels x elements x nodes); integral ids are their index in the full plan,
+ * so a point's results are bit-identical whichever subset, process or rank computes it
+ * (shards, checkpoints, MPI: host/core/grid_run.h, docs/distributed.md). */
 #ifndef DY_RUN_H
 #define DY_RUN_H
+#include <stddef.h>
+#include <stdint.h>
 #include "darkyield/dy.h"
 #include "io/config.h"
 #include "io/yield_grid.h"
 
-/* Compute the grid described by cfg on engine e.  progress: print the plan and a progress line. */
+typedef struct dy_run dy_run; /* opaque: plan, parameters, results of the points done */
+
+/* Plan the grid of cfg (which must outlive the run).  Every configuration error is reported here,
+ * before anything is computed or written.  verbose: print the plan on stderr. */
+dy_status dy_run_open(const dy_config *cfg, int verbose, dy_run **r, dy_error *err);
+void dy_run_close(dy_run *r);
+
+const dy_config *dy_run_config(const dy_run *r);
+int dy_run_points(const dy_run *r);          /* grid points (= masses) */
+int dy_run_point_integrals(const dy_run *r); /* MC integrals per point (may be 0) */
+int dy_run_point_done(const dy_run *r, int p);
+int dy_run_points_done(const dy_run *r);
+/* Relative cost estimate of point p (orders the dynamic queue; never affects results). */
+double dy_run_point_cost(const dy_run *r, int p);
+
+/* Compute points pts[0..np) in one engine call and mark them done.  engine_progress: the
+ * engine's own progress line (terminal only). */
+dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int engine_progress,
+                         dy_error *err);
+
+/* A point's results as a flat record of dy_run_point_words() 64-bit words (dy_result fields and
+ * histogram bins, doubles by bit pattern): for checkpoints, part files and MPI messages.
+ * Unpacking marks the point done. */
+size_t dy_run_point_words(const dy_run *r);
+void dy_run_pack_point(const dy_run *r, int p, uint64_t *words);
+dy_status dy_run_unpack_point(dy_run *r, int p, const uint64_t *words, dy_error *err);
+
+/* Fold all points (every one must be done) into *g (allocated here; dy_yield_grid_free). */
+dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err);
+
+/* Everything in one go: plan, one engine call over the whole grid, fold.  progress: print the
+ * plan and the engine's progress line. */
 dy_status dy_run_grid(const dy_config *cfg, dy_engine *e, int progress, dy_yield_grid *g,
                       dy_error *err);
 #endif
