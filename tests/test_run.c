@@ -214,6 +214,46 @@ static void muon_yield_is_n_L_sigma(void **state)
     dy_tracklength_free(&T);
 }
 
+/* An imported track-length histogram (target.tracklengths) replaces the built-in shower: a flat
+ * e+ spectrum of 2 cm/GeV gives N = n_e * 2 cm/GeV * int sigma dE+ (narrow width). */
+static void imported_tracklength(void **state)
+{
+    (void)state;
+    char cfg[512], dir[512], tl[512], text[4096], args[1024], h5[600];
+    snprintf(dir, sizeof dir, "%s/test_run_import", DY_BINARY_DIR);
+    snprintf(cfg, sizeof cfg, "%s/test_run_import.yaml", DY_BINARY_DIR);
+    snprintf(tl, sizeof tl, "%s/test_run_import_tl.csv", DY_BINARY_DIR);
+    put(tl, "# E_lo_GeV,E_hi_GeV,T_cm_per_GeV\n0.001,100,2\n");
+    snprintf(text, sizeof text, narrow_cfg, dir);
+    char *t = strstr(text, "target: {material: Pb, thickness_X0: 40}");
+    char tail[2048];
+    snprintf(tail, sizeof tail, "%s", t + strlen("target: {material: Pb, thickness_X0: 40}"));
+    snprintf(t, sizeof text - (size_t)(t - text),
+             "target: {material: Pb, thickness_X0: 40, tracklengths: {e+: %s}}%s", tl, tail);
+    put(cfg, text);
+    snprintf(args, sizeof args, "run %s --backend cpu", cfg);
+    int rc = dy_run_cli(args, out, sizeof out);
+    if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+    snprintf(h5, sizeof h5, "%s/narrow.h5", dir);
+    double N[2];
+    h5read(h5, "/annihilation/N_total", N, 2);
+    dy_material pb;
+    dy_error err;
+    if (dy_material_lookup("Pb", &pb, &err) != DY_OK) fail_msg("%s", err.msg);
+    const double masses[2] = {0.1, 0.2};
+    for (int i = 0; i < 2; ++i) {
+        dy_ap_widths b =
+            dy_ap_branchings(masses[i], 1e-4, 0.001, masses[i] / 3.0, 0.0, DY_DM_DIRAC);
+        const double hand =
+            pb.n_e * 2.0 * dy_annih_nwa_integral(masses[i], 1e-4, b.dm) * DY_PB_TO_CM2;
+        dy_assert_close(N[i], hand, 0.0, 0.01);
+    }
+    /* a missing file is an error naming it */
+    unlink(tl);
+    assert_int_not_equal(dy_run_cli(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "test_run_import_tl.csv"));
+}
+
 static void bad_configs_fail_cleanly(void **state)
 {
     (void)state;
@@ -241,9 +281,9 @@ static void bad_configs_fail_cleanly(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(annihilation_matches_narrow_width),
-                                       cmocka_unit_test(muon_yield_is_n_L_sigma),
-                                       cmocka_unit_test(bad_configs_fail_cleanly),
-                                       cmocka_unit_test(default_config_low_precision)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(annihilation_matches_narrow_width),
+        cmocka_unit_test(muon_yield_is_n_L_sigma), cmocka_unit_test(bad_configs_fail_cleanly),
+        cmocka_unit_test(imported_tracklength), cmocka_unit_test(default_config_low_precision)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

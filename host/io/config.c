@@ -115,7 +115,9 @@ static const char *const k_root_keys[] = {"name",       "seed",       "backend",
                                           "processes",  "masses_GeV", "energy_bins", "cuts",
                                           "quadrature", "output",     NULL};
 static const char *const k_beam_keys[] = {"particle", "energy_GeV", "spread_GeV", NULL};
-static const char *const k_target_keys[] = {"material", "thickness_X0", "thickness_cm", NULL};
+static const char *const k_target_keys[] = {"material", "thickness_X0", "thickness_cm",
+                                            "tracklengths", NULL};
+static const char *const k_tl_keys[] = {"e-", "e+", "gamma", NULL};
 static const char *const k_model_keys[] = {"mediator", "decay",        "alpha_D",  "mchi_over_m",
                                            "dm_kind",  "dm_splitting", "coupling", NULL};
 static const char *const k_mass_keys[] = {"min", "max", "n", "scale", NULL};
@@ -484,6 +486,17 @@ static int load_beam_target(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         get_double(c, tgt, "target", "thickness_X0", 0, 0.0, &cfg->target.thickness_X0, &wx0) ||
         get_double(c, tgt, "target", "thickness_cm", 0, 0.0, &cfg->target.thickness_cm, &wcm))
         return -1;
+    /* optional imported track-length spectra (Geant4 CSV histograms), one file per species */
+    yaml_node_t *tl = NULL;
+    if (get_section(c, tgt, "tracklengths", 0, k_tl_keys, &tl)) return -1;
+    for (int i = 0; tl && k_tl_keys[i]; ++i) {
+        char key[64];
+        snprintf(key, sizeof key, "target.tracklengths.%s", k_tl_keys[i]);
+        if (lookup(c, tl, "target.tracklengths", k_tl_keys[i], 0, &v)) return -1;
+        if (v && scalar_string(c, v, key, cfg->target.tracklength_file[i],
+                               sizeof cfg->target.tracklength_file[i]))
+            return -1;
+    }
     if (wx0 && wcm)
         return fail_at(c, wcm,
                        "give exactly one of 'target.thickness_X0' and 'target.thickness_cm', "

@@ -24,6 +24,9 @@ typedef struct dy_config_target {
     char material[64]; /* a name for dy_material_lookup() (host/physics/materials.h), not checked */
     double thickness_X0; /* exactly one of thickness_X0 / thickness_cm is > 0, the other is 0 */
     double thickness_cm;
+    /* optional imported track lengths (CSV, host/physics/tracklength.h format) for e-, e+, gamma;
+     * "" = use the built-in model.  Paths relative to the current directory. */
+    char tracklength_file[3][DY_CFG_STR_LEN];
 } dy_config_target;
 
 typedef struct dy_config_model {
