@@ -187,14 +187,6 @@ static dy_status run_launch(dy_engine *e, const dy_params *params, const dy_hist
     return DY_OK;
 }
 
-static vstate *g_sort_vs; /* qsort has no context argument in C17 */
-static int cmp_n(const void *a, const void *b)
-{
-    const uint32_t na = g_sort_vs[*(const size_t *)a].n_it, nb = g_sort_vs[*(const size_t *)b].n_it;
-    if (na != nb) return na < nb ? -1 : 1;
-    return (*(const size_t *)a < *(const size_t *)b) ? -1 : 1;
-}
-
 static dy_status check_params(const dy_params *p, size_t n, const dy_histspec *hspec, dy_error *err)
 {
     for (size_t i = 0; i < n; ++i) {
@@ -261,12 +253,19 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
     }
     const int tty = o->progress && isatty(2);
     for (uint32_t k = 0;; ++k) {
+        /* active integrals grouped by samples per iteration (ascending), index order within a
+         * group; n_it takes few distinct values (powers of two times the start) */
         size_t na = 0;
-        for (size_t i = 0; i < n; ++i)
-            if (!vs[i].done) idx[na++] = i;
+        for (uint32_t lo = 0;;) {
+            uint32_t nn = UINT32_MAX;
+            for (size_t i = 0; i < n; ++i)
+                if (!vs[i].done && vs[i].n_it > lo && vs[i].n_it < nn) nn = vs[i].n_it;
+            if (nn == UINT32_MAX) break;
+            for (size_t i = 0; i < n; ++i)
+                if (!vs[i].done && vs[i].n_it == nn) idx[na++] = i;
+            lo = nn;
+        }
         if (na == 0) break;
-        g_sort_vs = vs;
-        qsort(idx, na, sizeof *idx, cmp_n);
         for (size_t a = 0; a < na; ++a) {
             vstate *v = &vs[idx[a]];
             v->s1 = v->s2 = v->bad = 0.0;
