@@ -12,10 +12,13 @@ input, 2 usage, 3 missing modules.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dy_plotting  # noqa: E402  (scripts/dy_plotting.py, next to this script)
+
 
 def die(code, msg):
-    print(f"plot_limits.py: error: {msg}", file=sys.stderr)
-    sys.exit(code)
+    dy_plotting.die("plot_limits.py", code, msg)
 
 
 def read_csv(np, path):
@@ -57,18 +60,8 @@ def main(argv):
     if len(argv) < 3 or argv[1] in ("-h", "--help"):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    try:
-        import numpy as np
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        system = "/usr/bin/python3"
-        if (os.path.exists(system) and os.path.realpath(sys.executable) != os.path.realpath(system)
-                and not os.environ.get("DY_PLOT_REEXEC")):
-            os.environ["DY_PLOT_REEXEC"] = "1"
-            os.execv(system, [system, os.path.abspath(__file__)] + argv[1:])
-        die(3, f"missing Python module ({exc}); apt-get install python3-matplotlib")
+    np, plt, _ = dy_plotting.import_modules(__file__, argv, "plot_limits.py",
+                                            "apt-get install python3-matplotlib")
     path, outdir = argv[1], argv[2]
     thermal = gm2 = None
     overlays = []
@@ -97,10 +90,7 @@ def main(argv):
         ax.set_xscale("log"); ax.set_yscale("log")
         ax.set_xlabel(xlabel); ax.set_ylabel(ylabel); ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
-        for ext in ("png", "pdf"):
-            p = os.path.join(outdir, f"{name}.{ext}")
-            fig.savefig(p, dpi=150 if ext == "png" else None, bbox_inches="tight")
-            written.append(p)
+        dy_plotting.save(fig, outdir, name, written)
         plt.close(fig)
 
     def overlay(ax):

@@ -12,13 +12,16 @@ run it with /usr/bin/python3).  Exit codes: 0 ok, 1 bad input file, 2 usage, 3 m
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dy_plotting  # noqa: E402  (scripts/dy_plotting.py, next to this script)
+
 INSTALL_HINT = ("install them with: apt-get install python3-matplotlib python3-h5py "
                 "(and run this script with /usr/bin/python3)")
 
 
 def die(code, msg):
-    print(f"plot_yields.py: error: {msg}", file=sys.stderr)
-    sys.exit(code)
+    dy_plotting.die("plot_yields.py", code, msg)
 
 
 def attr_str(obj, key, default=""):
@@ -37,33 +40,13 @@ def mass_edges(np, m):
     return np.concatenate(([2 * m[0] - mid[0]], mid, [2 * m[-1] - mid[-1]]))
 
 
-def save(fig, outdir, stem, written):
-    for ext in ("png", "pdf"):
-        path = os.path.join(outdir, f"{stem}.{ext}")
-        fig.savefig(path, dpi=150 if ext == "png" else None, bbox_inches="tight")
-        written.append(path)
-
-
 def main(argv):
     if len(argv) != 3 or argv[1] in ("-h", "--help"):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    try:
-        import numpy as np
-        import h5py
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        from matplotlib.colors import LogNorm
-    except ImportError as exc:
-        # A pyenv/venv python3 first on PATH may lack Debian's packages: retry once with the
-        # system interpreter, which has them when python3-h5py/python3-matplotlib are installed.
-        system = "/usr/bin/python3"
-        if (os.path.exists(system) and os.path.realpath(sys.executable) != os.path.realpath(system)
-                and not os.environ.get("DY_PLOT_REEXEC")):
-            os.environ["DY_PLOT_REEXEC"] = "1"
-            os.execv(system, [system, os.path.abspath(__file__)] + argv[1:])
-        die(3, f"missing Python module ({exc}); {INSTALL_HINT}")
+    np, plt, h5py = dy_plotting.import_modules(__file__, argv, "plot_yields.py", INSTALL_HINT,
+                                               h5py=True)
+    from matplotlib.colors import LogNorm
 
     path, outdir = argv[1], argv[2]
     try:
@@ -108,7 +91,7 @@ def main(argv):
     ax.set_ylabel("mass m [GeV]")
     ax.set_title(f"{run}: total yield dN/dE")
     fig.text(0.99, 0.01, foot, ha="right", va="bottom", fontsize=7, color="gray")
-    save(fig, outdir, f"{run}_yield_map", written)
+    dy_plotting.save(fig, outdir, f"{run}_yield_map", written)
     plt.close(fig)
 
     # 2. spectra for up to four masses
@@ -130,7 +113,7 @@ def main(argv):
     ax.set_title(f"{run}: spectra (sum of channels)")
     ax.legend(fontsize=8)
     fig.text(0.99, 0.01, foot, ha="right", va="bottom", fontsize=7, color="gray")
-    save(fig, outdir, f"{run}_spectra", written)
+    dy_plotting.save(fig, outdir, f"{run}_spectra", written)
     plt.close(fig)
 
     # 3. integrated yield above the cut vs mass, per channel and total
@@ -156,7 +139,7 @@ def main(argv):
         ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.3)
     fig.text(0.99, 0.01, foot, ha="right", va="bottom", fontsize=7, color="gray")
-    save(fig, outdir, f"{run}_integrated", written)
+    dy_plotting.save(fig, outdir, f"{run}_integrated", written)
     plt.close(fig)
 
     for w in written:

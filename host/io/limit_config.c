@@ -2,187 +2,85 @@
  * as host/io/config.c: libyaml's document API, a fixed schema walked over the node tree, and one
  * message "FILE:LINE:COLUMN: what is wrong" naming the dotted key. */
 #include "io/limit_config.h"
+#include "io/yaml_util.h"
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
-typedef struct lctx {
-    const char *path;
-    yaml_document_t *doc;
-    dy_error *err;
-} lctx;
+/* The helpers below keep this parser's own wording and accepted spellings (narrower null and bool
+ * words, shorter messages than the run config's dy_yaml_string/enum/bool/name_list). */
 
-static int fail(lctx *c, const yaml_node_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(lctx *c, const yaml_node_t *n, const char *fmt, ...)
-{
-    char msg[3072];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (n)
-        dy_error_set(c->err, DY_ERR_INVALID, "%s:%zu:%zu: %s", c->path, n->start_mark.line + 1,
-                     n->start_mark.column + 1, msg);
-    else
-        dy_error_set(c->err, DY_ERR_INVALID, "%s: %s", c->path, msg);
-    return -1;
-}
-
-static yaml_node_t *node(lctx *c, int id)
-{
-    return yaml_document_get_node(c->doc, id);
-}
-static const char *sv(const yaml_node_t *n)
-{
-    return (const char *)n->data.scalar.value;
-}
-
+/* A plain empty scalar, "~" or "null" (not "Null"/"NULL", unlike dy_yaml_is_null). */
 static int is_null(const yaml_node_t *n)
 {
     if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return 0;
-    return n->data.scalar.length == 0 || !strcmp(sv(n), "~") || !strcmp(sv(n), "null");
-}
-
-static const char *kind(const yaml_node_t *n)
-{
-    if (n->type == YAML_MAPPING_NODE) return "a map";
-    if (n->type == YAML_SEQUENCE_NODE) return "a list";
-    return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? "a plain value" : "a quoted string";
-}
-
-static void join(char *buf, size_t size, const char *const *list)
-{
-    buf[0] = '\0';
-    for (int i = 0; list[i]; ++i) {
-        size_t u = strlen(buf);
-        snprintf(buf + u, size - u, "%s%s", i ? ", " : "", list[i]);
-    }
-}
-
-static int in_list(const char *s, const char *const *list)
-{
-    for (int i = 0; list[i]; ++i)
-        if (!strcmp(s, list[i])) return i;
-    return -1;
-}
-
-static void dotted(char *buf, size_t n, const char *sect, const char *key)
-{
-    snprintf(buf, n, "%s%s%s", sect, sect[0] ? "." : "", key);
-}
-
-/* Unknown and duplicate keys of a map. */
-static int check_map(lctx *c, yaml_node_t *map, const char *sect, const char *const *allowed)
-{
-    char list[512], k[160];
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-         ++p) {
-        yaml_node_t *key = node(c, p->key);
-        if (key->type != YAML_SCALAR_NODE) return fail(c, key, "a key must be a name");
-        dotted(k, sizeof k, sect, sv(key));
-        if (in_list(sv(key), allowed) < 0) {
-            join(list, sizeof list, allowed);
-            return fail(c, key, "unknown key '%s' (allowed here: %s)", k, list);
-        }
-        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; ++q) {
-            yaml_node_t *prev = node(c, q->key);
-            if (prev->type == YAML_SCALAR_NODE && !strcmp(sv(prev), sv(key)))
-                return fail(c, key, "duplicate key '%s' (first given at line %zu)", k,
-                            prev->start_mark.line + 1);
-        }
-    }
-    return 0;
+    return n->data.scalar.length == 0 || !strcmp(dy_yaml_str(n), "~") ||
+           !strcmp(dy_yaml_str(n), "null");
 }
 
 /* Value of key in map: NULL when absent or null.  *kn = the key node (for messages). */
-static yaml_node_t *get(lctx *c, yaml_node_t *map, const char *key, yaml_node_t **kn)
+static yaml_node_t *get(dy_yaml_ctx *c, yaml_node_t *map, const char *key, yaml_node_t **kn)
 {
-    if (!map) return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-         ++p) {
-        yaml_node_t *k = node(c, p->key);
-        if (k->type == YAML_SCALAR_NODE && !strcmp(sv(k), key)) {
-            if (kn) *kn = k;
-            yaml_node_t *v = node(c, p->value);
-            return is_null(v) ? NULL : v;
-        }
-    }
-    return NULL;
+    yaml_node_t *v = dy_yaml_find(c, map, key, kn);
+    return v && is_null(v) ? NULL : v;
 }
 
-static int to_double(lctx *c, yaml_node_t *v, const char *k, double *out)
+static int to_string(dy_yaml_ctx *c, yaml_node_t *v, const char *k, char *buf, size_t size)
 {
-    if (v->type != YAML_SCALAR_NODE) return fail(c, v, "'%s' must be a number, got %s", k, kind(v));
-    const char *s = sv(v);
-    if (v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return fail(c, v, "'%s' must be a number, got the quoted string \"%s\"", k, s);
-    int ok = s[0] != '\0';
-    for (const char *p = s; *p; ++p)
-        if (!isdigit((unsigned char)*p) && !strchr("+-.eE", *p)) ok = 0;
-    char *end = NULL;
-    errno = 0;
-    const double x = ok ? strtod(s, &end) : 0.0;
-    if (!ok || end == s || *end || errno == ERANGE || !isfinite(x))
-        return fail(c, v, "'%s' must be a finite number, got '%s'", k, s);
-    *out = x;
+    if (v->type != YAML_SCALAR_NODE)
+        return dy_yaml_fail(c, v, "'%s' must be a string, got %s", k, dy_yaml_kind(v));
+    if (v->data.scalar.length == 0) return dy_yaml_fail(c, v, "'%s' must not be empty", k);
+    if (v->data.scalar.length >= size || strlen(dy_yaml_str(v)) != v->data.scalar.length)
+        return dy_yaml_fail(c, v, "'%s' is too long or contains NUL", k);
+    memcpy(buf, dy_yaml_str(v), v->data.scalar.length + 1);
     return 0;
 }
 
-static int to_string(lctx *c, yaml_node_t *v, const char *k, char *buf, size_t size)
-{
-    if (v->type != YAML_SCALAR_NODE) return fail(c, v, "'%s' must be a string, got %s", k, kind(v));
-    if (v->data.scalar.length == 0) return fail(c, v, "'%s' must not be empty", k);
-    if (v->data.scalar.length >= size || strlen(sv(v)) != v->data.scalar.length)
-        return fail(c, v, "'%s' is too long or contains NUL", k);
-    memcpy(buf, sv(v), v->data.scalar.length + 1);
-    return 0;
-}
-
-static int to_enum(lctx *c, yaml_node_t *v, const char *k, const char *const *allowed, char *buf,
-                   size_t size)
+static int to_enum(dy_yaml_ctx *c, yaml_node_t *v, const char *k, const char *const *allowed,
+                   char *buf, size_t size)
 {
     char list[256];
-    join(list, sizeof list, allowed);
+    dy_yaml_join(list, sizeof list, allowed);
     if (v->type != YAML_SCALAR_NODE)
-        return fail(c, v, "'%s' must be one of %s, got %s", k, list, kind(v));
-    if (in_list(sv(v), allowed) < 0)
-        return fail(c, v, "unknown value '%s' for '%s' (allowed: %s)", sv(v), k, list);
-    snprintf(buf, size, "%s", sv(v));
+        return dy_yaml_fail(c, v, "'%s' must be one of %s, got %s", k, list, dy_yaml_kind(v));
+    if (dy_yaml_in_list(dy_yaml_str(v), allowed) < 0)
+        return dy_yaml_fail(c, v, "unknown value '%s' for '%s' (allowed: %s)", dy_yaml_str(v), k,
+                            list);
+    snprintf(buf, size, "%s", dy_yaml_str(v));
     return 0;
 }
 
 /* Optional number with a check lo < x (or lo <= x with incl) and x <= hi. */
-static int opt_num(lctx *c, yaml_node_t *map, const char *sect, const char *key, double def,
+static int opt_num(dy_yaml_ctx *c, yaml_node_t *map, const char *sect, const char *key, double def,
                    double lo, int incl, double hi, double *out, yaml_node_t **where)
 {
     char k[160];
-    dotted(k, sizeof k, sect, key);
+    dy_yaml_key(k, sizeof k, sect, key);
     yaml_node_t *v = get(c, map, key, NULL);
     if (where) *where = v;
     *out = def;
     if (!v) return 0;
-    if (to_double(c, v, k, out)) return -1;
+    if (dy_yaml_double(c, v, k, out)) return -1;
     if (!(incl ? *out >= lo : *out > lo) || !(*out <= hi))
-        return fail(c, v, "'%s' must be %s %g%s, got %g", k, incl ? ">=" : ">", lo,
-                    isfinite(hi) ? " and at most the given bound" : "", *out);
+        return dy_yaml_fail(c, v, "'%s' must be %s %g%s, got %g", k, incl ? ">=" : ">", lo,
+                            isfinite(hi) ? " and at most the given bound" : "", *out);
     return 0;
 }
 
-static int section(lctx *c, yaml_node_t *root, const char *key, int required,
+static int section(dy_yaml_ctx *c, yaml_node_t *root, const char *key, int required,
                    const char *const *allowed, yaml_node_t **out)
 {
     yaml_node_t *kn = NULL;
     *out = get(c, root, key, &kn);
-    if (!*out) return required ? fail(c, root, "missing required section '%s'", key) : 0;
+    if (!*out) return required ? dy_yaml_fail(c, root, "missing required section '%s'", key) : 0;
     if ((*out)->type != YAML_MAPPING_NODE)
-        return fail(c, *out, "'%s' must be a map of 'key: value' lines, got %s", key, kind(*out));
-    return check_map(c, *out, key, allowed);
+        return dy_yaml_fail(c, *out, "'%s' must be a map of 'key: value' lines, got %s", key,
+                            dy_yaml_kind(*out));
+    return dy_yaml_check_map(c, *out, key, allowed);
 }
 
 static const char *const k_root[] = {"name",     "yields",        "channels",   "model",
@@ -206,15 +104,15 @@ static const char *const k_over[] = {"file", "label", NULL};
 static const char *const k_out[] = {"dir", "formats", "plots", NULL};
 static const char *const k_formats[] = {"csv", "hepdata", NULL};
 
-static int name_list(lctx *c, yaml_node_t *v, const char *k, const char *const *allowed, int max,
-                     char (*names)[32], int *n)
+static int name_list(dy_yaml_ctx *c, yaml_node_t *v, const char *k, const char *const *allowed,
+                     int max, char (*names)[32], int *n)
 {
     if (v->type != YAML_SEQUENCE_NODE)
-        return fail(c, v, "'%s' must be a list [...], got %s", k, kind(v));
+        return dy_yaml_fail(c, v, "'%s' must be a list [...], got %s", k, dy_yaml_kind(v));
     *n = 0;
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
          ++it) {
-        yaml_node_t *e = node(c, *it);
+        yaml_node_t *e = dy_yaml_node(c, *it);
         char nm[32];
         if (allowed) {
             if (to_enum(c, e, k, allowed, nm, sizeof nm)) return -1;
@@ -222,58 +120,45 @@ static int name_list(lctx *c, yaml_node_t *v, const char *k, const char *const *
             return -1;
         }
         for (int j = 0; j < *n; ++j)
-            if (!strcmp(names[j], nm)) return fail(c, e, "'%s' lists '%s' twice", k, nm);
-        if (*n >= max) return fail(c, e, "'%s' has more than %d entries", k, max);
+            if (!strcmp(names[j], nm)) return dy_yaml_fail(c, e, "'%s' lists '%s' twice", k, nm);
+        if (*n >= max) return dy_yaml_fail(c, e, "'%s' has more than %d entries", k, max);
         snprintf(names[(*n)++], 32, "%s", nm);
     }
-    if (*n == 0) return fail(c, v, "'%s' must not be empty", k);
+    if (*n == 0) return dy_yaml_fail(c, v, "'%s' must not be empty", k);
     return 0;
 }
 
-static int scalar_bool(lctx *c, yaml_node_t *v, const char *k, int *out)
+static int scalar_bool(dy_yaml_ctx *c, yaml_node_t *v, const char *k, int *out)
 {
     static const char *const yes[] = {"true", "yes", "on", "True", "Yes", "On", NULL};
     static const char *const no[] = {"false", "no", "off", "False", "No", "Off", NULL};
     if (v->type == YAML_SCALAR_NODE && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-        if (in_list(sv(v), yes) >= 0) return *out = 1, 0;
-        if (in_list(sv(v), no) >= 0) return *out = 0, 0;
+        if (dy_yaml_in_list(dy_yaml_str(v), yes) >= 0) return *out = 1, 0;
+        if (dy_yaml_in_list(dy_yaml_str(v), no) >= 0) return *out = 0, 0;
     }
-    return fail(c, v, "'%s' must be true or false", k);
+    return dy_yaml_fail(c, v, "'%s' must be true or false", k);
 }
 
-static void default_name(const char *path, char *name, size_t size)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const size_t n = strlen(base) < size ? strlen(base) : size - 1;
-    memcpy(name, base, n);
-    name[n] = '\0';
-    char *dot = strrchr(name, '.');
-    if (dot && dot != name) *dot = '\0';
-    for (char *p = name; *p; ++p)
-        if (!isalnum((unsigned char)*p) && !strchr("._+-", *p)) *p = '_';
-    if (!name[0]) snprintf(name, size, "limit");
-}
-
-static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
+static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
 {
     yaml_node_t *v, *w, *s;
     if (root->type != YAML_MAPPING_NODE)
-        return fail(c, root, "the limit config must be a map of 'key: value' lines, got %s",
-                    kind(root));
-    if (check_map(c, root, "", k_root)) return -1;
+        return dy_yaml_fail(c, root, "the limit config must be a map of 'key: value' lines, got %s",
+                            dy_yaml_kind(root));
+    if (dy_yaml_check_map(c, root, "", k_root)) return -1;
     if ((v = get(c, root, "name", NULL))) {
         if (to_string(c, v, "name", cfg->name, sizeof cfg->name)) return -1;
         for (const char *p = cfg->name; *p; ++p)
             if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
-                return fail(c, v, "'name' may use only letters, digits and . _ + -, got '%s'",
-                            cfg->name);
-        if (cfg->name[0] == '.') return fail(c, v, "'name' must not start with '.'");
+                return dy_yaml_fail(
+                    c, v, "'name' may use only letters, digits and . _ + -, got '%s'", cfg->name);
+        if (cfg->name[0] == '.') return dy_yaml_fail(c, v, "'name' must not start with '.'");
     } else {
-        default_name(cfg->path, cfg->name, sizeof cfg->name);
+        dy_yaml_default_name(cfg->path, "limit", cfg->name, sizeof cfg->name);
     }
     if (!(v = get(c, root, "yields", NULL)))
-        return fail(c, root, "missing required key 'yields' (the HDF5 file of 'darkyield run')");
+        return dy_yaml_fail(c, root,
+                            "missing required key 'yields' (the HDF5 file of 'darkyield run')");
     if (to_string(c, v, "yields", cfg->yields, sizeof cfg->yields)) return -1;
     if ((v = get(c, root, "channels", NULL)) &&
         name_list(c, v, "channels", NULL, DY_LCFG_MAX_CH, cfg->channels, &cfg->n_channels))
@@ -282,13 +167,13 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
     /* model */
     if (section(c, root, "model", 1, k_model, &s)) return -1;
     if (!(v = get(c, s, "particle", NULL)))
-        return fail(c, s, "missing required key 'model.particle'");
+        return dy_yaml_fail(c, s, "missing required key 'model.particle'");
     if (to_enum(c, v, "model.particle", k_particles, cfg->particle, sizeof cfg->particle) ||
         opt_num(c, s, "model", "alpha_D", 0.1, 0.0, 0, HUGE_VAL, &cfg->alpha_D, NULL) ||
         opt_num(c, s, "model", "mchi_over_m", 1.0 / 3.0, 0.0, 0, 0.5, &cfg->mchi_over_m, &w))
         return -1;
     if (w && !(cfg->mchi_over_m < 0.5))
-        return fail(c, w, "'model.mchi_over_m' must be below 0.5 (A' -> chi chi)");
+        return dy_yaml_fail(c, w, "'model.mchi_over_m' must be below 0.5 (A' -> chi chi)");
 
     /* mode and decay */
     snprintf(cfg->mode, sizeof cfg->mode, "invisible");
@@ -297,16 +182,16 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
         return -1;
     const int visible = !strcmp(cfg->mode, "visible");
     if (section(c, root, "decay", 0, k_decay, &s)) return -1;
-    if (visible && !s) return fail(c, root, "'mode: visible' needs a 'decay' section");
+    if (visible && !s) return dy_yaml_fail(c, root, "'mode: visible' needs a 'decay' section");
     if (!visible && s)
-        return fail(c, s,
-                    "'decay' applies only to 'mode: visible' (invisible: every produced "
-                    "particle counts)");
+        return dy_yaml_fail(c, s,
+                            "'decay' applies only to 'mode: visible' (invisible: every produced "
+                            "particle counts)");
     if (visible) {
         if (!strcmp(cfg->particle, "zprime"))
-            return fail(c, get(c, root, "mode", NULL),
-                        "'mode: visible' is available for dark_photon (A' -> ee) and alp "
-                        "(a -> gamma gamma), not zprime");
+            return dy_yaml_fail(c, get(c, root, "mode", NULL),
+                                "'mode: visible' is available for dark_photon (A' -> ee) and alp "
+                                "(a -> gamma gamma), not zprime");
         yaml_node_t *wz1, *wz2;
         snprintf(cfg->region, sizeof cfg->region, "between");
         if ((v = get(c, s, "region", NULL)) &&
@@ -315,22 +200,23 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
         if (opt_num(c, s, "decay", "z1_cm", NAN, 0.0, 1, HUGE_VAL, &cfg->z1_cm, &wz1) ||
             opt_num(c, s, "decay", "z2_cm", NAN, 0.0, 0, HUGE_VAL, &cfg->z2_cm, &wz2))
             return -1;
-        if (!wz1) return fail(c, s, "missing required key 'decay.z1_cm'");
+        if (!wz1) return dy_yaml_fail(c, s, "missing required key 'decay.z1_cm'");
         if (!strcmp(cfg->region, "between")) {
-            if (!wz2) return fail(c, s, "missing required key 'decay.z2_cm' (region: between)");
+            if (!wz2)
+                return dy_yaml_fail(c, s, "missing required key 'decay.z2_cm' (region: between)");
             if (!(cfg->z2_cm > cfg->z1_cm))
-                return fail(c, wz2, "'decay.z2_cm' (%g) must be above 'decay.z1_cm' (%g)",
-                            cfg->z2_cm, cfg->z1_cm);
+                return dy_yaml_fail(c, wz2, "'decay.z2_cm' (%g) must be above 'decay.z1_cm' (%g)",
+                                    cfg->z2_cm, cfg->z1_cm);
         } else if (wz2) {
-            return fail(c, wz2,
-                        "'decay.z2_cm' is not used with 'region: beyond' (decays after "
-                        "z1_cm or escapes)");
+            return dy_yaml_fail(c, wz2,
+                                "'decay.z2_cm' is not used with 'region: beyond' (decays after "
+                                "z1_cm or escapes)");
         }
     }
 
     /* statistics */
     if (section(c, root, "statistics", 1, k_stat, &s)) return -1;
-    if (!get(c, s, "pot", NULL)) return fail(c, s, "missing required key 'statistics.pot'");
+    if (!get(c, s, "pot", NULL)) return dy_yaml_fail(c, s, "missing required key 'statistics.pot'");
     double obs;
     if (opt_num(c, s, "statistics", "pot", 0.0, 0.0, 0, HUGE_VAL, &cfg->n_pot, NULL) ||
         opt_num(c, s, "statistics", "observed", 0.0, 0.0, 1, 100000.0, &obs, &w) ||
@@ -338,7 +224,8 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
         opt_num(c, s, "statistics", "cl", 0.9, 0.0, 0, 0.9999999, &cfg->cl, NULL))
         return -1;
     if (obs != floor(obs))
-        return fail(c, w, "'statistics.observed' must be a whole number of events, got %g", obs);
+        return dy_yaml_fail(c, w, "'statistics.observed' must be a whole number of events, got %g",
+                            obs);
     cfg->observed = (int)obs;
     snprintf(cfg->method, sizeof cfg->method, "poisson");
     if ((v = get(c, s, "method", NULL)) &&
@@ -350,18 +237,18 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
     if ((v = get(c, root, "efficiency", NULL))) {
         if (v->type == YAML_MAPPING_NODE) {
             yaml_node_t *t;
-            if (check_map(c, v, "efficiency", k_eff)) return -1;
+            if (dy_yaml_check_map(c, v, "efficiency", k_eff)) return -1;
             if (!(t = get(c, v, "table", NULL)))
-                return fail(c, v, "missing required key 'efficiency.table'");
+                return dy_yaml_fail(c, v, "missing required key 'efficiency.table'");
             if (to_string(c, t, "efficiency.table", cfg->eff_table, sizeof cfg->eff_table))
                 return -1;
             dy_error e2;
             if (dy_limit_efficiency_load(cfg, cfg->eff_table, &e2) != DY_OK)
-                return fail(c, t, "'efficiency.table': %s", e2.msg);
+                return dy_yaml_fail(c, t, "'efficiency.table': %s", e2.msg);
         } else {
-            if (to_double(c, v, "efficiency", &cfg->eff_const)) return -1;
+            if (dy_yaml_double(c, v, "efficiency", &cfg->eff_const)) return -1;
             if (!(cfg->eff_const > 0.0 && cfg->eff_const <= 1.0))
-                return fail(c, v, "'efficiency' must be in (0, 1], got %g", cfg->eff_const);
+                return dy_yaml_fail(c, v, "'efficiency' must be in (0, 1], got %g", cfg->eff_const);
         }
     }
 
@@ -380,12 +267,12 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
         return -1;
     cfg->per_decade = (int)pd;
     if (!(cfg->g_max > cfg->g_min))
-        return fail(c, w ? w : s, "'coupling_scan.max' must be above 'coupling_scan.min'");
+        return dy_yaml_fail(c, w ? w : s, "'coupling_scan.max' must be above 'coupling_scan.min'");
 
     /* thermal targets (dark photon only) */
     if (section(c, root, "thermal", 0, k_thermal, &s)) return -1;
     if (s && strcmp(cfg->particle, "dark_photon"))
-        return fail(c, s, "'thermal' targets apply to 'model.particle: dark_photon'");
+        return dy_yaml_fail(c, s, "'thermal' targets apply to 'model.particle: dark_photon'");
     cfg->n_thermal = 0;
     if ((v = get(c, s, "kinds", NULL))) {
         if (name_list(c, v, "thermal.kinds", k_tkinds, 4, cfg->thermal, &cfg->n_thermal)) return -1;
@@ -402,9 +289,9 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
     if (section(c, root, "gminus2", 0, k_gm2, &s)) return -1;
     if (s) {
         if (strcmp(cfg->particle, "zprime"))
-            return fail(c, s, "'gminus2' applies to 'model.particle: zprime'");
+            return dy_yaml_fail(c, s, "'gminus2' applies to 'model.particle: zprime'");
         if (!get(c, s, "delta_a_mu", NULL) || !get(c, s, "sigma", NULL))
-            return fail(c, s, "'gminus2' needs both 'delta_a_mu' and 'sigma'");
+            return dy_yaml_fail(c, s, "'gminus2' needs both 'delta_a_mu' and 'sigma'");
         cfg->have_gm2 = 1;
         if (opt_num(c, s, "gminus2", "delta_a_mu", 0.0, 0.0, 0, 1.0, &cfg->gm2_delta, NULL) ||
             opt_num(c, s, "gminus2", "sigma", 0.0, 0.0, 0, 1.0, &cfg->gm2_sigma, NULL))
@@ -413,16 +300,18 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
 
     if ((v = get(c, root, "overlays", NULL))) {
         if (v->type != YAML_SEQUENCE_NODE)
-            return fail(c, v, "'overlays' must be a list of {file, label}, got %s", kind(v));
+            return dy_yaml_fail(c, v, "'overlays' must be a list of {file, label}, got %s",
+                                dy_yaml_kind(v));
         for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
              ++it) {
-            yaml_node_t *e = node(c, *it), *f, *l;
+            yaml_node_t *e = dy_yaml_node(c, *it), *f, *l;
             if (cfg->n_overlays >= DY_LCFG_MAX_OVER)
-                return fail(c, e, "'overlays' has more than %d entries", DY_LCFG_MAX_OVER);
+                return dy_yaml_fail(c, e, "'overlays' has more than %d entries", DY_LCFG_MAX_OVER);
             if (e->type != YAML_MAPPING_NODE)
-                return fail(c, e, "each entry of 'overlays' must be a map {file, label}");
-            if (check_map(c, e, "overlays", k_over)) return -1;
-            if (!(f = get(c, e, "file", NULL))) return fail(c, e, "missing 'overlays.file'");
+                return dy_yaml_fail(c, e, "each entry of 'overlays' must be a map {file, label}");
+            if (dy_yaml_check_map(c, e, "overlays", k_over)) return -1;
+            if (!(f = get(c, e, "file", NULL)))
+                return dy_yaml_fail(c, e, "missing 'overlays.file'");
             const int i = cfg->n_overlays++;
             if (to_string(c, f, "overlays.file", cfg->overlay_file[i], DY_LCFG_PATH)) return -1;
             if ((l = get(c, e, "label", NULL))) {
@@ -458,9 +347,9 @@ static int load_root(lctx *c, yaml_node_t *root, dy_limit_config *cfg)
     if ((v = get(c, s, "plots", NULL))) {
         if (scalar_bool(c, v, "output.plots", &cfg->want_plots)) return -1;
         if (cfg->want_plots && !cfg->want_csv)
-            return fail(c, v,
-                        "'output.plots: true' needs 'csv' in 'output.formats' (the plot "
-                        "script reads the CSV files)");
+            return dy_yaml_fail(c, v,
+                                "'output.plots: true' needs 'csv' in 'output.formats' (the plot "
+                                "script reads the CSV files)");
     }
     return 0;
 }
@@ -472,36 +361,13 @@ dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
         return dy_error_set(err, DY_ERR_INVALID, "dy_limit_config_parse: NULL argument");
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->path, sizeof cfg->path, "%s", path);
-    yaml_parser_t ps;
-    yaml_document_t doc, extra;
-    if (!yaml_parser_initialize(&ps))
-        return dy_error_set(err, DY_ERR_NOMEM, "%s: cannot initialise the YAML parser", path);
-    yaml_parser_set_input_string(&ps, (const unsigned char *)text, len);
-    dy_status st = DY_OK;
-    if (!yaml_parser_load(&ps, &doc)) {
-        st = dy_error_set(err, DY_ERR_INVALID, "%s:%zu:%zu: YAML syntax error: %s", path,
-                          ps.problem_mark.line + 1, ps.problem_mark.column + 1,
-                          ps.problem ? ps.problem : "unknown problem");
-    } else {
-        lctx c = {path, &doc, err};
-        yaml_node_t *root = yaml_document_get_root_node(&doc);
-        if (!root) {
-            st = dy_error_set(err, DY_ERR_INVALID, "%s: the limit config is empty", path);
-        } else if (!yaml_parser_load(&ps, &extra)) {
-            st = dy_error_set(err, DY_ERR_INVALID, "%s:%zu:%zu: YAML syntax error: %s", path,
-                              ps.problem_mark.line + 1, ps.problem_mark.column + 1,
-                              ps.problem ? ps.problem : "unknown problem");
-        } else {
-            if (yaml_document_get_root_node(&extra))
-                st = dy_error_set(err, DY_ERR_INVALID,
-                                  "%s:%zu:%zu: a second YAML document ('---') is not allowed", path,
-                                  extra.start_mark.line + 1, extra.start_mark.column + 1);
-            yaml_document_delete(&extra);
-            if (st == DY_OK && load_root(&c, root, cfg)) st = DY_ERR_INVALID;
-        }
+    yaml_document_t doc;
+    dy_status st = dy_yaml_load(&doc, text, len, path, "limit config", 0, err);
+    if (st == DY_OK) {
+        dy_yaml_ctx c = {path, &doc, err, DY_OK};
+        if (load_root(&c, yaml_document_get_root_node(&doc), cfg)) st = DY_ERR_INVALID;
         yaml_document_delete(&doc);
     }
-    yaml_parser_delete(&ps);
     if (st != DY_OK) dy_limit_config_free(cfg);
     return st;
 }
