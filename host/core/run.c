@@ -345,12 +345,12 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                 gtv[k] += P->eln[el] * P->eln[el] * r->error * r->error;
             }
         }
+        /* the muon's one-point rule: its whole path at the mean energy */
+        double e1 = ch->E_mean, a1 = ch->L_cm, t1 = 0.0;
+        int k1 = 0;
         if (own->single_node) {
             rule.n = 1;
-            static double e1[1], a1[1], t1[1];
-            static int k1[1];
-            e1[0] = ch->E_mean, a1[0] = ch->L_cm, t1[0] = 0.0, k1[0] = 0;
-            rule.E = e1, rule.a = a1, rule.t = t1, rule.k = k1;
+            rule.E = &e1, rule.a = &a1, rule.t = &t1, rule.k = &k1;
         } else if ((s = dy_fold_rule_build(&ch->T, nk, E, &rule, err)) != DY_OK) {
             break;
         }
