@@ -254,6 +254,41 @@ static void imported_tracklength(void **state)
     assert_non_null(strstr(out, "test_run_import_tl.csv"));
 }
 
+/* The same run on opencl (when available) gives the cpu's yields: same streams, same folding. */
+static void backends_agree(void **state)
+{
+    (void)state;
+    dy_error err;
+    int have = 0;
+    for (int i = 0; i < dy_backend_count(); ++i)
+        if (!strcmp(dy_backend_name(i), "opencl") && dy_backend_probe(i, &err) == DY_OK) have = 1;
+    if (!have) {
+        printf("SKIP: no usable OpenCL device here\n");
+        skip();
+    }
+    double N[2][2];
+    for (int b = 0; b < 2; ++b) {
+        char cfg[512], dir[512], text[2048], args[1024], h5[600];
+        snprintf(dir, sizeof dir, "%s/test_run_be%d", DY_BINARY_DIR, b);
+        snprintf(cfg, sizeof cfg, "%s/test_run_be%d.yaml", DY_BINARY_DIR, b);
+        snprintf(text, sizeof text,
+                 "name: be\nprecision: 0.01\nbeam: {particle: e-, energy_GeV: 8}\n"
+                 "target: {material: W, thickness_X0: 0.1}\nmodel: {mediator: vector}\n"
+                 "processes: [brem]\nmasses_GeV: [0.01, 0.1]\n"
+                 "energy_bins: {min_GeV: 0, max_GeV: 8, n: 8}\ncuts: {energy_min_GeV: 4}\n"
+                 "quadrature: {nodes: 9}\noutput: {dir: %s, formats: [hdf5], plots: false}\n",
+                 dir);
+        put(cfg, text);
+        snprintf(args, sizeof args, "run %s --backend %s --fresh", cfg, b ? "opencl" : "cpu");
+        int rc = dy_run_cli(args, out, sizeof out);
+        if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+        snprintf(h5, sizeof h5, "%s/be.h5", dir);
+        h5read(h5, "/total/N_above_cut", N[b], 2);
+    }
+    for (int i = 0; i < 2; ++i)
+        dy_assert_close(N[1][i], N[0][i], 0.0, 1e-9);
+}
+
 static void bad_configs_fail_cleanly(void **state)
 {
     (void)state;
@@ -281,9 +316,11 @@ static void bad_configs_fail_cleanly(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(annihilation_matches_narrow_width),
-        cmocka_unit_test(muon_yield_is_n_L_sigma), cmocka_unit_test(bad_configs_fail_cleanly),
-        cmocka_unit_test(imported_tracklength), cmocka_unit_test(default_config_low_precision)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(annihilation_matches_narrow_width),
+                                       cmocka_unit_test(muon_yield_is_n_L_sigma),
+                                       cmocka_unit_test(bad_configs_fail_cleanly),
+                                       cmocka_unit_test(imported_tracklength),
+                                       cmocka_unit_test(backends_agree),
+                                       cmocka_unit_test(default_config_low_precision)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
