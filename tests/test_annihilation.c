@@ -3,6 +3,7 @@
  * narrow-width limits of the Breit-Wigner, angular laws, widths against hand formulas, the exact
  * e+e- -> gamma A' matrix element against brute-force traces, and unphysical-point handling. */
 #include "dy_test.h"
+#include "dy_test_quad.h"
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <stdio.h>
@@ -14,25 +15,10 @@
 #define AL DY_ALPHA_EM
 #define PB DY_GEV2_TO_PB
 
-/* ---- quadrature helpers ---- */
-static double f_eval(double u, void *vp)
-{
-    double obs[4];
-    return dy_proc_annihilation_eval((const dy_params *)vp, &u, obs);
-}
-
+/* deterministic quadrature over the process's unit interval (tests/dy_test_quad.h) */
 static double integrate_u(const dy_params *p)
 {
-    gsl_integration_workspace *w = gsl_integration_workspace_alloc(2000);
-    gsl_function F;
-    double r = 0.0, err = 0.0;
-    int st;
-    F.function = f_eval;
-    F.params = (void *)p;
-    st = gsl_integration_qag(&F, 0.0, 1.0, 0.0, 1e-13, 2000, GSL_INTEG_GAUSS61, w, &r, &err);
-    gsl_integration_workspace_free(w);
-    if (st != GSL_SUCCESS && st != GSL_EROUND) fail_msg("qag status %d", st);
-    return r;
+    return dy_test_integrate_1d(p, 1e-13);
 }
 
 static dy_annih_config cfg(int channel, int kind, double m, double mchi, double eps, double ad,

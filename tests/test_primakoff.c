@@ -3,6 +3,7 @@
  * the integrand integrated over u (GSL QAG) against the small-angle closed form, the size of the
  * recoil effect, the threshold, the inelastic term and the lab observables. */
 #include "dy_test.h"
+#include "dy_test_quad.h"
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <stdio.h>
@@ -11,24 +12,10 @@
 
 #define PB DY_GEV2_TO_PB
 
-static double f_eval(double u, void *vp)
-{
-    double obs[4];
-    return dy_proc_primakoff_eval((const dy_params *)vp, &u, obs);
-}
-
+/* deterministic quadrature over the process's unit interval (tests/dy_test_quad.h) */
 static double integrate_u(const dy_params *p)
 {
-    gsl_integration_workspace *w = gsl_integration_workspace_alloc(2000);
-    gsl_function F;
-    double r = 0.0, err = 0.0;
-    int st;
-    F.function = f_eval;
-    F.params = (void *)p;
-    st = gsl_integration_qag(&F, 0.0, 1.0, 0.0, 1e-11, 2000, GSL_INTEG_GAUSS61, w, &r, &err);
-    gsl_integration_workspace_free(w);
-    if (st != GSL_SUCCESS && st != GSL_EROUND) fail_msg("qag status %d", st);
-    return r;
+    return dy_test_integrate_1d(p, 1e-11);
 }
 
 static dy_primakoff_config pcfg(double e, double m, double Z, double A)
