@@ -18,7 +18,9 @@
 /* deterministic quadrature over the process's unit interval (tests/dy_test_quad.h) */
 static double integrate_u(const dy_params *p)
 {
-    return dy_test_integrate_1d(p, 1e-13);
+    dy_params q = *p; /* the set-up leaves the process id to the caller */
+    q.process = DY_PROC_annihilation;
+    return dy_test_integrate_1d(&q, 1e-13);
 }
 
 static dy_annih_config cfg(int channel, int kind, double m, double mchi, double eps, double ad,

@@ -15,7 +15,9 @@
 /* deterministic quadrature over the process's unit interval (tests/dy_test_quad.h) */
 static double integrate_u(const dy_params *p)
 {
-    return dy_test_integrate_1d(p, 1e-11);
+    dy_params q = *p; /* the set-up leaves the process id to the caller */
+    q.process = DY_PROC_primakoff;
+    return dy_test_integrate_1d(&q, 1e-11);
 }
 
 static dy_primakoff_config pcfg(double e, double m, double Z, double A)
