@@ -48,9 +48,12 @@ static void shower_weights_sum_to_track_length(void **state)
     dy_material m;
     dy_tracklength T;
     if (dy_material_lookup("Pb", &m, &err) != DY_OK) fail_msg("%s", err.msg);
-    for (int sp = DY_PARTICLE_ELECTRON; sp <= DY_PARTICLE_PHOTON; ++sp) {
-        if (dy_tracklength_init_shower(&T, &m, 100.0, INFINITY, DY_PARTICLE_ELECTRON, sp, NULL,
-                                       &err) != DY_OK)
+    for (int c = 0; c < 4; ++c) {
+        /* e- beam: e-, e+, gamma; photon beam: gamma, whose uncollided path (9/7 X0 in an
+         * infinite target) sits exactly at E0 and must be in the weights */
+        const int beam = c < 3 ? DY_PARTICLE_ELECTRON : DY_PARTICLE_PHOTON;
+        const int sp = c < 3 ? c : DY_PARTICLE_PHOTON;
+        if (dy_tracklength_init_shower(&T, &m, 100.0, INFINITY, beam, sp, NULL, &err) != DY_OK)
             fail_msg("%s", err.msg);
         enum { K = 16 };
         double E[K], w[K], sum = 0.0;
@@ -62,6 +65,7 @@ static void shower_weights_sum_to_track_length(void **state)
         }
         /* sum of weights = int T dE (the interpolation factors add to one) */
         dy_assert_close(sum, dy_tracklength_integral(&T, 0.5, 100.0), 0.0, 1e-5);
+        if (c == 3) assert_true(T.delta_T_cm > 1.2 * m.X0_cm && sum > T.delta_T_cm);
         dy_tracklength_free(&T);
     }
 }

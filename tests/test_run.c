@@ -289,6 +289,76 @@ static void backends_agree(void **state)
         dy_assert_close(N[1][i], N[0][i], 0.0, 1e-9);
 }
 
+/* Visible A' (decay: visible): the A' has no dark width, the channel is inclusive (B = 1), so
+ * N = n_e T+(E_R) 2 pi^2 alpha eps^2/m_e; it scales as eps^2 (regression: alpha_D used to enter
+ * the width and suppress the yield by B_ee ~ alpha eps^2/alpha_D). */
+static void visible_annihilation(void **state)
+{
+    (void)state;
+    char cfg[512], dir[512], text[2048], args[1024], h5[600];
+    snprintf(dir, sizeof dir, "%s/test_run_vis", DY_BINARY_DIR);
+    snprintf(cfg, sizeof cfg, "%s/test_run_vis.yaml", DY_BINARY_DIR);
+    snprintf(text, sizeof text, narrow_cfg, dir);
+    char *d = strstr(text, "decay: invisible");
+    memcpy(d, "decay: visible  ", 16);
+    put(cfg, text);
+    snprintf(args, sizeof args, "run %s --backend cpu --fresh", cfg);
+    int rc = dy_run_cli(args, out, sizeof out);
+    if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+    snprintf(h5, sizeof h5, "%s/narrow.h5", dir);
+    double N[2];
+    h5read(h5, "/annihilation/N_total", N, 2);
+    dy_material pb;
+    dy_tracklength T;
+    dy_error err;
+    if (dy_material_lookup("Pb", &pb, &err) != DY_OK) fail_msg("%s", err.msg);
+    dy_shower_opts o;
+    dy_shower_opts_default(&o);
+    o.approx_b = 1;
+    if (dy_tracklength_init_shower(&T, &pb, 100.0, 40 * pb.X0_cm, DY_PARTICLE_ELECTRON,
+                                   DY_PARTICLE_POSITRON, &o, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    const double m = 0.1; /* below 2 m_mu: inclusive = e+e- */
+    const double hand = pb.n_e * dy_tracklength_eval(&T, dy_annih_e_res(m)) *
+                        dy_annih_nwa_integral(m, 1e-4, 1.0) * DY_PB_TO_CM2;
+    dy_assert_close(N[0], hand, 0.0, 0.01);
+    dy_tracklength_free(&T);
+}
+
+/* A photon beam's uncollided photons (9/7 X0 at exactly E0) feed Primakoff: the yield above the
+ * cut is larger than with an electron beam of the same energy (regression). */
+static void photon_beam_primakoff(void **state)
+{
+    (void)state;
+    double N[2];
+    for (int b = 0; b < 2; ++b) {
+        char cfg[512], dir[512], text[2048], args[1024], h5[600];
+        snprintf(dir, sizeof dir, "%s/test_run_gam%d", DY_BINARY_DIR, b);
+        snprintf(cfg, sizeof cfg, "%s/test_run_gam%d.yaml", DY_BINARY_DIR, b);
+        snprintf(text, sizeof text,
+                 "name: g\nprecision: 0.01\nbeam: {particle: %s, energy_GeV: 100}\n"
+                 "target: {material: Pb, thickness_X0: 40}\nmodel: {mediator: alp}\n"
+                 "processes: [primakoff]\nmasses_GeV: [0.01]\n"
+                 "energy_bins: {min_GeV: 0, max_GeV: 100, n: 10}\ncuts: {energy_min_GeV: 50}\n"
+                 "quadrature: {nodes: 9}\noutput: {dir: %s, formats: [hdf5], plots: false}\n",
+                 b ? "gamma" : "e-", dir);
+        put(cfg, text);
+        snprintf(args, sizeof args, "run %s --backend cpu --fresh", cfg);
+        int rc = dy_run_cli(args, out, sizeof out);
+        if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+        snprintf(h5, sizeof h5, "%s/g.h5", dir);
+        h5read(h5, "/primakoff/N_above_cut", &N[b], 1);
+    }
+    /* uncollided photons alone: n_Pb (9/7) X0 sigma(100 GeV) */
+    dy_material pb;
+    dy_error err;
+    if (dy_material_lookup("Pb", &pb, &err) != DY_OK) fail_msg("%s", err.msg);
+    const double uncollided = pb.n_atom * (9.0 / 7.0) * pb.X0_cm *
+                              dy_primakoff_sigma_closed(100.0, 0.01, 1.0, 82, 207.2) * DY_PB_TO_CM2;
+    assert_true(N[1] > N[0]);
+    assert_true(N[1] > uncollided);
+}
+
 static void bad_configs_fail_cleanly(void **state)
 {
     (void)state;
@@ -312,6 +382,13 @@ static void bad_configs_fail_cleanly(void **state)
     assert_int_not_equal(dy_run_cli(args, out, sizeof out), 0);
     assert_non_null(strstr(out, "Xx"));
     assert_false(exists(dir)); /* nothing written */
+    /* annihilation of an A' needs the vector mediator */
+    snprintf(text, sizeof text, narrow_cfg, dir);
+    m = strstr(text, "mediator: vector");
+    memcpy(m, "mediator: scalar", 16);
+    put(cfg, text);
+    assert_int_not_equal(dy_run_cli(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "mediator: vector"));
 }
 
 int main(void)
@@ -321,6 +398,8 @@ int main(void)
                                        cmocka_unit_test(bad_configs_fail_cleanly),
                                        cmocka_unit_test(imported_tracklength),
                                        cmocka_unit_test(backends_agree),
+                                       cmocka_unit_test(visible_annihilation),
+                                       cmocka_unit_test(photon_beam_primakoff),
                                        cmocka_unit_test(default_config_low_precision)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -618,6 +618,8 @@ int dy_cmd_xsec(int argc, char **argv)
         }
     }
     if (hout) { /* differential cross sections: density per unit of each observable */
+        /* --per-atom scales annihilation (per electron) by Z, histograms included */
+        const double zf = req.process == DY_XPROC_ANNIHILATION && req.per_atom ? req.Z : 1.0;
         dy_atomic_file hf;
         if (dy_atomic_open(&hf, hout, &err) != DY_OK) {
             rc = dy_cli_fail(&err);
@@ -636,8 +638,8 @@ int dy_cmd_xsec(int argc, char **argv)
                         hi = pow(10.0, hi);
                     }
                     fprintf(hf.f, "%s,%.10g,%.10g,%s,%s,%.8g,%.8g,%.8g,%.3g\n", process, E[i / nM],
-                            M[i % nM], hn[k], hu[k], lo, hi, h->content[b] / (hi - lo),
-                            h->error[b] / (hi - lo));
+                            M[i % nM], hn[k], hu[k], lo, hi, zf * h->content[b] / (hi - lo),
+                            zf * h->error[b] / (hi - lo));
                 }
             }
         if (dy_atomic_close(&hf, 1, &err) != DY_OK) {

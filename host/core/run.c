@@ -145,17 +145,20 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
                 if (!strcmp(p, "brem") &&
                     (s = add_channel(P, "brem-e-", 0, DY_PROC_brem, DY_PARTICLE_ELECTRON, err)))
                     return s;
-                if (P->L_X0 > 0.3 || !strcmp(p, "brem-positron")) {
+                int have_ep = 0; /* "brem" on a thick target already has the e+ channel */
+                for (int k = 0; k < P->nch; ++k)
+                    have_ep |= !strcmp(P->ch[k].name, "brem-e+");
+                if (!have_ep && (P->L_X0 > 0.3 || !strcmp(p, "brem-positron"))) {
                     if ((s = add_channel(P, "brem-e+", 0, DY_PROC_brem, DY_PARTICLE_POSITRON, err)))
                         return s;
                 }
             }
         } else if (!strcmp(p, "annihilation")) {
-            if (alp || beam == DY_PARTICLE_MUON)
+            if (strcmp(c->model.mediator, "vector") || beam == DY_PARTICLE_MUON)
                 return dy_error_set(err, DY_ERR_INVALID,
-                                    "%s: annihilation needs an electron, "
-                                    "positron or photon beam and a vector mediator",
-                                    c->path);
+                                    "%s: annihilation needs an electron, positron or photon beam "
+                                    "and model.mediator: vector (got %s)",
+                                    c->path, c->model.mediator);
             if ((s = add_channel(P, "annihilation", 1, -1, DY_PARTICLE_POSITRON, err))) return s;
         } else if (!strcmp(p, "primakoff")) {
             if (!alp)
@@ -210,13 +213,20 @@ static double threshold(const plan *P, const channel *ch, double m)
 typedef struct ann_ctx {
     const dy_tracklength *T;
     dy_annih_config ac;
+    int visible; /* 1: inclusive visible A' (ee + mumu): the limit applies the branching ratio */
 } ann_ctx;
 
 static double ann_integrand(double E, void *vp)
 {
     ann_ctx *a = vp;
     a->ac.e_pos = E;
-    return dy_tracklength_eval(a->T, E) * dy_annih_sigma_total(&a->ac);
+    double sig = dy_annih_sigma_total(&a->ac);
+    if (a->visible) { /* e+e- -> A' -> anything = ee + mumu when the A' has no dark decays */
+        a->ac.channel = DY_ANN_CH_MUMU;
+        sig += dy_annih_sigma_total(&a->ac);
+        a->ac.channel = DY_ANN_CH_EE;
+    }
+    return dy_tracklength_eval(a->T, E) * sig;
 }
 
 /* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle).  The resonance is resolved by
@@ -280,8 +290,10 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
                        : !strcmp(c->model.dm_kind, "majorana")  ? DY_DM_MAJORANA
                        : !strcmp(c->model.dm_kind, "inelastic") ? DY_DM_INELASTIC
                                                                 : DY_DM_DIRAC;
-        a.ac.channel = !strcmp(c->model.decay, "visible") ? DY_ANN_CH_EE : DY_ANN_CH_INVISIBLE;
-        if (m <= 2.0 * DY_M_E) continue; /* no resonance: explicit zero */
+        a.visible = !strcmp(c->model.decay, "visible");
+        a.ac.channel = a.visible ? DY_ANN_CH_EE : DY_ANN_CH_INVISIBLE;
+        if (a.visible) a.ac.alpha_d = 0.0; /* visible: the A' decays to SM leptons only */
+        if (m <= 2.0 * DY_M_E) continue;   /* no resonance: explicit zero */
         const double ne = P->mat.n_e;
         double v, e;
         /* threshold: s = 2 m_e^2 + 2 m_e E+ >= (m_1 + m_2)^2 (ref §2.1); below it sigma = 0 */
@@ -747,6 +759,31 @@ dy_status dy_run_unpack_point(dy_run *r, int p, const uint64_t *w, dy_error *err
     return DY_OK;
 }
 
+/* Channels that reuse another's integrals (brem-e+ on brem-e-'s) have correlated MC errors: in
+ * the total their errors add linearly within such a group (an upper bound; the weights differ),
+ * and groups add in quadrature. */
+static void total_errors_shared(const plan *P, dy_yield_grid *g)
+{
+    const int n2 = g->n_masses * g->n_ebins;
+    double *grp = calloc((size_t)P->nch, sizeof *grp);
+    if (!grp) return; /* keep the quadrature sums */
+#define DY_GROUPED(field, errfield, n)                                                             \
+    for (int i = 0; i < (n); ++i) {                                                                \
+        double v = 0.0;                                                                            \
+        memset(grp, 0, (size_t)P->nch * sizeof *grp);                                              \
+        for (int c = 0; c < P->nch; ++c)                                                           \
+            grp[P->ch[c].shares >= 0 ? P->ch[c].shares : c] += g->ch[c].errfield[i];               \
+        for (int c = 0; c < P->nch; ++c)                                                           \
+            v += grp[c] * grp[c];                                                                  \
+        g->field[i] = sqrt(v);                                                                     \
+    }
+    DY_GROUPED(sum_dNdE_err, dNdE_err, n2)
+    DY_GROUPED(sum_N_above_err, N_above_err, g->n_masses)
+    DY_GROUPED(sum_N_total_err, N_total_err, g->n_masses)
+#undef DY_GROUPED
+    free(grp);
+}
+
 dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
 {
     const dy_config *c = r->P.cfg;
@@ -778,7 +815,10 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
         else
             s = fold_channel(P, &P->ch[i], r->res, r->hist, r->Ek, &g->ch[i], g, err);
     }
-    if (s == DY_OK) dy_yield_grid_sum(g);
+    if (s == DY_OK) {
+        dy_yield_grid_sum(g);
+        total_errors_shared(P, g);
+    }
 done:
     if (s != DY_OK) dy_yield_grid_free(g);
     return s;

@@ -42,7 +42,7 @@ static double lam_f(double lam, void *vp)
 dy_status dy_fold_rule_build(const dy_tracklength *T, int K, const double *E, dy_fold_rule *r,
                              dy_error *err)
 {
-    const int cap = K * NGL + 8 * NGL + 1;
+    const int cap = K * NGL + 8 * NGL + 2;
     gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(NGL);
     memset(r, 0, sizeof *r);
     r->E = malloc(cap * sizeof *r->E);
@@ -82,6 +82,8 @@ dy_status dy_fold_rule_build(const dy_tracklength *T, int K, const double *E, dy
                                     gsl_strerror(st));
             }
             add(r, E0, tail, k, 1.0);
+            /* photon beam: the uncollided photons' path sits exactly at E0 (not in eval) */
+            if (T->delta_T_cm > 0.0) add(r, E0, T->delta_T_cm, k, 1.0);
             continue;
         }
         for (size_t i = 0; i < NGL; ++i) {

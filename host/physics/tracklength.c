@@ -1122,9 +1122,10 @@ double dy_tracklength_integral(const dy_tracklength *t, double E1, double E2)
         gsl_function F = {int_lambda, &p};
         double r, e;
         int s;
-        if (E2 >= E0)
+        if (E2 >= E0) {
             s = gsl_integration_qagiu(&F, la, 0.0, 1e-9, 1000, w, &r, &e);
-        else
+            total += t->delta_T_cm; /* photon beam: the uncollided photons, exactly at E0 */
+        } else
             s = gsl_integration_qags(&F, la, -log1p(-E2 / E0), 0.0, 1e-9, 1000, w, &r, &e);
         if (s != GSL_SUCCESS && e > 1e-6 * fabs(r)) bad = 1;
         total += r;

@@ -133,7 +133,8 @@ double dy_tracklength_eval(const dy_tracklength *t, double E);
 double dy_tracklength_eval_lambda(const dy_tracklength *t, double lambda);
 
 /* Track length with energy in [E1, E2] (cm per incident particle), by adaptive quadrature
- * (exact for muon and table models).  Returns NaN if the quadrature fails. */
+ * (exact for muon and table models); includes delta_T_cm when E2 >= E0.  Returns NaN if the
+ * quadrature fails. */
 double dy_tracklength_integral(const dy_tracklength *t, double E1, double E2);
 
 /* Muon model: mean energy (GeV) along the path and path length (cm), for folding the box as a
