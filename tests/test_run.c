@@ -25,6 +25,37 @@ static void put(const char *path, const char *text)
     fclose(f);
 }
 
+/* Output directory and config path of a test run named tag, in the build tree. */
+static void run_paths(const char *tag, char dir[512], char cfg[512])
+{
+    snprintf(dir, 512, "%s/test_run_%s", DY_BINARY_DIR, tag);
+    snprintf(cfg, 512, "%s/test_run_%s.yaml", DY_BINARY_DIR, tag);
+}
+
+/* Write text to cfg and run it on backend (any checkpoint of an earlier run is discarded);
+ * the test fails with darkyield's output unless the run succeeds. */
+static void run_text(const char *cfg, const char *text, const char *backend)
+{
+    char args[1024];
+    put(cfg, text);
+    snprintf(args, sizeof args, "run %s --backend %s --fresh", cfg, backend);
+    int rc = dy_run_cli(args, out, sizeof out);
+    if (rc != 0) fail_msg("run %s failed (%d):\n%s", cfg, rc, out);
+}
+
+/* The positron track length of 100 GeV electrons in 40 X0 of lead, as the run builds it. */
+static void pb_positrons(dy_material *pb, dy_tracklength *T)
+{
+    dy_error err;
+    dy_shower_opts o;
+    if (dy_material_lookup("Pb", pb, &err) != DY_OK) fail_msg("%s", err.msg);
+    dy_shower_opts_default(&o);
+    o.approx_b = 1;
+    if (dy_tracklength_init_shower(T, pb, 100.0, 40 * pb->X0_cm, DY_PARTICLE_ELECTRON,
+                                   DY_PARTICLE_POSITRON, &o, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+}
+
 static int exists(const char *p)
 {
     struct stat st;
@@ -50,8 +81,7 @@ static void default_config_low_precision(void **state)
 {
     (void)state;
     char cfg[512], dir[512], args[1200], h5[600], csv[600], ic[600];
-    snprintf(dir, sizeof dir, "%s/test_run_default", DY_BINARY_DIR);
-    snprintf(cfg, sizeof cfg, "%s/test_run_default.yaml", DY_BINARY_DIR);
+    run_paths("default", dir, cfg);
     /* the shipped file with a coarser precision and the output redirected */
     char src[512], text[8192];
     snprintf(src, sizeof src, "%s/configs/na64e-invisible.yaml", DY_SOURCE_DIR);
@@ -129,28 +159,17 @@ static const char *narrow_cfg =
 static void annihilation_matches_narrow_width(void **state)
 {
     (void)state;
-    char cfg[512], dir[512], text[2048], args[1024], h5[600];
-    snprintf(dir, sizeof dir, "%s/test_run_narrow", DY_BINARY_DIR);
-    snprintf(cfg, sizeof cfg, "%s/test_run_narrow.yaml", DY_BINARY_DIR);
+    char cfg[512], dir[512], text[2048], h5[600];
+    run_paths("narrow", dir, cfg);
     snprintf(text, sizeof text, narrow_cfg, dir);
-    put(cfg, text);
-    snprintf(args, sizeof args, "run %s --backend cpu", cfg);
-    int rc = dy_run_cli(args, out, sizeof out);
-    if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+    run_text(cfg, text, "cpu");
     snprintf(h5, sizeof h5, "%s/narrow.h5", dir);
     double N[2];
     h5read(h5, "/annihilation/N_total", N, 2);
     /* hand formula: N = n_e T+(E_R) (2 pi^2 alpha eps^2 B/m_e) with B = B(A' -> chi chi) */
     dy_material pb;
     dy_tracklength T;
-    dy_error err;
-    if (dy_material_lookup("Pb", &pb, &err) != DY_OK) fail_msg("%s", err.msg);
-    dy_shower_opts o;
-    dy_shower_opts_default(&o);
-    o.approx_b = 1;
-    if (dy_tracklength_init_shower(&T, &pb, 100.0, 40 * pb.X0_cm, DY_PARTICLE_ELECTRON,
-                                   DY_PARTICLE_POSITRON, &o, &err) != DY_OK)
-        fail_msg("%s", err.msg);
+    pb_positrons(&pb, &T);
     const double masses[2] = {0.1, 0.2};
     for (int i = 0; i < 2; ++i) {
         const double m = masses[i];
@@ -168,19 +187,15 @@ static void annihilation_matches_narrow_width(void **state)
 static void muon_yield_is_n_L_sigma(void **state)
 {
     (void)state;
-    char cfg[512], dir[512], text[2048], args[1024], h5[600];
-    snprintf(dir, sizeof dir, "%s/test_run_mu", DY_BINARY_DIR);
-    snprintf(cfg, sizeof cfg, "%s/test_run_mu.yaml", DY_BINARY_DIR);
+    char cfg[512], dir[512], text[2048], h5[600];
+    run_paths("mu", dir, cfg);
     snprintf(text, sizeof text,
              "name: mu\nprecision: 0.005\nbeam: {particle: mu-, energy_GeV: 160}\n"
              "target: {material: Pb, thickness_cm: 10}\nmodel: {mediator: vector, coupling: 1}\n"
              "processes: [brem]\nmasses_GeV: [0.1]\nenergy_bins: {min_GeV: 0, max_GeV: 160, n: 8}\n"
              "output: {dir: %s, formats: [hdf5], plots: false}\n",
              dir);
-    put(cfg, text);
-    snprintf(args, sizeof args, "run %s --backend cpu", cfg);
-    int rc = dy_run_cli(args, out, sizeof out);
-    if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+    run_text(cfg, text, "cpu");
     snprintf(h5, sizeof h5, "%s/mu.h5", dir);
     double N, Ne;
     h5read(h5, "/brem-mu/N_total", &N, 1);
@@ -220,8 +235,7 @@ static void imported_tracklength(void **state)
 {
     (void)state;
     char cfg[512], dir[512], tl[512], text[4096], args[1024], h5[600];
-    snprintf(dir, sizeof dir, "%s/test_run_import", DY_BINARY_DIR);
-    snprintf(cfg, sizeof cfg, "%s/test_run_import.yaml", DY_BINARY_DIR);
+    run_paths("import", dir, cfg);
     snprintf(tl, sizeof tl, "%s/test_run_import_tl.csv", DY_BINARY_DIR);
     put(tl, "# E_lo_GeV,E_hi_GeV,T_cm_per_GeV\n0.001,100,2\n");
     snprintf(text, sizeof text, narrow_cfg, dir);
@@ -230,10 +244,7 @@ static void imported_tracklength(void **state)
     snprintf(tail, sizeof tail, "%s", t + strlen("target: {material: Pb, thickness_X0: 40}"));
     snprintf(t, sizeof text - (size_t)(t - text),
              "target: {material: Pb, thickness_X0: 40, tracklengths: {e+: %s}}%s", tl, tail);
-    put(cfg, text);
-    snprintf(args, sizeof args, "run %s --backend cpu", cfg);
-    int rc = dy_run_cli(args, out, sizeof out);
-    if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+    run_text(cfg, text, "cpu");
     snprintf(h5, sizeof h5, "%s/narrow.h5", dir);
     double N[2];
     h5read(h5, "/annihilation/N_total", N, 2);
@@ -250,6 +261,7 @@ static void imported_tracklength(void **state)
     }
     /* a missing file is an error naming it */
     unlink(tl);
+    snprintf(args, sizeof args, "run %s --backend cpu --fresh", cfg);
     assert_int_not_equal(dy_run_cli(args, out, sizeof out), 0);
     assert_non_null(strstr(out, "test_run_import_tl.csv"));
 }
@@ -268,9 +280,10 @@ static void backends_agree(void **state)
     }
     double N[2][2];
     for (int b = 0; b < 2; ++b) {
-        char cfg[512], dir[512], text[2048], args[1024], h5[600];
-        snprintf(dir, sizeof dir, "%s/test_run_be%d", DY_BINARY_DIR, b);
-        snprintf(cfg, sizeof cfg, "%s/test_run_be%d.yaml", DY_BINARY_DIR, b);
+        char cfg[512], dir[512], text[2048], h5[600];
+        char tag[32];
+        snprintf(tag, sizeof tag, "be%d", b);
+        run_paths(tag, dir, cfg);
         snprintf(text, sizeof text,
                  "name: be\nprecision: 0.01\nbeam: {particle: e-, energy_GeV: 8}\n"
                  "target: {material: W, thickness_X0: 0.1}\nmodel: {mediator: vector}\n"
@@ -278,10 +291,7 @@ static void backends_agree(void **state)
                  "energy_bins: {min_GeV: 0, max_GeV: 8, n: 8}\ncuts: {energy_min_GeV: 4}\n"
                  "quadrature: {nodes: 9}\noutput: {dir: %s, formats: [hdf5], plots: false}\n",
                  dir);
-        put(cfg, text);
-        snprintf(args, sizeof args, "run %s --backend %s --fresh", cfg, b ? "opencl" : "cpu");
-        int rc = dy_run_cli(args, out, sizeof out);
-        if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+        run_text(cfg, text, b ? "opencl" : "cpu");
         snprintf(h5, sizeof h5, "%s/be.h5", dir);
         h5read(h5, "/total/N_above_cut", N[b], 2);
     }
@@ -295,29 +305,18 @@ static void backends_agree(void **state)
 static void visible_annihilation(void **state)
 {
     (void)state;
-    char cfg[512], dir[512], text[2048], args[1024], h5[600];
-    snprintf(dir, sizeof dir, "%s/test_run_vis", DY_BINARY_DIR);
-    snprintf(cfg, sizeof cfg, "%s/test_run_vis.yaml", DY_BINARY_DIR);
+    char cfg[512], dir[512], text[2048], h5[600];
+    run_paths("vis", dir, cfg);
     snprintf(text, sizeof text, narrow_cfg, dir);
     char *d = strstr(text, "decay: invisible");
     memcpy(d, "decay: visible  ", 16);
-    put(cfg, text);
-    snprintf(args, sizeof args, "run %s --backend cpu --fresh", cfg);
-    int rc = dy_run_cli(args, out, sizeof out);
-    if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+    run_text(cfg, text, "cpu");
     snprintf(h5, sizeof h5, "%s/narrow.h5", dir);
     double N[2];
     h5read(h5, "/annihilation/N_total", N, 2);
     dy_material pb;
     dy_tracklength T;
-    dy_error err;
-    if (dy_material_lookup("Pb", &pb, &err) != DY_OK) fail_msg("%s", err.msg);
-    dy_shower_opts o;
-    dy_shower_opts_default(&o);
-    o.approx_b = 1;
-    if (dy_tracklength_init_shower(&T, &pb, 100.0, 40 * pb.X0_cm, DY_PARTICLE_ELECTRON,
-                                   DY_PARTICLE_POSITRON, &o, &err) != DY_OK)
-        fail_msg("%s", err.msg);
+    pb_positrons(&pb, &T);
     const double m = 0.1; /* below 2 m_mu: inclusive = e+e- */
     const double hand = pb.n_e * dy_tracklength_eval(&T, dy_annih_e_res(m)) *
                         dy_annih_nwa_integral(m, 1e-4, 1.0) * DY_PB_TO_CM2;
@@ -332,9 +331,10 @@ static void photon_beam_primakoff(void **state)
     (void)state;
     double N[2];
     for (int b = 0; b < 2; ++b) {
-        char cfg[512], dir[512], text[2048], args[1024], h5[600];
-        snprintf(dir, sizeof dir, "%s/test_run_gam%d", DY_BINARY_DIR, b);
-        snprintf(cfg, sizeof cfg, "%s/test_run_gam%d.yaml", DY_BINARY_DIR, b);
+        char cfg[512], dir[512], text[2048], h5[600];
+        char tag[32];
+        snprintf(tag, sizeof tag, "gam%d", b);
+        run_paths(tag, dir, cfg);
         snprintf(text, sizeof text,
                  "name: g\nprecision: 0.01\nbeam: {particle: %s, energy_GeV: 100}\n"
                  "target: {material: Pb, thickness_X0: 40}\nmodel: {mediator: alp}\n"
@@ -342,10 +342,7 @@ static void photon_beam_primakoff(void **state)
                  "energy_bins: {min_GeV: 0, max_GeV: 100, n: 10}\ncuts: {energy_min_GeV: 50}\n"
                  "quadrature: {nodes: 9}\noutput: {dir: %s, formats: [hdf5], plots: false}\n",
                  b ? "gamma" : "e-", dir);
-        put(cfg, text);
-        snprintf(args, sizeof args, "run %s --backend cpu --fresh", cfg);
-        int rc = dy_run_cli(args, out, sizeof out);
-        if (rc != 0) fail_msg("run failed (%d):\n%s", rc, out);
+        run_text(cfg, text, "cpu");
         snprintf(h5, sizeof h5, "%s/g.h5", dir);
         h5read(h5, "/primakoff/N_above_cut", &N[b], 1);
     }
@@ -363,8 +360,7 @@ static void bad_configs_fail_cleanly(void **state)
 {
     (void)state;
     char cfg[512], dir[512], text[2048], args[1024];
-    snprintf(dir, sizeof dir, "%s/test_run_bad", DY_BINARY_DIR);
-    snprintf(cfg, sizeof cfg, "%s/test_run_bad.yaml", DY_BINARY_DIR);
+    run_paths("bad", dir, cfg);
     /* a mass above the kinematic limit, a missing file, an unknown material */
     snprintf(text, sizeof text, narrow_cfg, dir);
     char *m = strstr(text, "[0.1, 0.2]");
