@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include "dy_test.h"
+#include "dy_test_brem_vegas.h"
 #include "processes/dy_proc_brem.h"
 
 static const double GX[8] = {-0.9602898564975363, -0.7966664774136267, -0.5255324099163290,
@@ -99,35 +100,10 @@ static double det_sigma(const dy_params *p)
     return sum;
 }
 
-static double integrand(double *u, size_t dim, void *vp)
-{
-    double obs[4];
-    (void)dim;
-    return dy_proc_brem_eval((const dy_params *)vp, u, obs);
-}
-
-/* VEGAS: 5 x 1e5 warm-up calls (discarded), then 10 x 2e5 calls; chi2/dof returned. */
+/* VEGAS (GSL) over the kernel's integrand: tests/dy_test_brem_vegas.h */
 static double vegas(dy_params *p, double *err, double *chi2)
 {
-    double xl[4] = {0, 0, 0, 0}, xu[4] = {1, 1, 1, 1}, res = 0.0;
-    gsl_monte_function F = {integrand, 4, p};
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_monte_vegas_state *s = gsl_monte_vegas_alloc(4);
-    gsl_monte_vegas_params vp;
-    gsl_rng_set(r, 20240601u);
-    gsl_monte_vegas_params_get(s, &vp);
-    vp.stage = 0;
-    vp.iterations = 5;
-    gsl_monte_vegas_params_set(s, &vp);
-    assert_int_equal(gsl_monte_vegas_integrate(&F, xl, xu, 4, 100000, r, s, &res, err), 0);
-    vp.stage = 1;
-    vp.iterations = 10;
-    gsl_monte_vegas_params_set(s, &vp);
-    assert_int_equal(gsl_monte_vegas_integrate(&F, xl, xu, 4, 200000, r, s, &res, err), 0);
-    *chi2 = gsl_monte_vegas_chisq(s);
-    gsl_monte_vegas_free(s);
-    gsl_rng_free(r);
-    return res;
+    return dy_test_brem_vegas(p, err, chi2);
 }
 
 /* sigma(C, E0 = 1.0143 GeV, m = 0.5 GeV) and two more light-target points: VEGAS positive with

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "dy_test.h"
+#include "dy_test_h5.h"
 
 static char out[1 << 16];
 static char dir[512], cfg[600];
@@ -38,39 +39,6 @@ static void mpirun(int np, const char *extra, const char *save_as)
              np, DY_CLI, cfg, extra, dir, dir, save_as);
     int rc = sh(cmd, out, sizeof out);
     if (rc != 0) fail_msg("%s failed (%d):\n%s", cmd, rc, out);
-}
-
-static void same_datasets(const char *x, const char *y)
-{
-    static const char *grp[] = {"brem-e-", "brem-e+", "annihilation", "total"};
-    static const char *ds[] = {"dNdE",    "dNdE_err",   "N_above_cut", "N_above_cut_err",
-                               "N_total", "N_total_err"};
-    hid_t fa = H5Fopen(x, H5F_ACC_RDONLY, H5P_DEFAULT),
-          fb = H5Fopen(y, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (fa < 0 || fb < 0) fail_msg("cannot open %s or %s", x, y);
-    for (int g = -1; g < 4; ++g)
-        for (int d = 0; d < (g < 0 ? 2 : 6); ++d) {
-            char name[128];
-            double va[64], vb[64];
-            if (g < 0)
-                snprintf(name, sizeof name, "/%s", d ? "energy_bin_edges_GeV" : "masses_GeV");
-            else
-                snprintf(name, sizeof name, "/%s/%s", grp[g], ds[d]);
-            hid_t a = H5Dopen2(fa, name, H5P_DEFAULT), b = H5Dopen2(fb, name, H5P_DEFAULT);
-            if (a < 0 || b < 0) fail_msg("%s missing", name);
-            hid_t sp = H5Dget_space(a);
-            const hssize_t n = H5Sget_simple_extent_npoints(sp);
-            assert_true(n <= 64);
-            H5Dread(a, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, va);
-            H5Dread(b, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, vb);
-            if (memcmp(va, vb, (size_t)n * sizeof(double)))
-                fail_msg("%s differs between %s and %s", name, x, y);
-            H5Sclose(sp);
-            H5Dclose(a);
-            H5Dclose(b);
-        }
-    H5Fclose(fa);
-    H5Fclose(fb);
 }
 
 static void ranks_do_not_change_results(void **state)
@@ -110,9 +78,9 @@ static void ranks_do_not_change_results(void **state)
     mpirun(3, "--schedule static", "np3_static.h5");
     snprintf(a, sizeof a, "%s/np1.h5", dir);
     snprintf(b, sizeof b, "%s/np2.h5", dir);
-    same_datasets(a, b);
+    dy_h5_same(a, b);
     snprintf(b, sizeof b, "%s/np3_static.h5", dir);
-    same_datasets(a, b);
+    dy_h5_same(a, b);
 #endif
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "core/checkpoint.h"
 #include "dy_test.h"
+#include "dy_test_h5.h"
 #include "dy_test_cli.h"
 
 #define NMASS 6
@@ -36,40 +37,6 @@ static void write_cfg(const char *path, int seed)
             "output: {dir: %s, formats: [hdf5], plots: false}\n",
             seed, dir);
     fclose(f);
-}
-
-/* All datasets of two HDF5 files equal bit for bit (the ones this run writes). */
-static void h5_same(const char *x, const char *y)
-{
-    static const char *grp[] = {"brem-e-", "brem-e+", "total"};
-    static const char *ds[] = {"dNdE",    "dNdE_err",   "N_above_cut", "N_above_cut_err",
-                               "N_total", "N_total_err"};
-    hid_t fa = H5Fopen(x, H5F_ACC_RDONLY, H5P_DEFAULT),
-          fb = H5Fopen(y, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (fa < 0 || fb < 0) fail_msg("cannot open %s or %s", x, y);
-    for (int g = -1; g < 3; ++g)
-        for (int d = 0; d < (g < 0 ? 2 : 6); ++d) {
-            char name[128];
-            if (g < 0)
-                snprintf(name, sizeof name, "/%s", d ? "energy_bin_edges_GeV" : "masses_GeV");
-            else
-                snprintf(name, sizeof name, "/%s/%s", grp[g], ds[d]);
-            double va[NMASS * 10], vb[NMASS * 10];
-            hid_t a = H5Dopen2(fa, name, H5P_DEFAULT), b = H5Dopen2(fb, name, H5P_DEFAULT);
-            if (a < 0 || b < 0) fail_msg("%s missing", name);
-            hid_t sp = H5Dget_space(a);
-            const hssize_t n = H5Sget_simple_extent_npoints(sp);
-            assert_true(n <= NMASS * 10);
-            H5Dread(a, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, va);
-            H5Dread(b, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, vb);
-            if (memcmp(va, vb, (size_t)n * sizeof(double)))
-                fail_msg("%s differs between %s and %s", name, x, y);
-            H5Sclose(sp);
-            H5Dclose(a);
-            H5Dclose(b);
-        }
-    H5Fclose(fa);
-    H5Fclose(fb);
 }
 
 static int exists(const char *p)
@@ -145,7 +112,7 @@ static void resume(const char *expect_in_output)
     if (rc != 0) fail_msg("resume failed (%d):\n%s", rc, out);
     if (expect_in_output && !strstr(out, expect_in_output))
         fail_msg("expected '%s' in:\n%s", expect_in_output, out);
-    h5_same(ref, h5);
+    dy_h5_same(ref, h5);
     assert_false(exists(ckpt));
     remove(h5);
 }
@@ -250,7 +217,7 @@ static void corrupt_checkpoint_is_detected(void **state)
     /* --fresh discards it */
     snprintf(args, sizeof args, "run %s --backend cpu --fresh", cfg);
     if (dy_run_cli(args, out, sizeof out) != 0) fail_msg("--fresh failed:\n%s", out);
-    h5_same(ref, h5);
+    dy_h5_same(ref, h5);
     assert_false(exists(ckpt));
     remove(save);
 }

@@ -9,6 +9,7 @@
 #include "core/checkpoint.h"
 #include "core/shard.h"
 #include "dy_test.h"
+#include "dy_test_h5.h"
 #include "dy_test_cli.h"
 
 static char out[1 << 16];
@@ -37,68 +38,6 @@ static void cli_ok(const char *args)
 {
     int rc = dy_run_cli(args, out, sizeof out);
     if (rc != 0) fail_msg("darkyield %s failed (%d):\n%s", args, rc, out);
-}
-
-/* ---- bit-for-bit comparison of every dataset of two HDF5 files ---- */
-
-typedef struct cmp_ctx {
-    hid_t other;
-    int n, bad;
-    char first_bad[256];
-} cmp_ctx;
-
-static herr_t cmp_one(hid_t obj, const char *name, const H5O_info_t *info, void *vp)
-{
-    cmp_ctx *c = vp;
-    if (info->type != H5O_TYPE_DATASET) return 0;
-    hid_t a = H5Dopen2(obj, name, H5P_DEFAULT), b = H5Dopen2(c->other, name, H5P_DEFAULT);
-    if (a < 0 || b < 0) {
-        ++c->bad;
-        snprintf(c->first_bad, sizeof c->first_bad, "%s missing", name);
-        if (a >= 0) H5Dclose(a);
-        if (b >= 0) H5Dclose(b);
-        return 0;
-    }
-    hid_t sa = H5Dget_space(a), sb = H5Dget_space(b);
-    const hssize_t na = H5Sget_simple_extent_npoints(sa), nb = H5Sget_simple_extent_npoints(sb);
-    if (na != nb) {
-        ++c->bad;
-        snprintf(c->first_bad, sizeof c->first_bad, "%s: sizes differ", name);
-    } else {
-        double *va = malloc((size_t)na * sizeof *va), *vb = malloc((size_t)na * sizeof *vb);
-        H5Dread(a, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, va);
-        H5Dread(b, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, vb);
-        if (memcmp(va, vb, (size_t)na * sizeof *va)) {
-            if (!c->bad++) snprintf(c->first_bad, sizeof c->first_bad, "%s differs", name);
-        }
-        free(va);
-        free(vb);
-    }
-    ++c->n;
-    H5Sclose(sa);
-    H5Sclose(sb);
-    H5Dclose(a);
-    H5Dclose(b);
-    return 0;
-}
-
-/* Number of datasets compared; fails on any difference. */
-static int h5_same(const char *x, const char *y)
-{
-    hid_t fa = H5Fopen(x, H5F_ACC_RDONLY, H5P_DEFAULT),
-          fb = H5Fopen(y, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (fa < 0 || fb < 0) fail_msg("cannot open %s or %s", x, y);
-    cmp_ctx c = {fb, 0, 0, ""};
-    H5Ovisit(fa, H5_INDEX_NAME, H5_ITER_NATIVE, cmp_one, &c
-#if H5_VERSION_GE(1, 12, 0)
-             ,
-             H5O_INFO_BASIC
-#endif
-    );
-    H5Fclose(fa);
-    H5Fclose(fb);
-    if (c.bad) fail_msg("%s vs %s: %d dataset(s) differ (%s)", x, y, c.bad, c.first_bad);
-    return c.n;
 }
 
 /* CSV files equal apart from '#' comment lines (which name the device). */
@@ -173,9 +112,9 @@ static void three_shards_merged_equal_one_run(void **state)
     assert_int_equal(mr.n_points, 4);
     snprintf(a, sizeof a, "%s/single/shards.h5", dir);
     snprintf(b, sizeof b, "%s/merged/shards.h5", dir);
-    const int nd = h5_same(a, b);
+    const int nd = dy_h5_same(a, b);
     assert_true(nd >= 2 + 4 * 6); /* masses, edges, 3 channels + total x 6 datasets */
-    assert_int_equal(h5_same(b, a), nd);
+    assert_int_equal(dy_h5_same(b, a), nd);
     snprintf(a, sizeof a, "%s/single/shards.csv", dir);
     snprintf(b, sizeof b, "%s/merged/shards.csv", dir);
     csv_same(a, b);
@@ -199,7 +138,7 @@ static void merge_command(void **state)
     if (rc != 0) fail_msg("darkyield %s failed (%d):\n%s", args, rc, out);
     snprintf(a, sizeof a, "%s/single/shards.h5", dir);
     snprintf(b, sizeof b, "%s/cli/out.h5", dir);
-    h5_same(a, b);
+    dy_h5_same(a, b);
     snprintf(a, sizeof a, "%s/single/shards_integrated.csv", dir);
     snprintf(b, sizeof b, "%s/cli/out_integrated.csv", dir);
     csv_same(a, b);
