@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "core/genz.h"
+#include "engine/genz.h"
 #include "darkyield/dy.h"
 
 static double now(void)
@@ -24,7 +24,7 @@ static double gsl_f(double *x, size_t dim, void *params)
     double obs[DY_MAX_OBS];
     dy_params *p = params;
     (void)dim;
-    return dy_proc_genz_eval(p, x, obs);
+    return dy_proc_genz_eval(p, x, obs, 0);
 }
 
 int main(int argc, char **argv)

@@ -53,7 +53,7 @@ static double f5(double *u, size_t dim, void *vp)
     dy_params p;
     memset(&p, 0, sizeof p);
     dy_proc_brem_setup(&p, 0, 0, 82, 207.2, E, M_X, 1.0, 1);
-    const double s = dy_proc_brem_eval(&p, u + 1, obs);
+    const double s = dy_proc_brem_eval(&p, u + 1, obs, DY_MAX_OBS);
     if (obs[0] * E <= CUT) return 0.0;
     return c->n * jac * s * DY_PB_TO_CM2;
 }

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "core/grid_run.h"
-#include "core/run.h"
+#include "jobs/grid_run.h"
+#include "jobs/run.h"
 #include "darkyield/dy.h"
 #include "io/config.h"
 

@@ -1,6 +1,6 @@
 /* dy_process_table.h — the list of processes the device can integrate.
  * Adding a process = include its header here + one X(...) line + a host table entry
- * (host/core/process_table.c) + tests.  The switch is the portable stand-in for function pointers.
+ * (host/physics/xsec.c) + tests.  The switch is the portable stand-in for function pointers.
  */
 #ifndef DY_PROCESS_TABLE_H
 #define DY_PROCESS_TABLE_H
@@ -17,11 +17,12 @@
 enum dy_process_id { DY_PROCESS_LIST(DY_PROC_ENUM_) DY_PROC_COUNT_ };
 #undef DY_PROC_ENUM_
 
-/* Integrand times phase-space Jacobian at u in (0,1)^dim; observables written to obs. */
-DY_DEVICE double dy_integrand(const dy_params *p, const double *u, double *obs)
+/* Integrand times phase-space Jacobian at u in (0,1)^dim; observables 0..nobs-1 written to obs
+ * (a process may skip computing the others: nobs is 0 when no histogram is asked for). */
+DY_DEVICE double dy_integrand(const dy_params *p, const double *u, double *obs, dy_u32 nobs)
 {
 #define DY_PROC_CASE_(id, name)                                                                    \
-    case id: return dy_proc_##name##_eval(p, u, obs);
+    case id: return dy_proc_##name##_eval(p, u, obs, nobs);
     switch (p->process) {
         DY_PROCESS_LIST(DY_PROC_CASE_)
     default: return 0.0;

@@ -39,7 +39,7 @@ DY_DEVICE void dy_sample_one(DY_GLOBAL const dy_params *params, DY_GLOBAL const 
     }
     for (k = 0; k < DY_MAX_OBS; ++k)
         o[k] = 0.0;
-    w[g] = jac * dy_integrand(&p, x, o);
+    w[g] = jac * dy_integrand(&p, x, o, L.n_obs);
     for (k = 0; k < L.n_obs; ++k)
         obs[g * DY_MAX_OBS + k] = o[k];
 }

@@ -12,7 +12,7 @@ static inline double dy_test_brem_f(double *u, size_t dim, void *vp)
 {
     double obs[DY_MAX_OBS];
     (void)dim;
-    return dy_proc_brem_eval((const dy_params *)vp, u, obs);
+    return dy_proc_brem_eval((const dy_params *)vp, u, obs, DY_MAX_OBS);
 }
 
 static inline double dy_test_brem_vegas(dy_params *p, double *err, double *chi2)

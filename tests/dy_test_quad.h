@@ -12,7 +12,7 @@ static inline double dy_test_quad_f(double u, void *vp)
 {
     double obs[DY_MAX_OBS], x[DY_MAX_DIM] = {0};
     x[0] = u;
-    return dy_integrand((const dy_params *)vp, x, obs);
+    return dy_integrand((const dy_params *)vp, x, obs, DY_MAX_OBS);
 }
 
 /* integral over u in (0,1) of the process integrand of p (p->dim must be 1) */

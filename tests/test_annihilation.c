@@ -281,10 +281,10 @@ static void test_angular(void **state)
     assert_int_equal(dy_proc_annihilation_setup(&ps, &cs), DY_ANN_OK);
     for (u = 0.55; u < 1.0; u += 0.15) {
         const double half = 0.5;
-        const double fd0 = dy_proc_annihilation_eval(&pd, &half, od);
-        const double fs0 = dy_proc_annihilation_eval(&ps, &half, os);
-        const double fd = dy_proc_annihilation_eval(&pd, &u, od);
-        const double fs = dy_proc_annihilation_eval(&ps, &u, os);
+        const double fd0 = dy_proc_annihilation_eval(&pd, &half, od, DY_MAX_OBS);
+        const double fs0 = dy_proc_annihilation_eval(&ps, &half, os, DY_MAX_OBS);
+        const double fd = dy_proc_annihilation_eval(&pd, &u, od, DY_MAX_OBS);
+        const double fs = dy_proc_annihilation_eval(&ps, &u, os, DY_MAX_OBS);
         cth = 2.0 * u - 1.0;
         dy_assert_close(od[0], cth, 1e-15, 0);
         /* Dirac ~ 1 + cos^2 (+ mass terms), scalar ~ 1 - cos^2  [ref §2.3 angular laws] */
@@ -296,8 +296,8 @@ static void test_angular(void **state)
     { /* lab observables: energy conservation E1 + E2 = E+ + m_e, forward boost */
         const double uu = 0.8, uu2 = 0.2; /* cos and -cos: the partner of one is the other */
         double o1[4], o2[4];
-        dy_proc_annihilation_eval(&pd, &uu, o1);
-        dy_proc_annihilation_eval(&pd, &uu2, o2);
+        dy_proc_annihilation_eval(&pd, &uu, o1, DY_MAX_OBS);
+        dy_proc_annihilation_eval(&pd, &uu2, o2, DY_MAX_OBS);
         dy_assert_close(o1[1] + o2[1], epos + ME, 0, 1e-13);
         assert_true(o1[2] > 0.0 && o1[2] < 0.05 && o2[2] > o1[2]);
         dy_assert_close(o1[3], epos, 0, 0);
@@ -386,7 +386,7 @@ static void test_unphysical(void **state)
         dy_annih_config c = cfg(DY_ANN_CH_INVISIBLE, DY_DM_DIRAC, 0.1, 0.06, 1e-3, 0.1, 20.0);
         assert_int_equal(dy_proc_annihilation_setup(&p, &c), DY_ANN_DECAY_CLOSED);
         assert_int_equal(p.ipar[3], DY_ANN_DECAY_CLOSED);
-        assert_true(dy_proc_annihilation_eval(&p, &u, obs) == 0.0);
+        assert_true(dy_proc_annihilation_eval(&p, &u, obs, DY_MAX_OBS) == 0.0);
         c.dm_kind = DY_DM_INELASTIC; /* 0.03 + 0.03*2.5 > 0.1 */
         c.m_chi = 0.03;
         c.delta = 1.5;
@@ -395,11 +395,11 @@ static void test_unphysical(void **state)
     { /* on-shell decay open, but E+ below the pair threshold s < 4 m_chi^2 */
         dy_annih_config c = cfg(DY_ANN_CH_INVISIBLE, DY_DM_SCALAR, 0.1, 0.04, 1e-3, 0.1, 5.0);
         assert_int_equal(dy_proc_annihilation_setup(&p, &c), DY_ANN_BELOW_THRESHOLD);
-        assert_true(dy_proc_annihilation_eval(&p, &u, obs) == 0.0);
+        assert_true(dy_proc_annihilation_eval(&p, &u, obs, DY_MAX_OBS) == 0.0);
         assert_true(dy_annih_sigma_total(&c) == 0.0);
         c.e_pos = 7.0; /* s = 7.15e-3 > 6.4e-3 */
         assert_int_equal(dy_proc_annihilation_setup(&p, &c), DY_ANN_OK);
-        assert_true(dy_proc_annihilation_eval(&p, &u, obs) > 0.0);
+        assert_true(dy_proc_annihilation_eval(&p, &u, obs, DY_MAX_OBS) > 0.0);
     }
     {
         dy_annih_config c = cfg(DY_ANN_CH_MUMU, DY_DM_DIRAC, 0.2, 0.0, 1.0, 0.0, 50.0);
@@ -407,7 +407,7 @@ static void test_unphysical(void **state)
         c.channel = DY_ANN_CH_GAMMA_AP;
         c.e_pos = 30.0; /* s = 0.0307 < 0.04 */
         assert_int_equal(dy_proc_annihilation_setup(&p, &c), DY_ANN_BELOW_THRESHOLD);
-        assert_true(dy_proc_annihilation_eval(&p, &u, obs) == 0.0);
+        assert_true(dy_proc_annihilation_eval(&p, &u, obs, DY_MAX_OBS) == 0.0);
         assert_true(dy_annih_sigma_gamma_ap(0.2, 1.0, 30.0) == 0.0);
         c.e_pos = 0.4 * ME; /* E+ < m_e */
         assert_int_equal(dy_proc_annihilation_setup(&p, &c), DY_ANN_BAD_INPUT);
@@ -417,7 +417,7 @@ static void test_unphysical(void **state)
         c.eps = 1.0;
         c.channel = 7;
         assert_int_equal(dy_proc_annihilation_setup(&p, &c), DY_ANN_BAD_INPUT);
-        assert_true(dy_proc_annihilation_eval(&p, &u, obs) == 0.0);
+        assert_true(dy_proc_annihilation_eval(&p, &u, obs, DY_MAX_OBS) == 0.0);
     }
     { /* the integrand never returns NaN at the ends of the interval */
         dy_annih_config c = cfg(DY_ANN_CH_GAMMA_AP, DY_DM_DIRAC, 0.017, 0.0, 1.0, 0.0, 100.0);
@@ -425,7 +425,7 @@ static void test_unphysical(void **state)
         size_t i;
         assert_int_equal(dy_proc_annihilation_setup(&p, &c), DY_ANN_OK);
         for (i = 0; i < 4; ++i) {
-            const double f = dy_proc_annihilation_eval(&p, &ends[i], obs);
+            const double f = dy_proc_annihilation_eval(&p, &ends[i], obs, DY_MAX_OBS);
             assert_true(isfinite(f) && f > 0.0 && isfinite(obs[1]) && isfinite(obs[2]));
         }
     }

@@ -6,7 +6,7 @@
  * DY_BACKENDS: cpu opencl cuda */
 #include <stdlib.h>
 #include <string.h>
-#include "core/genz.h"
+#include "engine/genz.h"
 #include "dy_process_table.h"
 #include "dy_test_backend.h"
 #ifdef _OPENMP

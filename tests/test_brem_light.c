@@ -182,7 +182,7 @@ static void test_light_grid_signs(void **state)
                                 seed = seed * 1664525u + 1013904223u;
                                 u[k] = ((seed >> 8) + 0.5) / 16777216.0;
                             }
-                            const double f = dy_proc_brem_eval(&p, u, obs);
+                            const double f = dy_proc_brem_eval(&p, u, obs, DY_MAX_OBS);
                             ++total;
                             if (!isfinite(f) || f < 0.0) ++bad;
                             if (f > 0.0) {

@@ -109,7 +109,7 @@ static void test_integrand_properties(void **state)
             seed = seed * 1664525u + 1013904223u;
             u[k] = ((seed >> 8) + 0.5) / 16777216.0;
         }
-        const double f1 = dy_proc_brem_eval(&p1, u, obs);
+        const double f1 = dy_proc_brem_eval(&p1, u, obs, DY_MAX_OBS);
         if (f1 != 0.0) {
             ++nonzero;
             assert_true(obs[0] > 0.0 && obs[0] < 1.0);
@@ -117,8 +117,8 @@ static void test_integrand_properties(void **state)
             assert_true(obs[2] > 0.0 && obs[2] <= 100.0);
             assert_true(obs[3] >= 0.0 && obs[3] <= DY_PI);
         }
-        dy_assert_close(dy_proc_brem_eval(&p2, u, obs), 4.0 * f1, 0.0, 1e-12);
-        assert_true(dy_proc_brem_eval(&p3, u, obs) == 0.0);
+        dy_assert_close(dy_proc_brem_eval(&p2, u, obs, DY_MAX_OBS), 4.0 * f1, 0.0, 1e-12);
+        assert_true(dy_proc_brem_eval(&p3, u, obs, DY_MAX_OBS) == 0.0);
     }
     assert_true(nonzero > 1900);
 }

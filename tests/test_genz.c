@@ -3,7 +3,7 @@
  * with the spread of 20 independent streams of the same integral.
  * DY_BACKENDS: cpu opencl cuda */
 #include <string.h>
-#include "core/genz.h"
+#include "engine/genz.h"
 #include "dy_test_backend.h"
 
 #define NREP 20

@@ -117,7 +117,7 @@ static void test_msq_bruteforce(void **state)
             c.t_cut = 1e9;
             assert_int_equal(dy_proc_primakoff_setup(&p, &c), DY_PRIM_OK);
             u = log(t / tmin) / p.par[DY_PRIM_LNRANGE];
-            (void)dy_proc_primakoff_eval(&p, &u, obs);
+            (void)dy_proc_primakoff_eval(&p, &u, obs, DY_MAX_OBS);
             dy_assert_close(obs[2], t, 0, 1e-12);
             dy_assert_close(obs[0], ea / E, 0, 1e-12);
             dy_assert_close(obs[1], acos(cth), 1e-10, 0);
@@ -211,7 +211,7 @@ static void test_threshold(void **state)
         double u = 0.5, obs[4];
         assert_int_equal(dy_proc_primakoff_setup(&p, &c), DY_PRIM_BELOW_THRESHOLD);
         assert_int_equal(p.ipar[3], DY_PRIM_BELOW_THRESHOLD);
-        assert_true(dy_proc_primakoff_eval(&p, &u, obs) == 0.0);
+        assert_true(dy_proc_primakoff_eval(&p, &u, obs, DY_MAX_OBS) == 0.0);
         c.e_gamma = eth * (1.0 - 1e-9);
         assert_int_equal(dy_proc_primakoff_setup(&p, &c), DY_PRIM_BELOW_THRESHOLD);
         c.e_gamma = 10.0;

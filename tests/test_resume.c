@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "core/checkpoint.h"
+#include "jobs/checkpoint.h"
 #include "dy_test.h"
 #include "dy_test_h5.h"
 #include "dy_test_cli.h"

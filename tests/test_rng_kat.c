@@ -2,7 +2,7 @@
  * BSD-3) on the selected backend, and the uniform stream's range and independence of counters.
  * DY_BACKENDS: cpu opencl cuda */
 #include <string.h>
-#include "core/backend.h"
+#include "engine/backend.h"
 #include "dy_rng.h"
 #include "dy_test_backend.h"
 

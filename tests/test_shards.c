@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "core/checkpoint.h"
-#include "core/shard.h"
+#include "jobs/checkpoint.h"
+#include "jobs/shard.h"
 #include "dy_test.h"
 #include "dy_test_h5.h"
 #include "dy_test_cli.h"

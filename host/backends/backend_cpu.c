@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../core/backend.h"
+#include "../engine/backend.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif

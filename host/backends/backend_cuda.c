@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../core/backend.h"
+#include "../engine/backend.h"
 
 int dy_cuda_launch_sample(const dy_params *params, const double *grids, dy_launch L, double *w,
                           unsigned char *bins, double *obs);

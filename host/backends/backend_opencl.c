@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../core/backend.h"
+#include "../engine/backend.h"
 
 extern const char dy_opencl_src[]; /* generated: build/dy_opencl_src.c */
 

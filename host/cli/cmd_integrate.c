@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "core/genz.h"
+#include "engine/genz.h"
 
 static void help(void)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "core/shard.h"
+#include "jobs/shard.h"
 
 int dy_cmd_merge(int argc, char **argv);
 

@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
-#include "core/grid_run.h"
-#include "core/mpi_run.h"
-#include "core/run.h"
-#include "core/shard.h"
+#include "jobs/grid_run.h"
+#include "jobs/mpi_run.h"
+#include "jobs/run.h"
+#include "jobs/shard.h"
 #include "io/writer.h"
 
 static void help(void)

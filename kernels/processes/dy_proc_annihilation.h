@@ -356,7 +356,8 @@ DY_DEVICE int dy_proc_annihilation_setup(dy_params *p, const dy_annih_config *c)
 /* u[0] in (0,1) -> CM angle of the reported particle w.r.t. the positron direction.
  * obs[0] = cos theta*, obs[1] = lab energy (chi_1 / l- / A'), obs[2] = lab polar angle, obs[3] =
  * E+. */
-DY_DEVICE double dy_proc_annihilation_eval(const dy_params *p, const double *u, double *obs)
+DY_DEVICE double dy_proc_annihilation_eval(const dy_params *p, const double *u, double *obs,
+                                           dy_u32 nobs)
 {
     const double *par = p->par;
     const double u0 = u[0];
@@ -394,7 +395,7 @@ DY_DEVICE double dy_proc_annihilation_eval(const dy_params *p, const double *u, 
     pt = par[DY_ANN_QSTAR] * sn;
     obs[0] = c;
     obs[1] = el;
-    obs[2] = atan2(pt, pz);
+    obs[2] = nobs > 2 ? atan2(pt, pz) : 0.0; /* only when asked: atan2 is costly */
     return f;
 }
 

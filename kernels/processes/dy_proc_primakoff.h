@@ -139,7 +139,8 @@ DY_DEVICE int dy_proc_primakoff_setup(dy_params *p, const dy_primakoff_config *c
  * ipar[0] only labels the sample.  G2 = Z^2 F_el^2 (+ inelastic term if ipar[1]).
  * obs[0] = x = E_a/E, obs[1] = theta_a (lab), obs[2] = t (GeV^2), obs[3] = recoil kinetic energy
  * t/(2M). */
-DY_DEVICE double dy_proc_primakoff_eval(const dy_params *p, const double *u, double *obs)
+DY_DEVICE double dy_proc_primakoff_eval(const dy_params *p, const double *u, double *obs,
+                                        dy_u32 nobs)
 {
     const double *par = p->par;
     const double E = par[DY_PRIM_EG], m = par[DY_PRIM_MA], M = par[DY_PRIM_MN];
@@ -169,7 +170,7 @@ DY_DEVICE double dy_proc_primakoff_eval(const dy_params *p, const double *u, dou
                      : 0.0;
     omc = DY_FMIN(DY_FMAX(omc, 0.0), 2.0);
     obs[0] = ea / E;
-    obs[1] = 2.0 * asin(DY_SQRT(0.5 * omc));
+    obs[1] = nobs > 1 ? 2.0 * asin(DY_SQRT(0.5 * omc)) : 0.0; /* asin only when asked */
     obs[2] = t;
     obs[3] = T;
     /* dsigma/du = t dsigma/dt * ln(t_hi/t_min); NORM holds the constants and the ln range */

@@ -3,7 +3,7 @@
  * with the track-length spectra -> dy_yield_grid for the writers.  A grid point is one mass with
  * all its integrals (channels x elements x nodes); integral ids are their index in the full plan,
  * so a point's results are bit-identical whichever subset, process or rank computes it
- * (shards, checkpoints, MPI: host/core/grid_run.h, docs/distributed.md). */
+ * (shards, checkpoints, MPI: host/jobs/grid_run.h, docs/distributed.md). */
 #ifndef DY_RUN_H
 #define DY_RUN_H
 #include <stddef.h>

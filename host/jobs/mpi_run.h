@@ -6,7 +6,7 @@
  * MPI is initialised only when built with it (DY_HAVE_MPI) and started by an MPI launcher. */
 #ifndef DY_MPI_RUN_H
 #define DY_MPI_RUN_H
-#include "core/grid_run.h"
+#include "jobs/grid_run.h"
 
 typedef struct dy_mpi {
     int active;     /* MPI_Init was called */

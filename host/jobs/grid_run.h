@@ -6,8 +6,8 @@
 #define DY_GRID_RUN_H
 #include <signal.h>
 #include <stddef.h>
-#include "core/checkpoint.h"
-#include "core/run.h"
+#include "jobs/checkpoint.h"
+#include "jobs/run.h"
 
 enum { DY_SCHED_DYNAMIC = 0, DY_SCHED_STATIC = 1 };
 

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/checkpoint.h"
-#include "core/grid_run.h"
-#include "core/run.h"
+#include "jobs/checkpoint.h"
+#include "jobs/grid_run.h"
+#include "jobs/run.h"
 #include "darkyield/dy.h"
 #include "io/writer.h"
 
