@@ -44,6 +44,16 @@ typedef uint64_t dy_u64;
 #define DY_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #endif
 
+/* A process's parameters, read where they are: CUDA and C take the global pointer; OpenCL C 1.2
+ * has no generic address space, so physics code (which takes private pointers) gets a copy. */
+#if defined(DY_TARGET_OPENCL)
+#define DY_PARAMS_AT(name, gptr)                                                                   \
+    dy_params name##_copy_ = *(gptr);                                                              \
+    const dy_params *name = &name##_copy_
+#else
+#define DY_PARAMS_AT(name, gptr) const dy_params *name = (gptr)
+#endif
+
 /* Math: the double-precision builtins share their C names on all three targets. */
 #define DY_SQRT(x)     sqrt(x)
 #define DY_EXP(x)      exp(x)

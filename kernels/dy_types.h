@@ -5,32 +5,24 @@
 #define DY_TYPES_H
 #include "dy_portable.h"
 
-#define DY_MAX_DIM 8  /* integration dimensions per integral */
-#define DY_MAX_OBS 4  /* observables histogrammed per integral */
-#define DY_NPAR    32 /* real parameters per integral */
-#define DY_NIPAR   4  /* integer parameters per integral */
-#define DY_NBINS   64 /* VEGAS map intervals per dimension */
+#define DY_MAX_DIM   8   /* integration dimensions per integral */
+#define DY_MAX_OBS   4   /* observables histogrammed per integral */
+#define DY_NPAR      32  /* real parameters per integral */
+#define DY_NIPAR     4   /* integer parameters per integral */
+#define DY_NBINS     128 /* VEGAS map intervals per dimension */
+#define DY_MAX_HBINS 256 /* histogram bins per observable */
 
 /* One integral (one grid point): which process, its dimension and its parameters.
- * The meaning of par[] / ipar[] is defined by the process header (kernels/processes/). */
+ * The meaning of par[] / ipar[] is defined by the process header (kernels/processes/).
+ * id tags independent replicas of the same integral; the engine keys the random stream by
+ * the integral's content and id (host/engine/vegas.c), never by its place in a request. */
 typedef struct dy_params {
     double par[DY_NPAR];
     dy_i32 ipar[DY_NIPAR];
-    dy_u64 id;      /* global grid-point index: selects the random stream */
+    dy_u64 id;      /* replica tag (0 normally); on the device: the stream key */
     dy_u32 process; /* DY_PROC_* from dy_process_table.h */
     dy_u32 dim;     /* number of integration variables used, 1..DY_MAX_DIM */
 } dy_params;
-
-/* Per-launch constants, passed by value as one kernel argument. */
-typedef struct dy_launch {
-    dy_u64 seed;          /* Philox key */
-    dy_u32 iteration;     /* VEGAS iteration: third counter word */
-    dy_u32 n_integrals;   /* integrals in this launch */
-    dy_u32 n_samples;     /* samples per integral in this launch */
-    dy_u32 sample_offset; /* first sample index (an iteration may span launches) */
-    dy_u32 n_obs;         /* observables to write per sample (0 = none) */
-    dy_u32 pad_;
-} dy_launch;
 
 /* Histogram binning of one observable; lo/hi are in log10 when is_log != 0. */
 typedef struct dy_histspec {
@@ -39,6 +31,56 @@ typedef struct dy_histspec {
     dy_u32 is_log;
 } dy_histspec;
 
-#define DY_MAX_HBINS 256
+/* Per-chunk and per-iteration totals of one integral (the first DY_NTOT doubles of a record). */
+#define DY_T_MEAN  0 /* sum over strata of the stratum mean of w */
+#define DY_T_VAR   1 /* sum over strata of (within-stratum sample variance) / n_h */
+#define DY_T_W2    2 /* sum of w^2 (0: every weight exactly 0) */
+#define DY_T_BAD   3 /* non-finite weights (counted, never summed) */
+#define DY_T_ZERO  4 /* weights exactly 0: the integrand's support ends inside the domain */
+#define DY_T_RMEAN 5 /* as DY_T_MEAN, for the region observable 0 >= ictl.region_lo */
+#define DY_T_RVAR  6 /* as DY_T_VAR, for the region */
+#define DY_NTOT    7
+
+/* Shape of a batch's state, fixed when it opens: map axes, observables and histogram bins
+ * stored per integral.  A reduction record (per chunk, per iteration) is DY_NTOT totals, then
+ * dim x DY_NBINS map sums of w^2, then n_obs x hbins x (sum w, sum w^2). */
+typedef struct dy_layout {
+    dy_u32 dim, n_obs, hbins, pad_;
+} dy_layout;
+
+/* One active integral in one iteration (the host's control table, ordered by integral).
+ * Its samples are n_strata x nh, drawn stratum by stratum (stratified sampling in the map's
+ * y-space: ns^dim equal hypercubes, nh samples each, as in Lepage's vegas), and reduced in
+ * chunks of spc whole strata. */
+typedef struct dy_ictl {
+    dy_u64 sample_first; /* index of its first sample in the iteration's sample space */
+    dy_u64 chunk_first;  /* index of its first chunk in the iteration's chunk space */
+    dy_u32 integral;     /* its index in the batch (state arrays) */
+    dy_u32 ns;           /* strata per axis */
+    dy_u32 n_strata;     /* ns^dim */
+    dy_u32 nh;           /* samples per stratum (>= 2) */
+    dy_u32 spc;          /* strata per chunk */
+    dy_u32 n_chunks;     /* ceil(n_strata / spc) */
+    dy_u32 flags;        /* DY_ICTL_* */
+    dy_u32 pad_;
+    double lambda;    /* uniform fraction mixed into the refined map (0: none) */
+    double alpha;     /* Lepage's damping exponent of the refinement */
+    double region_lo; /* with DY_ICTL_REGION: also sum the weights with observable 0 >= this */
+} dy_ictl;
+
+#define DY_ICTL_HIST   1u /* add this iteration to the histograms */
+#define DY_ICTL_REFINE 2u /* refine the map from this iteration */
+#define DY_ICTL_REGION 4u /* sum the region totals (needs observable 0) */
+
+/* One launch: the chunks [chunk_begin, chunk_end) of an iteration, whose samples start at
+ * sample_begin; per-sample and per-chunk buffers are indexed relative to these. */
+typedef struct dy_launch {
+    dy_u64 seed;
+    dy_u64 chunk_begin, chunk_end;
+    dy_u64 sample_begin;
+    dy_u32 iteration;
+    dy_u32 n_active; /* entries of the control table */
+    dy_layout lay;
+} dy_launch;
 
 #endif

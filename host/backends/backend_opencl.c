@@ -15,9 +15,14 @@ typedef struct cl_state {
     cl_context ctx;
     cl_command_queue q;
     cl_program prog;
-    cl_kernel k_sample, k_reduce, k_philox;
-    cl_mem b_params, b_grids, b_hspec, b_w, b_bins, b_obs, b_tot, b_acc, b_hst;
-    size_t cap_int, cap_samp, cap_chunks; /* capacities of the cached buffers */
+    cl_kernel k_sample, k_reduce, k_combine, k_finish, k_flat, k_philox;
+    /* the open batch: parameters, maps, iteration records, histograms, control, totals */
+    cl_mem b_params, b_hspec, b_grids, b_itrec, b_hrun, b_hw, b_ctl, b_out;
+    size_t n;
+    dy_layout lay;
+    /* per-launch scratch, grown on demand and kept */
+    cl_mem b_w, b_bins, b_obs, b_part;
+    size_t cap_samp, cap_part;
     cl_ulong global_mem;
 } cl_state;
 
@@ -93,16 +98,35 @@ static void dev_name(cl_device_id d, char *buf, size_t n)
     snprintf(buf, n, "%s (%s)", name, ver);
 }
 
-/* The device to use: DARKYIELD_OPENCL_DEVICE=<index> or the first fp64-capable one. */
-static dy_status pick_device(cl_device_id *out, dy_error *err)
+/* The fp64 devices of all platforms, in platform order. */
+static cl_uint fp64_devices(cl_device_id *out, cl_uint max, cl_int *rc)
 {
     cl_device_id devs[32];
+    cl_uint nd = list_devices(devs, 32, rc), k = 0;
+    for (cl_uint i = 0; i < nd && k < max; ++i)
+        if (has_fp64(devs[i])) out[k++] = devs[i];
+    return k;
+}
+
+/* The device to use: `device` (an index among the fp64 devices), else DARKYIELD_OPENCL_DEVICE
+ * (an index among all devices, as `darkyield devices` lists them), else the first fp64 one. */
+static dy_status pick_device(int device, cl_device_id *out, dy_error *err)
+{
+    cl_device_id devs[32], f64[32];
     cl_int rc;
     cl_uint nd = list_devices(devs, 32, &rc);
     const char *env = getenv("DARKYIELD_OPENCL_DEVICE");
     if (rc != CL_SUCCESS)
         return dy_error_set(err, DY_ERR_UNAVAILABLE, "opencl: no platform (%s)", cl_errname(rc));
     if (nd == 0) return dy_error_set(err, DY_ERR_UNAVAILABLE, "opencl: no device");
+    if (device >= 0) {
+        cl_uint nf = fp64_devices(f64, 32, &rc);
+        if ((cl_uint)device >= nf)
+            return dy_error_set(err, DY_ERR_INVALID, "opencl: no fp64 device %d (%u found)", device,
+                                nf);
+        *out = f64[device];
+        return DY_OK;
+    }
     if (env && *env) {
         char *end;
         long i = strtol(env, &end, 10);
@@ -135,7 +159,25 @@ static dy_status pick_device(cl_device_id *out, dy_error *err)
 static dy_status ocl_probe(dy_error *err)
 {
     cl_device_id d;
-    return pick_device(&d, err);
+    return pick_device(-1, &d, err);
+}
+
+/* Only a GPU or accelerator is taken automatically: on the host processor, PoCL is slower than
+ * the native cpu backend (benchmarks/RESULTS.md). */
+static int ocl_auto_pick(void)
+{
+    cl_device_id d;
+    cl_device_type t = 0;
+    if (pick_device(-1, &d, NULL) != DY_OK) return 0;
+    clGetDeviceInfo(d, CL_DEVICE_TYPE, sizeof t, &t, NULL);
+    return (t & (CL_DEVICE_TYPE_GPU | CL_DEVICE_TYPE_ACCELERATOR)) != 0;
+}
+
+static int ocl_device_count(void)
+{
+    cl_device_id f64[32];
+    cl_int rc;
+    return (int)fp64_devices(f64, 32, &rc);
 }
 
 static void ocl_describe(char *buf, size_t n)
@@ -163,40 +205,49 @@ static void ocl_describe(char *buf, size_t n)
     }
 }
 
-static void release_buffers(cl_state *s)
+static void release(cl_mem *m)
 {
-    cl_mem *m[] = {&s->b_params, &s->b_grids, &s->b_hspec, &s->b_w,  &s->b_bins,
-                   &s->b_obs,    &s->b_tot,   &s->b_acc,   &s->b_hst};
+    if (*m) clReleaseMemObject(*m);
+    *m = NULL;
+}
+
+static void ocl_batch_close(void *state)
+{
+    cl_state *s = state;
+    cl_mem *m[] = {&s->b_params, &s->b_hspec, &s->b_grids, &s->b_itrec,
+                   &s->b_hrun,   &s->b_hw,    &s->b_ctl,   &s->b_out};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; ++i)
-        if (*m[i]) {
-            clReleaseMemObject(*m[i]);
-            *m[i] = NULL;
-        }
-    s->cap_int = s->cap_samp = s->cap_chunks = 0;
+        release(m[i]);
+    s->n = 0;
 }
 
 static void ocl_free(void *state)
 {
     cl_state *s = state;
     if (!s) return;
-    release_buffers(s);
-    if (s->k_sample) clReleaseKernel(s->k_sample);
-    if (s->k_reduce) clReleaseKernel(s->k_reduce);
-    if (s->k_philox) clReleaseKernel(s->k_philox);
+    ocl_batch_close(s);
+    release(&s->b_w);
+    release(&s->b_bins);
+    release(&s->b_obs);
+    release(&s->b_part);
+    cl_kernel *k[] = {&s->k_sample, &s->k_reduce, &s->k_combine,
+                      &s->k_finish, &s->k_flat,   &s->k_philox};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; ++i)
+        if (*k[i]) clReleaseKernel(*k[i]);
     if (s->prog) clReleaseProgram(s->prog);
     if (s->q) clReleaseCommandQueue(s->q);
     if (s->ctx) clReleaseContext(s->ctx);
     free(s);
 }
 
-static dy_status ocl_init(void **state, char *device, size_t n, dy_error *err)
+static dy_status ocl_init(void **state, int device, char *name, size_t n, dy_error *err)
 {
     dy_status st = DY_OK;
     cl_int rc;
     cl_state *s = calloc(1, sizeof *s);
     if (!s) return dy_error_set(err, DY_ERR_NOMEM, "out of memory");
-    if ((st = pick_device(&s->dev, err)) != DY_OK) goto fail;
-    dev_name(s->dev, device, n);
+    if ((st = pick_device(device, &s->dev, err)) != DY_OK) goto fail;
+    dev_name(s->dev, name, n);
     clGetDeviceInfo(s->dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof s->global_mem, &s->global_mem, NULL);
     s->ctx = clCreateContext(NULL, 1, &s->dev, NULL, NULL, &rc);
     CL_TRY(rc, "clCreateContext");
@@ -214,16 +265,20 @@ static dy_status ocl_init(void **state, char *device, size_t n, dy_error *err)
         if (log) clGetProgramBuildInfo(s->prog, s->dev, CL_PROGRAM_BUILD_LOG, len, log, NULL);
         st = dy_error_set(err, DY_ERR_DEVICE,
                           "opencl: building the kernel program for %s failed (%s); build log:\n%s",
-                          device, cl_errname(rc), log ? log : "(unavailable)");
+                          name, cl_errname(rc), log ? log : "(unavailable)");
         free(log);
         goto fail;
     }
-    s->k_sample = clCreateKernel(s->prog, "dy_kernel_sample", &rc);
-    CL_TRY(rc, "clCreateKernel(dy_kernel_sample)");
-    s->k_reduce = clCreateKernel(s->prog, "dy_kernel_reduce", &rc);
-    CL_TRY(rc, "clCreateKernel(dy_kernel_reduce)");
-    s->k_philox = clCreateKernel(s->prog, "dy_kernel_philox", &rc);
-    CL_TRY(rc, "clCreateKernel(dy_kernel_philox)");
+    struct {
+        cl_kernel *k;
+        const char *name;
+    } ks[] = {{&s->k_sample, "dy_kernel_sample"},   {&s->k_reduce, "dy_kernel_reduce"},
+              {&s->k_combine, "dy_kernel_combine"}, {&s->k_finish, "dy_kernel_finish"},
+              {&s->k_flat, "dy_kernel_flat"},       {&s->k_philox, "dy_kernel_philox"}};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; ++i) {
+        *ks[i].k = clCreateKernel(s->prog, ks[i].name, &rc);
+        CL_TRY(rc, ks[i].name);
+    }
     *state = s;
     return DY_OK;
 fail:
@@ -235,99 +290,211 @@ fail:
 static size_t ocl_max_samples(void *state)
 {
     const cl_state *s = state;
-    /* w, obs, bins: ~ 8 + 32 + 8 bytes a sample; keep a launch under 1/4 of device memory. */
-    size_t cap = (size_t)(s->global_mem / 4 / 48);
-    size_t lim = (size_t)1 << 22;
+    /* w, obs, bins and chunk records: ~ 64 bytes a sample; a launch under 1/4 of the memory */
+    size_t cap = (size_t)(s->global_mem / 4 / 64);
+    size_t lim = (size_t)1 << 24;
     return cap < lim ? cap : lim;
 }
 
-/* (Re)allocate the cached buffers when a launch needs more than they hold. */
-static dy_status ensure(cl_state *s, size_t ni, size_t ns, size_t nch, dy_error *err)
+static size_t ocl_batch_hint(void *state)
+{
+    (void)state;
+    return 1024;
+}
+
+static dy_status make_buffer(cl_state *s, cl_mem *m, size_t bytes, dy_error *err)
 {
     dy_status st = DY_OK;
     cl_int rc;
-    if (ni <= s->cap_int && ns <= s->cap_samp && nch <= s->cap_chunks) return DY_OK;
-    release_buffers(s);
-    struct {
-        cl_mem *m;
-        size_t bytes;
-    } b[] = {
-        {&s->b_params, ni * sizeof(dy_params)},
-        {&s->b_grids, ni * DY_GRID_STRIDE * sizeof(double)},
-        {&s->b_hspec, ni * DY_MAX_OBS * sizeof(dy_histspec)},
-        {&s->b_w, ns * sizeof(double)},
-        {&s->b_bins, ns * DY_MAX_DIM},
-        {&s->b_obs, ns * DY_MAX_OBS * sizeof(double)},
-        {&s->b_tot, nch * DY_TOT_STRIDE * sizeof(double)},
-        {&s->b_acc, nch * DY_MAX_DIM * DY_NBINS * sizeof(double)},
-        {&s->b_hst, nch * DY_MAX_OBS * 2 * DY_MAX_HBINS * sizeof(double)},
-    };
-    for (size_t i = 0; i < sizeof b / sizeof b[0]; ++i) {
-        *b[i].m = clCreateBuffer(s->ctx, CL_MEM_READ_WRITE, b[i].bytes, NULL, &rc);
-        CL_TRY(rc, "clCreateBuffer");
-    }
-    s->cap_int = ni;
-    s->cap_samp = ns;
-    s->cap_chunks = nch;
+    release(m);
+    *m = clCreateBuffer(s->ctx, CL_MEM_READ_WRITE, bytes ? bytes : 8, NULL, &rc);
+    CL_TRY(rc, "clCreateBuffer");
     return DY_OK;
 fail:
-    release_buffers(s);
+    *m = NULL;
     return st;
 }
 
-static dy_status ocl_run(void *state, dy_batch *b, dy_error *err)
+static dy_status fill_zero(cl_state *s, cl_mem m, size_t bytes, dy_error *err)
+{
+    dy_status st = DY_OK;
+    const double zero = 0.0;
+    if (bytes == 0) return DY_OK;
+    CL_TRY(clEnqueueFillBuffer(s->q, m, &zero, sizeof zero, 0, bytes, 0, NULL, NULL), "fill");
+    return DY_OK;
+fail:
+    return st;
+}
+
+static dy_status ocl_batch_open(void *state, const dy_batch_desc *d, dy_dev_stats *st_,
+                                dy_error *err)
 {
     cl_state *s = state;
     dy_status st = DY_OK;
-    const dy_launch L = b->launch;
-    const size_t ni = L.n_integrals, ns = ni * L.n_samples, nch = ni * dy_batch_chunks(&L);
-    const size_t nr = nch * DY_NROLES;
-    if ((st = ensure(s, ni, ns, nch, err)) != DY_OK) return st;
-    CL_TRY(clEnqueueWriteBuffer(s->q, s->b_params, CL_FALSE, 0, ni * sizeof(dy_params), b->params,
-                                0, NULL, NULL),
+    const size_t n = d->n, P = dy_record_size(d->lay), G = DY_GRID_STRIDE(d->lay);
+    const size_t H = 2 * (size_t)d->lay.n_obs * d->lay.hbins, NO = d->lay.n_obs;
+    ocl_batch_close(s);
+    s->n = n;
+    s->lay = d->lay;
+    struct {
+        cl_mem *m;
+        size_t bytes;
+    } b[] = {{&s->b_params, n * sizeof(dy_params)}, {&s->b_hspec, n * NO * sizeof(dy_histspec)},
+             {&s->b_grids, n * G * sizeof(double)}, {&s->b_itrec, n * P * sizeof(double)},
+             {&s->b_hrun, n * H * sizeof(double)},  {&s->b_hw, n * sizeof(double)},
+             {&s->b_ctl, n * sizeof(dy_ictl)},      {&s->b_out, n * DY_NTOT * sizeof(double)}};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; ++i)
+        if ((st = make_buffer(s, b[i].m, b[i].bytes, err)) != DY_OK) goto fail;
+    CL_TRY(clEnqueueWriteBuffer(s->q, s->b_params, CL_FALSE, 0, n * sizeof(dy_params), d->params, 0,
+                                NULL, NULL),
            "upload params");
-    CL_TRY(clEnqueueWriteBuffer(s->q, s->b_grids, CL_FALSE, 0, ni * DY_GRID_STRIDE * sizeof(double),
-                                b->grids, 0, NULL, NULL),
-           "upload grids");
-    if (L.n_obs)
-        CL_TRY(clEnqueueWriteBuffer(s->q, s->b_hspec, CL_FALSE, 0,
-                                    ni * DY_MAX_OBS * sizeof(dy_histspec), b->hspec, 0, NULL, NULL),
+    st_->bytes_to_device += n * sizeof(dy_params);
+    if (NO) {
+        CL_TRY(clEnqueueWriteBuffer(s->q, s->b_hspec, CL_FALSE, 0, n * NO * sizeof(dy_histspec),
+                                    d->hspec, 0, NULL, NULL),
                "upload histogram specs");
-    cl_kernel k = s->k_sample;
-    CL_TRY(clSetKernelArg(k, 0, sizeof(cl_mem), &s->b_params), "set arg");
-    CL_TRY(clSetKernelArg(k, 1, sizeof(cl_mem), &s->b_grids), "set arg");
-    CL_TRY(clSetKernelArg(k, 2, sizeof(dy_launch), &L), "set arg");
-    CL_TRY(clSetKernelArg(k, 3, sizeof(cl_mem), &s->b_w), "set arg");
-    CL_TRY(clSetKernelArg(k, 4, sizeof(cl_mem), &s->b_bins), "set arg");
-    CL_TRY(clSetKernelArg(k, 5, sizeof(cl_mem), &s->b_obs), "set arg");
-    CL_TRY(clEnqueueNDRangeKernel(s->q, k, 1, NULL, &ns, NULL, 0, NULL, NULL), "launch sample");
-    k = s->k_reduce;
-    CL_TRY(clSetKernelArg(k, 0, sizeof(cl_mem), &s->b_params), "set arg");
-    CL_TRY(clSetKernelArg(k, 1, sizeof(dy_launch), &L), "set arg");
-    CL_TRY(clSetKernelArg(k, 2, sizeof(cl_mem), &s->b_w), "set arg");
-    CL_TRY(clSetKernelArg(k, 3, sizeof(cl_mem), &s->b_bins), "set arg");
-    CL_TRY(clSetKernelArg(k, 4, sizeof(cl_mem), &s->b_obs), "set arg");
-    CL_TRY(clSetKernelArg(k, 5, sizeof(cl_mem), &s->b_hspec), "set arg");
-    CL_TRY(clSetKernelArg(k, 6, sizeof(cl_mem), &s->b_tot), "set arg");
-    CL_TRY(clSetKernelArg(k, 7, sizeof(cl_mem), &s->b_acc), "set arg");
-    CL_TRY(clSetKernelArg(k, 8, sizeof(cl_mem), &s->b_hst), "set arg");
-    CL_TRY(clEnqueueNDRangeKernel(s->q, k, 1, NULL, &nr, NULL, 0, NULL, NULL), "launch reduce");
-    CL_TRY(clEnqueueReadBuffer(s->q, s->b_tot, CL_FALSE, 0, nch * DY_TOT_STRIDE * sizeof(double),
-                               b->tot, 0, NULL, NULL),
-           "read totals");
-    CL_TRY(clEnqueueReadBuffer(s->q, s->b_acc, CL_FALSE, 0,
-                               nch * DY_MAX_DIM * DY_NBINS * sizeof(double), b->acc, 0, NULL, NULL),
-           "read map accumulators");
-    if (L.n_obs)
-        CL_TRY(clEnqueueReadBuffer(s->q, s->b_hst, CL_FALSE, 0,
-                                   nch * DY_MAX_OBS * 2 * DY_MAX_HBINS * sizeof(double), b->hst, 0,
+        st_->bytes_to_device += n * NO * sizeof(dy_histspec);
+    }
+    if ((st = fill_zero(s, s->b_itrec, n * P * sizeof(double), err)) != DY_OK) goto fail;
+    if ((st = fill_zero(s, s->b_hrun, n * H * sizeof(double), err)) != DY_OK) goto fail;
+    if ((st = fill_zero(s, s->b_hw, n * sizeof(double), err)) != DY_OK) goto fail;
+    const dy_u32 dim = d->lay.dim;
+    const cl_ulong nn = n;
+    size_t gs = n;
+    CL_TRY(clSetKernelArg(s->k_flat, 0, sizeof(cl_mem), &s->b_grids), "set arg");
+    CL_TRY(clSetKernelArg(s->k_flat, 1, sizeof dim, &dim), "set arg");
+    CL_TRY(clSetKernelArg(s->k_flat, 2, sizeof nn, &nn), "set arg");
+    CL_TRY(clEnqueueNDRangeKernel(s->q, s->k_flat, 1, NULL, &gs, NULL, 0, NULL, NULL),
+           "launch flat maps");
+    st_->launches += 1;
+    return DY_OK;
+fail:
+    ocl_batch_close(s);
+    return st;
+}
+
+/* Scratch for a launch of ns samples and nrec record doubles (grown, never shrunk). */
+static dy_status ensure_scratch(cl_state *s, size_t ns, size_t nrec, dy_error *err)
+{
+    dy_status st;
+    if (ns > s->cap_samp) {
+        s->cap_samp = 0;
+        if ((st = make_buffer(s, &s->b_w, ns * sizeof(double), err)) != DY_OK) return st;
+        if ((st = make_buffer(s, &s->b_bins, ns * DY_MAX_DIM, err)) != DY_OK) return st;
+        if ((st = make_buffer(s, &s->b_obs, ns * DY_MAX_OBS * sizeof(double), err)) != DY_OK)
+            return st;
+        s->cap_samp = ns;
+    }
+    if (nrec > s->cap_part) {
+        s->cap_part = 0;
+        if ((st = make_buffer(s, &s->b_part, nrec * sizeof(double), err)) != DY_OK) return st;
+        s->cap_part = nrec;
+    }
+    return DY_OK;
+}
+
+static dy_status enqueue(cl_state *s, cl_kernel k, size_t n, const char *what, dy_error *err)
+{
+    dy_status st = DY_OK;
+    if (n == 0) return DY_OK;
+    CL_TRY(clEnqueueNDRangeKernel(s->q, k, 1, NULL, &n, NULL, 0, NULL, NULL), what);
+    return DY_OK;
+fail:
+    return st;
+}
+
+#define ARG(k, i, v) CL_TRY(clSetKernelArg(k, i, sizeof(v), &(v)), "set kernel argument")
+
+static dy_status ocl_iterate(void *state, const dy_iter_plan *p, double *out, dy_dev_stats *st_,
+                             dy_error *err)
+{
+    cl_state *s = state;
+    dy_status st = DY_OK;
+    const size_t na = p->n_active, P = dy_record_size(s->lay);
+    const double t0 = dy_wall_seconds();
+    if (na == 0 || p->n_launch == 0) return DY_OK;
+    CL_TRY(clEnqueueWriteBuffer(s->q, s->b_ctl, CL_FALSE, 0, na * sizeof(dy_ictl), p->ctl, 0, NULL,
+                                NULL),
+           "upload control table");
+    st_->bytes_to_device += na * sizeof(dy_ictl);
+    for (size_t l = 0; l < p->n_launch; ++l) {
+        const dy_launch L = p->launch[l];
+        const cl_ulong ns = dy_plan_chunk_sample(p->ctl, p->n_active, L.chunk_end) - L.sample_begin;
+        const cl_ulong nch = L.chunk_end - L.chunk_begin;
+        const cl_ulong nred = nch * dy_chunk_roles(s->lay), ncomb = na * P;
+        if ((st = ensure_scratch(s, ns, nch * P, err)) != DY_OK) return st;
+        ARG(s->k_sample, 0, s->b_params);
+        ARG(s->k_sample, 1, s->b_grids);
+        ARG(s->k_sample, 2, s->b_ctl);
+        ARG(s->k_sample, 3, L);
+        ARG(s->k_sample, 4, ns);
+        ARG(s->k_sample, 5, s->b_w);
+        ARG(s->k_sample, 6, s->b_bins);
+        ARG(s->k_sample, 7, s->b_obs);
+        if ((st = enqueue(s, s->k_sample, ns, "launch sample", err)) != DY_OK) return st;
+        if (p->w_out) {
+            CL_TRY(clEnqueueReadBuffer(s->q, s->b_w, CL_TRUE, 0, ns * sizeof(double),
+                                       p->w_out + L.sample_begin, 0, NULL, NULL),
+                   "read weights");
+            st_->bytes_from_device += ns * sizeof(double);
+        }
+        ARG(s->k_reduce, 0, s->b_params);
+        ARG(s->k_reduce, 1, s->b_ctl);
+        ARG(s->k_reduce, 2, L);
+        ARG(s->k_reduce, 3, nred);
+        ARG(s->k_reduce, 4, s->b_w);
+        ARG(s->k_reduce, 5, s->b_bins);
+        ARG(s->k_reduce, 6, s->b_obs);
+        ARG(s->k_reduce, 7, s->b_hspec);
+        ARG(s->k_reduce, 8, s->b_part);
+        if ((st = enqueue(s, s->k_reduce, nred, "launch reduce", err)) != DY_OK) return st;
+        ARG(s->k_combine, 0, s->b_ctl);
+        ARG(s->k_combine, 1, L);
+        ARG(s->k_combine, 2, ncomb);
+        ARG(s->k_combine, 3, s->b_part);
+        ARG(s->k_combine, 4, s->b_itrec);
+        if ((st = enqueue(s, s->k_combine, ncomb, "launch combine", err)) != DY_OK) return st;
+        st_->launches += 3;
+    }
+    {
+        const dy_launch L = p->launch[0];
+        const cl_ulong nfin = na * dy_finish_tasks(s->lay);
+        ARG(s->k_finish, 0, s->b_params);
+        ARG(s->k_finish, 1, s->b_ctl);
+        ARG(s->k_finish, 2, L);
+        ARG(s->k_finish, 3, nfin);
+        ARG(s->k_finish, 4, s->b_itrec);
+        ARG(s->k_finish, 5, s->b_grids);
+        ARG(s->k_finish, 6, s->b_hspec);
+        ARG(s->k_finish, 7, s->b_hrun);
+        ARG(s->k_finish, 8, s->b_hw);
+        ARG(s->k_finish, 9, s->b_out);
+        if ((st = enqueue(s, s->k_finish, nfin, "launch finish", err)) != DY_OK) return st;
+        st_->launches += 1;
+    }
+    CL_TRY(clEnqueueReadBuffer(s->q, s->b_out, CL_TRUE, 0, na * DY_NTOT * sizeof(double), out, 0,
+                               NULL, NULL),
+           "read iteration totals");
+    st_->bytes_from_device += na * DY_NTOT * sizeof(double);
+    st_->device_seconds += dy_wall_seconds() - t0;
+    return DY_OK;
+fail:
+    return st;
+}
+
+static dy_status ocl_histograms(void *state, double *hrun, double *hw, dy_dev_stats *st_,
+                                dy_error *err)
+{
+    cl_state *s = state;
+    dy_status st = DY_OK;
+    const size_t H = 2 * (size_t)s->lay.n_obs * s->lay.hbins;
+    if (H)
+        CL_TRY(clEnqueueReadBuffer(s->q, s->b_hrun, CL_TRUE, 0, s->n * H * sizeof(double), hrun, 0,
                                    NULL, NULL),
                "read histograms");
-    if (b->w_out)
-        CL_TRY(clEnqueueReadBuffer(s->q, s->b_w, CL_FALSE, 0, ns * sizeof(double), b->w_out, 0,
-                                   NULL, NULL),
-               "read weights");
-    CL_TRY(clFinish(s->q), "clFinish");
+    CL_TRY(clEnqueueReadBuffer(s->q, s->b_hw, CL_TRUE, 0, s->n * sizeof(double), hw, 0, NULL, NULL),
+           "read histogram weights");
+    st_->bytes_from_device += s->n * (H + 1) * sizeof(double);
     return DY_OK;
 fail:
     return st;
@@ -366,10 +533,16 @@ const dy_backend_type dy_backend_opencl = {
     .name = "opencl",
     .priority = 1,
     .probe = ocl_probe,
+    .auto_pick = ocl_auto_pick,
+    .device_count = ocl_device_count,
     .describe = ocl_describe,
     .init = ocl_init,
     .max_samples = ocl_max_samples,
-    .run = ocl_run,
+    .batch_hint = ocl_batch_hint,
+    .batch_open = ocl_batch_open,
+    .iterate = ocl_iterate,
+    .histograms = ocl_histograms,
+    .batch_close = ocl_batch_close,
     .philox = ocl_philox,
     .free = ocl_free,
 };

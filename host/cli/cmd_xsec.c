@@ -428,7 +428,7 @@ int dy_cmd_xsec(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
-        par[i].id = (dy_u64)i;
+        par[i].id = 0; /* streams keyed by content: a point's value never depends on the list */
         if (req.zero_reason[0])
             fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy, req.mass,
                     req.zero_reason);

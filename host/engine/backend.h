@@ -1,34 +1,64 @@
 /* backend.h — the internal backend interface: one const table of functions per backend
- * (the shape of GSL's gsl_rng_type and ggml's backend interface).  A batch is one launch:
- * sample n_integrals x n_samples points, then reduce them on the device in a fixed order. */
+ * (the shape of GSL's gsl_rng_type and ggml's backend interface).  A backend holds one batch of
+ * integrals at a time: their parameters, maps, iteration records and histograms stay on the
+ * device from batch_open to batch_close.  An iteration is a list of launches over chunks of the
+ * active integrals' samples (sample, chunk reduction, combine), then one finish pass; only the
+ * iteration totals (DY_NTOT doubles per active integral) come back. */
 #ifndef DY_BACKEND_H
 #define DY_BACKEND_H
 #include <stddef.h>
+#include <stdint.h>
 #include "darkyield/dy_status.h"
-#include "dy_sample.h"
+#include "dy_reduce.h"
 
-typedef struct dy_batch {
-    const dy_params *params;  /* n_integrals */
-    const double *grids;      /* n_integrals * DY_GRID_STRIDE VEGAS edges */
-    const dy_histspec *hspec; /* n_integrals * DY_MAX_OBS, used when launch.n_obs > 0 */
-    dy_launch launch;         /* n_samples is a multiple of DY_CHUNK */
-    double *tot;              /* out: n_integrals * chunks * DY_TOT_STRIDE */
-    double *acc;              /* out: n_integrals * chunks * DY_MAX_DIM * DY_NBINS */
-    double *hst;              /* out: n_integrals * chunks * DY_MAX_OBS * 2 * DY_MAX_HBINS */
-    double *w_out;            /* optional out: the raw weights, n_integrals * n_samples */
-} dy_batch;
+/* A batch as opened on a device. */
+typedef struct dy_batch_desc {
+    const dy_params *params;  /* n; id holds the stream key */
+    const dy_histspec *hspec; /* n * lay.n_obs, or NULL when lay.n_obs == 0 */
+    size_t n;
+    dy_layout lay;
+} dy_batch_desc;
+
+/* One iteration of the open batch. */
+typedef struct dy_iter_plan {
+    const dy_ictl *ctl; /* n_active entries, ordered by integral */
+    uint32_t n_active;
+    const dy_launch *launch; /* n_launch launches covering the iteration's chunks in order */
+    size_t n_launch;
+    double *w_out; /* optional: the iteration's raw weights (consistency checks only) */
+} dy_iter_plan;
+
+/* What crossed the bus and how long the device worked (summed into dy_engine_stats). */
+typedef struct dy_dev_stats {
+    uint64_t launches, bytes_to_device, bytes_from_device;
+    double device_seconds;
+} dy_dev_stats;
 
 typedef struct dy_backend_type {
     const char *name;
     int priority; /* higher is preferred by the automatic choice */
     /* DY_OK when a usable device exists; otherwise the reason in err. */
     dy_status (*probe)(dy_error *err);
+    /* 1 when the automatic choice should take this backend once probed (e.g. opencl only for a
+     * GPU: PoCL on the host is slower than the native cpu backend, benchmarks/RESULTS.md). */
+    int (*auto_pick)(void);
+    /* Usable devices (for MPI rank binding); 0 when none. */
+    int (*device_count)(void);
     /* Device list for `darkyield devices`. */
     void (*describe)(char *buf, size_t n);
-    dy_status (*init)(void **state, char *device, size_t n, dy_error *err);
-    /* Samples per launch the backend prefers at most (memory bound). */
+    /* Open device `device` (-1: the backend's default or its environment variable). */
+    dy_status (*init)(void **state, int device, char *name, size_t n, dy_error *err);
+    /* Samples per launch at most (memory bound); launches split iterations at chunk edges. */
     size_t (*max_samples)(void *state);
-    dy_status (*run)(void *state, dy_batch *b, dy_error *err);
+    /* Integrals per batch the device wants to be efficient (a hint for the jobs' grouping). */
+    size_t (*batch_hint)(void *state);
+    dy_status (*batch_open)(void *state, const dy_batch_desc *d, dy_dev_stats *st, dy_error *err);
+    /* One iteration; out gets DY_NTOT doubles per active integral. */
+    dy_status (*iterate)(void *state, const dy_iter_plan *p, double *out, dy_dev_stats *st,
+                         dy_error *err);
+    /* The histogram accumulators: hrun (n * 2 * n_obs * hbins) and hw (n). */
+    dy_status (*histograms)(void *state, double *hrun, double *hw, dy_dev_stats *st, dy_error *err);
+    void (*batch_close)(void *state);
     /* Philox known-answer hook: out[4i..] = philox4x32(ctr[4i..], key[2i..]). */
     dy_status (*philox)(void *state, const dy_u32 *ctr, const dy_u32 *key, dy_u32 *out, dy_u32 n,
                         dy_error *err);
@@ -48,12 +78,16 @@ struct dy_engine {
     const dy_backend_type *type;
     void *state;
     char device[256];
+    dy_dev_stats dev;           /* summed over the engine's life */
+    uint64_t integrals, rounds; /* integrals integrated, lockstep iterations run */
+    uint64_t evaluations;       /* integrand evaluations */
+    double wall_seconds;        /* inside dy_integrate */
 };
 
-/* Number of chunks of a launch. */
-static inline size_t dy_batch_chunks(const dy_launch *L)
-{
-    return L->n_samples / DY_CHUNK;
-}
+/* Monotonic wall clock in seconds (for device and host times). */
+double dy_wall_seconds(void);
+
+/* Index of the first sample of chunk c of an iteration (c may be the end of the chunk space). */
+uint64_t dy_plan_chunk_sample(const dy_ictl *ctl, uint32_t n_active, uint64_t c);
 
 #endif

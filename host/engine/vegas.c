@@ -1,7 +1,10 @@
-/* vegas.c — batched VEGAS on the host: all active integrals advance in lockstep (iteration k uses
- * Philox counter word k), launches group integrals by their current sample count, and each
- * integral keeps its own map, iteration record and histograms.  Map refinement: G. P. Lepage,
- * J. Comput. Phys. 27, 192 (1978), Sec. 3 (smoothing, damping exponent alpha). */
+/* vegas.c — batched VEGAS, the host's half: every integral's schedule (warm-up, then iterations
+ * sized to its error target), the control table and launch plan of each iteration, and the
+ * combination of iterations.  Samples, reductions, maps and histograms live on the device
+ * (kernels/dy_sample.h, dy_reduce.h, dy_vegas_map.h); an iteration sends down one control entry
+ * per active integral and brings back DY_NTOT totals.  All active integrals advance in lockstep
+ * (iteration k uses Philox counter word k); an integral's results depend only on itself (and on
+ * the integrals a caller's `targets` hook groups with it), never on the rest of the batch. */
 #include <float.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
@@ -12,97 +15,189 @@
 #include "backend.h"
 #include "darkyield/dy_integrate.h"
 
+#define CHUNK_SAMPLES 2048u  /* target samples per reduction chunk (whole strata) */
+#define GROUP_SAMPLES 16u    /* unstratified: samples per variance group */
+#define ZERO_SAMPLES  65536u /* all-zero samples before a result is declared an explicit zero */
+#define GROWTH        8.0    /* an iteration has at most this many times the samples of the last */
+#define Q_CONSISTENT  1e-3   /* iterations less consistent than this (chi^2 Q) are not converged */
+#define Q_INFLATE     1e-2   /* ... and below this the error is scaled by sqrt(chi^2/dof) */
+
 void dy_vegas_options_default(dy_vegas_options *o)
 {
     memset(o, 0, sizeof *o);
     o->seed = 1;
     o->rel_precision = 1e-3;
     o->max_eval = 100000000ULL;
-    o->n_eval_start = 4 * DY_CHUNK;
-    o->n_eval_max = 1u << 20;
-    o->warmup_iter = 5;
-    o->min_iter = 3;
+    o->n_eval_start = 1024;
+    o->n_eval_max = 1u << 22;
+    o->warmup_min = 1;
+    o->warmup_max = 8;
+    o->min_iter = 2;
     o->max_iter = 200;
     o->alpha = 1.5;
-    o->defensive = 0.05;
+    o->defensive = 0.1;
+    o->stratify = 1;
 }
 
-typedef struct vstate {
-    double grid[DY_GRID_STRIDE];
-    double acc[DY_MAX_DIM * DY_NBINS]; /* this iteration's sum of w^2 per map bin */
-    double s1, s2, bad;                /* this iteration's sums */
-    double *it_val, *it_var, *it_n;    /* combined iterations: value, variance, samples */
-    double *hs1, *hs2;                 /* this iteration's histogram sums */
-    double *hc, *hv, hw;               /* histogram accumulators: sum n c, sum n^2 v, sum n */
-    uint32_t n_it;
-    int done;
-} vstate;
-
-static uint32_t round_chunk(uint64_t n)
+/* FNV-1a over the integral's content, finished by splitmix64 (Steele et al., OOPSLA 2014) so
+ * that nearby parameters give unrelated Philox keys. */
+uint64_t dy_stream_key(const dy_params *p)
 {
-    if (n < DY_CHUNK) n = DY_CHUNK;
-    return (uint32_t)(((n + DY_CHUNK - 1) / DY_CHUNK) * DY_CHUNK);
-}
-
-static void flat_grid(double *g)
-{
-    for (int d = 0; d < DY_MAX_DIM; ++d)
-        for (int b = 0; b <= DY_NBINS; ++b)
-            g[d * (DY_NBINS + 1) + b] = (double)b / DY_NBINS;
-}
-
-/* Lepage's refinement of one axis from the per-bin sums of w^2. */
-static void refine_axis(double *edge, const double *a, double alpha, double lam)
-{
-    double s[DY_NBINS], m[DY_NBINS], tot = 0.0, msum = 0.0, nw[DY_NBINS + 1];
-    for (int b = 0; b < DY_NBINS; ++b) {
-        const double l = a[b > 0 ? b - 1 : b], r = a[b < DY_NBINS - 1 ? b + 1 : b];
-        s[b] =
-            (b == 0 || b == DY_NBINS - 1) ? 0.5 * (a[b] + (b == 0 ? r : l)) : (l + a[b] + r) / 3.0;
-        tot += s[b];
+    uint64_t h = 1469598103934665603ULL;
+#define DY_MIX_(v)                                                                                 \
+    do {                                                                                           \
+        uint64_t x_ = (v);                                                                         \
+        for (int b_ = 0; b_ < 8; ++b_, x_ >>= 8)                                                   \
+            h = (h ^ (x_ & 0xffu)) * 1099511628211ULL;                                             \
+    } while (0)
+    DY_MIX_(p->process);
+    DY_MIX_(p->dim);
+    for (int i = 0; i < DY_NPAR; ++i) {
+        uint64_t u;
+        memcpy(&u, &p->par[i], sizeof u);
+        DY_MIX_(u);
     }
-    if (!(tot > 0.0) || !isfinite(tot)) return; /* nothing seen: keep the map */
-    for (int b = 0; b < DY_NBINS; ++b) {
-        const double r = s[b] / tot;
-        m[b] = r <= 0.0 ? 0.0 : (fabs(r - 1.0) < 1e-12 ? 1.0 : pow((r - 1.0) / log(r), alpha));
-        msum += m[b];
-    }
-    /* Defensive mixture (Hesterberg, Technometrics 37, 185 (1995)): blend a fraction lambda of the
-     * uniform density into the map, so no new interval is wider than 1/(lambda N) and weights
-     * stay bounded next to discontinuities the map cannot resolve. */
-    for (int b = 0; b < DY_NBINS; ++b)
-        m[b] = (1.0 - lam) * m[b] + lam * msum * (edge[b + 1] - edge[b]);
-    const double per = msum / DY_NBINS;
-    double run = 0.0;
-    int j = 0;
-    nw[0] = 0.0;
-    for (int i = 1; i < DY_NBINS; ++i) {
-        const double target = i * per;
-        while (j < DY_NBINS - 1 && run + m[j] < target)
-            run += m[j++];
-        const double f = m[j] > 0.0 ? (target - run) / m[j] : 0.0;
-        nw[i] = edge[j] + fmin(fmax(f, 0.0), 1.0) * (edge[j + 1] - edge[j]);
-    }
-    nw[DY_NBINS] = 1.0;
-    for (int i = 1; i < DY_NBINS; ++i) /* keep the edges strictly increasing */
-        if (!(nw[i] > nw[i - 1])) nw[i] = nw[i - 1];
-    memcpy(edge, nw, sizeof nw);
+    for (int i = 0; i < DY_NIPAR; ++i)
+        DY_MIX_((uint64_t)(uint32_t)p->ipar[i]);
+    DY_MIX_(p->id);
+#undef DY_MIX_
+    h += 0x9e3779b97f4a7c15ULL;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
 }
 
-/* Combination of iterations, weighted by their sample counts n_i:  I = sum n_i I_i / sum n_i,
- * sigma^2 = sum n_i^2 sigma_i^2 / (sum n_i)^2, chi^2 = sum (I_i - I)^2 / sigma_i^2.  Lepage's
- * 1/sigma_i^2 weights correlate with the estimates when weights are heavy-tailed and bias the
- * result (measured: -0.4 % per iteration, 5-7 sigma, on genz-discontinuous; docs/engine.md). */
-static void combine(const vstate *v, uint32_t m, dy_result *r)
+enum { PH_WARM = 0, PH_MAIN = 1, PH_DONE = 2 };
+
+typedef struct istate {
+    int phase;
+    uint32_t n_next;           /* samples of its next iteration */
+    uint32_t warm_it;          /* warm-up iterations done */
+    double sd1, sd1_prev;      /* per-sample standard deviation: latest, previous iteration */
+    double warm_samples;       /* samples spent warming up */
+    double zero_samples;       /* samples seen while every weight was exactly 0 */
+    int seen_nonzero;          /* any weight != 0 so far */
+    double lambda;             /* defensive fraction of its next refinements */
+    double sw, swv, sw2v;      /* main iterations: sum w, sum w I, sum w^2 var (weights w_i) */
+    double rswv, rsw2v;        /* ... the same for the region */
+    double rsd1;               /* per-sample standard deviation of the region */
+    double *it_val, *it_var;   /* main iterations: estimate and variance, */
+    double *it_rval, *it_rvar; /* the region's, */
+    double *it_n, *it_wps;     /* samples and predicted weight per sample */
+    int n_weights;             /* 1: weights n_i (an iteration was far worse than predicted) */
+    uint32_t last_n;           /* samples of its latest iteration */
+    int unstratified;          /* stratification switched off (iterations were inconsistent) */
+} istate;
+
+/* Strata of an iteration of n samples in dim dimensions: ns per axis with ns^dim <= n/2 (at least
+ * two samples per stratum, as in vegas) and ns <= DY_NBINS: strata are never finer than the map,
+ * which resolves finer structure itself, so a stratum holds enough samples that its variance is
+ * seen even where an unresolved discontinuity crosses few strata (1-D); without stratification (or
+ * when ns would be 1), groups of GROUP_SAMPLES iid samples whose within-group variance estimates
+ * the plain MC variance. */
+static void strata(uint32_t n, uint32_t dim, int stratify, dy_ictl *c)
 {
-    double sn = 0.0, snv = 0.0, sv2 = 0.0, chi2 = 0.0;
+    uint64_t ns = 1;
+    if (stratify) {
+        ns = (uint64_t)floor(pow(n / 2.0, 1.0 / dim));
+        for (;;) { /* exact integer root despite pow's rounding */
+            uint64_t p = 1, q = 1;
+            for (uint32_t d = 0; d < dim; ++d) {
+                p *= ns;
+                q *= ns + 1;
+            }
+            if (ns > 1 && 2 * p > n)
+                --ns;
+            else if (2 * q <= n)
+                ++ns;
+            else
+                break;
+        }
+        if (ns > DY_NBINS) ns = DY_NBINS;
+    }
+    if (ns > 1) {
+        uint64_t p = 1;
+        for (uint32_t d = 0; d < dim; ++d)
+            p *= ns;
+        c->ns = (dy_u32)ns;
+        c->n_strata = (dy_u32)p;
+        c->nh = (dy_u32)(n / p);
+    } else {
+        c->ns = 1;
+        c->nh = GROUP_SAMPLES;
+        c->n_strata = n / GROUP_SAMPLES > 0 ? n / GROUP_SAMPLES : 1;
+    }
+    c->spc = CHUNK_SAMPLES / c->nh > 0 ? CHUNK_SAMPLES / c->nh : 1;
+    c->n_chunks = (c->n_strata + c->spc - 1) / c->spc;
+}
+
+uint64_t dy_plan_chunk_sample(const dy_ictl *ctl, uint32_t n_active, uint64_t c)
+{
+    const dy_ictl *e = &ctl[n_active - 1];
+    if (c >= e->chunk_first + e->n_chunks) return e->sample_first + (uint64_t)e->n_strata * e->nh;
+    const dy_ictl *x = ctl + dy_find_active(ctl, n_active, c, 1);
+    return x->sample_first + (c - x->chunk_first) * x->spc * x->nh;
+}
+
+/* Launches of at most cap samples covering the iteration's chunks in order (a chunk is never
+ * split); returns their number.  launch[] has room for every chunk. */
+static size_t plan_launches(const dy_ictl *ctl, uint32_t na, uint64_t cap, dy_launch proto,
+                            dy_launch *launch)
+{
+    size_t nl = 0;
+    uint64_t used = 0;
+    dy_launch *cur = NULL;
+    for (uint32_t a = 0; a < na; ++a) {
+        const dy_ictl *c = &ctl[a];
+        const uint64_t per = (uint64_t)c->spc * c->nh; /* samples of a full chunk */
+        uint64_t k = 0;
+        while (k < c->n_chunks) {
+            if (!cur || used + per > cap) {
+                if (cur) cur->chunk_end = c->chunk_first + k;
+                cur = &launch[nl++];
+                *cur = proto;
+                cur->chunk_begin = c->chunk_first + k;
+                cur->sample_begin = c->sample_first + k * per;
+                used = 0;
+            }
+            /* as many of this integral's chunks as fit (at least one) */
+            uint64_t fit = (cap - used) / per;
+            if (fit == 0) fit = 1;
+            if (fit > c->n_chunks - k) fit = c->n_chunks - k;
+            const uint64_t last = k + fit == c->n_chunks;
+            used += last ? (uint64_t)c->n_strata * c->nh - k * per : fit * per;
+            k += fit;
+        }
+    }
+    if (cur) cur->chunk_end = ctl[na - 1].chunk_first + ctl[na - 1].n_chunks;
+    return nl;
+}
+
+/* Iterations after the warm-up combined with predictable weights w_i = n_i / s_{i-1}^2, s_{i-1}
+ * the per-sample deviation measured in the iteration before (which trained iteration i's map):
+ * I = sum w_i I_i / sum w_i, sigma^2 = sum w_i^2 sigma_i^2 / (sum w_i)^2, chi^2 = sum (I_i - I)^2
+ * / sigma_i^2.  Close to inverse-variance weights while the map improves, but fixed before the
+ * iteration is drawn: Lepage's 1/sigma_i^2 uses the iteration's own variance, which correlates
+ * with its estimate when weights are heavy-tailed and biases the result (measured: -0.4 % per
+ * iteration, 5-7 sigma, on genz-discontinuous; docs/engine.md).  When an iteration turns out far
+ * worse than predicted (a rare large weight seen for the first time), its predicted weight would
+ * be far too large: the integral then falls back to weights n_i for good. */
+static void combine(istate *v, uint32_t m, dy_result *r)
+{
+    double chi2 = 0.0;
+    v->sw = v->swv = v->sw2v = v->rswv = v->rsw2v = 0.0;
     for (uint32_t i = 0; i < m; ++i) {
-        sn += v->it_n[i];
-        snv += v->it_n[i] * v->it_val[i];
-        sv2 += v->it_n[i] * v->it_n[i] * v->it_var[i];
+        const double w = v->it_n[i] * (v->n_weights ? 1.0 : v->it_wps[i]);
+        v->sw += w;
+        v->swv += w * v->it_val[i];
+        v->sw2v += w * w * v->it_var[i];
+        v->rswv += w * v->it_rval[i];
+        v->rsw2v += w * w * v->it_rvar[i];
     }
-    r->value = snv / sn;
-    r->error = sqrt(sv2) / sn;
+    r->value = v->swv / v->sw;
+    r->error = sqrt(v->sw2v) / v->sw;
+    r->region_value = v->rswv / v->sw;
+    r->region_error = sqrt(v->rsw2v) / v->sw;
     for (uint32_t i = 0; i < m; ++i) {
         const double dv = v->it_val[i] - r->value;
         chi2 += dv * dv / v->it_var[i];
@@ -112,79 +207,15 @@ static void combine(const vstate *v, uint32_t m, dy_result *r)
     r->q = m > 1 ? gsl_sf_gamma_inc_Q(0.5 * (m - 1), 0.5 * chi2) : 1.0;
 }
 
-typedef struct launch_buf {
-    double *tot, *acc, *hst;
-    size_t cap_chunks;
-} launch_buf;
-
-static dy_status buf_ensure(launch_buf *lb, size_t nch, dy_error *err)
+/* Weight w of the next iteration so that the combination reaches error E: the smallest w with
+ * (sum w_i^2 var_i + rho w) / (sum w_i + w)^2 <= E^2, where an iteration of weight w = n / s^2 has
+ * variance rho / w... i.e. rho = (per-sample variance of the quantity) / s^2 (1 for the total). */
+static double weight_for(double sw, double sw2v, double rho, double E)
 {
-    if (nch <= lb->cap_chunks) return DY_OK;
-    free(lb->tot);
-    free(lb->acc);
-    free(lb->hst);
-    lb->tot = malloc(nch * DY_TOT_STRIDE * sizeof(double));
-    lb->acc = malloc(nch * DY_MAX_DIM * DY_NBINS * sizeof(double));
-    lb->hst = malloc(nch * DY_MAX_OBS * 2 * DY_MAX_HBINS * sizeof(double));
-    lb->cap_chunks = nch;
-    if (!lb->tot || !lb->acc || !lb->hst) {
-        lb->cap_chunks = 0;
-        return dy_error_set(err, DY_ERR_NOMEM, "vegas: cannot allocate %zu chunk buffers", nch);
-    }
-    return DY_OK;
-}
-
-/* One launch over integrals idx[0..ni) (all with n_samples = n per iteration), samples
- * [off, off + ns); sums are added into each integral's state in chunk order. */
-static dy_status run_launch(dy_engine *e, const dy_params *params, const dy_histspec *hspec,
-                            vstate *vs, const size_t *idx, size_t ni, uint32_t off, uint32_t ns,
-                            uint32_t iteration, uint64_t seed, uint32_t n_obs, launch_buf *lb,
-                            dy_params *pbuf, double *gbuf, dy_histspec *hbuf, dy_error *err)
-{
-    dy_batch b;
-    dy_status st;
-    const size_t nch_each = ns / DY_CHUNK, nch = ni * nch_each;
-    if ((st = buf_ensure(lb, nch, err)) != DY_OK) return st;
-    for (size_t i = 0; i < ni; ++i) {
-        pbuf[i] = params[idx[i]];
-        memcpy(gbuf + i * DY_GRID_STRIDE, vs[idx[i]].grid, sizeof vs[0].grid);
-        if (n_obs)
-            memcpy(hbuf + i * DY_MAX_OBS, hspec + idx[i] * DY_MAX_OBS, DY_MAX_OBS * sizeof *hbuf);
-    }
-    memset(&b, 0, sizeof b);
-    b.params = pbuf;
-    b.grids = gbuf;
-    b.hspec = n_obs ? hbuf : NULL;
-    b.launch.seed = seed;
-    b.launch.iteration = iteration;
-    b.launch.n_integrals = (dy_u32)ni;
-    b.launch.n_samples = ns;
-    b.launch.sample_offset = off;
-    b.launch.n_obs = n_obs;
-    b.tot = lb->tot;
-    b.acc = lb->acc;
-    b.hst = lb->hst;
-    if ((st = e->type->run(e->state, &b, err)) != DY_OK) return st;
-    for (size_t i = 0; i < ni; ++i) {
-        vstate *v = &vs[idx[i]];
-        for (size_t c = 0; c < nch_each; ++c) {
-            const size_t jc = i * nch_each + c;
-            v->s1 += lb->tot[jc * DY_TOT_STRIDE];
-            v->s2 += lb->tot[jc * DY_TOT_STRIDE + 1];
-            v->bad += lb->tot[jc * DY_TOT_STRIDE + 2];
-            for (int k = 0; k < DY_MAX_DIM * DY_NBINS; ++k)
-                v->acc[k] += lb->acc[jc * DY_MAX_DIM * DY_NBINS + k];
-            for (uint32_t o = 0; o < n_obs; ++o) {
-                const double *h = lb->hst + (jc * DY_MAX_OBS + o) * 2 * DY_MAX_HBINS;
-                for (int hb = 0; hb < DY_MAX_HBINS; ++hb) {
-                    if ((uint32_t)hb >= hspec[idx[i] * DY_MAX_OBS + o].nbins) break;
-                    v->hs1[o * DY_MAX_HBINS + hb] += h[2 * hb];
-                    v->hs2[o * DY_MAX_HBINS + hb] += h[2 * hb + 1];
-                }
-            }
-        }
-    }
-    return DY_OK;
+    const double a = E * E, b = 2.0 * E * E * sw - rho, c = E * E * sw * sw - sw2v;
+    const double disc = b * b - 4.0 * a * c;
+    if (c >= 0.0 || disc < 0.0) return 0.0; /* already there */
+    return (-b + sqrt(disc)) / (2.0 * a);
 }
 
 static dy_status check_params(const dy_params *p, size_t n, const dy_histspec *hspec, dy_error *err)
@@ -205,178 +236,342 @@ static dy_status check_params(const dy_params *p, size_t n, const dy_histspec *h
     return DY_OK;
 }
 
+/* The batch as the device sees it: stream keys in id, the layout, compact histogram specs. */
+static dy_status batch_prepare(const dy_params *params, size_t n, const dy_histspec *hspec,
+                               dy_params **dp, dy_histspec **dh, dy_layout *lay, dy_error *err)
+{
+    memset(lay, 0, sizeof *lay);
+    *dp = malloc((n ? n : 1) * sizeof **dp);
+    *dh = NULL;
+    if (!*dp) return dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory for %zu integrals", n);
+    for (size_t i = 0; i < n; ++i) {
+        (*dp)[i] = params[i];
+        (*dp)[i].id = dy_stream_key(&params[i]);
+        if (params[i].dim > lay->dim) lay->dim = params[i].dim;
+        for (uint32_t k = 0; hspec && k < DY_MAX_OBS; ++k)
+            if (hspec[i * DY_MAX_OBS + k].nbins) {
+                if (k + 1 > lay->n_obs) lay->n_obs = k + 1;
+                if (hspec[i * DY_MAX_OBS + k].nbins > lay->hbins)
+                    lay->hbins = hspec[i * DY_MAX_OBS + k].nbins;
+            }
+    }
+    if (lay->n_obs) {
+        *dh = calloc(n * lay->n_obs, sizeof **dh);
+        if (!*dh) return dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory");
+        for (size_t i = 0; i < n; ++i)
+            memcpy(*dh + i * lay->n_obs, hspec + i * DY_MAX_OBS, lay->n_obs * sizeof **dh);
+    }
+    return DY_OK;
+}
+
+/* One iteration of the active integrals of ctl (sample_first/chunk_first filled here). */
+static dy_status run_iteration(dy_engine *e, dy_ictl *ctl, uint32_t na, dy_launch proto,
+                               dy_launch **lbuf, size_t *lcap, double *out, double *w_out,
+                               dy_error *err)
+{
+    uint64_t s = 0, c = 0;
+    for (uint32_t a = 0; a < na; ++a) {
+        ctl[a].sample_first = s;
+        ctl[a].chunk_first = c;
+        s += (uint64_t)ctl[a].n_strata * ctl[a].nh;
+        c += ctl[a].n_chunks;
+    }
+    if (c > *lcap) {
+        free(*lbuf);
+        *lbuf = malloc(c * sizeof **lbuf);
+        *lcap = *lbuf ? c : 0;
+        if (!*lbuf) return dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory for launches");
+    }
+    size_t cap = e->type->max_samples(e->state);
+    if (cap < 2 * CHUNK_SAMPLES) cap = 2 * CHUNK_SAMPLES;
+    proto.n_active = na;
+    dy_iter_plan plan = {ctl, na, *lbuf, plan_launches(ctl, na, cap, proto, *lbuf), w_out};
+    dy_status st = e->type->iterate(e->state, &plan, out, &e->dev, err);
+    ++e->rounds;
+    return st;
+}
+
 dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy_vegas_options *o,
                        const dy_histspec *hspec, dy_result *res, dy_hist *hist, dy_error *err)
 {
     dy_status st = DY_OK;
-    uint32_t n_obs = 0;
+    const double t_start = dy_wall_seconds();
     if (o->max_iter < 1 || o->alpha < 0.0 || !(o->defensive >= 0.0 && o->defensive < 1.0) ||
-        o->rel_precision < 0.0 || o->max_eval == 0)
+        o->rel_precision < 0.0 || o->abs_precision < 0.0 || o->max_eval == 0 ||
+        o->n_eval_start < 16 || o->warmup_max < 1 || o->warmup_max < o->warmup_min)
         return dy_error_set(err, DY_ERR_INVALID, "vegas: invalid options");
     if ((st = check_params(params, n, hspec, err)) != DY_OK) return st;
-    if (hspec)
-        for (size_t i = 0; i < n; ++i)
-            for (uint32_t k = 0; k < DY_MAX_OBS; ++k)
-                if (hspec[i * DY_MAX_OBS + k].nbins && k + 1 > n_obs) n_obs = k + 1;
-    const uint32_t max_iter = o->max_iter;
-    const uint32_t nmax =
-        round_chunk(o->n_eval_max > o->n_eval_start ? o->n_eval_max : o->n_eval_start);
-    const size_t cap = e->type->max_samples(e->state);
-    vstate *vs = calloc(n, sizeof *vs);
-    size_t *idx = malloc(n * sizeof *idx);
-    double *vals = malloc(3 * n * (size_t)max_iter * sizeof(double));
-    double *hmem = n_obs ? calloc(4 * n * DY_MAX_OBS * DY_MAX_HBINS, sizeof(double)) : NULL;
-    const size_t per_launch = cap / DY_CHUNK > 0 ? cap : DY_CHUNK;
-    const size_t max_ni = per_launch / DY_CHUNK < n ? per_launch / DY_CHUNK : n;
-    dy_params *pbuf = malloc((max_ni ? max_ni : 1) * sizeof *pbuf);
-    double *gbuf = malloc((max_ni ? max_ni : 1) * DY_GRID_STRIDE * sizeof *gbuf);
-    dy_histspec *hbuf = malloc((max_ni ? max_ni : 1) * DY_MAX_OBS * sizeof *hbuf);
-    launch_buf lb = {0};
-    if (!vs || !idx || !vals || !pbuf || !gbuf || !hbuf || (n_obs && !hmem)) {
+    for (size_t i = 0; i < n; ++i)
+        memset(&res[i], 0, sizeof res[i]);
+    if (n == 0) return DY_OK;
+    const uint32_t max_iter = o->max_iter, min_iter = o->min_iter > 2 ? o->min_iter : 2;
+    const uint32_t nmin = o->n_eval_start;
+    const uint32_t nmax = o->n_eval_max > nmin ? o->n_eval_max : nmin;
+    dy_params *dp = NULL;
+    dy_histspec *dh = NULL;
+    dy_layout lay;
+    istate *vs = calloc(n, sizeof *vs);
+    double *vals = malloc(6 * n * (size_t)max_iter * sizeof(double));
+    dy_ictl *ctl = malloc(n * sizeof *ctl);
+    double *out = malloc(n * DY_NTOT * sizeof *out);
+    double *tgt = calloc(2 * n, sizeof *tgt), *sd1 = calloc(2 * n, sizeof *sd1);
+    dy_launch *lbuf = NULL;
+    size_t lcap = 0;
+    int opened = 0;
+    if (!vs || !vals || !ctl || !out || !tgt || !sd1) {
         st = dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory for %zu integrals", n);
         goto done;
     }
+    if ((st = batch_prepare(params, n, hspec, &dp, &dh, &lay, err)) != DY_OK) goto done;
+    const dy_batch_desc desc = {dp, dh, n, lay};
+    if ((st = e->type->batch_open(e->state, &desc, &e->dev, err)) != DY_OK) goto done;
+    opened = 1;
     for (size_t i = 0; i < n; ++i) {
-        flat_grid(vs[i].grid);
-        vs[i].n_it = round_chunk(o->n_eval_start);
-        vs[i].it_val = vals + 3 * i * max_iter;
+        vs[i].n_next = nmin;
+        vs[i].it_val = vals + 6 * i * max_iter;
         vs[i].it_var = vs[i].it_val + max_iter;
-        vs[i].it_n = vs[i].it_var + max_iter;
-        if (n_obs) {
-            double *h = hmem + 4 * i * DY_MAX_OBS * DY_MAX_HBINS;
-            vs[i].hs1 = h;
-            vs[i].hs2 = h + DY_MAX_OBS * DY_MAX_HBINS;
-            vs[i].hc = h + 2 * DY_MAX_OBS * DY_MAX_HBINS;
-            vs[i].hv = h + 3 * DY_MAX_OBS * DY_MAX_HBINS;
-        }
-        memset(&res[i], 0, sizeof res[i]);
+        vs[i].it_rval = vs[i].it_var + max_iter;
+        vs[i].it_rvar = vs[i].it_rval + max_iter;
+        vs[i].it_n = vs[i].it_rvar + max_iter;
+        vs[i].it_wps = vs[i].it_n + max_iter;
     }
+    dy_launch proto;
+    memset(&proto, 0, sizeof proto);
+    proto.seed = o->seed;
+    proto.lay = lay;
     const int tty = o->progress && isatty(2);
     for (uint32_t k = 0;; ++k) {
-        /* active integrals grouped by samples per iteration (ascending), index order within a
-         * group; n_it takes few distinct values (powers of two times the start) */
-        size_t na = 0;
-        for (uint32_t lo = 0;;) {
-            uint32_t nn = UINT32_MAX;
-            for (size_t i = 0; i < n; ++i)
-                if (!vs[i].done && vs[i].n_it > lo && vs[i].n_it < nn) nn = vs[i].n_it;
-            if (nn == UINT32_MAX) break;
-            for (size_t i = 0; i < n; ++i)
-                if (!vs[i].done && vs[i].n_it == nn) idx[na++] = i;
-            lo = nn;
+        uint32_t na = 0;
+        for (size_t i = 0; i < n; ++i) {
+            if (vs[i].phase == PH_DONE) continue;
+            dy_ictl *c = &ctl[na++];
+            memset(c, 0, sizeof *c);
+            c->integral = (dy_u32)i;
+            strata(vs[i].n_next, params[i].dim, o->stratify && !vs[i].unstratified, c);
+            c->flags = DY_ICTL_REFINE | (vs[i].phase == PH_MAIN ? DY_ICTL_HIST : 0u);
+            c->alpha = o->alpha;
+            c->lambda = vs[i].lambda;
+            if (o->region_lo && o->region_lo[i] > -INFINITY && lay.n_obs > 0) {
+                c->flags |= DY_ICTL_REGION;
+                c->region_lo = o->region_lo[i];
+            }
         }
         if (na == 0) break;
-        for (size_t a = 0; a < na; ++a) {
-            vstate *v = &vs[idx[a]];
-            v->s1 = v->s2 = v->bad = 0.0;
-            memset(v->acc, 0, sizeof v->acc);
-            if (n_obs) memset(v->hs1, 0, 2 * DY_MAX_OBS * DY_MAX_HBINS * sizeof(double));
-        }
-        /* Launch groups of equal n; a group's integrals share launches of <= cap samples. */
-        for (size_t a = 0; a < na;) {
-            const uint32_t nn = vs[idx[a]].n_it;
-            size_t g_end = a;
-            while (g_end < na && vs[idx[g_end]].n_it == nn)
-                ++g_end;
-            if (nn > per_launch) { /* one integral per launch, samples split chunk-aligned */
-                const uint32_t step = (uint32_t)(per_launch / DY_CHUNK * DY_CHUNK);
-                for (size_t i = a; i < g_end && st == DY_OK; ++i)
-                    for (uint32_t off = 0; off < nn && st == DY_OK; off += step) {
-                        const uint32_t ns = nn - off < step ? nn - off : step;
-                        st = run_launch(e, params, hspec, vs, &idx[i], 1, off, ns, k, o->seed,
-                                        n_obs, &lb, pbuf, gbuf, hbuf, err);
-                    }
-            } else {
-                const size_t per = per_launch / nn;
-                for (size_t i = a; i < g_end && st == DY_OK; i += per) {
-                    const size_t ni = g_end - i < per ? g_end - i : per;
-                    st = run_launch(e, params, hspec, vs, &idx[i], ni, 0, nn, k, o->seed, n_obs,
-                                    &lb, pbuf, gbuf, hbuf, err);
-                }
-            }
-            if (st != DY_OK) goto done;
-            a = g_end;
-        }
-        /* Per-integral bookkeeping, in index order. */
-        for (size_t a = 0; a < na; ++a) {
-            const size_t i = idx[a];
-            vstate *v = &vs[i];
+        proto.iteration = k;
+        if ((st = run_iteration(e, ctl, na, proto, &lbuf, &lcap, out, NULL, err)) != DY_OK)
+            goto done;
+        /* record the iteration, in integral order */
+        for (uint32_t a = 0; a < na; ++a) {
+            const size_t i = ctl[a].integral;
+            istate *v = &vs[i];
             dy_result *r = &res[i];
-            const double nn = v->n_it;
-            const double I = v->s1 / nn;
-            double var = (v->s2 / nn - I * I) / (nn - 1.0);
+            const double *t = out + (size_t)a * DY_NTOT;
+            const double ns = ctl[a].n_strata, nn = ns * ctl[a].nh;
+            const double I = t[DY_T_MEAN] / ns, RI = t[DY_T_RMEAN] / ns;
+            double var = t[DY_T_VAR] / (ns * ns);
+            const double rvar = t[DY_T_RVAR] / (ns * ns);
+            const double sd_pred = v->sd1; /* the previous iteration's: this one's weight */
+            r->n_eval += (uint64_t)nn;
+            r->n_nonfinite += (uint64_t)t[DY_T_BAD];
+            e->evaluations += (uint64_t)nn;
+            v->last_n = (uint32_t)nn;
+            if (t[DY_T_W2] == 0.0 && !v->seen_nonzero) { /* every weight so far exactly 0 */
+                v->zero_samples += nn;
+                continue;
+            }
             if (!(var > 0.0)) var = fmax(DBL_EPSILON * DBL_EPSILON * I * I, DBL_MIN);
-            r->n_eval += v->n_it;
-            r->n_nonfinite += (uint64_t)v->bad;
-            for (uint32_t d = 0; d < params[i].dim; ++d)
-                refine_axis(v->grid + d * (DY_NBINS + 1), v->acc + d * DY_NBINS, o->alpha,
-                            o->defensive);
-            if (k < o->warmup_iter) continue;
+            if (t[DY_T_W2] > 0.0 || !v->seen_nonzero) { /* an all-zero iteration of a nonzero */
+                v->sd1_prev = v->sd1;                   /* integral keeps the last sd for plans */
+                v->sd1 = sqrt(var * nn);
+            }
+            v->seen_nonzero = 1;
+            sd1[2 * i] = v->sd1;
+            if (t[DY_T_W2] > 0.0) v->rsd1 = sqrt(rvar * nn);
+            sd1[2 * i + 1] = v->rsd1;
+            /* exact zeros beside nonzero weights: the support ends inside the domain, where a
+             * map can shrink the density next to the edge until the samples miss part of the
+             * support (weights then look well-behaved while the estimate is low, unseen by any
+             * statistic of the weights: docs/engine.md).  From then on every refinement mixes in
+             * the uniform density (Hesterberg 1995). */
+            if (t[DY_T_ZERO] > 0.0 && t[DY_T_W2] > 0.0) v->lambda = o->defensive;
+            if (v->phase == PH_WARM) {
+                r->value = I; /* running estimate while warming up (n_iter stays 0) */
+                r->error = sqrt(var);
+                r->region_value = RI;
+                r->region_error = sqrt(rvar);
+                continue;
+            }
             const uint32_t m = r->n_iter;
             v->it_val[m] = I;
             v->it_var[m] = var;
+            v->it_rval[m] = RI;
+            v->it_rvar[m] = rvar;
             v->it_n[m] = nn;
+            v->it_wps[m] = sd_pred > 0.0 ? 1.0 / (sd_pred * sd_pred) : 1.0;
+            if (!(sd_pred > 0.0) || v->sd1 > 3.0 * sd_pred) v->n_weights = 1;
             combine(v, m + 1, r);
             if (o->on_iteration) o->on_iteration(o->ctx, i, k + 1, I, sqrt(var), r);
-            for (uint32_t ob = 0; ob < n_obs; ++ob)
-                for (uint32_t hb = 0; hb < hspec[i * DY_MAX_OBS + ob].nbins; ++hb) {
-                    const size_t q = ob * DY_MAX_HBINS + hb;
-                    const double c = v->hs1[q] / nn;
-                    const double hv = fmax((v->hs2[q] / nn - c * c) / (nn - 1.0), 0.0);
-                    v->hc[q] += nn * c;
-                    v->hv[q] += nn * nn * hv;
+        }
+        if (o->targets) o->targets(o->targets_ctx, n, res, sd1, tgt);
+        /* decide, per integral: done, or the size of its next iteration */
+        for (uint32_t a = 0; a < na; ++a) {
+            const size_t i = ctl[a].integral;
+            istate *v = &vs[i];
+            dy_result *r = &res[i];
+            const uint32_t nn = v->last_n;
+            const int budget_left = r->n_eval + nmin <= o->max_eval;
+            if (!v->seen_nonzero) { /* explicit zero, or not seen the support yet */
+                if (v->zero_samples >= ZERO_SAMPLES || !budget_left) {
+                    r->value = r->error = 0.0;
+                    r->converged = v->zero_samples >= ZERO_SAMPLES;
+                    r->q = 1.0;
+                    v->phase = PH_DONE;
+                } else {
+                    v->n_next = 2 * nn < nmax ? 2 * nn : nmax;
                 }
-            v->hw += nn;
-            const int met =
-                (o->rel_precision > 0.0 && r->error <= o->rel_precision * fabs(r->value)) ||
-                (o->abs_precision > 0.0 && r->error <= o->abs_precision) ||
-                (r->value == 0.0 && v->s2 == 0.0); /* explicit zero */
-            r->converged = met && r->n_iter >= (o->min_iter > 1 ? o->min_iter : 2);
-            if (r->converged || r->n_iter >= max_iter || r->n_eval + v->n_it > o->max_eval) {
-                v->done = 1;
                 continue;
             }
-            /* Grow the iteration when the goal is many iterations away (and the budget allows). */
-            if (o->rel_precision > 0.0 && r->value != 0.0) {
-                const double rel = r->error / fabs(r->value);
-                const double need = r->n_iter * (rel / o->rel_precision) * (rel / o->rel_precision);
-                if (need - r->n_iter > 8.0 && 2ULL * v->n_it <= nmax &&
-                    r->n_eval + 2ULL * v->n_it <= o->max_eval)
-                    v->n_it *= 2;
+            double E = tgt[2 * i] > 0.0 ? tgt[2 * i]
+                                        : fmax(o->rel_precision * fabs(r->value), o->abs_precision);
+            if (o->rel_precision == 0.0 && o->abs_precision == 0.0 && !(tgt[2 * i] > 0.0)) E = 0.0;
+            const double Er = tgt[2 * i + 1] > 0.0 ? tgt[2 * i + 1] : 0.0; /* region goal */
+            double need = E > 0.0 ? (v->sd1 / E) * (v->sd1 / E) : INFINITY;
+            if (E > 0.0 && Er > 0.0) need = fmax(need, (v->rsd1 / Er) * (v->rsd1 / Er));
+            double next;
+            if (v->phase == PH_WARM) {
+                v->warm_it++;
+                v->warm_samples += nn;
+                /* the map has settled when the per-sample deviation stops falling; a rise is
+                 * noise of a small iteration (a rare large weight), not a settled map */
+                const double ratio = v->warm_it < 2 ? 0.0 : v->sd1 / v->sd1_prev;
+                const int improving = ratio < 0.8 || ratio > 1.25;
+                const int enough = v->warm_samples >= 0.25 * need;
+                if (v->warm_it < o->warmup_max &&
+                    (v->warm_it < o->warmup_min || (improving && !enough))) {
+                    next = fmin(2.0 * nn, fmax(nmin, need / 4.0));
+                    v->n_next = (uint32_t)fmin(fmax(next, nmin), nmax);
+                    if (!budget_left) v->phase = PH_DONE;
+                    continue;
+                }
+                v->phase = PH_MAIN;
+                next = E > 0.0 ? need / (0.95 * 0.95) / min_iter : 2.0 * nn;
+            } else {
+                const int met = E > 0.0 && r->error <= E && (Er == 0.0 || r->region_error <= Er);
+                const int consistent = r->q >= Q_CONSISTENT;
+                r->converged = met && r->n_iter >= min_iter && consistent;
+                if (r->converged || r->n_iter >= max_iter) {
+                    v->phase = PH_DONE;
+                    continue;
+                }
+                if (met && !consistent) {
+                    /* the iterations disagree beyond their errors: the variance sits in a few
+                     * strata (a discontinuity the map cannot resolve crosses few of them in low
+                     * dimensions) and their few samples misjudge it.  Start the combination
+                     * again without strata, where every sample sees that variance, with larger
+                     * iterations; once unstratified, only larger iterations. */
+                    if (!v->unstratified && o->stratify) {
+                        /* back to the warm-up: the weights of the new scheme's iterations are
+                         * predicted from its own first iteration, not from the old scheme's */
+                        v->unstratified = 1;
+                        v->sw = v->swv = v->sw2v = v->rswv = v->rsw2v = 0.0;
+                        v->n_weights = 0;
+                        r->n_iter = 0;
+                        r->converged = 0;
+                        v->phase = PH_WARM;
+                        v->warm_it = 0;
+                        v->warm_samples = 0.0;
+                        v->sd1_prev = 0.0;
+                    }
+                    next = 2.0 * nn;
+                } else if (E > 0.0) {
+                    /* the map still improves: expect the next deviation to keep falling as the
+                     * last one did (at most by half), so the next iteration does not overshoot */
+                    const double f =
+                        v->sd1_prev > 0.0 ? fmin(fmax(v->sd1 / v->sd1_prev, 0.5), 1.0) : 1.0;
+                    const double wps = v->n_weights ? 1.0 : 1.0 / (v->sd1 * v->sd1);
+                    double w = weight_for(v->sw, v->sw2v, wps * f * f * v->sd1 * v->sd1, 0.95 * E);
+                    if (Er > 0.0)
+                        w = fmax(w, weight_for(v->sw, v->rsw2v, wps * f * f * v->rsd1 * v->rsd1,
+                                               0.95 * Er));
+                    next = w / wps;
+                    if (r->n_iter + 1 < min_iter) next /= (double)(min_iter - r->n_iter);
+                    /* while the map still improves, grow gently (a larger iteration trains a
+                     * better map); once it has settled, finish in one; never a sliver (it adds
+                     * little and estimates its own variance poorly) */
+                    const double ratio = v->sd1_prev > 0.0 ? v->sd1 / v->sd1_prev : 1.0;
+                    next = fmax(fmin(next, (ratio < 0.8 ? 2.0 : GROWTH) * nn), 0.5 * nn);
+                } else {
+                    next = 2.0 * nn;
+                }
             }
+            /* at most GROWTH x the last iteration: the deviation that sizes it was measured on
+             * fewer samples and may be a fluctuation */
+            next = fmin(fmin(fmax(next, nmin), nmax), GROWTH * nn);
+            if ((double)r->n_eval + next > (double)o->max_eval)
+                next = (double)(o->max_eval - r->n_eval);
+            if (next < nmin) {
+                v->phase = PH_DONE; /* budget spent: converged stays 0 */
+                continue;
+            }
+            v->n_next = (uint32_t)next;
         }
         if (tty) {
             size_t nd = 0;
             for (size_t i = 0; i < n; ++i)
-                nd += vs[i].done;
+                nd += vs[i].phase == PH_DONE;
             fprintf(stderr, "\rvegas: iteration %u, %zu/%zu integrals done   ", k + 1, nd, n);
         }
     }
     if (tty) fprintf(stderr, "\n");
-    if (hist)
+    /* iterations inconsistent with their errors: the spread is the better error (as the PDG's
+     * scale factor, Rev. Part. Phys., Introduction, Sec. 5.2.2) */
+    for (size_t i = 0; i < n; ++i)
+        if (res[i].n_iter > 1 && res[i].q < Q_INFLATE) res[i].error *= sqrt(res[i].chi2_dof);
+    if (hist) {
+        double *hrun = NULL, *hw = NULL;
+        if (lay.n_obs) {
+            hrun = calloc(n * 2 * lay.n_obs * (size_t)lay.hbins, sizeof *hrun);
+            hw = calloc(n, sizeof *hw);
+            if (!hrun || !hw) {
+                free(hrun);
+                free(hw);
+                st = dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory for histograms");
+                goto done;
+            }
+            if ((st = e->type->histograms(e->state, hrun, hw, &e->dev, err)) != DY_OK) {
+                free(hrun);
+                free(hw);
+                goto done;
+            }
+        }
         for (size_t i = 0; i < n; ++i)
             for (uint32_t ob = 0; ob < DY_MAX_OBS; ++ob) {
                 dy_hist *h = &hist[i * DY_MAX_OBS + ob];
                 memset(h, 0, sizeof *h);
-                if (!hspec || ob >= n_obs) continue;
+                if (!hspec || ob >= lay.n_obs) continue;
                 h->spec = hspec[i * DY_MAX_OBS + ob];
-                for (uint32_t hb = 0; hb < h->spec.nbins && vs[i].hw > 0.0; ++hb) {
-                    const size_t q = ob * DY_MAX_HBINS + hb;
-                    h->content[hb] = vs[i].hc[q] / vs[i].hw;
-                    h->error[hb] = sqrt(vs[i].hv[q]) / vs[i].hw;
+                const size_t base = i * 2 * lay.n_obs * (size_t)lay.hbins + ob * (size_t)lay.hbins;
+                for (uint32_t hb = 0; hb < h->spec.nbins && hw[i] > 0.0; ++hb) {
+                    h->content[hb] = hrun[base + hb] / hw[i];
+                    h->error[hb] = sqrt(hrun[base + (size_t)lay.n_obs * lay.hbins + hb]) / hw[i];
                 }
             }
+        free(hrun);
+        free(hw);
+    }
+    e->integrals += n;
 done:
+    if (opened) e->type->batch_close(e->state);
     free(vs);
-    free(idx);
     free(vals);
-    free(hmem);
-    free(pbuf);
-    free(gbuf);
-    free(hbuf);
-    free(lb.tot);
-    free(lb.acc);
-    free(lb.hst);
+    free(ctl);
+    free(out);
+    free(tgt);
+    free(sd1);
+    free(lbuf);
+    free(dp);
+    free(dh);
+    e->wall_seconds += dy_wall_seconds() - t_start;
     return st;
 }
 
@@ -384,34 +579,41 @@ dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uin
                             uint32_t iteration, uint32_t n_samples, double *w, dy_error *err)
 {
     dy_status st;
-    dy_batch b;
-    if (n_samples == 0 || n_samples % DY_CHUNK)
+    if (n == 0) return DY_OK;
+    if (n_samples == 0 || n_samples % GROUP_SAMPLES)
         return dy_error_set(err, DY_ERR_INVALID, "weights: n_samples must be a multiple of %u",
-                            DY_CHUNK);
+                            GROUP_SAMPLES);
     if ((st = check_params(params, n, NULL, err)) != DY_OK) return st;
-    const size_t nch = n * (n_samples / DY_CHUNK);
-    double *grids = malloc(n * DY_GRID_STRIDE * sizeof(double));
-    launch_buf lb = {0};
-    if (!grids) return dy_error_set(err, DY_ERR_NOMEM, "out of memory");
-    if ((st = buf_ensure(&lb, nch, err)) != DY_OK) goto done;
-    for (size_t i = 0; i < n; ++i)
-        flat_grid(grids + i * DY_GRID_STRIDE);
-    memset(&b, 0, sizeof b);
-    b.params = params;
-    b.grids = grids;
-    b.launch.seed = seed;
-    b.launch.iteration = iteration;
-    b.launch.n_integrals = (dy_u32)n;
-    b.launch.n_samples = n_samples;
-    b.tot = lb.tot;
-    b.acc = lb.acc;
-    b.hst = lb.hst;
-    b.w_out = w;
-    st = e->type->run(e->state, &b, err);
+    dy_params *dp = NULL;
+    dy_histspec *dh = NULL;
+    dy_layout lay;
+    dy_ictl *ctl = calloc(n, sizeof *ctl);
+    double *out = malloc(n * DY_NTOT * sizeof *out);
+    dy_launch *lbuf = NULL;
+    size_t lcap = 0;
+    if (!ctl || !out) {
+        st = dy_error_set(err, DY_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = batch_prepare(params, n, NULL, &dp, &dh, &lay, err)) != DY_OK) goto done;
+    const dy_batch_desc desc = {dp, NULL, n, lay};
+    if ((st = e->type->batch_open(e->state, &desc, &e->dev, err)) != DY_OK) goto done;
+    for (size_t i = 0; i < n; ++i) {
+        ctl[i].integral = (dy_u32)i;
+        strata(n_samples, params[i].dim, 0, &ctl[i]); /* flat map, unstratified */
+    }
+    dy_launch proto;
+    memset(&proto, 0, sizeof proto);
+    proto.seed = seed;
+    proto.iteration = iteration;
+    proto.lay = lay;
+    st = run_iteration(e, ctl, (uint32_t)n, proto, &lbuf, &lcap, out, w, err);
+    e->type->batch_close(e->state);
 done:
-    free(grids);
-    free(lb.tot);
-    free(lb.acc);
-    free(lb.hst);
+    free(ctl);
+    free(out);
+    free(lbuf);
+    free(dp);
+    free(dh);
     return st;
 }

@@ -40,11 +40,12 @@ int dy_shard_points(int npoints, int i, int n, int *pts)
     return k;
 }
 
-int dy_grid_group_size(const dy_run *r, const dy_grid_opts *o)
+int dy_grid_group_size(const dy_run *r, const dy_grid_opts *o, size_t batch)
 {
     if (o->group > 0) return o->group;
     const int per = dy_run_point_integrals(r);
-    return per >= 256 || per == 0 ? 1 : (256 + per - 1) / per;
+    const size_t want = batch > 0 ? batch : 256;
+    return per == 0 || (size_t)per >= want ? 1 : (int)((want + per - 1) / per);
 }
 
 void dy_grid_ckpt_path(const dy_config *c, const dy_grid_opts *o, char *buf, size_t n)
@@ -250,7 +251,7 @@ void dy_grid_progress_end(dy_grid_progress *p)
 dy_status dy_grid_exec_serial(dy_run *r, dy_engine *e, const dy_grid_opts *o, dy_ckpt *ck,
                               dy_error *err)
 {
-    const int NP = dy_run_points(r), G = dy_grid_group_size(r, o);
+    const int NP = dy_run_points(r), G = dy_grid_group_size(r, o, dy_engine_batch_hint(e));
     int *all = calloc((size_t)NP, sizeof *all), *todo = calloc((size_t)NP, sizeof *todo);
     dy_status s = DY_OK;
     dy_grid_progress pr;

@@ -28,9 +28,9 @@ void dy_grid_opts_default(dy_grid_opts *o);
 dy_status dy_shard_parse(const char *s, int *i, int *n, dy_error *err);
 /* The points of shard i of n (index % n == i, ascending) into pts; returns their number. */
 int dy_shard_points(int npoints, int i, int n, int *pts);
-/* Points per engine call when o->group is 0: enough integrals to fill a backend (>= 256),
- * one point at least. */
-int dy_grid_group_size(const dy_run *r, const dy_grid_opts *o);
+/* Points per engine call when o->group is 0: enough integrals to fill the backend (its batch
+ * hint: 256 on cpu, thousands on a GPU), one point at least. */
+int dy_grid_group_size(const dy_run *r, const dy_grid_opts *o, size_t batch);
 
 /* Paths: the checkpoint "<out>/<name>.ckpt" (shards: "<out>/<name>.part-I-of-N.ckpt") and the
  * part file "<out>/<name>.part-I-of-N.dyp". */

@@ -450,6 +450,7 @@ struct dy_run {
     dy_hist *hist;
     dy_result *res;
     double *Ek;
+    double *wt;          /* [nch][2][n]: a yield's weight on each integral (error budget) */
     unsigned char *done; /* [NM] */
     int verbose;
 };
@@ -475,6 +476,43 @@ static size_t integral_words(const dy_histspec *hs)
     for (int o = 0; o < DY_MAX_OBS; ++o)
         w += 2 * (size_t)hs[o].nbins;
     return w;
+}
+
+/* The weights with which each yield the user asked for (per channel and mass) depends on the
+ * integrals: n_el times the fold weight of the node.  Its part above the energy cut depends on
+ * the same weights times each node's cross section above the cut (the engine's region
+ * x >= cut/E_k; the fold's quadrature points between nodes move the cut a little).  Used only
+ * to spend the error budget (run_targets); the yields themselves are folded in dy_run_fold. */
+static dy_status alloc_weights(dy_run *r, dy_error *err)
+{
+    const plan *P = &r->P;
+    const int NE = P->nel, n = r->n;
+    r->wt = calloc((size_t)P->nch * (size_t)(n ? n : 1), sizeof *r->wt);
+    double *w = malloc((size_t)(P->K > 0 ? P->K : 1) * sizeof *w);
+    dy_status s = DY_OK;
+    if (!r->wt || !w) {
+        free(w);
+        return dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+    }
+    for (int c = 0; c < P->nch && s == DY_OK; ++c) {
+        const channel *ch = &P->ch[c];
+        const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
+        if (ch->kind != 0) continue;
+        const int nk = own->single_node ? 1 : P->K;
+        double *wt = r->wt + (size_t)c * n;
+        for (int im = 0; im < r->NM && s == DY_OK; ++im) {
+            const int base = own->first_param + im * NE * nk;
+            if (own->single_node)
+                w[0] = ch->L_cm;
+            else
+                s = dy_fold_weights(&ch->T, nk, &r->Ek[base], 0.0, w, err);
+            for (int el = 0; el < NE && s == DY_OK; ++el)
+                for (int k = 0; k < nk; ++k)
+                    wt[base + el * nk + k] = P->eln[el] * w[k];
+        }
+    }
+    free(w);
+    return s;
 }
 
 dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *err)
@@ -553,8 +591,9 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
                         dy_proc_primakoff_setup(p, &pc); /* below threshold: explicit zero */
                         p->process = DY_PROC_primakoff;
                     }
-                    /* the engine's random stream of an integral depends on (seed, id) only */
-                    p->id = (dy_u64)idx;
+                    /* the engine keys an integral's random stream by its content: a point's
+                     * results never depend on the rest of the grid, shard or batch */
+                    p->id = 0;
                     /* histogram of x = E_X/E: the node's energy spectrum (fold_channel) */
                     r->hs[idx * DY_MAX_OBS].lo = 0.0;
                     r->hs[idx * DY_MAX_OBS].hi = 1.0;
@@ -564,6 +603,7 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
         }
     }
     r->words = n ? (size_t)r->per_pt * integral_words(r->hs) : 0;
+    if ((s = alloc_weights(r, err)) != DY_OK) goto fail;
     if (verbose)
         fprintf(stderr,
                 "darkyield: %s: %d channel(s), %d mass(es), %d MC integrals (%d energy "
@@ -586,6 +626,7 @@ void dy_run_close(dy_run *r)
     free(r->hist);
     free(r->res);
     free(r->Ek);
+    free(r->wt);
     free(r->done);
     free(r);
 }
@@ -631,6 +672,54 @@ double dy_run_point_cost(const dy_run *r, int p)
     return (1.0 + (double)r->per_pt) * (f > 1.0 ? f : 1.0);
 }
 
+/* The error budget (issue 11.5): every yield Y = sum_k w_k sigma_k the user asked for (per
+ * channel and mass, in total and above the cut) should reach the relative precision of the
+ * config at the least cost.  With per-sample deviations s_k, sample counts n_k ~ |w_k| s_k
+ * minimise sum n_k at fixed variance (Neyman allocation, J. Neyman, J. R. Stat. Soc. 97 (1934)
+ * 558), i.e. targets e_k^2 = V s_k / (|w_k| sum_j |w_j| s_j), V = (p Y)^2.  An integral takes the
+ * strictest target of the yields it enters.  Each point is budgeted on its own integrals only,
+ * so its results never depend on the other points of the call. */
+typedef struct run_budget {
+    const dy_run *r;
+    const int *idx; /* call integral -> plan integral */
+    int np;         /* points of the call, per_pt integrals each, in call order */
+} run_budget;
+
+static void run_targets(void *ctx, size_t n, const dy_result *res, const double *sd1, double *tgt)
+{
+    const run_budget *b = ctx;
+    const dy_run *r = b->r;
+    const int per = r->per_pt, N = r->n;
+    const double p2 = r->P.cfg->precision * r->P.cfg->precision;
+    (void)n;
+    for (int pt = 0; pt < b->np; ++pt) {
+        const int o = pt * per; /* this point's call integrals: [o, o + per) */
+        for (int i = 0; i < 2 * per; ++i)
+            tgt[2 * o + i] = INFINITY;
+        for (int c = 0; c < r->P.nch; ++c) {
+            if (r->P.ch[c].kind != 0) continue;
+            const double *w = r->wt + (size_t)c * N;
+            for (int type = 0; type < 2; ++type) { /* 0: N_total, 1: N above the cut */
+                double Y = 0.0, S = 0.0;
+                for (int i = 0; i < per; ++i) {
+                    const double wi = w[b->idx[o + i]];
+                    Y += wi * (type ? res[o + i].region_value : res[o + i].value);
+                    S += fabs(wi) * sd1[2 * (o + i) + type];
+                }
+                if (!(Y > 0.0) || !(S > 0.0)) continue;
+                for (int i = 0; i < per; ++i) {
+                    const double wi = fabs(w[b->idx[o + i]]), si = sd1[2 * (o + i) + type];
+                    if (wi == 0.0 || !(si > 0.0)) continue;
+                    const double e = sqrt(p2 * Y * Y * si / (wi * S));
+                    if (e < tgt[2 * (o + i) + type]) tgt[2 * (o + i) + type] = e;
+                }
+            }
+        }
+        for (int i = 0; i < 2 * per; ++i) /* no yield: the config's precision, no region goal */
+            if (!isfinite(tgt[2 * o + i])) tgt[2 * o + i] = 0.0;
+    }
+}
+
 dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int engine_progress,
                          dy_error *err)
 {
@@ -669,7 +758,21 @@ dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int en
     o.rel_precision = c->precision;
     o.max_eval = c->max_eval;
     o.progress = engine_progress;
-    if ((s = dy_integrate(e, par, m, &o, hs, res, hist, err)) != DY_OK) goto done;
+    run_budget budget = {r, idx, np};
+    double *region = malloc(m * sizeof *region);
+    if (!region) {
+        s = dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < m; ++i) /* x = E_X/E >= cut/E: the node's part above the cut */
+        region[i] = r->Ek[idx[i]] > c->cut_energy_min_GeV ? c->cut_energy_min_GeV / r->Ek[idx[i]]
+                                                          : -INFINITY;
+    o.region_lo = region;
+    o.targets = run_targets;
+    o.targets_ctx = &budget;
+    s = dy_integrate(e, par, m, &o, hs, res, hist, err);
+    free(region);
+    if (s != DY_OK) goto done;
     for (size_t i = 0; i < m; ++i) {
         r->res[idx[i]] = res[i];
         memcpy(&r->hist[(size_t)idx[i] * DY_MAX_OBS], &hist[i * DY_MAX_OBS],

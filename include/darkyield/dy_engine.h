@@ -3,6 +3,7 @@
  * the environment variable DARKYIELD_BACKEND overrides the automatic choice. */
 #ifndef DY_ENGINE_H
 #define DY_ENGINE_H
+#include <stdint.h>
 #include "dy_status.h"
 
 typedef struct dy_engine dy_engine; /* opaque */
@@ -23,8 +24,35 @@ void dy_backend_describe(int i, char *buf, size_t n);
 dy_status dy_engine_open(const char *name, dy_engine **out, dy_error *err);
 void dy_engine_close(dy_engine *e);
 
+/* Open device `device` of the named backend (an index among its usable devices; -1: its
+ * default).  Used to bind MPI ranks to GPUs.  Same rules as dy_engine_open otherwise. */
+dy_status dy_engine_open_device(const char *name, int device, dy_engine **out, dy_error *err);
+
+/* Usable devices of backend i (0 when it cannot open). */
+int dy_backend_device_count(int i);
+
 /* Backend name and a one-line device description of an open engine. */
 const char *dy_engine_backend(const dy_engine *e);
 const char *dy_engine_device(const dy_engine *e);
+
+/* Integrals per dy_integrate call that keep the device busy (256 on cpu, 4096 on cuda). */
+size_t dy_engine_batch_hint(const dy_engine *e);
+
+/* What the engine did since it was opened (docs/engine.md, "Statistics"). */
+typedef struct dy_engine_stats {
+    uint64_t integrals;         /* integrals integrated */
+    uint64_t iterations;        /* lockstep iterations (device passes) */
+    uint64_t launches;          /* kernel launches (cpu: passes) */
+    uint64_t evaluations;       /* integrand evaluations */
+    uint64_t bytes_to_device;   /* host -> device copies */
+    uint64_t bytes_from_device; /* device -> host copies */
+    double device_seconds;      /* waiting for the device (cpu: computing) */
+    double host_seconds;        /* the rest of the time inside dy_integrate */
+} dy_engine_stats;
+void dy_engine_get_stats(const dy_engine *e, dy_engine_stats *s);
+
+/* The statistics as one JSON object (keys as in dy_engine_stats, plus backend and device) in
+ * path, "-" for standard output. */
+dy_status dy_engine_stats_write_json(const dy_engine *e, const char *path, dy_error *err);
 
 #endif

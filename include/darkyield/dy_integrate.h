@@ -1,6 +1,9 @@
 /* dy_integrate.h — batched VEGAS: many independent integrals (grid points) advanced together,
- * each with its own adaptive map (G. P. Lepage, J. Comput. Phys. 27, 192 (1978)).  Iterations
- * after the warm-up are combined by inverse-variance weighting with chi^2/dof and Q. */
+ * each with its own adaptive map (G. P. Lepage, J. Comput. Phys. 27, 192 (1978)) and stratified
+ * sampling in the map's y-space; maps, iteration records and histograms stay on the device.
+ * Each integral warms its map up until it stops improving, then sizes its iterations to reach its
+ * error target; the iterations after the warm-up are combined with weights proportional to their
+ * sample counts (not 1/sigma^2: docs/engine.md), with chi^2/dof and Q. */
 #ifndef DY_INTEGRATE_H
 #define DY_INTEGRATE_H
 #include <stdint.h>
@@ -10,26 +13,43 @@
 struct dy_result;
 
 typedef struct dy_vegas_options {
-    uint64_t seed;         /* Philox key: results depend on it and on dy_params.id only */
-    double rel_precision;  /* stop when error/|value| <= this (0: run to the budget) */
-    double abs_precision;  /* ... or when error <= this (0: unused) */
+    uint64_t seed;         /* Philox key: results depend on it and on each integral only */
+    double rel_precision;  /* stop when error/|value| <= this (0: unused) */
+    double abs_precision;  /* ... or when error <= this (0: unused; both 0: run to the budget) */
     uint64_t max_eval;     /* evaluation budget per integral */
-    uint32_t n_eval_start; /* samples per iteration at the start (rounded up to 4096) */
-    uint32_t n_eval_max;   /* cap on samples per iteration (grows x2 when far from the goal) */
-    uint32_t warmup_iter;  /* iterations that only adapt the map and are discarded */
+    uint32_t n_eval_start; /* samples of the first iteration */
+    uint32_t n_eval_max;   /* samples per iteration at most */
+    uint32_t warmup_min;   /* warm-up iterations (map training, discarded) at least ... */
+    uint32_t warmup_max;   /* ... and at most; in between, until the map stops improving */
     uint32_t min_iter;     /* combined iterations required before stopping (>= 2) */
     uint32_t max_iter;     /* combined iterations at most */
     double alpha;          /* grid damping exponent (Lepage's alpha, 1.5) */
-    double defensive;      /* uniform fraction mixed into the map (0.05; bounds weights) */
+    double defensive;      /* uniform fraction mixed into maps of integrands with exact zeros */
+    int stratify;          /* 1: stratified sampling (default); 0: importance sampling only */
     int progress;          /* 1: progress line on stderr (only when it is a terminal) */
     /* Optional: called after every combined iteration of every integral with that iteration's
      * estimate and the running combination (for vegas-style iteration tables). */
     void (*on_iteration)(void *ctx, size_t integral, uint32_t iteration, double value, double error,
                          const struct dy_result *running);
     void *ctx;
+    /* Optional, n entries: a region of integral i, observable 0 >= region_lo[i] (-inf: none),
+     * whose sub-integral the engine tracks too (dy_result.region_*), e.g. the part of a cross
+     * section above an energy cut.  Needs observable 0 histogrammed. */
+    const double *region_lo;
+    /* Optional: after every iteration, set target[2i] and target[2i+1], the absolute errors
+     * integral i and its region should reach (0: use rel_/abs_precision for the integral, no
+     * goal for the region), from the running results of all n integrals of the call and sd1[2i],
+     * sd1[2i+1], the per-sample standard deviations of their latest iteration.  Lets a caller
+     * spend an error budget on the quantities a user asked for.  Must depend only on its
+     * arguments (and on integrals it groups together) to keep results reproducible. */
+    void (*targets)(void *ctx, size_t n, const struct dy_result *running, const double *sd1,
+                    double *target);
+    void *targets_ctx;
 } dy_vegas_options;
 
-/* Defaults: seed 1, 1e-3 relative, 1e8 evaluations, 4096..2^20 per iteration, 5 warm-up. */
+/* Defaults: seed 1, 1e-3 relative, 1e8 evaluations, 1024 samples at the start and 2^22 per
+ * iteration at most, 1..8 warm-up iterations, 2..200 combined iterations, stratified, defensive
+ * mixture 0.1 where the support ends inside the domain. */
 void dy_vegas_options_default(dy_vegas_options *o);
 
 typedef struct dy_result {
@@ -39,8 +59,10 @@ typedef struct dy_result {
     double q;             /* P(chi^2 >= observed) for dof = iterations - 1 */
     uint64_t n_eval;      /* evaluations including the warm-up */
     uint64_t n_nonfinite; /* non-finite weights seen (counted, never summed) */
-    uint32_t n_iter;      /* combined iterations */
-    int converged;        /* 1 when the precision goal was met */
+    uint32_t n_iter;      /* combined iterations (0 while warming up) */
+    int converged;        /* 1 when the precision goal was met (or an explicit zero) */
+    double region_value;  /* the region's sub-integral (options.region_lo), and its error */
+    double region_error;
 } dy_result;
 
 /* Histogram of one observable of one integral: content[b] is the integral restricted to bin b
@@ -56,9 +78,12 @@ typedef struct dy_hist {
 dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy_vegas_options *o,
                        const dy_histspec *hspec, dy_result *res, dy_hist *hist, dy_error *err);
 
-/* Raw weights of one launch (the first n_samples samples of iteration `iteration` on a flat map):
- * w has n * n_samples entries.  For backend-consistency checks. */
+/* Raw weights of one launch (the first n_samples samples of iteration `iteration` on a flat map,
+ * unstratified): w has n * n_samples entries.  For backend-consistency checks. */
 dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uint64_t seed,
                             uint32_t iteration, uint32_t n_samples, double *w, dy_error *err);
+
+/* The random-stream key of an integral: a hash of its process, dimension, parameters and id. */
+uint64_t dy_stream_key(const dy_params *p);
 
 #endif

@@ -1,23 +1,46 @@
 /* dy_kernels.cl — OpenCL entry points: index, bounds check, call the shared device layer.
  * Flattened with the C preprocessor and embedded into the library at build time. */
-#include "../dy_sample.h"
+#include "../dy_reduce.h"
 
 DY_KERNEL void dy_kernel_sample(DY_GLOBAL const dy_params *params, DY_GLOBAL const double *grids,
-                                dy_launch L, DY_GLOBAL double *w, DY_GLOBAL unsigned char *bins,
+                                DY_GLOBAL const dy_ictl *ctl, dy_launch L, dy_u64 n,
+                                DY_GLOBAL double *w, DY_GLOBAL unsigned char *bins,
                                 DY_GLOBAL double *obs)
 {
     const dy_u64 g = DY_GLOBAL_ID();
-    if (g < (dy_u64)L.n_integrals * L.n_samples) dy_sample_one(params, grids, L, g, w, bins, obs);
+    if (g < n) dy_sample_one(params, grids, ctl, L, g, w, bins, obs);
 }
 
-DY_KERNEL void dy_kernel_reduce(DY_GLOBAL const dy_params *params, dy_launch L,
-                                DY_GLOBAL const double *w, DY_GLOBAL const unsigned char *bins,
-                                DY_GLOBAL const double *obs, DY_GLOBAL const dy_histspec *hspec,
-                                DY_GLOBAL double *tot, DY_GLOBAL double *acc, DY_GLOBAL double *hst)
+DY_KERNEL void dy_kernel_reduce(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_ictl *ctl,
+                                dy_launch L, dy_u64 n, DY_GLOBAL const double *w,
+                                DY_GLOBAL const unsigned char *bins, DY_GLOBAL const double *obs,
+                                DY_GLOBAL const dy_histspec *hspec, DY_GLOBAL double *part)
 {
     const dy_u64 r = DY_GLOBAL_ID();
-    if (r < (dy_u64)L.n_integrals * (L.n_samples / DY_CHUNK) * DY_NROLES)
-        dy_reduce_one(params, L, r, w, bins, obs, hspec, tot, acc, hst);
+    if (r < n) dy_reduce_chunk(params, ctl, L, r, w, bins, obs, hspec, part);
+}
+
+DY_KERNEL void dy_kernel_combine(DY_GLOBAL const dy_ictl *ctl, dy_launch L, dy_u64 n,
+                                 DY_GLOBAL const double *part, DY_GLOBAL double *itrec)
+{
+    const dy_u64 r = DY_GLOBAL_ID();
+    if (r < n) dy_combine(ctl, L, r, part, itrec);
+}
+
+DY_KERNEL void dy_kernel_finish(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_ictl *ctl,
+                                dy_launch L, dy_u64 n, DY_GLOBAL double *itrec,
+                                DY_GLOBAL double *grids, DY_GLOBAL const dy_histspec *hspec,
+                                DY_GLOBAL double *hrun, DY_GLOBAL double *hw, DY_GLOBAL double *out)
+{
+    const dy_u64 r = DY_GLOBAL_ID();
+    if (r < n) dy_finish(params, ctl, L, r, itrec, grids, hspec, hrun, hw, out);
+}
+
+/* Flat maps for integrals 0..n-1 (dim axes each). */
+DY_KERNEL void dy_kernel_flat(DY_GLOBAL double *grids, dy_u32 dim, dy_u64 n)
+{
+    const dy_u64 j = DY_GLOBAL_ID();
+    if (j < n) dy_map_flat(grids + j * 2 * dim * (DY_NBINS + 1), dim); /* DY_GRID_STRIDE */
 }
 
 /* Known-answer check of the Philox block on the device: out[4*i..] = philox(ctr[4i..], key[2i..]).
