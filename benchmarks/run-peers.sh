@@ -91,8 +91,8 @@ if ! "$VPY" -c 'import PETITE' >/dev/null 2>&1; then
   if ! timeout 900 "$VPY" -m pip install -q --disable-pip-version-check scipy matplotlib tqdm \
        "$src" >"$OUT/logs/pip-petite.log" 2>&1 ||
      ! "$VPY" -c 'import PETITE' >>"$OUT/logs/pip-petite.log" 2>&1; then
-    PETITE_SKIP="PETITE could not be installed ($(grep -m1 -iE 'fatal|error' \
-      "$OUT/logs/pip-petite.log" | sed 's/^ *//' | cut -c1-160)); set PETITE_SRC to a checkout of $PETITE_REPO"
+    why=$(grep -m1 -i 'fatal' "$OUT/logs/pip-petite.log" || grep -m1 -i 'error' "$OUT/logs/pip-petite.log" || echo "see $OUT/logs/pip-petite.log")
+    PETITE_SKIP="PETITE could not be installed ($(echo "$why" | sed 's/^ *//' | cut -c1-160)); set PETITE_SRC to a checkout of $PETITE_REPO"
     say "$PETITE_SKIP"
   fi
 fi
