@@ -1,23 +1,16 @@
 /* bench_engine.c — engine throughput and time to precision (issue 2 benchmark):
  *  1. evaluations per second per backend on a grid of 6-D Genz product-peak integrals;
  *  2. wall time to 0.1 % relative precision on one such integral: darkyield (each backend) vs
- *     GSL's gsl_monte_vegas single-threaded on the same integrand.
+ *     GSL's gsl_monte_vegas single-threaded on the same integrand, run to the same 0.1 % by the
+ *     protocol of benchmarks/peers/gsl_peer.h, its evaluations counted in the integrand wrapper.
+ * The side-by-side comparison with all peers is benchmarks/run-peers.sh.
  * Usage: bench_engine [n_points (default 256)].  Results go to benchmarks/RESULTS.md by hand. */
-#include <gsl/gsl_monte_vegas.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include "engine/genz.h"
 #include "darkyield/dy.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
+#include "peers/gsl_peer.h"
 
 static double gsl_f(double *x, size_t dim, void *params)
 {
@@ -45,9 +38,9 @@ int main(int argc, char **argv)
         o.rel_precision = 0.0; /* fixed budget: pure throughput */
         o.max_eval = 1u << 17;
         o.n_eval_start = o.n_eval_max = 1u << 14;
-        const double t0 = now();
+        const double t0 = dy_bench_now();
         dy_integrate(e, p, npts, &o, NULL, r, NULL, &err);
-        const double dt = now() - t0;
+        const double dt = dy_bench_now() - t0;
         unsigned long long n = 0;
         for (size_t i = 0; i < npts; ++i)
             n += r[i].n_eval;
@@ -64,30 +57,23 @@ int main(int argc, char **argv)
         dy_vegas_options o;
         dy_vegas_options_default(&o);
         o.rel_precision = 1e-3;
-        const double t0 = now();
+        const double t0 = dy_bench_now();
         dy_integrate(e, p, 1, &o, NULL, r, NULL, &err);
         printf("| darkyield %s | %.6g (exact %.6g) | %.2g | %llu | %.3f |\n", dy_backend_name(b),
                r[0].value, exact, r[0].error / r[0].value, (unsigned long long)r[0].n_eval,
-               now() - t0);
+               dy_bench_now() - t0);
         dy_engine_close(e);
     }
-    { /* GSL VEGAS, single thread, same integrand: 5 warm-up runs then iterations of 2^16 calls */
-        double lo[6] = {0}, hi[6] = {1, 1, 1, 1, 1, 1}, res, abserr;
-        gsl_monte_function F = {gsl_f, 6, &p[0]};
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        gsl_monte_vegas_state *s = gsl_monte_vegas_alloc(6);
-        unsigned long long calls = 0;
-        const double t0 = now();
-        gsl_monte_vegas_integrate(&F, lo, hi, 6, 1u << 14, rng, s, &res, &abserr);
-        calls += 1u << 14;
-        do {
-            gsl_monte_vegas_integrate(&F, lo, hi, 6, 1u << 16, rng, s, &res, &abserr);
-            calls += 1u << 16;
-        } while (abserr / res > 1e-3 && calls < 200000000ULL);
-        printf("| gsl_monte_vegas (1 thread) | %.6g | %.2g | %llu | %.3f |\n", res, abserr / res,
-               calls, now() - t0);
-        gsl_monte_vegas_free(s);
-        gsl_rng_free(rng);
+    for (int k = 0; k < 2; ++k) { /* GSL VEGAS, one thread, to the same 1e-3 */
+        const size_t calls = k ? 1u << 16 : 1u << 14;
+        dy_gsl_protocol gp;
+        dy_gsl_run run;
+        dy_gsl_protocol_default(&gp, calls, 1e-3);
+        if (dy_gsl_vegas(gsl_f, &p[0], 6, &gp, &run)) return 1;
+        printf("| gsl_monte_vegas (1 thread, %zu calls/iteration) | %.6g | %.2g | %llu (counted; "
+               "%llu in the warm-up) | %.3f |\n",
+               calls, run.value, run.error / run.value, (unsigned long long)run.n_eval,
+               (unsigned long long)run.n_eval_warmup, run.wall_s);
     }
     free(p);
     free(r);

@@ -2,28 +2,19 @@
  * 100 GeV e-, m = 0.1 GeV, yield of A' with E > 50 GeV (brem from shower e-):
  *  (a) darkyield's method: sigma and x-histograms at K log-spaced energy nodes (one batched engine
  *      call), folded by quadrature (host/physics/fold.c);
- *  (b) energy as one more MC dimension: 5-D VEGAS (GSL, one thread) over (ln E, the four brem
- *      variables) with T(E) evaluated in the integrand.
+ *  (b) energy as one more MC dimension: VEGAS (GSL, one thread) over (ln E, the brem variables)
+ *      with T(E) evaluated in the integrand, to 0.2 % by the protocol of peers/gsl_peer.h.
  * Both to 1 % statistical precision; run with OMP_NUM_THREADS=1 for a like-for-like comparison. */
 #include <gsl/gsl_integration.h>
-#include <gsl/gsl_monte_vegas.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "darkyield/dy.h"
 #include "dy_process_table.h"
+#include "peers/gsl_peer.h"
 #include "physics/fold.h"
 #include "physics/materials.h"
 #include "physics/tracklength.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 
 #define M_X 0.1
 #define CUT 50.0
@@ -101,7 +92,7 @@ int main(void)
         dy_vegas_options o;
         dy_vegas_options_default(&o);
         o.rel_precision = 0.01;
-        const double t0 = now();
+        const double t0 = dy_bench_now();
         dy_integrate(e, p, (size_t)K, &o, hs, r, h, &err);
         dy_fold_rule rule;
         dy_fold_rule_build(&T, K, E, &rule, &err);
@@ -129,28 +120,24 @@ int main(void)
         y *= n * DY_PB_TO_CM2;
         yv = sqrt(yv) * n * DY_PB_TO_CM2;
         printf("| nodes, K = %d (engine cpu + quadrature) | %.5g | %.2g | %llu | %.2f |\n", K, y,
-               yv / y, ne, now() - t0);
+               yv / y, ne, dy_bench_now() - t0);
         dy_fold_rule_free(&rule);
         dy_engine_close(e);
     }
-    for (int lam = 0; lam < 2; ++lam) { /* (b) 5-D VEGAS */
+    dy_params pb; /* (b) energy + the brem variables: the dimension comes from the process */
+    dy_proc_brem_setup(&pb, 0, 0, 82, 207.2, E0, M_X, 1.0, 1);
+    for (int lam = 0; lam < 2; ++lam) {
         ctx c = {&T, n, CUT, lam};
-        double lo[5] = {0}, hi[5] = {1, 1, 1, 1, 1}, res, ae;
-        gsl_monte_function F = {f5, 5, &c};
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        gsl_monte_vegas_state *s = gsl_monte_vegas_alloc(5);
-        unsigned long long calls = 0;
-        const double t0 = now();
-        gsl_monte_vegas_integrate(&F, lo, hi, 5, 100000, rng, s, &res, &ae);
-        calls += 100000;
-        do {
-            gsl_monte_vegas_integrate(&F, lo, hi, 5, 200000, rng, s, &res, &ae);
-            calls += 200000;
-        } while (ae / res > 2e-3 && calls < 50000000ULL);
-        printf("| energy as a 5th MC dimension, %s (GSL VEGAS, 1 thread) | %.5g | %.2g | %llu | "
+        dy_gsl_protocol gp; /* benchmarks/peers/gsl_peer.h: evaluations counted, not assumed */
+        dy_gsl_run run;
+        dy_gsl_protocol_default(&gp, 200000, 2e-3);
+        gp.max_eval = 50000000ULL;
+        if (dy_gsl_vegas(f5, &c, 1 + pb.dim, &gp, &run)) return 1;
+        const double res = run.value;
+        printf("| energy as a MC dimension, %s (GSL VEGAS, 1 thread, %u-D) | %.5g | %.2g | %llu | "
                "%.2f |\n",
-               lam ? "in lambda = -ln(1-E/E0) up to 64" : "in ln E", res, ae / res, calls,
-               now() - t0);
+               lam ? "in lambda = -ln(1-E/E0) up to 64" : "in ln E", 1 + pb.dim, res,
+               run.error / res, (unsigned long long)run.n_eval, run.wall_s);
         if (lam) { /* the path beyond lambda = 64 sits at E0 (1 - 1e-28): add n L_tail sigma(E0) */
             gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
             gsl_function G = {lam_f, &T};
@@ -160,8 +147,6 @@ int main(void)
             printf("| ... plus the path beyond lambda = 64 (%.3g cm) at sigma(E0) | %.5g | | | |\n",
                    tail, res + n * tail * sig_above_E0 * DY_PB_TO_CM2);
         }
-        gsl_monte_vegas_free(s);
-        gsl_rng_free(rng);
     }
     dy_tracklength_free(&T);
     return 0;
