@@ -1,7 +1,9 @@
 /* dy_proc_brem.h — exact-tree-level (ETL) dark-boson bremsstrahlung l N -> l N X, l = e or mu,
  * X = vector (A'/Z'), scalar, pseudoscalar or axial vector, on a nucleus (Z, A) with form factor
  * G2. dsigma = alpha_X alpha^2/(16 pi) G2/t^2 A^2 |k| E0/(M^2 |p| V) dx dcos(theta) dt dphi
- * (reference physics-brem.md §4.2); variables, maps and couplings in docs/physics-brem.md §5. */
+ * (reference physics-brem.md §4.2); variables, maps and couplings in docs/physics-brem.md §5.
+ * Two forms: dim 3 (default) integrates phi in closed form (<A^2>_phi, docs §3.2); dim 4 samples
+ * phi and is needed only for the recoil lepton's polar angle (obs 3). */
 #ifndef DY_PROC_BREM_H
 #define DY_PROC_BREM_H
 #include "../dy_types.h"
@@ -30,7 +32,8 @@
 #define DY_BREM_I_LEPTON   0 /* 0 = e, 1 = mu */
 #define DY_BREM_I_MEDIATOR 1 /* enum dy_brem_mediator: 0 V, 1 S, 2 P, 3 A */
 #define DY_BREM_I_INEL     2 /* 1 = add the inelastic (proton) term to G2 */
-#define DY_BREM_DIM        4
+#define DY_BREM_DIM        3 /* phi integrated analytically (default) */
+#define DY_BREM_DIM_PHI    4 /* phi sampled: the recoil lepton's direction is known */
 
 /* Sets the x range [xmin, xmax] (clipped to [m/E0, 1 - m_l/E0]) and the ln(1-x) map bounds. */
 DY_DEVICE void dy_proc_brem_set_xrange(dy_params *p, double xmin, double xmax)
@@ -45,7 +48,8 @@ DY_DEVICE void dy_proc_brem_set_xrange(dy_params *p, double xmin, double xmax)
     p->par[DY_BREM_P_YHI] = DY_LOG1P(-xmin);
 }
 
-/* Host-side set-up: fills par[], ipar[] and dim (process and id are left to the caller).
+/* Host-side set-up: fills par[], ipar[] and dim = DY_BREM_DIM (process and id are left to the
+ * caller; dy_proc_brem_set_phi asks for the 4-D form).
  * Coupling: vector alpha_X = coupling^2 alpha (coupling = eps); S, P, A alpha_X = coupling^2/(4 pi)
  * (reference §1).  Nucleus mass M = A * DY_AMU_GEV.  x range: [m/E0, 1 - m_l/E0] (pitfall P1). */
 DY_DEVICE void dy_proc_brem_setup(dy_params *p, int lepton, int mediator, double Z,
@@ -79,18 +83,28 @@ DY_DEVICE void dy_proc_brem_setup(dy_params *p, int lepton, int mediator, double
     dy_proc_brem_set_xrange(p, 0.0, 1.0);
 }
 
-/* Integrand on (0,1)^4 including the Jacobian: dsigma in pb.
+/* 1: sample phi (dim 4, needed for obs 3); 0: integrate it analytically (dim 3, the default). */
+DY_DEVICE void dy_proc_brem_set_phi(dy_params *p, int sample_phi)
+{
+    p->dim = sample_phi ? DY_BREM_DIM_PHI : DY_BREM_DIM;
+}
+
+/* Integrand on (0,1)^dim including the Jacobian: dsigma in pb.
  * u0 -> y = ln(1-x) on [YLO, YHI];
  * u1 -> w = 1 - cos(theta) by w = w_c v/(1-v), v in [0, 2/(2+w_c)], w_c = U_min/(2 x E0^2),
  *       U_min = m^2(1-x)/x + m_l^2 x (the angular peak, P6), which flattens 1/(w_c + w)^2;
- * u2 -> ln t on [ln t_-, ln t_+] (exact limits);  u3 -> phi = 2 pi u3.
- * obs: [0] x, [1] theta_X (rad), [2] E' (GeV), [3] polar angle of the recoil lepton (rad). */
+ * u2 -> ln t on [ln t_-, ln t_+] (exact limits);  u3 -> phi = 2 pi u3 (dim 4 only; dim 3 uses
+ *       2 pi <A^2>_phi).
+ * obs (written for k < nobs, the others 0): [0] x, [1] theta_X (rad), [2] E' (GeV), [3] polar
+ * angle of the recoil lepton (rad; dim 4 only, 0 in dim 3). */
 DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *obs, dy_u32 nobs)
 {
     const double E0 = p->par[DY_BREM_P_E0], ml = p->par[DY_BREM_P_ML], m = p->par[DY_BREM_P_M];
     const double M = p->par[DY_BREM_P_MN];
     const double ylo = p->par[DY_BREM_P_YLO], yhi = p->par[DY_BREM_P_YHI];
-    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, phi, g2t2, a2, f;
+    const int med = p->ipar[DY_BREM_I_MEDIATOR];
+    const int phi4 = p->dim == DY_BREM_DIM_PHI;
+    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, dtlo, dthi, g2t2, a2, f, Ep;
     dy_brem_kin K;
     dy_brem_inv I;
     dy_ffscales s;
@@ -111,24 +125,34 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
     jac *= vmax * wc / (omv * omv);
     if (w > 2.0) w = 2.0;
     if (!dy_brem_kin_angle(&K, E0, ml, m, M, x, w)) return 0.0;
+    if (!(K.tmin > 0.0)) return 0.0;
     lt = DY_LOG(K.tmax / K.tmin);
     t = K.tmin * DY_EXP(lt * u[2]);
     jac *= lt * t;
-    phi = DY_TWO_PI * u[3];
+    dtlo = t - K.tmin; /* exact near the limits (Sterbenz), where sdel needs them */
+    dthi = K.tmax - t;
     jac *= DY_TWO_PI;
-    if (!(K.tmin > 0.0) || !dy_brem_kin_t(&K, t, phi)) return 0.0;
-    I = dy_brem_invariants(&K);
-    a2 = dy_me_brem_a2(&I, p->ipar[DY_BREM_I_MEDIATOR]);
+    if (phi4) {
+        if (!dy_brem_kin_t(&K, t, DY_TWO_PI * u[3])) return 0.0;
+        I = dy_brem_invariants(&K);
+        a2 = dy_me_brem_a2(&I, med);
+        Ep = K.pp[0];
+    } else {
+        if (!dy_brem_kin_t_phiavg(&K, t, dtlo, dthi)) return 0.0;
+        a2 = dy_me_brem_a2_phiavg(&K, med);
+        Ep = K.Ep;
+    }
     s.Z = p->par[DY_BREM_P_Z];
     s.ta = p->par[DY_BREM_P_TA];
     s.tap = p->par[DY_BREM_P_TAP];
     s.d = p->par[DY_BREM_P_D];
     g2t2 = dy_ff_g2_over_t2(&s, t, p->ipar[DY_BREM_I_INEL]);
     f = p->par[DY_BREM_P_NORM] * g2t2 * a2 * K.kk * E0 / (M * M * K.pl * K.V) * jac;
-    obs[0] = x; /* the angles only when asked: asin and atan2 are a tenth of the work */
-    obs[1] = nobs > 1 ? 2.0 * asin(DY_SQRT(0.5 * w)) : 0.0;
-    obs[2] = K.pp[0];
-    obs[3] = nobs > 3 ? dy_brem_polar(K.pp) : 0.0;
+    /* the angles only when asked: asin and atan2 are a tenth of the work */
+    if (nobs > 0) obs[0] = x;
+    if (nobs > 1) obs[1] = 2.0 * asin(DY_SQRT(0.5 * w));
+    if (nobs > 2) obs[2] = Ep;
+    if (nobs > 3 && phi4) obs[3] = dy_brem_polar(K.pp);
     return DY_ISFINITE(f) ? f : 0.0;
 }
 
