@@ -171,13 +171,81 @@ static void test_integrand_properties(void **state)
     assert_true(nonzero > 1900);
 }
 
+/* The variable maps (dy_proc_brem.h): u0 -> ln(1-x) with the break at ln(m_l^2/m^2), and the
+ * t map with breaks at 1/a^2 and d, for breaks below, inside and above the range: monotonic, onto
+ * the range (end points to 1e-12; t_+ to 1e-8, the 1/t piece subtracts there), and the returned
+ * Jacobian equals the central difference of the map (step 1e-6 max(min(u, 1-u), 1e-3), agreement
+ * 1e-4 relative: round-off of the difference; the few points next to a break, where the one-sided
+ * differences disagree, are skipped: at most 2 per break). */
+static double y_of(const dy_params *p, double u)
+{
+    double y;
+    dy_proc_brem_map_y(p, u, &y);
+    return y;
+}
+static double t_of(const double *lim, double u)
+{
+    double t, a, b;
+    dy_proc_brem_map_t_breaks(lim[0], lim[1], 4e-10, 4.7e-3, u, &t, &a, &b);
+    return t;
+}
+static int check_jac(double j, double fm, double f0, double fp, double h)
+{
+    const double l = (f0 - fm) / h, r = (fp - f0) / h;
+    if (fabs(l - r) > 1e-3 * fabs(l + r)) return 1; /* a break between the three points */
+    dy_assert_close(j, 0.5 * (l + r), 0.0, 1e-4);
+    return 0;
+}
+static void test_maps(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    const double ms[4] = {1e-4, 0.01, 0.3, 2.0};
+    for (int lep = 0; lep < 2; ++lep)
+        for (int i = 0; i < 4; ++i) {
+            dy_params p;
+            dy_proc_brem_setup(&p, lep, DY_BREM_V, 82, 207, 100.0, ms[i], 1.0, 1);
+            const double ylo = p.par[DY_BREM_P_YLO], yhi = p.par[DY_BREM_P_YHI];
+            double y, prev = -INFINITY;
+            int skipped = 0;
+            for (int k = 0; k < N; ++k) {
+                const double u = (k + 0.5) / N, jy = dy_proc_brem_map_y(&p, u, &y);
+                const double h = 1e-6 * fmax(fmin(u, 1.0 - u), 1e-3);
+                assert_true(jy > 0.0 && y >= ylo && y <= yhi && y > prev);
+                prev = y;
+                skipped += check_jac(jy, y_of(&p, u - h), y, y_of(&p, u + h), h);
+            }
+            assert_true(skipped <= 2);
+            dy_assert_close(y_of(&p, 0.0), ylo, 1e-12, 0.0);
+            dy_assert_close(y_of(&p, 1.0), yhi, 1e-12, 0.0);
+        }
+    const double lim[6][2] = {{1e-16, 1e3}, {1e-16, 1e-11}, {1e-12, 1e-6},
+                              {1e-6, 1e-4}, {1e-5, 1.0},    {0.1, 30.0}};
+    for (int i = 0; i < 6; ++i) {
+        double t, dtlo, dthi, prev = 0.0;
+        int skipped = 0;
+        for (int k = 0; k < N; ++k) {
+            const double u = (k + 0.5) / N, h = 1e-6 * fmax(fmin(u, 1.0 - u), 1e-3);
+            const double j =
+                dy_proc_brem_map_t_breaks(lim[i][0], lim[i][1], 4e-10, 4.7e-3, u, &t, &dtlo, &dthi);
+            assert_true(j > 0.0 && t >= lim[i][0] && t <= lim[i][1] && t > prev);
+            assert_true(dtlo == t - lim[i][0] && dthi == lim[i][1] - t);
+            prev = t;
+            skipped += check_jac(j, t_of(lim[i], u - h), t, t_of(lim[i], u + h), h);
+        }
+        assert_true(skipped <= 4);
+        dy_assert_close(t_of(lim[i], 0.0), lim[i][0], 0.0, 1e-12);
+        dy_assert_close(t_of(lim[i], 1.0), lim[i][1], 0.0, 1e-8);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calibration_point),    cmocka_unit_test(test_ww_over_etl_electron),
         cmocka_unit_test(test_ww_over_etl_muon),     cmocka_unit_test(test_phi_forms),
-        cmocka_unit_test(test_integrand_properties),
+        cmocka_unit_test(test_integrand_properties), cmocka_unit_test(test_maps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
