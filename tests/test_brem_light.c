@@ -174,7 +174,6 @@ static void test_light_grid_signs(void **state)
                         if (m + ml >= E0) continue;
                         dy_proc_brem_setup(&p, lep, med, Zs[iz], As[iz], E0, m, 1.0, 1);
                         const long double M = p.par[DY_BREM_P_MN];
-                        const double ylo = p.par[DY_BREM_P_YLO], yhi = p.par[DY_BREM_P_YHI];
                         long nz_here = 0;
                         for (int n = 0; n < 4000; ++n) {
                             double u[4], obs[4];
@@ -191,7 +190,9 @@ static void test_light_grid_signs(void **state)
                                 if (!(obs[2] > 0.0)) ++bad;
                             }
                             /* the process map of u0, u1 (dy_proc_brem.h), then the threshold */
-                            const double y = ylo + (yhi - ylo) * u[0], x = -expm1(y);
+                            double y;
+                            if (!(dy_proc_brem_map_y(&p, u[0], &y) > 0.0)) ++mismatch;
+                            const double x = -expm1(y);
                             const double wc =
                                 (m * m * exp(y) / x + ml * ml * x) / (2 * x * E0 * E0);
                             const double omv = (1.0 - u[1]) + u[1] * (wc / (2.0 + wc));

@@ -433,6 +433,8 @@ int dy_cmd_xsec(int argc, char **argv)
             fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy, req.mass,
                     req.zero_reason);
         if (hout) dy_xsec_default_hists(&req, &hs[i * DY_MAX_OBS], hn, hu);
+        /* brem: phi sampled (4-D) only for the recoil lepton's angle histogram */
+        dy_xsec_select_form(&req, &par[i], hout ? &hs[i * DY_MAX_OBS] : NULL);
     }
     if (want_etl) {
         dy_vegas_options o;

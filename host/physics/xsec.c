@@ -80,6 +80,11 @@ static dy_status setup_brem(const dy_xsec_request *r, dy_params *p, dy_error *er
     return DY_OK;
 }
 
+void dy_xsec_select_form(const dy_xsec_request *r, dy_params *p, const dy_histspec *h)
+{
+    if (r->process == DY_XPROC_BREM) dy_proc_brem_set_phi(p, h && h[3].nbins > 0);
+}
+
 const char *dy_xsec_method_unit(int method)
 {
     return method == DY_XM_NWA ? "pb*GeV" : "pb";

@@ -50,6 +50,12 @@ int dy_xsec_method_valid(const dy_xsec_request *r, int method);
  * r->zero_reason says why. */
 dy_status dy_xsec_setup(dy_xsec_request *r, dy_params *p, dy_error *err);
 
+/* Integrand form for the histograms h[0..DY_MAX_OBS-1] of p (h may be NULL: none).  Brem integrates
+ * the azimuth phi analytically (3-D, the default set by dy_xsec_setup) unless the recoil lepton's
+ * polar angle (obs 3, the only observable that depends on phi) is histogrammed: then 4-D.  Other
+ * processes are left as they are. */
+void dy_xsec_select_form(const dy_xsec_request *r, dy_params *p, const dy_histspec *h);
+
 /* Unit of the method's result column: "pb", or "pb*GeV" for the energy-integrated NWA. */
 const char *dy_xsec_method_unit(int method);
 

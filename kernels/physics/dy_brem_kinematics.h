@@ -1,7 +1,9 @@
 /* dy_brem_kinematics.h — exact lab kinematics of l(p) + N(P_i) -> l(p') + X(k) + N(P_f), nucleus at
  * rest. Variables (x = E_X/E0, 1 - cos theta_X, t = -q^2, phi); q = P_i - P_f flows into the lepton
- * line. Parameterisation of PETITE (Blinov et al., arXiv:2401.06843; see docs/physics-brem.md §2)
- * with the cancellation-free forms of reference note physics-brem.md pitfall P7.  FP64 throughout.
+ * line.  dy_brem_kin_t builds the four-vectors at one phi; dy_brem_kin_t_phiavg only the
+ * phi-independent part and the range of s~ over phi (for the phi-integrated amplitude).
+ * Parameterisation of PETITE (Blinov et al., arXiv:2401.06843; see docs/physics-brem.md §2) with
+ * the cancellation-free forms of reference note physics-brem.md pitfall P7.  FP64 throughout.
  */
 #ifndef DY_BREM_KINEMATICS_H
 #define DY_BREM_KINEMATICS_H
@@ -18,11 +20,15 @@ typedef struct dy_brem_kin {
     double cth, sth;
     double EV, V;      /* E and |vec| of p - k */
     double ut;         /* u~ = (p-k)^2 - m_l^2 = m^2 - 2 p.k  (< 0) */
+    double s2;         /* E_M^2 - V^2: squared invariant mass of the recoil system (l' N) */
     double tmin, tmax; /* exact t_-(x, theta), t_+(x, theta) */
     /* derived, t level */
     double q0, qq, cthq, sthq; /* q^0 = -t/2M, |q|, angle of q to V */
     double kq;                 /* k.q, so that s~ = 2 k.q - u~ */
     double p[4], pp[4], k[4], Pi[4], Pf[4], q[4];
+    /* t level without phi: s~ = sbar - sdel cos(phi) */
+    double Ep;         /* E' = E_V - t/2M */
+    double sbar, sdel; /* <s~>_phi and the amplitude of its cos(phi) term (>= 0) */
 } dy_brem_kin;
 
 /* Minkowski product (+,-,-,-). */
@@ -78,7 +84,8 @@ DY_DEVICE int dy_brem_kin_angle(dy_brem_kin *K, double E0, double ml, double m, 
     g = K->ut + 2.0 * M * (K->EV - ml);
     if (!(g >= 0.0)) return 0;
     D = K->ut * K->ut + 4.0 * M * K->ut * c + 4.0 * M * M * K->V * K->V; /* = g (g + 4 M m_l) */
-    s2 = (c - K->V) * (c + K->V);             /* E_M^2 - V^2 >= (M + m_l)^2 > 0 */
+    s2 = (c - K->V) * (c + K->V); /* E_M^2 - V^2 >= (M + m_l)^2 > 0 */
+    K->s2 = s2;
     if (!(D >= 0.0) || !(s2 > 0.0)) return 0; /* guards against round-off at threshold */
     Qb = (DY_FABS(K->V * (K->ut + 2.0 * M * c)) + c * DY_SQRT(D)) / (2.0 * s2);
     Qs = DY_FABS(K->ut * (K->ut + 4.0 * M * c)) / (4.0 * s2 * Qb);
@@ -139,6 +146,28 @@ DY_DEVICE int dy_brem_kin_t(dy_brem_kin *K, double t, double phi)
         K->pp[i] = K->p[i] - K->k[i] + K->q[i];
     K->kq = dy_brem_dot(K->k, K->q);
     return 1;
+}
+
+/* t level, phi integrated (docs/physics-brem.md §3.2, derived): every phi-dependent invariant is
+ * linear in s~ = 2 p.q - t, and s~ = sbar - sdel cos(phi) with
+ *   sbar = -t (1 + E0/M) - (u~ - t - E_V t/M) R,   R = |p| (|p| - |k| cos theta)/V^2,
+ *   sdel = |k||p| sin(theta) sqrt(s2 (t - t_-)(t_+ - t)) / (M V^2).
+ * The square root is V |q| sin(theta_q) written as the product of its roots in t (derived:
+ * V^2 |q|^2 - (V.q)^2 = s2 (t - t_-)(t_+ - t)/4M^2), which stays accurate near t_+- where the
+ * direct 1 - cos^2(theta_q) cancels.  dtlo = t - t_-, dthi = t_+ - t are passed in because the
+ * caller's t map gives them without cancellation.  Returns 1 when sbar > sdel >= 0 and E' > 0. */
+DY_DEVICE int dy_brem_kin_t_phiavg(dy_brem_kin *K, double t, double dtlo, double dthi)
+{
+    const double R = K->pl * ((K->pl - K->kk) + K->kk * K->omc) / (K->V * K->V);
+    K->t = t;
+    K->q0 = -t / (2.0 * K->M);
+    K->qq = DY_SQRT(t + K->q0 * K->q0);
+    K->Ep = K->EV + K->q0;
+    K->sbar = K->sdel = 0.0;
+    if (!(K->Ep > 0.0) || !(dtlo >= 0.0) || !(dthi >= 0.0)) return 0;
+    K->sbar = -t * (1.0 + K->E0 / K->M) - (K->ut - t - K->EV * t / K->M) * R;
+    K->sdel = K->kk * K->pl * K->sth * DY_SQRT(K->s2 * dtlo * dthi) / (K->M * K->V * K->V);
+    return K->sbar > K->sdel ? 1 : 0;
 }
 
 /* Polar angle (rad) of a three-vector v[1..3] with respect to +z, stable at small angles. */

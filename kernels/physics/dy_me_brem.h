@@ -38,12 +38,15 @@ DY_DEVICE dy_brem_inv dy_brem_invariants(const dy_brem_kin *K)
 /* A^2_{2->3} = (1/2) sum over lepton spins and X polarisations of |ubar(p') Gamma u(p) eps*|^2 with
  * Gamma = vertex (p'+k+m_l)/s~ Pslash + Pslash (p-k+m_l)/u~ vertex; vertex = gamma^a (V),
  * 1 (S), gamma5 (P), gamma^a gamma5 (A); polarisation sum -g + k k/m^2 (the k k part vanishes for
- * V). |M|^2 = (4 pi alpha)^2 g_X^2 G2(t)/t^2 A^2 (reference §4.1).  Building blocks (derived): TV
- * = 2 P^2 [(s+t)^2 + (u+t)^2]/(s u) - 8 t [(P.p)^2 + (P.p')^2]/(s u) TS  = P^2 (s+u)^2/(s u) - 4 t
- * (P.k)^2/(s u) BR  = t P^2 (s+u)^2/(s u)^2 - 4 (P.p/s + P.p'/u)^2 TPS = t P^2/(s u) V = TV - 8 m^2
- * TPS + 2 (m^2 + 2 m_l^2) BR                      (reference §4.1) S = TS + (m^2 - 4 m_l^2) BR,   P
- * = TS + m^2 BR                   (reference §4.1) A = TV - 8 (m^2 - 4 m_l^2) TPS + 2 (m^2 - 4
- * m_l^2) BR + (4 m_l^2/m^2) TS   (docs §3, derived) */
+ * V). |M|^2 = (4 pi alpha)^2 g_X^2 G2(t)/t^2 A^2 (reference §4.1).  Building blocks (derived):
+ *   TV  = 2 P^2 [(s+t)^2 + (u+t)^2]/(s u) - 8 t [(P.p)^2 + (P.p')^2]/(s u)
+ *   TS  = P^2 (s+u)^2/(s u) - 4 t (P.k)^2/(s u)
+ *   BR  = t P^2 (s+u)^2/(s u)^2 - 4 (P.p/s + P.p'/u)^2
+ *   TPS = t P^2/(s u)
+ *   V = TV - 8 m^2 TPS + 2 (m^2 + 2 m_l^2) BR                          (reference §4.1)
+ *   S = TS + (m^2 - 4 m_l^2) BR,   P = TS + m^2 BR                     (reference §4.1)
+ *   A = TV - 8 (m^2 - 4 m_l^2) TPS + 2 (m^2 - 4 m_l^2) BR + (4 m_l^2/m^2) TS   (docs §3, derived)
+ */
 DY_DEVICE double dy_me_brem_a2(const dy_brem_inv *iv, int mediator)
 {
     const double su = iv->s * iv->u;
@@ -66,6 +69,74 @@ DY_DEVICE double dy_me_brem_a2(const dy_brem_inv *iv, int mediator)
         return tv - 8.0 * c * tps + 2.0 * c * br + 4.0 * iv->ml2 / iv->m2 * ts;
     }
     return 0.0;
+}
+
+/* The mediator's combination of the building blocks TV, TS, BR, TPS (table above). */
+DY_DEVICE double dy_me_brem_mix(int mediator, double m2, double ml2, double tv, double ts,
+                                double br, double tps)
+{
+    const double c = m2 - 4.0 * ml2;
+    switch (mediator) {
+    case DY_BREM_V: return tv - 8.0 * m2 * tps + 2.0 * (m2 + 2.0 * ml2) * br;
+    case DY_BREM_S: return ts + c * br;
+    case DY_BREM_P: return ts + m2 * br;
+    case DY_BREM_A: return tv - 8.0 * c * tps + 2.0 * c * br + 4.0 * ml2 / m2 * ts;
+    default: return 0.0;
+    }
+}
+
+/* Invariants at a given s~ with (x, theta, t) fixed (derived, docs/physics-brem.md §3.2): from
+ * s~ = 2 p.q - t, 2 (p-k).q = t - u~ and P = 2 P_i - q,
+ *   P.p = 2 M E0 - (s~ + t)/2,   P.p' = 2 M E_V - (t - u~)/2 (phi-independent),   P.k = P.p - P.p'.
+ */
+DY_DEVICE dy_brem_inv dy_brem_invariants_at_s(const dy_brem_kin *K, double s)
+{
+    dy_brem_inv iv;
+    iv.t = K->t;
+    iv.u = K->ut;
+    iv.s = s;
+    iv.spu = s + K->ut;
+    iv.P2 = 4.0 * K->M * K->M + K->t;
+    iv.Pp = 2.0 * K->M * K->E0 - 0.5 * (s + K->t);
+    iv.Ppp = 2.0 * K->M * K->EV - 0.5 * (K->t - K->ut);
+    iv.Pk = iv.Pp - iv.Ppp;
+    iv.m2 = K->m * K->m;
+    iv.ml2 = K->ml * K->ml;
+    return iv;
+}
+
+/* <A^2>_phi = (1/2pi) int dphi A^2_{2->3} in closed form for V, S, P, A (derived,
+ * docs/physics-brem.md §3.2; for V equal to PETITE's phi-integrated form, arXiv:2401.06843).
+ * Needs dy_brem_kin_t_phiavg.  At fixed (x, theta, t), A^2 is a Laurent polynomial in s~:
+ *   A^2 = c1 s~ + c0 + c_1/s~ + c_2/s~^2,   s~ = sbar - sdel cos(phi),   W = sbar^2 - sdel^2,
+ *   <A^2> = A^2(s~ = sbar) + c_1 d1 + c_2 d2   with
+ *   d1 = <1/s~> - 1/sbar     = sdel^2 / (sbar sqrt(W) (sbar + sqrt(W))),
+ *   d2 = <1/s~^2> - 1/sbar^2 = sdel^2 (sbar^2 + sbar sqrt(W) + W) / (sbar^2 W^1.5 (sbar + sqrt W)).
+ * The O(M^2 E0^2) coefficients c_1, c_2 only multiply d1, d2 = O(sdel^2).  PETITE's arrangement
+ * c1 sbar + c0 + c_1/sqrt(W) + c_2 sbar/W^1.5 cancels to ~1e-6 in double near the collinear peak;
+ * this one stays at ~1e-10 (measured, docs §3.2).  Per block (derived), with A0 = 2 M E0 - t/2,
+ * A1 = 2 M E_V - t/2, K0 = 2 M E_X - u~/2 and P.p' as above:
+ *   c_2:  BR -> t P^2 - 4 A0^2;  TV, TS, TPS -> 0
+ *   c_1:  TV -> [2 P^2 (t^2 + (u~+t)^2) - 8 t (A0^2 + P.p'^2)]/u~,  TS -> (P^2 u~^2 - 4 t K0^2)/u~,
+ *         BR -> (2 t P^2 - 8 A0 A1)/u~,  TPS -> t P^2/u~ */
+DY_DEVICE double dy_me_brem_a2_phiavg(const dy_brem_kin *K, int mediator)
+{
+    const dy_brem_inv iv = dy_brem_invariants_at_s(K, K->sbar);
+    const double t = K->t, u = K->ut, P2 = iv.P2;
+    const double A0 = 2.0 * K->M * K->E0 - 0.5 * t, A1 = 2.0 * K->M * K->EV - 0.5 * t;
+    const double K0 = 2.0 * K->M * K->Ek - 0.5 * u, upt = u + t;
+    const double sb = K->sbar, b2 = K->sdel * K->sdel;
+    const double rw = DY_SQRT((sb - K->sdel) * (sb + K->sdel)), w = rw * rw;
+    const double d1 = b2 / (sb * rw * (sb + rw));
+    const double d2 = d1 * (sb * sb + sb * rw + w) / (sb * w);
+    /* the c_1 blocks share the factor 1/u~, and the mix is linear */
+    const double tv1 = 2.0 * P2 * (t * t + upt * upt) - 8.0 * t * (A0 * A0 + iv.Ppp * iv.Ppp);
+    const double ts1 = P2 * u * u - 4.0 * t * K0 * K0;
+    const double c1 =
+        dy_me_brem_mix(mediator, iv.m2, iv.ml2, tv1, ts1, 2.0 * t * P2 - 8.0 * A0 * A1, t * P2) / u;
+    const double c2 =
+        dy_me_brem_mix(mediator, iv.m2, iv.ml2, 0.0, 0.0, t * P2 - 4.0 * A0 * A0, 0.0);
+    return dy_me_brem_a2(&iv, mediator) + c1 * d1 + c2 * d2;
 }
 
 /* 2->2 amplitude of the WW approximation at t = t_min (reference §3.2), u~ < 0 the WW u~ of §3.1.

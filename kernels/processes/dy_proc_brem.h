@@ -1,7 +1,9 @@
 /* dy_proc_brem.h — exact-tree-level (ETL) dark-boson bremsstrahlung l N -> l N X, l = e or mu,
  * X = vector (A'/Z'), scalar, pseudoscalar or axial vector, on a nucleus (Z, A) with form factor
  * G2. dsigma = alpha_X alpha^2/(16 pi) G2/t^2 A^2 |k| E0/(M^2 |p| V) dx dcos(theta) dt dphi
- * (reference physics-brem.md §4.2); variables, maps and couplings in docs/physics-brem.md §5. */
+ * (reference physics-brem.md §4.2); variables, maps and couplings in docs/physics-brem.md §5.
+ * Two forms: dim 3 (default) integrates phi in closed form (<A^2>_phi, docs §3.2); dim 4 samples
+ * phi and is needed only for the recoil lepton's polar angle (obs 3). */
 #ifndef DY_PROC_BREM_H
 #define DY_PROC_BREM_H
 #include "../dy_types.h"
@@ -26,26 +28,60 @@
 #define DY_BREM_P_XMAX 12 /* upper x cut (default 1 - m_l/E0) */
 #define DY_BREM_P_YLO  13 /* ln(1 - XMAX) */
 #define DY_BREM_P_YHI  14 /* ln(1 - XMIN) */
+#define DY_BREM_P_YB   15 /* ln(m_l^2/m^2): break of the ln(1-x) map */
+#define DY_BREM_P_YA   16 /* weight of [YLO, min(YHI, YB)] in the map's density */
+#define DY_BREM_P_YZ   17 /* total weight of the map's density on [YLO, YHI] */
 /* ipar[] layout */
 #define DY_BREM_I_LEPTON   0 /* 0 = e, 1 = mu */
 #define DY_BREM_I_MEDIATOR 1 /* enum dy_brem_mediator: 0 V, 1 S, 2 P, 3 A */
 #define DY_BREM_I_INEL     2 /* 1 = add the inelastic (proton) term to G2 */
-#define DY_BREM_DIM        4
+#define DY_BREM_I_TMAP     3 /* 1 = t map with breaks at 1/a^2 and d (set when m^2 + m_l^2 > d) */
+#define DY_BREM_DIM        3 /* phi integrated analytically (default) */
+#define DY_BREM_DIM_PHI    4 /* phi sampled: the recoil lepton's direction is known */
 
-/* Sets the x range [xmin, xmax] (clipped to [m/E0, 1 - m_l/E0]) and the ln(1-x) map bounds. */
+/* Sets the x range [xmin, xmax] (clipped to [m/E0, 1 - m_l/E0]) and the ln(1-x) map: density in
+ * y = ln(1-x) flat above y_b = ln(m_l^2/m^2) and exp(y - y_b) below it, where the collinear
+ * growth 1/(m^2 (1-x) + m_l^2 x^2) of dsigma/dx stops (reference P6; docs/physics-brem.md §5). */
 DY_DEVICE void dy_proc_brem_set_xrange(dy_params *p, double xmin, double xmax)
 {
     const double E0 = p->par[DY_BREM_P_E0];
     const double lo = p->par[DY_BREM_P_M] / E0, hi = 1.0 - p->par[DY_BREM_P_ML] / E0;
+    double ylo, yhi, yb, wa = 0.0, wb = 0.0;
     xmin = DY_FMAX(xmin, lo);
     xmax = DY_FMIN(xmax, hi);
+    ylo = DY_LOG(1.0 - xmax);
+    yhi = DY_LOG1P(-xmin);
+    yb = 2.0 * DY_LOG(p->par[DY_BREM_P_ML] / p->par[DY_BREM_P_M]);
+    if (ylo < yb) wa = DY_EXP(DY_FMIN(yhi, yb) - yb) - DY_EXP(ylo - yb);
+    if (yhi > yb) wb = yhi - DY_FMAX(ylo, yb);
     p->par[DY_BREM_P_XMIN] = xmin;
     p->par[DY_BREM_P_XMAX] = xmax;
-    p->par[DY_BREM_P_YLO] = DY_LOG(1.0 - xmax);
-    p->par[DY_BREM_P_YHI] = DY_LOG1P(-xmin);
+    p->par[DY_BREM_P_YLO] = ylo;
+    p->par[DY_BREM_P_YHI] = yhi;
+    p->par[DY_BREM_P_YB] = yb;
+    p->par[DY_BREM_P_YA] = wa;
+    p->par[DY_BREM_P_YZ] = wa + wb;
 }
 
-/* Host-side set-up: fills par[], ipar[] and dim (process and id are left to the caller).
+/* u0 -> y = ln(1-x) by the inverse of the map's distribution; returns dy/du0 (0 when the range is
+ * empty). */
+DY_DEVICE double dy_proc_brem_map_y(const dy_params *p, double u0, double *y)
+{
+    const double ylo = p->par[DY_BREM_P_YLO], yhi = p->par[DY_BREM_P_YHI];
+    const double yb = p->par[DY_BREM_P_YB], wa = p->par[DY_BREM_P_YA], wz = p->par[DY_BREM_P_YZ];
+    const double r = wz * u0;
+    *y = ylo;
+    if (!(yhi > ylo) || !(wz > 0.0)) return 0.0;
+    if (r < wa) {
+        *y = DY_FMIN(yb + DY_LOG(DY_EXP(ylo - yb) + r), DY_FMIN(yhi, yb));
+        return wz * DY_EXP(yb - *y);
+    }
+    *y = DY_FMIN(DY_FMAX(ylo, yb) + (r - wa), yhi);
+    return wz;
+}
+
+/* Host-side set-up: fills par[], ipar[] and dim = DY_BREM_DIM (process and id are left to the
+ * caller; dy_proc_brem_set_phi asks for the 4-D form).
  * Coupling: vector alpha_X = coupling^2 alpha (coupling = eps); S, P, A alpha_X = coupling^2/(4 pi)
  * (reference §1).  Nucleus mass M = A * DY_AMU_GEV.  x range: [m/E0, 1 - m_l/E0] (pitfall P1). */
 DY_DEVICE void dy_proc_brem_setup(dy_params *p, int lepton, int mediator, double Z,
@@ -75,22 +111,64 @@ DY_DEVICE void dy_proc_brem_setup(dy_params *p, int lepton, int mediator, double
     p->ipar[DY_BREM_I_LEPTON] = lepton;
     p->ipar[DY_BREM_I_MEDIATOR] = mediator;
     p->ipar[DY_BREM_I_INEL] = inelastic_ff;
+    /* the t map with breaks pays off when the flux plateau ends at d, i.e. m^2 + m_l^2 > d
+     * (measured, docs/physics-brem.md §5); below that the plain ln t map does better */
+    p->ipar[DY_BREM_I_TMAP] = m * m + p->par[DY_BREM_P_ML] * p->par[DY_BREM_P_ML] > s.d;
     p->dim = DY_BREM_DIM;
     dy_proc_brem_set_xrange(p, 0.0, 1.0);
 }
 
-/* Integrand on (0,1)^4 including the Jacobian: dsigma in pb.
- * u0 -> y = ln(1-x) on [YLO, YHI];
+/* u2 -> t in [t_-, t_+] with density in ln t proportional to t/ta below ta = 1/a^2, flat up to d
+ * and d/t above (atomic screening and nuclear size, reference P6): uniform in t, in ln t and in
+ * 1/t on the three pieces, so one log or none.  Returns dt/du2; *t, *dtlo = t - t_-,
+ * *dthi = t_+ - t. */
+DY_DEVICE double dy_proc_brem_map_t_breaks(double tmin, double tmax, double ta, double d, double u2,
+                                           double *t, double *dtlo, double *dthi)
+{
+    const double t1 = DY_FMAX(tmin, ta), t2 = DY_FMIN(tmax, d), td = DY_FMAX(tmin, d);
+    const double wa = tmin < ta ? (DY_FMIN(tmax, ta) - tmin) / ta : 0.0;
+    const double wb = t2 > t1 ? DY_LOG(t2 / t1) : 0.0;
+    const double wc = tmax > d ? d / td - d / tmax : 0.0;
+    const double wz = wa + wb + wc;
+    double r = wz * u2, jac;
+    if (r < wa) {
+        *t = DY_FMIN(tmin + r * ta, DY_FMIN(tmax, ta));
+        jac = wz * ta;
+    } else if (r < wa + wb) {
+        *t = DY_FMIN(t1 * DY_EXP(r - wa), tmax);
+        jac = wz * *t;
+    } else {
+        r -= wa + wb;
+        *t = DY_FMIN(d / DY_FMAX(d / td - r, d / tmax), tmax);
+        jac = wz * *t * *t / d;
+    }
+    *t = DY_FMAX(*t, tmin);
+    *dtlo = *t - tmin; /* exact near the limits (Sterbenz) */
+    *dthi = tmax - *t;
+    return jac;
+}
+
+/* 1: sample phi (dim 4, needed for obs 3); 0: integrate it analytically (dim 3, the default). */
+DY_DEVICE void dy_proc_brem_set_phi(dy_params *p, int sample_phi)
+{
+    p->dim = sample_phi ? DY_BREM_DIM_PHI : DY_BREM_DIM;
+}
+
+/* Integrand on (0,1)^dim including the Jacobian: dsigma in pb.
+ * u0 -> y = ln(1-x) on [YLO, YHI], density flat above YB, exp(y - YB) below (set_xrange);
  * u1 -> w = 1 - cos(theta) by w = w_c v/(1-v), v in [0, 2/(2+w_c)], w_c = U_min/(2 x E0^2),
  *       U_min = m^2(1-x)/x + m_l^2 x (the angular peak, P6), which flattens 1/(w_c + w)^2;
- * u2 -> ln t on [ln t_-, ln t_+] (exact limits);  u3 -> phi = 2 pi u3.
- * obs: [0] x, [1] theta_X (rad), [2] E' (GeV), [3] polar angle of the recoil lepton (rad). */
+ * u2 -> ln t on [ln t_-, ln t_+] (exact limits), or dy_proc_brem_map_t_breaks when I_TMAP;
+ * u3 -> phi = 2 pi u3 (dim 4 only; dim 3 uses 2 pi <A^2>_phi).
+ * obs (written for k < nobs, the others 0): [0] x, [1] theta_X (rad), [2] E' (GeV), [3] polar
+ * angle of the recoil lepton (rad; dim 4 only, 0 in dim 3). */
 DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *obs, dy_u32 nobs)
 {
     const double E0 = p->par[DY_BREM_P_E0], ml = p->par[DY_BREM_P_ML], m = p->par[DY_BREM_P_M];
     const double M = p->par[DY_BREM_P_MN];
-    const double ylo = p->par[DY_BREM_P_YLO], yhi = p->par[DY_BREM_P_YHI];
-    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, phi, g2t2, a2, f;
+    const int med = p->ipar[DY_BREM_I_MEDIATOR];
+    const int phi4 = p->dim == DY_BREM_DIM_PHI;
+    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, dtlo, dthi, g2t2, a2, f, Ep;
     dy_brem_kin K;
     dy_brem_inv I;
     dy_ffscales s;
@@ -98,11 +176,11 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
     obs[1] = 0.0;
     obs[2] = 0.0;
     obs[3] = 0.0;
-    if (!(yhi > ylo)) return 0.0;
-    y = ylo + (yhi - ylo) * u[0];
+    jac = dy_proc_brem_map_y(p, u[0], &y);
+    if (!(jac > 0.0)) return 0.0;
     omx = DY_EXP(y);
     x = -DY_EXPM1(y);
-    jac = (yhi - ylo) * omx;
+    jac *= omx;
     wc = (m * m * omx / x + ml * ml * x) / (2.0 * x * E0 * E0);
     vmax = 2.0 / (2.0 + wc);
     v = vmax * u[1];
@@ -111,24 +189,39 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
     jac *= vmax * wc / (omv * omv);
     if (w > 2.0) w = 2.0;
     if (!dy_brem_kin_angle(&K, E0, ml, m, M, x, w)) return 0.0;
-    lt = DY_LOG(K.tmax / K.tmin);
-    t = K.tmin * DY_EXP(lt * u[2]);
-    jac *= lt * t;
-    phi = DY_TWO_PI * u[3];
+    if (!(K.tmin > 0.0)) return 0.0;
+    if (p->ipar[DY_BREM_I_TMAP]) {
+        jac *= dy_proc_brem_map_t_breaks(K.tmin, K.tmax, p->par[DY_BREM_P_TA], p->par[DY_BREM_P_D],
+                                         u[2], &t, &dtlo, &dthi);
+    } else {
+        lt = DY_LOG(K.tmax / K.tmin);
+        t = K.tmin * DY_EXP(lt * u[2]);
+        jac *= lt * t;
+        dtlo = t - K.tmin; /* exact near the limits (Sterbenz), where sdel needs them */
+        dthi = K.tmax - t;
+    }
     jac *= DY_TWO_PI;
-    if (!(K.tmin > 0.0) || !dy_brem_kin_t(&K, t, phi)) return 0.0;
-    I = dy_brem_invariants(&K);
-    a2 = dy_me_brem_a2(&I, p->ipar[DY_BREM_I_MEDIATOR]);
+    if (phi4) {
+        if (!dy_brem_kin_t(&K, t, DY_TWO_PI * u[3])) return 0.0;
+        I = dy_brem_invariants(&K);
+        a2 = dy_me_brem_a2(&I, med);
+        Ep = K.pp[0];
+    } else {
+        if (!dy_brem_kin_t_phiavg(&K, t, dtlo, dthi)) return 0.0;
+        a2 = dy_me_brem_a2_phiavg(&K, med);
+        Ep = K.Ep;
+    }
     s.Z = p->par[DY_BREM_P_Z];
     s.ta = p->par[DY_BREM_P_TA];
     s.tap = p->par[DY_BREM_P_TAP];
     s.d = p->par[DY_BREM_P_D];
     g2t2 = dy_ff_g2_over_t2(&s, t, p->ipar[DY_BREM_I_INEL]);
     f = p->par[DY_BREM_P_NORM] * g2t2 * a2 * K.kk * E0 / (M * M * K.pl * K.V) * jac;
-    obs[0] = x; /* the angles only when asked: asin and atan2 are a tenth of the work */
-    obs[1] = nobs > 1 ? 2.0 * asin(DY_SQRT(0.5 * w)) : 0.0;
-    obs[2] = K.pp[0];
-    obs[3] = nobs > 3 ? dy_brem_polar(K.pp) : 0.0;
+    /* the angles only when asked: asin and atan2 are a tenth of the work */
+    if (nobs > 0) obs[0] = x;
+    if (nobs > 1) obs[1] = 2.0 * asin(DY_SQRT(0.5 * w));
+    if (nobs > 2) obs[2] = Ep;
+    if (nobs > 3 && phi4) obs[3] = dy_brem_polar(K.pp);
     return DY_ISFINITE(f) ? f : 0.0;
 }
 
