@@ -1009,13 +1009,24 @@ static void add_fold_errors(const plan *P, const fold_err *q, dy_yield_grid *g)
                        : f == 1 ? g->sum_N_above_err
                                 : g->sum_dNdE_err);
     }
-    snprintf(
-        g->errors, sizeof g->errors,
-        "*_err = 1 sigma = sqrt(MC^2 + folding^2); folding error from embedded rules (K = %d "
-        "nodes vs every other node, and cubic stencils shifted by one node), added linearly "
-        "over channels; annihilation: adaptive-quadrature error; largest folding error %.2g %% "
-        "of N_total, %.2g %% of N_above_cut",
-        P->K, 100.0 * big[0], 100.0 * big[1]);
+    int nodes = 0, muon = 0, ann = 0;
+    for (int c = 0; c < P->nch; ++c) {
+        nodes |= P->ch[c].kind == 0 && !P->ch[c].single_node;
+        muon |= P->ch[c].single_node;
+        ann |= P->ch[c].kind == 1;
+    }
+    char rule[160] = "";
+    if (nodes)
+        snprintf(rule, sizeof rule,
+                 "; node channels: embedded rules (K = %d nodes vs every other node, and cubic "
+                 "stencils shifted by one node)",
+                 P->K);
+    snprintf(g->errors, sizeof g->errors,
+             "*_err = 1 sigma = sqrt(MC^2 + folding^2), folding errors added linearly over "
+             "channels%s%s%s; largest folding error %.2g %% of N_total, %.2g %% of N_above_cut",
+             rule, muon ? "; muon: sigma's curvature over the energy-loss box (IWW)" : "",
+             ann ? "; annihilation (no MC): adaptive-quadrature error" : "", 100.0 * big[0],
+             100.0 * big[1]);
 }
 
 dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
