@@ -460,9 +460,9 @@ static void wadd(double *W, size_t nw, size_t row, int j, double a,
  * mapped through the fold rule.  Spectra and the yield above the cut use each node's histogram in
  * x = E_X/E, interpolated between nodes at fixed x and spread uniformly within an x bin, so no
  * output bin edge has to coincide with a node (the rule breaks at every bin edge and at the cut,
- * where the folded quantities have steps).  Every quantity is folded twice, with all nodes and
- * with the embedded rule on every other node: the difference estimates the folding error
- * (fold.h).  The muon is a single node at its mean energy. */
+ * where the folded quantities have steps).  Every quantity is folded with each interpolation of
+ * the rule (fold.h): the value, and the embedded and shifted ones whose differences estimate the
+ * folding error.  The muon is a single node at its mean energy. */
 static dy_status fold_channel(const plan *P, const channel *ch, const dy_result *res,
                               const dy_hist *hist, const double *Ek, dy_yield_channel *out,
                               fold_err *qe, const dy_yield_grid *g, dy_error *err)
