@@ -445,15 +445,17 @@ static dy_status muon_box_error(const plan *P, const channel *ch, double m, doub
     return DY_OK;
 }
 
-/* W[rule][row + node][j] += a * c * frac for the stencils of all rules (fold_channel). */
-static void wadd(double *W, size_t nw, size_t row, int j, double a,
-                 const dy_fold_interp *const ip[DY_FOLD_NR], double frac)
+/* One (point, x bin) of fold_channel: frac of the bin's E_X range lies in output row `row` (a bin
+ * or the cut).  Each rule's folded value gets a * frac * its interpolated content hv[v]; the value
+ * rule's weights W[row][node][j] (for the MC variance) get a * frac * c. */
+static void fold_add(double *Y, double *W, int nrow, int nk, int row, int j, double a, double frac,
+                     const double *hv, const dy_fold_interp *full)
 {
     for (int v = 0; v < DY_FOLD_NR; ++v)
-        for (int t = 0; t < DY_FOLD_NS; ++t) {
-            const double f = a * ip[v]->c[t] * frac;
-            if (f != 0.0) W[v * nw + (row + (size_t)ip[v]->k[t]) * XBINS + (size_t)j] += f;
-        }
+        Y[v * nrow + row] += a * frac * hv[v];
+    for (int t = 0; t < DY_FOLD_NS; ++t)
+        if (full->c[t] != 0.0)
+            W[((size_t)row * nk + (size_t)full->k[t]) * XBINS + (size_t)j] += a * frac * full->c[t];
 }
 
 /* Fold one node-based channel: node values summed over elements (n_el sigma_el, cm^-3 pb), then
@@ -462,28 +464,30 @@ static void wadd(double *W, size_t nw, size_t row, int j, double a,
  * output bin edge has to coincide with a node (the rule breaks at every bin edge and at the cut,
  * where the folded quantities have steps).  Every quantity is folded with each interpolation of
  * the rule (fold.h): the value, and the embedded and shifted ones whose differences estimate the
- * folding error.  The muon is a single node at its mean energy. */
+ * folding error; the MC variance comes from the value's weights per (node, x bin).  The muon is a
+ * single node at its mean energy. */
 static dy_status fold_channel(const plan *P, const channel *ch, const dy_result *res,
                               const dy_hist *hist, const double *Ek, dy_yield_channel *out,
                               fold_err *qe, const dy_yield_grid *g, dy_error *err)
 {
     const dy_config *c = P->cfg;
     const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
-    const int nk = own->single_node ? 1 : P->K, NE = P->nel, NB = g->n_ebins;
+    const int nk = own->single_node ? 1 : P->K, NE = P->nel, NB = g->n_ebins, NR = NB + 1;
     const double y0 = g->ebin_edges_GeV[0], dy = g->ebin_edges_GeV[1] - g->ebin_edges_GeV[0];
     const double c2 = c->model.coupling * c->model.coupling; /* sigma was computed at coupling 1 */
     const double u = c2 * DY_PB_TO_CM2, cut = c->cut_energy_min_GeV;
-    const size_t nw = (size_t)(NB + 1) * nk * XBINS;
-    double *W = malloc(DY_FOLD_NR * nw * sizeof *W); /* [rule][bin or cut][node][x bin] */
+    const size_t nw = (size_t)NR * nk * XBINS, nh = (size_t)nk * XBINS;
+    double *W = malloc(nw * sizeof *W); /* value rule: [bin or cut][node][x bin] */
+    double *H = malloc(2 * nh * sizeof *H), *HV = H + nh; /* sum_el n h, sum_el n^2 dh^2 */
+    double *Y = malloc((size_t)DY_FOLD_NR * NR * sizeof *Y);
     double *gt = malloc(3 * (size_t)nk * sizeof *gt), *gtv = gt + nk, *w = gt + 2 * (size_t)nk;
     double *brk = malloc(((size_t)NB + 2) * sizeof *brk);
+    unsigned char *nz = malloc(XBINS);
     dy_fold_rule rule = {0};
     dy_status s = DY_OK;
-    if (!W || !gt || !brk) {
-        free(W);
-        free(gt);
-        free(brk);
-        return dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
+    if (!W || !H || !Y || !gt || !brk || !nz) {
+        s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
+        goto done;
     }
     for (int b = 0; b <= NB; ++b)
         brk[b] = g->ebin_edges_GeV[b];
@@ -491,12 +495,22 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const int base = own->first_param + im * NE * nk;
         const double *E = &Ek[base]; /* the same nodes for every element */
+        memset(nz, 0, XBINS);
         for (int k = 0; k < nk; ++k) {
             gt[k] = gtv[k] = 0.0;
+            for (int j = 0; j < XBINS; ++j)
+                H[(size_t)k * XBINS + j] = HV[(size_t)k * XBINS + j] = 0.0;
             for (int el = 0; el < NE; ++el) {
                 const dy_result *r = &res[base + el * nk + k];
-                gt[k] += P->eln[el] * r->value;
-                gtv[k] += P->eln[el] * P->eln[el] * r->error * r->error;
+                const dy_hist *h = &hist[(base + el * nk + k) * DY_MAX_OBS];
+                const double n = P->eln[el];
+                gt[k] += n * r->value;
+                gtv[k] += n * n * r->error * r->error;
+                for (int j = 0; j < XBINS; ++j) {
+                    H[(size_t)k * XBINS + j] += n * h->content[j];
+                    HV[(size_t)k * XBINS + j] += n * n * h->error[j] * h->error[j];
+                    nz[j] |= h->content[j] != 0.0 || h->error[j] != 0.0;
+                }
             }
         }
         /* the muon's one-point rule: its whole path at the mean energy */
@@ -512,7 +526,8 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
             break;
         }
         double tot[DY_FOLD_NR] = {0.0}, totv = 0.0;
-        memset(W, 0, DY_FOLD_NR * nw * sizeof *W);
+        memset(W, 0, nw * sizeof *W);
+        memset(Y, 0, (size_t)DY_FOLD_NR * NR * sizeof *Y);
         for (int q = 0; q < rule.n; ++q) {
             const dy_fold_interp *ip[DY_FOLD_NR];
             for (int v = 0; v < DY_FOLD_NR; ++v)
@@ -521,17 +536,24 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                 for (int t = 0; t < DY_FOLD_NS; ++t)
                     tot[v] += rule.a[q] * ip[v]->c[t] * gt[ip[v]->k[t]];
             /* spectra: x bin j of a node spread over [j, j+1] E/XBINS in E_X */
-            const double ex = rule.E[q] / XBINS;
+            const double ex = rule.E[q] / XBINS, a = rule.a[q];
             for (int j = 0; j < XBINS; ++j) {
+                if (!nz[j]) continue; /* empty at every node */
+                double hv[DY_FOLD_NR];
+                for (int v = 0; v < DY_FOLD_NR; ++v) {
+                    hv[v] = 0.0;
+                    for (int t = 0; t < DY_FOLD_NS; ++t)
+                        hv[v] += ip[v]->c[t] * H[(size_t)ip[v]->k[t] * XBINS + j];
+                }
                 const double x1 = j * ex, x2 = x1 + ex;
                 if (x2 > cut)
-                    wadd(W, nw, (size_t)NB * nk, j, rule.a[q], ip, (x2 - fmax(x1, cut)) / ex);
+                    fold_add(Y, W, NR, nk, NB, j, a, (x2 - fmax(x1, cut)) / ex, hv, ip[0]);
                 const int b1 = (int)floor((x1 - y0) / dy), b2 = (int)floor((x2 - y0) / dy);
                 if (b2 < 0 || b1 >= NB) continue;
                 for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
                     const double lo = y0 + b * dy, hi = lo + dy;
                     const double ov = fmin(hi, x2) - fmax(lo, x1);
-                    if (ov > 0.0) wadd(W, nw, (size_t)b * nk, j, rule.a[q], ip, ov / ex);
+                    if (ov > 0.0) fold_add(Y, W, NR, nk, b, j, a, ov / ex, hv, ip[0]);
                 }
             }
         }
@@ -546,19 +568,12 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
         out->N_total_err[im] = u * sqrt(totv);
         qe->tot[im] = u * (dy_fold_error(tot) + box * fabs(tot[0]));
         for (int b = 0; b <= NB; ++b) {
-            double y[DY_FOLD_NR] = {0.0}, yv = 0.0;
-            for (int k = 0; k < nk; ++k)
-                for (int el = 0; el < NE; ++el) {
-                    const dy_hist *h = &hist[(base + el * nk + k) * DY_MAX_OBS];
-                    const double *Wk = &W[((size_t)b * nk + k) * XBINS];
-                    for (int j = 0; j < XBINS; ++j) {
-                        const double hc = P->eln[el] * h->content[j];
-                        for (int v = 0; v < DY_FOLD_NR; ++v)
-                            y[v] += Wk[v * nw + j] * hc;
-                        if (Wk[j] == 0.0) continue;
-                        yv += Wk[j] * Wk[j] * P->eln[el] * P->eln[el] * h->error[j] * h->error[j];
-                    }
-                }
+            double y[DY_FOLD_NR], yv = 0.0;
+            for (int v = 0; v < DY_FOLD_NR; ++v)
+                y[v] = Y[v * NR + b];
+            const double *Wb = &W[(size_t)b * nh];
+            for (size_t i = 0; i < nh; ++i)
+                yv += Wb[i] * Wb[i] * HV[i];
             const double qv = dy_fold_error(y) + box * fabs(y[0]);
             if (b == NB) {
                 out->N_above[im] = u * y[0];
@@ -572,9 +587,13 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
             }
         }
     }
+done:
     free(W);
+    free(H);
+    free(Y);
     free(gt);
     free(brk);
+    free(nz);
     return s;
 }
 

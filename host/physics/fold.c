@@ -78,16 +78,9 @@ static double lam_f(double lam, void *vp)
 
 /* Lagrange coefficients at u on the stencil of the node list idx[0..m) (into the full nodes E)
  * for the point in list interval js: the NS nodes around the interval, clamped to the list. */
-static void interp(const double *E, const int *idx, int m, int js, int shift, double u,
-                   dy_fold_interp *o)
+/* Lagrange coefficients at u of the nodes idx[s0 .. s0 + ns) (indices into the full nodes E). */
+static void lagrange(const double *E, const int *idx, int s0, int ns, double u, dy_fold_interp *o)
 {
-    const int ns = m < DY_FOLD_NS ? m : DY_FOLD_NS;
-    int s0 = js - (ns - 1) / 2;
-    if (s0 > m - ns) s0 = m - ns;
-    if (s0 < 0) s0 = 0;
-    s0 += shift; /* the stencil shifted by one node (an estimate of the interpolation error) */
-    if (s0 > m - ns) s0 = m - ns;
-    if (s0 < 0) s0 = 0;
     memset(o, 0, sizeof *o);
     for (int i = 0; i < ns; ++i) {
         const double ui = dy_fold_z(E[idx[s0 + i]], E[0]);
@@ -100,6 +93,39 @@ static void interp(const double *E, const int *idx, int m, int js, int shift, do
         o->k[i] = idx[s0 + i];
         o->c[i] = c;
     }
+}
+
+#define DY_FOLD_END_F 2.7 /* the shift divisor of dy_fold_error */
+
+/* Interpolation at u for a point in list interval js of the node list idx[0..m): the centred
+ * cubic stencil (clamped at the ends), or (shift = -1, +1) the stencil shifted by one node while
+ * it still spans the interval (no extrapolation: it would amplify the nodes' noise up to 6x).  At
+ * the ends, where it cannot shift, the three nearest nodes (a quadratic, a subset of the cubic's
+ * nodes) with its difference to the cubic scaled by DY_FOLD_END_F: dy_fold_error then takes
+ * |quadratic - cubic| itself, the error of the lower order. */
+static void interp(const double *E, const int *idx, int m, int js, int shift, double u,
+                   dy_fold_interp *o)
+{
+    const int ns = m < DY_FOLD_NS ? m : DY_FOLD_NS;
+    int s0 = js - (ns - 1) / 2;
+    if (s0 > m - ns) s0 = m - ns;
+    if (s0 < 0) s0 = 0;
+    const int s1 = s0 + shift;
+    if (!shift || ns < DY_FOLD_NS ||
+        (s1 >= 0 && s1 <= m - ns && s1 <= js && s1 + ns - 1 >= js + 1)) {
+        lagrange(E, idx, shift ? s1 : s0, ns, u, o);
+        return;
+    }
+    dy_fold_interp q;
+    int s2 = js - (shift < 0);
+    if (s2 > m - 3) s2 = m - 3;
+    if (s2 < 0) s2 = 0;
+    lagrange(E, idx, s0, ns, u, o); /* c = c_cubic + F (c_quadratic - c_cubic) */
+    lagrange(E, idx, s2, 3, u, &q);
+    for (int t = 0; t < ns; ++t)
+        o->c[t] *= 1.0 - DY_FOLD_END_F;
+    for (int i = 0; i < 3; ++i)
+        o->c[s2 + i - s0] += DY_FOLD_END_F * q.c[i]; /* its slot in the cubic's stencil */
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -1,17 +1,17 @@
 /* fold.h — fold cross sections with track-length spectra: N = n * integral dE T(E) g(E), where g is
- * known at energy nodes E_0 < ... < E_{K-1} (MC results of the engine), interpolated in ln E
- * between nodes (piecewise cubic Lagrange on the four nearest nodes) and zero below E_0 (the nodes
- * start at threshold).  A fold rule is a list of quadrature points (E_i, a_i = T(E_i) dE_i), each
- * with its interpolation coefficients on the nodes, so every folded quantity is a linear map of
- * node values and MC variances propagate exactly.  Each point carries a second set of
- * coefficients for the embedded rule on every other node: the difference of the two folds
- * estimates the interpolation (folding) error (docs/yields.md, "Folding error"). */
+ * known at energy nodes E_0 < ... < E_{K-1} (MC results of the engine), interpolated between
+ * nodes by piecewise cubic Lagrange polynomials in z(E) (dy_fold_z) on the four nearest nodes and
+ * zero below E_0 (the nodes start at threshold).  A fold rule is a list of quadrature points
+ * (E_i, a_i = T(E_i) dE_i), each with its interpolation coefficients on the nodes, so every folded
+ * quantity is a linear map of node values and MC variances propagate exactly.  Each point also
+ * carries the coefficients of coarser and shifted interpolations whose differences estimate the
+ * interpolation (folding) error (dy_fold_error; docs/yields.md, "Folding error"). */
 #ifndef DY_FOLD_H
 #define DY_FOLD_H
 #include "darkyield/dy_status.h"
 #include "physics/tracklength.h"
 
-#define DY_FOLD_NS 4 /* interpolation stencil: cubic Lagrange in ln E */
+#define DY_FOLD_NS 4 /* interpolation stencil: cubic Lagrange in z */
 
 /* g(E_i) = sum_s c[s] g[k[s]] (k: indices into the full node list) */
 typedef struct dy_fold_interp {
@@ -21,7 +21,9 @@ typedef struct dy_fold_interp {
 
 /* Interpolations of a rule: FULL the value (centred cubic stencils on all K nodes); EVEN and ODD
  * the embedded rules on nodes 0, 2, 4, ..., K-1 and 0, 1, 3, 5, ..., K-1; DOWN and UP the FULL
- * stencils shifted by one node (where they fit). */
+ * stencils shifted by one node while they still span the point's interval (never extrapolating,
+ * which would amplify the nodes' noise), and on the end intervals, where they cannot shift, the
+ * quadratic on the three nearest nodes with its difference to the cubic scaled by 2.7. */
 enum { DY_FOLD_FULL, DY_FOLD_EVEN, DY_FOLD_ODD, DY_FOLD_DOWN, DY_FOLD_UP, DY_FOLD_NR };
 
 typedef struct dy_fold_rule {
@@ -35,10 +37,11 @@ typedef struct dy_fold_rule {
  * max(|y_FULL - y_EVEN|, |y_FULL - y_ODD|) / 3 (a fold on every other node differs from the full
  * one by >= (2^2 - 1) times the full one's error for an interpolation of order >= 2) and
  * max(|y_FULL - y_DOWN|, |y_FULL - y_UP|) / 2.7 (a cubic stencil shifted by one node differs by
- * ~2.7 times the error: the integrals over an interval of the node polynomials, 1.0 / 0.367).
- * The first catches errors that the shifted stencils share (all K nodes too coarse), the second
- * those the coarse rules share.  Measured against fine folds: 1-10 times the actual error for
- * K >= 9 (docs/yields.md, "Folding error"). */
+ * ~2.7 times the error: the integrals over an interval of the node polynomials, 1.0 / 0.367; on
+ * the end intervals this is |quadratic - cubic|).  The first catches errors that the shifted
+ * stencils share (all K nodes too coarse), the second those the coarse rules share (sigma
+ * saturating towards E0).  Measured against fine folds: >= 0.6 and on average 3-10 times the
+ * actual error for K >= 9; MC noise adds ~0.3 of the MC error (docs/yields.md, "Folding error"). */
 double dy_fold_error(const double *y);
 #define DY_FOLD_MIN_NODES 9 /* fewer nodes: the embedded rules say nothing (plan-time error) */
 
@@ -53,7 +56,7 @@ dy_status dy_fold_rule_build(const dy_tracklength *T, int K, const double *E, in
 void dy_fold_rule_free(dy_fold_rule *r);
 
 /* Weights w[0..K) with integral_{L}^{E_{K-1}} dE T g = sum_k w_k g_k over the points with E >= L
- * (L = 0: all), for interpolation v (DY_FOLD_FULL, _EVEN, _ODD). */
+ * (L = 0: all), for interpolation v (DY_FOLD_FULL, _EVEN, _ODD, _DOWN, _UP). */
 void dy_fold_rule_weights(const dy_fold_rule *r, int K, int v, double L, double *w);
 
 /* Build a rule (with L as a break point) and take its weights: w[v * K + k] for the NR rules
