@@ -95,13 +95,14 @@ static void lagrange(const double *E, const int *idx, int s0, int ns, double u, 
     }
 }
 
-#define DY_FOLD_END_F 2.7 /* the shift divisor of dy_fold_error */
+#define SHIFT_DIV 2.7 /* shifted cubic stencil vs centred: ~2.7 x the error (fold.h) */
+#define HALF_DIV  3.0 /* every other node vs all: >= 2^2 - 1 x the error (fold.h) */
 
 /* Interpolation at u for a point in list interval js of the node list idx[0..m): the centred
  * cubic stencil (clamped at the ends), or (shift = -1, +1) the stencil shifted by one node while
  * it still spans the interval (no extrapolation: it would amplify the nodes' noise up to 6x).  At
  * the ends, where it cannot shift, the three nearest nodes (a quadratic, a subset of the cubic's
- * nodes) with its difference to the cubic scaled by DY_FOLD_END_F: dy_fold_error then takes
+ * nodes) with its difference to the cubic scaled by SHIFT_DIV: dy_fold_error then takes
  * |quadratic - cubic| itself, the error of the lower order. */
 static void interp(const double *E, const int *idx, int m, int js, int shift, double u,
                    dy_fold_interp *o)
@@ -120,12 +121,12 @@ static void interp(const double *E, const int *idx, int m, int js, int shift, do
     int s2 = js - (shift < 0);
     if (s2 > m - 3) s2 = m - 3;
     if (s2 < 0) s2 = 0;
-    lagrange(E, idx, s0, ns, u, o); /* c = c_cubic + F (c_quadratic - c_cubic) */
+    lagrange(E, idx, s0, ns, u, o); /* c = c_cubic + SHIFT_DIV (c_quadratic - c_cubic) */
     lagrange(E, idx, s2, 3, u, &q);
     for (int t = 0; t < ns; ++t)
-        o->c[t] *= 1.0 - DY_FOLD_END_F;
+        o->c[t] *= 1.0 - SHIFT_DIV;
     for (int i = 0; i < 3; ++i)
-        o->c[s2 + i - s0] += DY_FOLD_END_F * q.c[i]; /* its slot in the cubic's stencil */
+        o->c[s2 + i - s0] += SHIFT_DIV * q.c[i]; /* its slot in the cubic's stencil */
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -224,24 +225,21 @@ dy_status dy_fold_rule_build(const dy_tracklength *T, int K, const double *E, in
             s = dy_error_set(err, DY_ERR_NUMERIC, "fold: bad track length at E = %g GeV", r->E[i]);
             goto done;
         }
-    /* interpolations: all nodes, and the embedded subsets 0, 2, 4, ..., K-1 and 0, 1, 3, ..., K-1
-     */
+    /* interpolations (fold.h): all nodes, every other node (two subsets), shifted stencils */
     for (int v = 0; v < DY_FOLD_NR && !s; ++v) {
+        const int half = v == DY_FOLD_EVEN || v == DY_FOLD_ODD;
+        const int shift = v == DY_FOLD_DOWN ? -1 : v == DY_FOLD_UP ? 1 : 0;
         int ns = 0;
         for (int k = 0; k < K; ++k)
-            if (v != DY_FOLD_EVEN && v != DY_FOLD_ODD)
-                sub[ns++] = k;
-            else if (k == 0 || k == K - 1 || k % 2 == (v == DY_FOLD_ODD))
-                sub[ns++] = k;
+            if (!half || k == 0 || k == K - 1 || k % 2 == (v == DY_FOLD_ODD)) sub[ns++] = k;
         if (!(r->ip[v] = malloc((size_t)(r->n ? r->n : 1) * sizeof *r->ip[v]))) {
             s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
             break;
         }
-        for (int i = 0, js = 0; i < r->n; ++i) {
-            const int j = b.iv[i]; /* full-node interval; list interval js of the subset */
-            for (js = 0; js + 2 < ns && sub[js + 1] <= j;)
+        for (int i = 0; i < r->n; ++i) {
+            int js = 0; /* the subset's interval holding full-node interval b.iv[i] */
+            while (js + 2 < ns && sub[js + 1] <= b.iv[i])
                 ++js;
-            const int shift = v == DY_FOLD_DOWN ? -1 : v == DY_FOLD_UP ? 1 : 0;
             interp(E, sub, ns, js, shift, dy_fold_z(r->E[i], E[0]), &r->ip[v][i]);
         }
     }
@@ -257,8 +255,8 @@ done:
 double dy_fold_error(const double *y)
 {
     const double F = y[DY_FOLD_FULL];
-    const double h = fmax(fabs(F - y[DY_FOLD_EVEN]), fabs(F - y[DY_FOLD_ODD])) / 3.0;
-    const double s = fmax(fabs(F - y[DY_FOLD_DOWN]), fabs(F - y[DY_FOLD_UP])) / 2.7;
+    const double h = fmax(fabs(F - y[DY_FOLD_EVEN]), fabs(F - y[DY_FOLD_ODD])) / HALF_DIV;
+    const double s = fmax(fabs(F - y[DY_FOLD_DOWN]), fabs(F - y[DY_FOLD_UP])) / SHIFT_DIV;
     return fmax(h, s);
 }
 
