@@ -95,15 +95,15 @@ int main(void)
         const double t0 = dy_bench_now();
         dy_integrate(e, p, (size_t)K, &o, hs, r, h, &err);
         dy_fold_rule rule;
-        dy_fold_rule_build(&T, K, E, &rule, &err);
+        dy_fold_rule_build(&T, K, E, 0, NULL, &rule, &err);
         double y = 0.0, yv = 0.0;
         unsigned long long ne = 0;
         memset(w, 0, sizeof w);
         for (int q = 0; q < rule.n; ++q)
-            for (int side = 0; side < 2; ++side) {
-                const int k = rule.k[q] + side;
-                const double f = rule.a[q] * (side ? rule.t[q] : 1.0 - rule.t[q]);
-                if (k >= K || f == 0.0) continue;
+            for (int s = 0; s < DY_FOLD_NS; ++s) {
+                const int k = rule.ip[DY_FOLD_FULL][q].k[s];
+                const double f = rule.a[q] * rule.ip[DY_FOLD_FULL][q].c[s];
+                if (f == 0.0) continue;
                 for (int j = 0; j < 200; ++j) { /* x bins above CUT/E, uniform within a bin */
                     const double x1 = j / 200.0, x2 = x1 + 1 / 200.0, xc = CUT / rule.E[q];
                     if (x2 <= xc) continue;

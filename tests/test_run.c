@@ -385,6 +385,16 @@ static void bad_configs_fail_cleanly(void **state)
     put(cfg, text);
     assert_int_not_equal(dy_run_cli(args, out, sizeof out), 0);
     assert_non_null(strstr(out, "mediator: vector"));
+    /* too few nodes for the folding error: refused at plan time, before any MC (exit 2) */
+    snprintf(text, sizeof text, narrow_cfg, dir);
+    m = strstr(text, "processes: [annihilation]");
+    memcpy(m, "processes: [brem]        ", 25);
+    strcat(text, "quadrature: {nodes: 6}\n");
+    put(cfg, text);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 2);
+    assert_non_null(strstr(out, "quadrature.nodes = 6"));
+    assert_null(strstr(out, "MC integrals"));
+    assert_false(exists(dir));
 }
 
 int main(void)

@@ -41,6 +41,11 @@ static void header(FILE *f, const dy_yield_grid *g, const char *what)
             "\n# yields are per particle on target at coupling %g and scale as coupling^2; "
             "*_err = 1 sigma; channel 'total' = sum over channels (errors in quadrature)\n",
             g->coupling);
+    if (g->errors[0]) {
+        fprintf(f, "# errors: ");
+        put_meta(f, g->errors);
+        fputc('\n', f);
+    }
 }
 
 static void write_spectra(FILE *f, const dy_yield_grid *g)

@@ -134,7 +134,8 @@ static int write_root_attrs(hid_t f, const dy_yield_grid *g)
            attr_double(f, "cut_energy_min_GeV", g->cut_energy_min_GeV) ||
            attr_double(f, "coupling", g->coupling) ||
            attr_double(f, "wall_seconds", g->wall_seconds) ||
-           attr_string(f, "channels", channels) || attr_string(f, "created", created);
+           attr_string(f, "channels", channels) || attr_string(f, "created", created) ||
+           attr_string(f, "errors", g->errors);
 }
 
 static int write_all(hid_t f, const dy_yield_grid *g, const char **what)

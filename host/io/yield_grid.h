@@ -42,6 +42,7 @@ typedef struct dy_yield_grid {
     double coupling; /* eps / g / g_agg the yields were computed at */
     uint64_t seed;
     double wall_seconds;
+    char errors[512]; /* how the *_err were made (MC, folding); "" if not recorded */
 } dy_yield_grid;
 
 /* Index of (mass im, energy bin ie) in the 2-D arrays. */

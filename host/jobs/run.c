@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dy_process_table.h"
+#include "physics/brem_ww.h"
 #include "physics/fold.h"
 #include "physics/materials.h"
 #include "physics/tracklength.h"
@@ -30,6 +31,7 @@ typedef struct channel {
     double E_mean, L_cm; /* muon */
     int first_param;     /* index of the channel's first integral, or -1 (shares another) */
     int shares;          /* channel index whose integrals it reuses (e+ brem = e- brem) */
+    double box[DY_CFG_MAX_MASSES]; /* muon: relative error of the one-node rule, per mass */
 } channel;
 
 typedef struct plan {
@@ -42,7 +44,11 @@ typedef struct plan {
     int nel;                       /* elements kept */
     double elZ[8], elA[8], eln[8]; /* Z, A, atoms/cm^3 */
     int K;                         /* nodes per (channel, mass, element) */
+    dy_yield_grid ann; /* annihilation (closed-form sigma, no MC): folded at plan time; errors =
+                          quadrature errors */
 } plan;
+
+static dy_status plan_folds(plan *P, dy_error *err);
 
 static dy_status find_material(const char *name, dy_material *m, dy_error *err)
 {
@@ -142,16 +148,21 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
                                     "supported",
                                     c->path);
             } else {
-                if (!strcmp(p, "brem") &&
-                    (s = add_channel(P, "brem-e-", 0, DY_PROC_brem, DY_PARTICLE_ELECTRON, err)))
-                    return s;
+                /* "brem": the beam's own sign (primary and shower) and, in a thick target, the
+                 * other sign (shower); "brem-positron": the e+ channel in any target */
+                const int thick = P->L_X0 > 0.3, own_ep = beam == DY_PARTICLE_POSITRON;
+                const int em = !strcmp(p, "brem") && (!own_ep || thick);
+                const int ep =
+                    (!strcmp(p, "brem") && (own_ep || thick)) || !strcmp(p, "brem-positron");
                 int have_ep = 0; /* "brem" on a thick target already has the e+ channel */
                 for (int k = 0; k < P->nch; ++k)
                     have_ep |= !strcmp(P->ch[k].name, "brem-e+");
-                if (!have_ep && (P->L_X0 > 0.3 || !strcmp(p, "brem-positron"))) {
-                    if ((s = add_channel(P, "brem-e+", 0, DY_PROC_brem, DY_PARTICLE_POSITRON, err)))
-                        return s;
-                }
+                if (em &&
+                    (s = add_channel(P, "brem-e-", 0, DY_PROC_brem, DY_PARTICLE_ELECTRON, err)))
+                    return s;
+                if (ep && !have_ep &&
+                    (s = add_channel(P, "brem-e+", 0, DY_PROC_brem, DY_PARTICLE_POSITRON, err)))
+                    return s;
             }
         } else if (!strcmp(p, "annihilation")) {
             if (strcmp(c->model.mediator, "vector") || beam == DY_PARTICLE_MUON)
@@ -175,6 +186,14 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
             return dy_error_set(err, DY_ERR_INVALID, "%s: unknown process '%s'", c->path, p);
         }
     }
+    /* the folding error needs embedded rules on every other node (fold.h) */
+    for (int i = 0; i < P->nch; ++i)
+        if (P->ch[i].kind == 0 && !P->ch[i].single_node && P->K < DY_FOLD_MIN_NODES)
+            return dy_error_set(
+                err, DY_ERR_INVALID,
+                "%s: quadrature.nodes = %d is too few for the folding and its "
+                "error estimate of channel %s (at least %d; 17 or more recommended)",
+                c->path, P->K, P->ch[i].name, DY_FOLD_MIN_NODES);
     /* brem from e+ reuses the e- cross sections (equal at tree level with one-photon exchange) */
     for (int a = 0; a < P->nch; ++a)
         for (int b = 0; b < a; ++b)
@@ -200,7 +219,8 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
                 "darkyield: note: elements with %.2g %% of sum n Z^2 of %s dropped from "
                 "brem/Primakoff\n",
                 100.0 * (1.0 - kept / tot), P->mat.name);
-    return DY_OK;
+    if ((s = plan_folds(P, err)) != DY_OK) dy_yield_grid_free(&P->ann);
+    return s;
 }
 
 /* Lowest production energy of a channel for mass m. */
@@ -216,9 +236,9 @@ typedef struct ann_ctx {
     int visible; /* 1: inclusive visible A' (ee + mumu): the limit applies the branching ratio */
 } ann_ctx;
 
-static double ann_integrand(double E, void *vp)
+/* sigma(E+) in pb per electron */
+static double ann_sigma(ann_ctx *a, double E)
 {
-    ann_ctx *a = vp;
     a->ac.e_pos = E;
     double sig = dy_annih_sigma_total(&a->ac);
     if (a->visible) { /* e+e- -> A' -> anything = ee + mumu when the A' has no dark decays */
@@ -226,42 +246,110 @@ static double ann_integrand(double E, void *vp)
         sig += dy_annih_sigma_total(&a->ac);
         a->ac.channel = DY_ANN_CH_EE;
     }
-    return dy_tracklength_eval(a->T, E) * sig;
+    return sig;
 }
 
-/* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle).  The resonance is resolved by
- * break points at E_R and E_R +- 4^j half-widths (FWHM in E+ = m Gamma/m_e, ref §2.1): an
- * adaptive rule over [E_R, 100 GeV] alone misses a peak of relative width 1e-6 at its end. */
+static double ann_integrand(double E, void *vp)
+{
+    ann_ctx *a = vp;
+    return dy_tracklength_eval(a->T, E) * ann_sigma(a, E);
+}
+
+/* The same in lambda = -ln(1 - E+/E0): dL/dlambda sigma, smooth where the primary positron's
+ * path piles up at E+ -> E0 (an integrable singularity of T in E). */
+static double ann_integrand_lambda(double lam, void *vp)
+{
+    ann_ctx *a = vp;
+    return dy_tracklength_eval_lambda(a->T, lam) * ann_sigma(a, -a->T->E0 * expm1(-lam));
+}
+
+static double ann_tail(double lam, void *vp)
+{
+    return dy_tracklength_eval_lambda(vp, lam);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
+#define ANN_LAMBDA_MAX 64.0 /* beyond it E+ = E0 to double precision */
+
+/* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle), hi <= E0.  The resonance is
+ * resolved by break points at E_R and E_R +- 4^j half-widths (FWHM in E+ = m Gamma/m_e, ref
+ * §2.1): an adaptive rule over [E_R, 100 GeV] alone misses a peak of relative width 1e-6 at its
+ * end.  Above E0/2 the integral is taken in lambda = -ln(1 - E+/E0) (the break points mapped),
+ * up to lambda = 64, plus sigma(E0) times the path beyond: the primary positron of an e+ beam
+ * piles up at E0 like the primary electron in brem (fold.c), and the resonance may sit there. */
 static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v, double *e,
                           gsl_integration_workspace *ws, dy_error *err)
 {
-    double pts[24], r = 0.0, ae = 0.0;
+    double pts[24], lp[24], r = 0.0, ae = 0.0;
     size_t np = 0;
-    const double ER = dy_annih_e_res(a->ac.m_ap);
+    const double ER = dy_annih_e_res(a->ac.m_ap), E0 = a->T->E0;
     const dy_ap_widths wd = dy_ap_widths_at(a->ac.m_ap, a->ac.eps, a->ac.alpha_d, a->ac.m_chi,
                                             a->ac.delta, a->ac.dm_kind);
     const double half = 0.5 * a->ac.m_ap * wd.total / DY_M_E;
     *v = *e = 0.0;
     if (!(hi > lo)) return DY_OK;
-    pts[np++] = lo;
-    pts[np++] = hi;
-    if (ER > lo && ER < hi) pts[np++] = ER;
-    for (double k = 1.0; k < 1e4 && np + 2 <= 24; k *= 4.0) {
-        if (ER - k * half > lo && ER - k * half < hi) pts[np++] = ER - k * half;
-        if (ER + k * half > lo && ER + k * half < hi) pts[np++] = ER + k * half;
+    const double Em = E0 > 0.0 ? fmax(lo, 0.5 * E0) : hi; /* start of the lambda part */
+    const double hE = fmin(hi, Em);
+    if (hE > lo) {
+        pts[np++] = lo;
+        pts[np++] = hE;
     }
-    qsort(pts, np, sizeof *pts, cmp_double);
-    gsl_function F = {ann_integrand, a};
-    int st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
-    if (st && st != GSL_EROUND)
-        return dy_error_set(err, DY_ERR_NUMERIC, "annihilation folding: %s (m = %g GeV)",
-                            gsl_strerror(st), a->ac.m_ap);
+    size_t nl = 0;
+    if (hi > Em) {
+        lp[nl++] = -log1p(-Em / E0);
+        lp[nl++] = hi >= E0 ? ANN_LAMBDA_MAX : -log1p(-hi / E0);
+    }
+    double cand[16];
+    int nc = 0;
+    cand[nc++] = ER;
+    for (double k = 1.0; k < 1e4; k *= 4.0) {
+        cand[nc++] = ER - k * half;
+        cand[nc++] = ER + k * half;
+    }
+    for (int i = 0; i < nc; ++i) {
+        const double p = cand[i];
+        if (p > lo && p < hE) pts[np++] = p;
+        if (p > Em && p < hi) {
+            const double l = -log1p(-p / E0);
+            if (l > lp[0] && l < lp[1]) lp[nl++] = l;
+        }
+    }
+    if (np) {
+        qsort(pts, np, sizeof *pts, cmp_double);
+        gsl_function F = {ann_integrand, a};
+        int st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
+        if (st && st != GSL_EROUND)
+            return dy_error_set(err, DY_ERR_NUMERIC, "annihilation folding: %s (m = %g GeV)",
+                                gsl_strerror(st), a->ac.m_ap);
+    }
+    if (nl) {
+        double rl, al;
+        qsort(lp, nl, sizeof *lp, cmp_double);
+        gsl_function F = {ann_integrand_lambda, a};
+        int st = gsl_integration_qagp(&F, lp, nl, 0.0, 1e-7, 1000, ws, &rl, &al);
+        if (st && st != GSL_EROUND)
+            return dy_error_set(err, DY_ERR_NUMERIC,
+                                "annihilation folding near E0: %s (m = %g GeV)", gsl_strerror(st),
+                                a->ac.m_ap);
+        r += rl;
+        ae += al;
+        if (hi >= E0) { /* the path beyond lambda = 64, at E+ = E0 */
+            gsl_function G = {ann_tail, (void *)a->T};
+            st = gsl_integration_qagiu(&G, ANN_LAMBDA_MAX, 1e-300, 1e-8, 1000, ws, &rl, &al);
+            if (st && st != GSL_EROUND)
+                return dy_error_set(err, DY_ERR_NUMERIC,
+                                    "annihilation folding: end-point tail: %s (m = %g GeV)",
+                                    gsl_strerror(st), a->ac.m_ap);
+            const double sE0 = ann_sigma(a, E0);
+            r += rl * sE0;
+            ae += al * sE0;
+        }
+    }
     *v = ne * r * DY_PB_TO_CM2;
     *e = ne * ae * DY_PB_TO_CM2;
     return DY_OK;
@@ -277,6 +365,7 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
     dy_status s = DY_OK;
     ann_ctx a;
+    if (!ws) return dy_error_set(err, DY_ERR_NOMEM, "annihilation folding: out of memory");
     a.T = &ch->T;
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const double m = g->masses_GeV[im];
@@ -313,9 +402,11 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
         out->N_above[im] = v * scale;
         out->N_above_err[im] = e * scale;
         for (int b = 0; b < g->n_ebins && s == DY_OK; ++b) {
+            /* E_X reaches E0 + m_e: a bin ending at or above E0 takes the positrons up to E0 */
             const double lo = g->ebin_edges_GeV[b] - DY_M_E, hi = g->ebin_edges_GeV[b + 1] - DY_M_E;
             const double w = g->ebin_edges_GeV[b + 1] - g->ebin_edges_GeV[b];
-            s = ann_fold(&a, ne, fmax(lo, Ethr), fmin(hi, E0), &v, &e, ws, err);
+            const double top = g->ebin_edges_GeV[b + 1] >= E0 ? E0 : fmin(hi, E0);
+            s = ann_fold(&a, ne, fmax(lo, Ethr), top, &v, &e, ws, err);
             out->dNdE[dy_yield_grid_index(g, im, b)] = v * scale / w;
             out->dNdE_err[dy_yield_grid_index(g, im, b)] = e * scale / w;
         }
@@ -324,116 +415,233 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
     return s;
 }
 
+/* Quadrature (folding) error of a channel's yields, beside the MC errors in dy_yield_channel. */
+typedef struct fold_err {
+    double *tot, *above, *dNdE; /* [masses], [masses], [masses][ebins] */
+} fold_err;
+
+/* The muon's one-node rule N = n L sigma(E_mean) misses the curvature of sigma across the box
+ * [E_low, E0]: box mean - sigma(E_mean) = sigma'' dE^2/24 + ..., estimated by Simpson's rule on
+ * the IWW cross section (host/physics/brem_ww.c) as a fraction of sigma(E_mean) (below threshold
+ * sigma = 0). */
+static dy_status muon_box_error(const plan *P, const channel *ch, double m, double *rel,
+                                dy_error *err)
+{
+    const double Es[3] = {ch->T.E_low, ch->E_mean, ch->T.E0};
+    double s[3] = {0.0, 0.0, 0.0}, ae;
+    char msg[256] = "";
+    *rel = 0.0;
+    for (int i = 0; i < 3; ++i) {
+        if (m >= Es[i] - DY_M_MU) continue;
+        dy_brem_ww_input in;
+        dy_brem_ww_input_default(&in, 1, mediator_index(P->cfg->model.mediator), P->elZ[0],
+                                 P->elA[0], Es[i], m);
+        if (dy_brem_ww_sigma(&in, DY_BREM_METHOD_IWW, &s[i], &ae, msg, sizeof msg))
+            return dy_error_set(err, DY_ERR_NUMERIC,
+                                "muon folding error estimate (IWW at %g GeV, m = %g GeV): %s",
+                                Es[i], m, msg);
+    }
+    if (s[1] > 0.0) *rel = fabs(s[0] + s[2] - 2.0 * s[1]) / (6.0 * s[1]);
+    return DY_OK;
+}
+
+/* One (point, x bin) of fold_channel: frac of the bin's E_X range lies in output row `row` (a bin
+ * or the cut).  Each rule's folded value gets a * frac * its interpolated content hv[v]; the value
+ * rule's weights W[row][node][j] (for the MC variance) get a * frac * c. */
+static void fold_add(double *Y, double *W, int nrow, int nk, int row, int j, double a, double frac,
+                     const double *hv, const dy_fold_interp *full)
+{
+    for (int v = 0; v < DY_FOLD_NR; ++v)
+        Y[v * nrow + row] += a * frac * hv[v];
+    for (int t = 0; t < DY_FOLD_NS; ++t)
+        if (full->c[t] != 0.0)
+            W[((size_t)row * nk + (size_t)full->k[t]) * XBINS + (size_t)j] += a * frac * full->c[t];
+}
+
 /* Fold one node-based channel: node values summed over elements (n_el sigma_el, cm^-3 pb), then
  * mapped through the fold rule.  Spectra and the yield above the cut use each node's histogram in
  * x = E_X/E, interpolated between nodes at fixed x and spread uniformly within an x bin, so no
- * output bin edge has to coincide with a node.  The muon is a single node at its mean energy. */
+ * output bin edge has to coincide with a node (the rule breaks at every bin edge and at the cut,
+ * where the folded quantities have steps).  Every quantity is folded with each interpolation of
+ * the rule (fold.h): the value, and the embedded and shifted ones whose differences estimate the
+ * folding error; the MC variance comes from the value's weights per (node, x bin).  The muon is a
+ * single node at its mean energy. */
 static dy_status fold_channel(const plan *P, const channel *ch, const dy_result *res,
                               const dy_hist *hist, const double *Ek, dy_yield_channel *out,
-                              const dy_yield_grid *g, dy_error *err)
+                              fold_err *qe, const dy_yield_grid *g, dy_error *err)
 {
     const dy_config *c = P->cfg;
     const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
-    const int nk = own->single_node ? 1 : P->K, NE = P->nel, NB = g->n_ebins;
+    const int nk = own->single_node ? 1 : P->K, NE = P->nel, NB = g->n_ebins, NR = NB + 1;
     const double y0 = g->ebin_edges_GeV[0], dy = g->ebin_edges_GeV[1] - g->ebin_edges_GeV[0];
     const double c2 = c->model.coupling * c->model.coupling; /* sigma was computed at coupling 1 */
-    double *W = malloc((size_t)(NB + 1) * nk * XBINS * sizeof *W);
-    double *gt = malloc(2 * (size_t)nk * sizeof *gt), *gtv = gt + nk;
+    const double u = c2 * DY_PB_TO_CM2, cut = c->cut_energy_min_GeV;
+    const size_t nw = (size_t)NR * nk * XBINS, nh = (size_t)nk * XBINS;
+    double *W = malloc(nw * sizeof *W); /* value rule: [bin or cut][node][x bin] */
+    double *H = malloc(2 * nh * sizeof *H), *HV = H + nh; /* sum_el n h, sum_el n^2 dh^2 */
+    double *Y = malloc((size_t)DY_FOLD_NR * NR * sizeof *Y);
+    double *gt = malloc(3 * (size_t)nk * sizeof *gt), *gtv = gt + nk, *w = gt + 2 * (size_t)nk;
+    double *brk = malloc(((size_t)NB + 2) * sizeof *brk);
+    unsigned char *nz = malloc(XBINS);
     dy_fold_rule rule = {0};
     dy_status s = DY_OK;
-    if (!W || !gt) {
-        free(W);
-        free(gt);
-        return dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
+    if (!W || !H || !Y || !gt || !brk || !nz) {
+        s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
+        goto done;
     }
+    for (int b = 0; b <= NB; ++b)
+        brk[b] = g->ebin_edges_GeV[b];
+    brk[NB + 1] = cut;
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const int base = own->first_param + im * NE * nk;
         const double *E = &Ek[base]; /* the same nodes for every element */
+        memset(nz, 0, XBINS);
         for (int k = 0; k < nk; ++k) {
             gt[k] = gtv[k] = 0.0;
+            for (int j = 0; j < XBINS; ++j)
+                H[(size_t)k * XBINS + j] = HV[(size_t)k * XBINS + j] = 0.0;
             for (int el = 0; el < NE; ++el) {
                 const dy_result *r = &res[base + el * nk + k];
-                gt[k] += P->eln[el] * r->value;
-                gtv[k] += P->eln[el] * P->eln[el] * r->error * r->error;
+                const dy_hist *h = &hist[(base + el * nk + k) * DY_MAX_OBS];
+                const double n = P->eln[el];
+                gt[k] += n * r->value;
+                gtv[k] += n * n * r->error * r->error;
+                for (int j = 0; j < XBINS; ++j) {
+                    H[(size_t)k * XBINS + j] += n * h->content[j];
+                    HV[(size_t)k * XBINS + j] += n * n * h->error[j] * h->error[j];
+                    nz[j] |= h->content[j] != 0.0 || h->error[j] != 0.0;
+                }
             }
         }
         /* the muon's one-point rule: its whole path at the mean energy */
-        double e1 = ch->E_mean, a1 = ch->L_cm, t1 = 0.0;
-        int k1 = 0;
+        double e1 = ch->E_mean, a1 = ch->L_cm, box = 0.0;
+        dy_fold_interp ip1 = {{0}, {1.0}};
         if (own->single_node) {
             rule.n = 1;
-            rule.E = &e1, rule.a = &a1, rule.t = &t1, rule.k = &k1;
-        } else if ((s = dy_fold_rule_build(&ch->T, nk, E, &rule, err)) != DY_OK) {
+            rule.E = &e1, rule.a = &a1;
+            for (int v = 0; v < DY_FOLD_NR; ++v)
+                rule.ip[v] = &ip1;
+            box = ch->box[im];
+        } else if ((s = dy_fold_rule_build(&ch->T, nk, E, NB + 2, brk, &rule, err)) != DY_OK) {
             break;
         }
-        /* total: the MC total cross sections at the nodes */
-        double tot = 0.0, totv = 0.0;
-        memset(W, 0, (size_t)(NB + 1) * nk * XBINS * sizeof *W);
+        double tot[DY_FOLD_NR] = {0.0}, totv = 0.0;
+        memset(W, 0, nw * sizeof *W);
+        memset(Y, 0, (size_t)DY_FOLD_NR * NR * sizeof *Y);
         for (int q = 0; q < rule.n; ++q) {
-            for (int side = 0; side < 2; ++side) {
-                const int k = rule.k[q] + side;
-                const double f = rule.a[q] * (side ? rule.t[q] : 1.0 - rule.t[q]);
-                if (f == 0.0 || k >= nk) continue;
-                tot += f * gt[k];
-                /* spectra: x bin j of node k spread over [j, j+1] E/XBINS in E_X */
-                const double ex = rule.E[q] / XBINS;
-                for (int j = 0; j < XBINS; ++j) {
-                    const double e1 = j * ex, e2 = e1 + ex;
-                    if (e2 > c->cut_energy_min_GeV)
-                        W[((size_t)NB * nk + k) * XBINS + j] +=
-                            f * (e2 - fmax(e1, c->cut_energy_min_GeV)) / ex;
-                    int b1 = (int)floor((e1 - y0) / dy), b2 = (int)floor((e2 - y0) / dy);
-                    if (b2 < 0 || b1 >= NB) continue;
-                    for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
-                        const double lo = y0 + b * dy, hi = lo + dy;
-                        const double ov = fmin(hi, e2) - fmax(lo, e1);
-                        if (ov > 0.0) W[((size_t)b * nk + k) * XBINS + j] += f * ov / ex;
-                    }
+            const dy_fold_interp *ip[DY_FOLD_NR];
+            for (int v = 0; v < DY_FOLD_NR; ++v)
+                ip[v] = &rule.ip[v][q];
+            for (int v = 0; v < DY_FOLD_NR; ++v)
+                for (int t = 0; t < DY_FOLD_NS; ++t)
+                    tot[v] += rule.a[q] * ip[v]->c[t] * gt[ip[v]->k[t]];
+            /* spectra: x bin j of a node spread over [j, j+1] E/XBINS in E_X */
+            const double ex = rule.E[q] / XBINS, a = rule.a[q];
+            for (int j = 0; j < XBINS; ++j) {
+                if (!nz[j]) continue; /* empty at every node */
+                double hv[DY_FOLD_NR];
+                for (int v = 0; v < DY_FOLD_NR; ++v) {
+                    hv[v] = 0.0;
+                    for (int t = 0; t < DY_FOLD_NS; ++t)
+                        hv[v] += ip[v]->c[t] * H[(size_t)ip[v]->k[t] * XBINS + j];
+                }
+                const double x1 = j * ex, x2 = x1 + ex;
+                if (x2 > cut)
+                    fold_add(Y, W, NR, nk, NB, j, a, (x2 - fmax(x1, cut)) / ex, hv, ip[0]);
+                const int b1 = (int)floor((x1 - y0) / dy), b2 = (int)floor((x2 - y0) / dy);
+                if (b2 < 0 || b1 >= NB) continue;
+                for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
+                    const double lo = y0 + b * dy, hi = lo + dy;
+                    const double ov = fmin(hi, x2) - fmax(lo, x1);
+                    if (ov > 0.0) fold_add(Y, W, NR, nk, b, j, a, ov / ex, hv, ip[0]);
                 }
             }
         }
-        if (!own->single_node) {
-            double *w = malloc((size_t)nk * sizeof *w);
-            if (!w) {
-                s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
-                break;
-            }
-            dy_fold_rule_weights(&rule, nk, w);
-            for (int k = 0; k < nk; ++k)
-                totv += w[k] * w[k] * gtv[k];
-            free(w);
-            dy_fold_rule_free(&rule);
-        } else {
-            totv = ch->L_cm * ch->L_cm * gtv[0];
+        dy_fold_rule_weights(&rule, nk, DY_FOLD_FULL, 0.0, w);
+        for (int k = 0; k < nk; ++k)
+            totv += w[k] * w[k] * gtv[k];
+        if (own->single_node)
             memset(&rule, 0, sizeof rule);
-        }
-        out->N_total[im] = c2 * tot * DY_PB_TO_CM2;
-        out->N_total_err[im] = c2 * sqrt(totv) * DY_PB_TO_CM2;
+        else
+            dy_fold_rule_free(&rule);
+        out->N_total[im] = u * tot[0];
+        out->N_total_err[im] = u * sqrt(totv);
+        qe->tot[im] = u * (dy_fold_error(tot) + box * fabs(tot[0]));
         for (int b = 0; b <= NB; ++b) {
-            double y = 0.0, yv = 0.0;
-            for (int k = 0; k < nk; ++k)
-                for (int el = 0; el < NE; ++el) {
-                    const dy_hist *h = &hist[(base + el * nk + k) * DY_MAX_OBS];
-                    const double *Wk = &W[((size_t)b * nk + k) * XBINS];
-                    for (int j = 0; j < XBINS; ++j) {
-                        if (Wk[j] == 0.0) continue;
-                        y += Wk[j] * P->eln[el] * h->content[j];
-                        yv += Wk[j] * Wk[j] * P->eln[el] * P->eln[el] * h->error[j] * h->error[j];
-                    }
-                }
-            y *= c2 * DY_PB_TO_CM2;
-            yv = c2 * sqrt(yv) * DY_PB_TO_CM2;
+            double y[DY_FOLD_NR], yv = 0.0;
+            for (int v = 0; v < DY_FOLD_NR; ++v)
+                y[v] = Y[v * NR + b];
+            const double *Wb = &W[(size_t)b * nh];
+            for (size_t i = 0; i < nh; ++i)
+                yv += Wb[i] * Wb[i] * HV[i];
+            const double qv = dy_fold_error(y) + box * fabs(y[0]);
             if (b == NB) {
-                out->N_above[im] = y;
-                out->N_above_err[im] = yv;
+                out->N_above[im] = u * y[0];
+                out->N_above_err[im] = u * sqrt(yv);
+                qe->above[im] = u * qv;
             } else {
-                out->dNdE[dy_yield_grid_index(g, im, b)] = y / dy;
-                out->dNdE_err[dy_yield_grid_index(g, im, b)] = yv / dy;
+                const int i = dy_yield_grid_index(g, im, b);
+                out->dNdE[i] = u * y[0] / dy;
+                out->dNdE_err[i] = u * sqrt(yv) / dy;
+                qe->dNdE[i] = u * qv / dy;
             }
         }
     }
+done:
     free(W);
+    free(H);
+    free(Y);
     free(gt);
+    free(brk);
+    free(nz);
+    return s;
+}
+
+/* Everything of the fold that needs no MC, done at plan time so that a fold that cannot work is a
+ * configuration error before any MC work: the node rules of every (channel, mass) are built and
+ * dropped, the muon's one-node error is estimated, and annihilation (closed-form sigma) is folded
+ * and kept for dy_run_fold. */
+static dy_status plan_folds(plan *P, dy_error *err)
+{
+    const dy_config *c = P->cfg;
+    const int NB = c->ebins.n, NM = c->n_masses;
+    const double E0 = c->beam.energy_GeV;
+    dy_status s = DY_OK;
+    double *brk = malloc(((size_t)NB + 2) * sizeof *brk), nodes[256];
+    if (!brk) return dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+    dy_yield_grid eg;
+    memset(&eg, 0, sizeof eg);
+    eg.n_ebins = NB;
+    eg.ebin_edges_GeV = brk;
+    dy_yield_grid_linear_edges(&eg, c->ebins.min_GeV, c->ebins.max_GeV); /* as dy_run_fold */
+    brk[NB + 1] = c->cut_energy_min_GeV;
+    for (int i = 0; i < P->nch && s == DY_OK; ++i) {
+        channel *ch = &P->ch[i];
+        if (ch->kind == 1) {
+            if ((s = dy_yield_grid_alloc(NM, NB, 1, &P->ann, err)) != DY_OK) break;
+            memcpy(P->ann.masses_GeV, c->masses_GeV, (size_t)NM * sizeof(double));
+            memcpy(P->ann.ebin_edges_GeV, brk, ((size_t)NB + 1) * sizeof(double));
+            s = run_annihilation(P, ch, &P->ann.ch[0], &P->ann, err);
+            continue;
+        }
+        for (int im = 0; im < NM && s == DY_OK; ++im) {
+            const double m = c->masses_GeV[im], thr = threshold(P, ch, m);
+            if (ch->single_node) {
+                s = muon_box_error(P, ch, m, &ch->box[im], err);
+                continue;
+            }
+            if (!(thr < E0)) continue; /* dy_run_open reports the kinematic limit */
+            dy_fold_rule rule;
+            dy_fold_nodes(thr, E0, P->K, nodes);
+            s = dy_fold_rule_build(&ch->T, P->K, nodes, NB + 2, brk, &rule, err);
+            if (s == DY_OK) dy_fold_rule_free(&rule);
+        }
+    }
+    free(brk);
+    if (s != DY_OK && err) {
+        const size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, " (%s)", c->path);
+    }
     return s;
 }
 
@@ -562,7 +770,7 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
             if (ch->single_node)
                 nodes[0] = ch->E_mean;
             else
-                dy_fold_nodes_log(threshold(pp, ch, m), E0, K, nodes);
+                dy_fold_nodes(threshold(pp, ch, m), E0, K, nodes);
             for (int el = 0; el < NE; ++el)
                 for (int k = 0; k < nk; ++k) {
                     const int idx = ch->first_param + (im * NE + el) * nk + k;
@@ -621,6 +829,7 @@ void dy_run_close(dy_run *r)
     if (!r) return;
     for (int i = 0; i < r->P.nch; ++i)
         dy_tracklength_free(&r->P.ch[i].T);
+    dy_yield_grid_free(&r->P.ann);
     free(r->par);
     free(r->hs);
     free(r->hist);
@@ -887,20 +1096,85 @@ static void total_errors_shared(const plan *P, dy_yield_grid *g)
     free(grp);
 }
 
+/* Add the folding (quadrature) errors q to the MC errors of the channels and of the sums: within a
+ * channel in quadrature (independent of its MC noise), across channels linearly (channels folded
+ * from the same nodes share their interpolation error; an upper bound otherwise).  Records the
+ * method and the largest folding share in g->errors. */
+static double add_q(int nch, int n, double *const *v, double *const *e, double *const *q,
+                    double *sum_err)
+{
+    double big = 0.0; /* largest folding error / value */
+    for (int i = 0; i < n; ++i) {
+        double qs = 0.0;
+        for (int c = 0; c < nch; ++c) {
+            qs += q[c][i];
+            e[c][i] = hypot(e[c][i], q[c][i]);
+            if (v[c][i] > 0.0) big = fmax(big, q[c][i] / v[c][i]);
+        }
+        sum_err[i] = hypot(sum_err[i], qs);
+    }
+    return big;
+}
+
+static void add_fold_errors(const plan *P, const fold_err *q, dy_yield_grid *g)
+{
+    double *v[MAXCH], *e[MAXCH], *qq[MAXCH], big[3];
+    for (int f = 0; f < 3; ++f) {
+        for (int c = 0; c < P->nch; ++c) {
+            dy_yield_channel *ch = &g->ch[c];
+            v[c] = f == 0 ? ch->N_total : f == 1 ? ch->N_above : ch->dNdE;
+            e[c] = f == 0 ? ch->N_total_err : f == 1 ? ch->N_above_err : ch->dNdE_err;
+            qq[c] = f == 0 ? q[c].tot : f == 1 ? q[c].above : q[c].dNdE;
+        }
+        big[f] = add_q(P->nch, f < 2 ? g->n_masses : g->n_masses * g->n_ebins, v, e, qq,
+                       f == 0   ? g->sum_N_total_err
+                       : f == 1 ? g->sum_N_above_err
+                                : g->sum_dNdE_err);
+    }
+    int nodes = 0, muon = 0, ann = 0;
+    for (int c = 0; c < P->nch; ++c) {
+        nodes |= P->ch[c].kind == 0 && !P->ch[c].single_node;
+        muon |= P->ch[c].single_node;
+        ann |= P->ch[c].kind == 1;
+    }
+    char rule[160] = "";
+    if (nodes)
+        snprintf(rule, sizeof rule,
+                 "; node channels: embedded rules (K = %d nodes vs every other node, and cubic "
+                 "stencils shifted by one node)",
+                 P->K);
+    snprintf(g->errors, sizeof g->errors,
+             "*_err = 1 sigma = sqrt(MC^2 + folding^2), folding errors added linearly over "
+             "channels%s%s%s; largest folding error %.2g %% of N_total, %.2g %% of N_above_cut",
+             rule, muon ? "; muon: sigma's curvature over the energy-loss box (IWW)" : "",
+             ann ? "; annihilation (no MC): adaptive-quadrature error" : "", 100.0 * big[0],
+             100.0 * big[1]);
+}
+
 dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
 {
     const dy_config *c = r->P.cfg;
     plan *P = &r->P;
     dy_status s;
+    fold_err q[MAXCH];
+    memset(q, 0, sizeof q);
     for (int i = 0; i < r->NM; ++i)
         if (!r->done[i])
             return dy_error_set(err, DY_ERR_INVALID, "run: grid point %d (mass %g GeV) missing", i,
                                 c->masses_GeV[i]);
     if ((s = dy_yield_grid_alloc(c->n_masses, c->ebins.n, P->nch, g, err)) != DY_OK) return s;
-    memcpy(g->masses_GeV, c->masses_GeV, (size_t)c->n_masses * sizeof(double));
+    const size_t NM = (size_t)c->n_masses, n2 = NM * (size_t)c->ebins.n;
+    memcpy(g->masses_GeV, c->masses_GeV, NM * sizeof(double));
     dy_yield_grid_linear_edges(g, c->ebins.min_GeV, c->ebins.max_GeV);
-    for (int i = 0; i < P->nch; ++i)
+    for (int i = 0; i < P->nch; ++i) {
         if ((s = dy_yield_grid_set_channel(g, i, P->ch[i].name, err))) goto done;
+        if (!(q[i].tot = calloc(2 * NM + n2, sizeof(double)))) {
+            s = dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+            goto done;
+        }
+        q[i].above = q[i].tot + NM;
+        q[i].dNdE = q[i].tot + 2 * NM;
+    }
     g->cut_energy_min_GeV = c->cut_energy_min_GeV;
     g->coupling = c->model.coupling;
     g->seed = c->seed;
@@ -913,16 +1187,27 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
                 "within max_eval %llu (their errors are propagated)\n",
                 r->n - nc, r->n, c->precision, (unsigned long long)c->max_eval);
     for (int i = 0; i < P->nch && s == DY_OK; ++i) {
-        if (P->ch[i].kind == 1)
-            s = run_annihilation(P, &P->ch[i], &g->ch[i], g, err);
-        else
-            s = fold_channel(P, &P->ch[i], r->res, r->hist, r->Ek, &g->ch[i], g, err);
+        dy_yield_channel *o = &g->ch[i];
+        if (P->ch[i].kind == 1) { /* folded at plan time: values and quadrature errors */
+            const dy_yield_channel *a = &P->ann.ch[0];
+            memcpy(o->N_total, a->N_total, NM * sizeof(double));
+            memcpy(o->N_above, a->N_above, NM * sizeof(double));
+            memcpy(o->dNdE, a->dNdE, n2 * sizeof(double));
+            memcpy(q[i].tot, a->N_total_err, NM * sizeof(double));
+            memcpy(q[i].above, a->N_above_err, NM * sizeof(double));
+            memcpy(q[i].dNdE, a->dNdE_err, n2 * sizeof(double));
+        } else {
+            s = fold_channel(P, &P->ch[i], r->res, r->hist, r->Ek, o, &q[i], g, err);
+        }
     }
     if (s == DY_OK) {
         dy_yield_grid_sum(g);
-        total_errors_shared(P, g);
+        total_errors_shared(P, g); /* MC errors of the sums */
+        add_fold_errors(P, q, g);
     }
 done:
+    for (int i = 0; i < P->nch; ++i)
+        free(q[i].tot);
     if (s != DY_OK) dy_yield_grid_free(g);
     return s;
 }

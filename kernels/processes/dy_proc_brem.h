@@ -168,7 +168,7 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
     const double M = p->par[DY_BREM_P_MN];
     const int med = p->ipar[DY_BREM_I_MEDIATOR];
     const int phi4 = p->dim == DY_BREM_DIM_PHI;
-    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, dtlo, dthi, g2t2, a2, f, Ep;
+    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, dtlo, dthi, g2t2, a2, f, Ep, polar = 0.0;
     dy_brem_kin K;
     dy_brem_inv I;
     dy_ffscales s;
@@ -206,6 +206,7 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
         I = dy_brem_invariants(&K);
         a2 = dy_me_brem_a2(&I, med);
         Ep = K.pp[0];
+        if (nobs > 3) polar = dy_brem_polar(K.pp);
     } else {
         if (!dy_brem_kin_t_phiavg(&K, t, dtlo, dthi)) return 0.0;
         a2 = dy_me_brem_a2_phiavg(&K, med);
@@ -221,7 +222,7 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
     if (nobs > 0) obs[0] = x;
     if (nobs > 1) obs[1] = 2.0 * asin(DY_SQRT(0.5 * w));
     if (nobs > 2) obs[2] = Ep;
-    if (nobs > 3 && phi4) obs[3] = dy_brem_polar(K.pp);
+    if (nobs > 3) obs[3] = polar;
     return DY_ISFINITE(f) ? f : 0.0;
 }
 
