@@ -696,7 +696,7 @@ static dy_status alloc_weights(dy_run *r, dy_error *err)
     const plan *P = &r->P;
     const int NE = P->nel, n = r->n;
     r->wt = calloc((size_t)P->nch * (size_t)(n ? n : 1), sizeof *r->wt);
-    double *w = malloc((size_t)(P->K > 0 ? P->K : 1) * sizeof *w);
+    double *w = malloc((size_t)(P->K > 0 ? P->K : 1) * DY_FOLD_NR * sizeof *w);
     dy_status s = DY_OK;
     if (!r->wt || !w) {
         free(w);
@@ -716,7 +716,8 @@ static dy_status alloc_weights(dy_run *r, dy_error *err)
                 s = dy_fold_weights(&ch->T, nk, &r->Ek[base], 0.0, w, err);
             for (int el = 0; el < NE && s == DY_OK; ++el)
                 for (int k = 0; k < nk; ++k)
-                    wt[base + el * nk + k] = P->eln[el] * w[k];
+                    wt[base + el * nk + k] =
+                        P->eln[el] * w[own->single_node ? 0 : DY_FOLD_FULL * nk + k];
         }
     }
     free(w);
