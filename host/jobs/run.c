@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dy_process_table.h"
+#include "physics/conventions.h"
+#include "physics/couplings.h"
 #include "physics/fold.h"
 #include "physics/materials.h"
 #include "physics/tracklength.h"
@@ -336,7 +338,10 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
     const int nk = own->single_node ? 1 : P->K, NE = P->nel, NB = g->n_ebins;
     const double y0 = g->ebin_edges_GeV[0], dy = g->ebin_edges_GeV[1] - g->ebin_edges_GeV[0];
-    const double c2 = c->model.coupling * c->model.coupling; /* sigma was computed at coupling 1 */
+    /* sigma was computed at kernel coupling 1: the model's coupling^2 in its own normalisation
+     * (eps^2 for the A', g^2/(4 pi alpha) for the Z', physics/couplings.c) */
+    const double c2 =
+        dy_coupling_kernel_scale(dy_model_from_name(c->model.mediator), c->model.coupling);
     double *W = malloc((size_t)(NB + 1) * nk * XBINS * sizeof *W);
     double *gt = malloc(2 * (size_t)nk * sizeof *gt), *gtv = gt + nk;
     dy_fold_rule rule = {0};
@@ -800,6 +805,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
         if ((s = dy_yield_grid_set_channel(g, i, P->ch[i].name, err))) goto done;
     g->cut_energy_min_GeV = c->cut_energy_min_GeV;
     g->coupling = c->model.coupling;
+    g->model = c->model.mediator;
+    g->total_errors = DY_CONV_TOTAL_ERRORS;
     g->seed = c->seed;
     int nc = 0;
     for (int i = 0; i < r->n; ++i)
