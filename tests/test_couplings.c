@@ -254,6 +254,8 @@ static void zprime_limit_moves_by_sqrt_4pi_alpha(void **state)
         put(cfg, text);
         snprintf(args, sizeof args, "run %s --backend cpu --fresh --no-checkpoint", cfg);
         xsec(args);
+        if (k == 1) /* the summary names the coupling too */
+            assert_non_null(strstr(out, "per particle on target at g_Z' = 1; scales as g_Z'^2"));
         snprintf(h5[k], sizeof h5[k], TMP "/mu%d/mu%d.h5", k, k);
     }
     char s[512];
