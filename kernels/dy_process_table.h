@@ -17,6 +17,16 @@
 enum dy_process_id { DY_PROCESS_LIST(DY_PROC_ENUM_) DY_PROC_COUNT_ };
 #undef DY_PROC_ENUM_
 
+/* 1 when parameter slot i of a process only scales its integrand (a coupling and the
+ * normalisation holding it): such slots stay out of the random-stream key (host/engine/vegas.c),
+ * so a cross section at two couplings is drawn from one stream and scales exactly. */
+DY_DEVICE int dy_proc_scale_slot(dy_u32 process, int i)
+{
+    if (process == DY_PROC_brem) return i == DY_BREM_P_NORM || i == DY_BREM_P_COUP;
+    if (process == DY_PROC_primakoff) return i == DY_PRIM_NORM || i == DY_PRIM_G;
+    return 0;
+}
+
 /* Integrand times phase-space Jacobian at u in (0,1)^dim; observables 0..nobs-1 written to obs
  * (a process may skip computing the others: nobs is 0 when no histogram is asked for). */
 DY_DEVICE double dy_integrand(const dy_params *p, const double *u, double *obs, dy_u32 nobs)

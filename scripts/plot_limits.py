@@ -79,7 +79,11 @@ def main(argv):
     if "mass_GeV" not in cols:
         die(1, f"'{path}' is not a darkyield limits CSV (no mass_GeV column)")
     stem = os.path.splitext(os.path.basename(path))[0]
-    coupling = meta(comments, "coupling", "coupling").split("[")[0].strip()
+    # "# coupling: g_agg [GeV^-1]": the model's own coupling and its unit ("1": dimensionless)
+    cmeta = meta(comments, "coupling", "coupling")
+    coupling = cmeta.split("[")[0].strip()
+    cunit = cmeta.split("[", 1)[1].split("]")[0].strip() if "[" in cmeta else ""
+    clabel = f"{coupling} [{cunit}]" if cunit not in ("", "1") else coupling
     massname = meta(comments, "mass", "m").split("[")[0].strip()
     title = meta(comments, "title", stem)
     visible = "obs_lower" in cols
@@ -123,11 +127,11 @@ def main(argv):
     if gm2:
         g, _ = read_csv(np, gm2)
         ax.fill_between(g["mass_GeV"], g["g_lo2"], g["g_hi2"], color="lightcoral", alpha=0.4,
-                        label="(g-2)$_\\mu$ ±2σ")
+                        label=f"(g-2)$_\\mu$ ±2σ ({coupling})")
         ax.fill_between(g["mass_GeV"], g["g_lo1"], g["g_hi1"], color="red", alpha=0.4,
-                        label="(g-2)$_\\mu$ ±1σ")
+                        label=f"(g-2)$_\\mu$ ±1σ ({coupling})")
     overlay(ax)
-    finish(fig, ax, f"{stem}_coupling", f"{massname} [GeV]", coupling)
+    finish(fig, ax, f"{stem}_coupling", f"{massname} [GeV]", clabel)
 
     if "y_obs" in cols:
         fig, ax = plt.subplots(figsize=(6.4, 4.8))

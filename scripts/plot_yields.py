@@ -68,10 +68,13 @@ def main(argv):
         run = attr_str(f, "name") or os.path.splitext(os.path.basename(path))[0]
         cut = float(f.attrs.get("cut_energy_min_GeV", 0.0))
         coupling = float(f.attrs.get("coupling", 1.0))
+        cname = attr_str(f, "coupling_name") or "coupling"  # the model's own coupling
+        cunit = attr_str(f, "coupling_unit")
         version = attr_str(f, "version")
     os.makedirs(outdir, exist_ok=True)
     written = []
-    per = f"per particle on target, coupling {coupling:g}"
+    unit = f" {cunit}" if cunit not in ("", "1", "unknown") else ""
+    per = f"per particle on target at {cname} = {coupling:g}{unit}"
     foot = f"darkyield {version}" if version else "darkyield"
 
     # 1. yield map of the total dN/dE

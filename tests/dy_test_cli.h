@@ -9,10 +9,13 @@
 /* Runs `darkyield <args>` (stderr merged into out); returns the exit status, -1 on failure. */
 static inline int dy_run_cli(const char *args, char *out, size_t n)
 {
-    char cmd[4096];
+    const size_t len = strlen(DY_CLI) + strlen(args) + 16; /* any length: never cut the args */
+    char *cmd = malloc(len);
     size_t used = 0;
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1", DY_CLI, args);
+    if (!cmd) return -1;
+    snprintf(cmd, len, "%s %s 2>&1", DY_CLI, args);
     FILE *p = popen(cmd, "r");
+    free(cmd);
     if (!p) return -1;
     out[0] = 0;
     while (used + 1 < n) {

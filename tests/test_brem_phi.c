@@ -7,6 +7,7 @@
 #include <string.h>
 #include "dy_process_table.h"
 #include "dy_test_backend.h"
+#include "physics/couplings.h"
 #include "physics/xsec.h"
 
 #define NPT 5
@@ -143,6 +144,7 @@ static void test_select_form(void **state)
     dy_xsec_select_form(&r, &p, h);
     assert_int_equal(p.dim, 3);
     r.process = DY_XPROC_PRIMAKOFF;
+    r.model = DY_MODEL_ALP;
     r.energy = 50;
     r.mass = 0.02;
     assert_int_equal(dy_xsec_setup(&r, &p, &err), DY_OK);

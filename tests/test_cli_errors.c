@@ -2,6 +2,7 @@
  * non-zero exit; good input works and prints the documented columns. */
 #include "dy_test.h"
 #include "dy_test_cli.h"
+#include <unistd.h>
 
 static char out[1 << 16];
 
@@ -26,6 +27,17 @@ static void usage_errors(void **state)
     expect_error("integrate --integrand genz-gaussian --dim 2 --precision abc", 2,
                  "--precision 'abc'");
     expect_error("integrate --integrand genz-gaussian --dim 2 --seed -3", 2, "--seed '-3'");
+    /* strict numbers: strtoull would skip the space and wrap " -1" to 2^64 - 1 */
+    expect_error("integrate --integrand genz-gaussian --dim 2 --seed ' -1'", 2, "--seed ' -1'");
+    expect_error("integrate --integrand genz-gaussian --dim 2 --seed +7", 2, "--seed '+7'");
+    expect_error("integrate --integrand genz-gaussian --dim 2 --seed 18446744073709551616", 2,
+                 "--seed '18446744073709551616'");
+    expect_error("integrate --integrand genz-gaussian --dim 2 --precision ' 0.1'", 2,
+                 "--precision ' 0.1'");
+    expect_error("integrate --integrand genz-gaussian --dim 2 --precision 0x1p-4", 2,
+                 "--precision '0x1p-4'");
+    expect_error("run configs/na64mu.yaml --shard ' 1/3'", 2, "--shard ' 1/3'");
+    expect_error("run configs/na64mu.yaml --shard 1/+3", 2, "--shard '1/+3'");
     expect_error("integrate --integrand genz-gaussian --dim 2 --bogus", 2, "--bogus");
     expect_error("integrate --integrand genz-gaussian --dim 2 --format xml", 2, "--format 'xml'");
 }
@@ -56,10 +68,39 @@ static void good_run_prints_csv(void **state)
     assert_non_null(strstr(out, "cpu: available"));
 }
 
+/* A run whose imported track lengths reach above the beam energy (a spectrum made for another
+ * beam; 0.1.0 accepted it and scaled a yield x48) stops before computing, naming file:line. */
+static void tracklengths_above_beam(void **state)
+{
+    (void)state;
+    const char *tl = DY_BINARY_DIR "/test_cli_errors_tl.csv";
+    const char *cfg = DY_BINARY_DIR "/test_cli_errors_tl.yaml";
+    FILE *f = fopen(tl, "w");
+    assert_non_null(f);
+    fputs("E_lo_GeV,E_hi_GeV,T_cm_per_GeV\n0.001,100,2\n100,4800,2\n", f);
+    fclose(f);
+    f = fopen(cfg, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "beam: {particle: e-, energy_GeV: 100}\n"
+            "target: {material: Pb, thickness_X0: 40, tracklengths: {e+: %s}}\n"
+            "model: {mediator: vector, alpha_D: 0.001}\nprocesses: [annihilation]\n"
+            "masses_GeV: [0.1]\nenergy_bins: {n: 10}\n"
+            "output: {dir: " DY_BINARY_DIR "/test_cli_errors_tl, plots: false}\n",
+            tl);
+    fclose(f);
+    char args[1024];
+    snprintf(args, sizeof args, "run %s --backend cpu --fresh", cfg);
+    expect_error(args, 2, "test_cli_errors_tl.csv:3: bin [100, 4800] GeV has track length 2");
+    assert_int_not_equal(access(DY_BINARY_DIR "/test_cli_errors_tl", F_OK), 0);
+    unlink(tl);
+    unlink(cfg);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(usage_errors),
-                                       cmocka_unit_test(unknown_backend),
-                                       cmocka_unit_test(good_run_prints_csv)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(usage_errors), cmocka_unit_test(unknown_backend),
+        cmocka_unit_test(good_run_prints_csv), cmocka_unit_test(tracklengths_above_beam)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

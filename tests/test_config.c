@@ -88,6 +88,7 @@ static void shipped_others(void **state)
     (void)state;
     load_shipped("na64mu.yaml");
     assert_string_equal(cfg.beam.particle, "mu-");
+    assert_string_equal(cfg.model.mediator, "lmu-ltau"); /* yields per g_Z'^2, not eps^2 */
     dy_assert_close(cfg.beam.energy_GeV, 160.0, 0, 0);
     assert_int_equal(cfg.n_processes, 1);
     assert_string_equal(cfg.processes[0], "brem");
@@ -333,6 +334,12 @@ static void bad_values(void **state)
     bad_variant(6, "  thickness_X0: 0", 6, "target.thickness_X0", "> 0");
     bad_variant(8, "  mediator: vector\n  alpha_D: 0", 9, "model.alpha_D", NULL);
     bad_variant(8, "  mediator: vector\n  coupling: -1e-3", 9, "model.coupling", NULL);
+    /* couplings whose square under- or overflows: an error naming the model's coupling */
+    bad_variant(8, "  mediator: vector\n  coupling: 1e-300", 9, "'model.coupling': eps = 1e-300",
+                "outside [1e-30, 1000]");
+    bad_variant(8, "  mediator: vector\n  coupling: 1e200", 9, "'model.coupling': eps = 1e+200",
+                "overflow");
+    bad_variant(8, "  mediator: alp\n  coupling: 1e-31", 9, "g_agg = 1e-31 GeV^-1", "outside");
     bad_variant(10, "masses_GeV: [0.01, -0.1]", 10, "masses_GeV", "> 0");
     bad_variant(10, "masses_GeV: {min: 0, max: 1, n: 3}", 10, "masses_GeV.min", "> 0");
     bad_variant(10, "masses_GeV: {min: 0.01, max: 1, n: 65}", 10, "masses_GeV.n", "1..64");
@@ -347,7 +354,7 @@ static void unknown_enum_values(void **state)
 {
     (void)state;
     bad_variant(8, "  mediator: photon", 8, "unknown value 'photon' for 'model.mediator'",
-                "allowed: vector, scalar, pseudoscalar, axial, alp");
+                "allowed: vector, lmu-ltau, b-l, scalar, pseudoscalar, axial, alp");
     bad_variant(2, "  particle: proton", 2, "'beam.particle'", "e-, e+, mu-, mu+, gamma");
     bad_variant(9, "processes: [brem, compton]", 9, "unknown value 'compton' for 'processes'",
                 "primakoff");
@@ -423,6 +430,13 @@ static void cross_field_rules(void **state)
     bad_variant(12, "  n: 10\n  min_GeV: 50\n  max_GeV: 20", 14, "energy_bins.max_GeV",
                 "energy_bins.min_GeV");
     bad_variant(12, "  n: 10\n  min_GeV: 150", 13, "energy_bins.max_GeV", "beam energy");
+    /* no energy bin may reach above the beam energy (nothing is produced there) */
+    bad_variant(12, "  n: 10\n  max_GeV: 150", 13,
+                "'energy_bins.max_GeV' (150) is above the beam "
+                "energy (100 GeV)",
+                NULL);
+    /* the L_mu - L_tau Z' does not couple to electrons: an electron beam cannot radiate it */
+    bad_variant(8, "  mediator: lmu-ltau", 9, "does not couple to electrons", "mu-");
     bad_variant(12, "  n: 10\ncuts: {energy_min_GeV: 100}", 13, "cuts.energy_min_GeV",
                 "below the beam energy");
     bad_variant(8, "  mediator: vector\n  mchi_over_m: 0.6", 9, "model.mchi_over_m", "0.5");

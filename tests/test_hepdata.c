@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
+#include "dy_test_hepdata.h"
 #include "io/hepdata.h"
 
 #define HDIR DY_BINARY_DIR "/test_hepdata_tmp"
@@ -130,6 +131,34 @@ static void test_write_and_parse(void **state)
     }
 }
 
+/* A collapsed band (both errors 0, e.g. the expected limit at zero background) is written without
+ * an uncertainty, which hepdata-validator requires; numbers keep 10 significant digits (the CSV
+ * files keep 8); every submission passes hepdata-validator. */
+static void test_zero_band_digits_validator(void **state)
+{
+    (void)state;
+    const double m[2] = {0.01, 0.1}, v[2] = {0.123456789012, 2.5e-7};
+    const double z[2] = {0.0, 0.0}, lo[2] = {0.0, 1e-8}, hi[2] = {0.0, 2e-8};
+    dy_hep_var x = {.name = "m_A'", .units = "GeV", .values = m};
+    dy_hep_var y = {.name = "eps", .units = "", .values = v, .err_minus = z, .err_plus = z};
+    dy_hep_var w = {.name = "eps", .units = "", .values = v, .err_minus = lo, .err_plus = hi};
+    dy_hep_table t[2] = {{"Zero band", "b = 0", "zero.yaml", "eps", 2, x, 1, {y}},
+                         {"Band", "b = 3", "band.yaml", "eps", 2, x, 1, {w}}};
+    dy_error e;
+    mkdir(HDIR, 0777);
+    assert_int_equal(dy_hepdata_write(HDIR "/zero", "zero-width band", t, 2, &e), DY_OK);
+    static char sc[65536];
+    int nd;
+    assert_int_equal(parse_yaml(HDIR "/zero/zero.yaml", &nd, sc, sizeof sc), 0);
+    assert_null(strstr(sc, "errors|"));                 /* no all-zero uncertainty */
+    assert_non_null(strstr(sc, "|value|0.123456789|")); /* 10 digits, not 0.123457 */
+    assert_int_equal(parse_yaml(HDIR "/zero/band.yaml", &nd, sc, sizeof sc), 0);
+    assert_non_null(strstr(sc, "|value|0.123456789|value|2.5e-07|errors|asymerror|minus|-1.0e-08|"
+                               "plus|2.0e-08|"));
+    dy_assert_hepdata_valid(HDIR "/zero");
+    dy_assert_hepdata_valid(HDIR "/sub");
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -146,6 +175,7 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_write_and_parse),
+                                       cmocka_unit_test(test_zero_band_digits_validator),
                                        cmocka_unit_test(test_errors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

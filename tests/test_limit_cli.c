@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "dy_test_cli.h"
+#include "dy_test_hepdata.h"
 #include "io/writer.h"
 
 #define TMP DY_BINARY_DIR "/test_limit_cli_tmp"
@@ -38,7 +39,13 @@ static int setup(void **state)
     g.device = "test";
     g.cut_energy_min_GeV = 50.0;
     g.coupling = 1.0;
-    const dy_status st = dy_write_hdf5(TMP "/y.h5", &g, &e);
+    /* the same numbers as yields of the dark photon, the L_mu - L_tau Z' and the ALP */
+    g.model = "vector";
+    dy_status st = dy_write_hdf5(TMP "/y.h5", &g, &e);
+    g.model = "lmu-ltau";
+    if (st == DY_OK) st = dy_write_hdf5(TMP "/yz.h5", &g, &e);
+    g.model = "alp";
+    if (st == DY_OK) st = dy_write_hdf5(TMP "/ya.h5", &g, &e);
     dy_yield_grid_free(&g);
     return st == DY_OK ? 0 : -1;
 }
@@ -132,7 +139,7 @@ static void test_cut_background_table(void **state)
      * with CLs: s_up = 4.4429; efficiency table 0.2 at all masses/energies */
     write_file(TMP "/eff.csv", "# test table\nmass_GeV,energy_GeV,efficiency\n"
                                "0.001,0,0.2\n0.001,100,0.2\n1,0,0.2\n1,100,0.2\n");
-    write_file(TMP "/cut.yaml", "yields: " TMP "/y.h5\nmodel: {particle: zprime}\n"
+    write_file(TMP "/cut.yaml", "yields: " TMP "/yz.h5\nmodel: {particle: zprime}\n"
                                 "statistics: {pot: 1e12, observed: 2, background: 1}\n"
                                 "efficiency: {table: " TMP "/eff.csv}\n"
                                 "cuts: {energy_min_GeV: 70}\n"
@@ -161,7 +168,7 @@ static void test_visible(void **state)
     const double lo = csv_value(TMP "/vis/vis_limits.csv", "obs_lower", 0);
     const double up = csv_value(TMP "/vis/vis_limits.csv", "obs_upper", 0);
     assert_true(lo > 1e-9 && up > lo && up < 1.0);
-    write_file(TMP "/alp.yaml", "yields: " TMP "/y.h5\nmodel: {particle: alp}\n"
+    write_file(TMP "/alp.yaml", "yields: " TMP "/ya.h5\nmodel: {particle: alp}\n"
                                 "mode: visible\ndecay: {region: beyond, z1_cm: 50}\n"
                                 "statistics: {pot: 1e15}\n"
                                 "coupling_scan: {min: 1e-8, max: 10}\n"
@@ -218,7 +225,7 @@ static void test_errors(void **state)
                  "yields: " TMP "/none.h5\nmodel: {particle: alp}\nstatistics: {pot: 1}\n",
                  "cannot open yield file");
     expect_error("e_channel",
-                 "yields: " TMP "/y.h5\nchannels: [annihilation]\nmodel: {particle: alp}\n"
+                 "yields: " TMP "/ya.h5\nchannels: [annihilation]\nmodel: {particle: alp}\n"
                  "statistics: {pot: 1}\n",
                  "no channel 'annihilation'");
     write_file(TMP "/bad_eff.csv",
@@ -232,6 +239,181 @@ static void test_errors(void **state)
     assert_int_equal(dy_run_cli("limit " TMP "/does-not-exist.yaml", out, sizeof out), 2);
     assert_non_null(strstr(out, "cannot open limit config"));
     assert_int_equal(dy_run_cli("limit --help", out, sizeof out), 0);
+}
+
+/* Write a 3-mass, 10-bin yield file like setup()'s, with model `model` (NULL: none recorded) and
+ * the value `bad` at (mass bad_m, bin bad_b) of dNdE (or, if bad_b < 0, of N_above_cut); the
+ * mass zero_mass (if >= 0) has no yield at all. */
+static void write_yields(const char *path, const char *model, int bad_m, int bad_b, double bad,
+                         int zero_mass)
+{
+    dy_yield_grid g;
+    dy_error e;
+    assert_int_equal(dy_yield_grid_alloc(3, 10, 1, &g, &e), DY_OK);
+    dy_yield_grid_set_channel(&g, 0, "brem-mu", &e);
+    dy_yield_grid_linear_edges(&g, 0.0, 100.0);
+    for (int m = 0; m < 3; ++m) {
+        const double c = m == zero_mass ? 0.0 : k_c[m];
+        g.masses_GeV[m] = k_m[m];
+        for (int b = 0; b < 10; ++b)
+            g.ch[0].dNdE[m * 10 + b] = c;
+        g.ch[0].N_above[m] = 50.0 * c;
+        g.ch[0].N_total[m] = 100.0 * c;
+    }
+    if (bad_m >= 0) {
+        if (bad_b >= 0)
+            g.ch[0].dNdE[bad_m * 10 + bad_b] = bad;
+        else
+            g.ch[0].N_above[bad_m] = bad;
+    }
+    dy_yield_grid_sum(&g);
+    g.name = "synthetic";
+    g.config_text = "name: synthetic\n";
+    g.cut_energy_min_GeV = 50.0;
+    g.coupling = 1.0;
+    g.model = model;
+    assert_int_equal(dy_write_hdf5(path, &g, &e), DY_OK);
+    dy_yield_grid_free(&g);
+}
+
+/* NaN or negative yields are errors (0.1.0: inf limits and exit 0), with no output. */
+static void test_bad_yields(void **state)
+{
+    (void)state;
+    const char *cfg = "yields: %s\nmodel: {particle: %s}\nstatistics: {pot: 1e10}\n"
+                      "cuts: {energy_min_GeV: %s}\noutput: {dir: " TMP "/%s, plots: false}\n";
+    char text[1024];
+    write_yields(TMP "/nan.h5", "vector", 1, 7, NAN, -1);
+    snprintf(text, sizeof text, cfg, TMP "/nan.h5", "dark_photon", "30", "bad_nan");
+    expect_error("bad_nan", text, "dNdE at m = 0.1 GeV, E in [70, 80] GeV is nan");
+    write_yields(TMP "/neg.h5", "vector", 2, 3, -1e-12, -1);
+    snprintf(text, sizeof text, cfg, TMP "/neg.h5", "dark_photon", "30", "bad_neg");
+    expect_error("bad_neg", text, "is -1e-12; yields must be finite and >= 0");
+    write_yields(TMP "/negn.h5", "alp", 0, -1, -5e-9, -1);
+    snprintf(text, sizeof text, cfg, TMP "/negn.h5", "alp", "50", "bad_negn");
+    expect_error("bad_negn", text, "N_above_cut = -5e-09");
+    assert_int_equal(access(TMP "/bad_nan", F_OK), -1); /* nothing written */
+    assert_int_equal(access(TMP "/bad_neg", F_OK), -1);
+    /* a mass with no yield at all: an explicit note and inf, not a silent number */
+    write_yields(TMP "/zero.h5", "vector", -1, 0, 0.0, 1);
+    snprintf(text, sizeof text, cfg, TMP "/zero.h5", "dark_photon", "50", "zero");
+    write_file(TMP "/zero.yaml", text);
+    char out[16384];
+    assert_int_equal(dy_run_cli("limit " TMP "/zero.yaml --no-plots", out, sizeof out), 0);
+    assert_non_null(strstr(out, "m = 0.1 GeV: no signal above the cut"));
+    assert_true(isinf(csv_value(TMP "/zero/zero_limits.csv", "coupling_obs", 1)));
+    assert_true(csv_value(TMP "/zero/zero_limits.csv", "coupling_obs", 0) > 0.0);
+}
+
+/* The yields must be those of the limit's model: a Z' limit needs lmu-ltau yields (per g_Z'^2),
+ * and a file without a model (0.1.0, whose muon "Z'" yields were per eps^2) is refused for it. */
+static void test_model_of_yields(void **state)
+{
+    (void)state;
+    expect_error("zp_on_ap",
+                 "yields: " TMP "/y.h5\nmodel: {particle: zprime}\nstatistics: {pot: 1e12}\n",
+                 "model.particle zprime needs yields of model 'lmu-ltau' (coupling g_Z')");
+    expect_error("ap_on_alp",
+                 "yields: " TMP "/ya.h5\nmodel: {particle: dark_photon}\nstatistics: {pot: 1}\n",
+                 "holds model 'alp' (coupling g_agg)");
+    write_yields(TMP "/old.h5", NULL, -1, 0, 0.0, -1);
+    expect_error("zp_old",
+                 "yields: " TMP "/old.h5\nmodel: {particle: zprime}\nstatistics: {pot: 1e12}\n",
+                 "re-run 'darkyield run' with model.mediator: lmu-ltau");
+    write_file(TMP "/ap_old.yaml",
+               "yields: " TMP "/old.h5\nmodel: {particle: dark_photon}\nstatistics: {pot: 1e10}\n"
+               "output: {dir: " TMP "/ap_old, formats: [csv]}\n");
+    char out[16384];
+    assert_int_equal(dy_run_cli("limit " TMP "/ap_old.yaml --no-plots", out, sizeof out), 0);
+    assert_non_null(strstr(out, "names no model; taking its yields as per eps^2"));
+}
+
+/* Couplings outside the usable range in a scan are a config error naming the coupling. */
+static void test_scan_range(void **state)
+{
+    (void)state;
+    expect_error("scan_wide",
+                 "yields: " TMP "/ya.h5\nmodel: {particle: alp}\nmode: visible\n"
+                 "decay: {region: beyond, z1_cm: 50}\nstatistics: {pot: 1e15}\n"
+                 "coupling_scan: {min: 1e-300, max: 1e300}\n",
+                 "scan_wide.yaml:6:22: 'coupling_scan.min': g_agg = 1e-300 GeV^-1 is outside");
+    expect_error("scan_big",
+                 "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\nmode: visible\n"
+                 "decay: {z1_cm: 10, z2_cm: 100}\nstatistics: {pot: 1e15}\n"
+                 "coupling_scan: {min: 1e-9, max: 1e200}\n",
+                 "'coupling_scan.max': eps = 1e+200 is outside");
+}
+
+/* The k-th number of the "- value: X" lines after the line that starts with `after`. */
+static double hep_value(const char *path, const char *after, int k)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    char line[4096];
+    int seen = 0, i = 0;
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        if (!seen) {
+            seen = !strncmp(line, after, strlen(after));
+            continue;
+        }
+        const char *p = strstr(line, "- value: ");
+        if (p && i++ == k) {
+            v = strtod(p + 9, NULL);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+static int file_has(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    static char buf[1 << 18];
+    const size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return strstr(buf, needle) != NULL;
+}
+
+/* HEPData: '90% CL' (0.1.0 wrote '90%%'), no zero-width band at b = 0 (hepdata-validator rejects
+ * it), the CSV's digits, the coupling named per model, and every submission validates. */
+static void test_hepdata_outputs(void **state)
+{
+    (void)state;
+    char text[2048];
+    snprintf(text, sizeof text, k_base, "1e10", "inv1");
+    write_file(TMP "/inv1.yaml", text);
+    run_ok(TMP "/inv1.yaml");
+    const char *sub = TMP "/inv1/hepdata/submission.yaml";
+    assert_true(file_has(sub, "Observed 90% CL upper limit on eps"));
+    assert_false(file_has(sub, "%%"));
+    assert_true(file_has(sub, "alpha_X = eps^2 alpha")); /* the coupling's definition */
+    assert_false(file_has(TMP "/inv1/hepdata/expected.yaml", "asymerror")); /* b = 0: no band */
+    assert_true(file_has(TMP "/inv1/hepdata/observed.yaml", "{name: 'eps', units: ''}"));
+    for (int m = 0; m < 3; ++m) /* at least the CSV's 8 digits (6 digits would be off 1e-6) */
+        dy_assert_close(hep_value(TMP "/inv1/hepdata/observed.yaml", "dependent_variables", m),
+                        csv_value(TMP "/inv1/inv1_limits.csv", "coupling_obs", m), 0.0, 5e-8);
+    /* b = 3: a real band, the Z' named g_Z', the (g-2) table in the same coupling */
+    write_file(TMP "/band.yaml", "yields: " TMP "/yz.h5\nmodel: {particle: zprime}\n"
+                                 "statistics: {pot: 1e12, background: 3}\n"
+                                 "gminus2: {delta_a_mu: 2.51e-9, sigma: 0.59e-9}\n"
+                                 "output: {dir: " TMP "/band, plots: false}\n");
+    run_ok(TMP "/band.yaml");
+    assert_true(file_has(TMP "/band/hepdata/expected.yaml", "asymerror"));
+    assert_true(file_has(TMP "/band/hepdata/observed.yaml", "{name: 'g_Z''', units: ''}"));
+    assert_true(file_has(TMP "/band/hepdata/gminus2.yaml", "{name: 'g_Z''', units: ''}"));
+    assert_true(file_has(TMP "/band/band_limits.csv", "# coupling: g_Z' [1]; mass: m_Z' [GeV]"));
+    assert_true(file_has(TMP "/band/band_gm2.csv", "g = g_Z', the gauge coupling of the limit"));
+    /* every submission written by this test passes hepdata-validator */
+    run_ok(TMP "/vis.yaml");
+    run_ok(TMP "/alp.yaml");
+    dy_assert_hepdata_valid(TMP "/inv1/hepdata");
+    dy_assert_hepdata_valid(TMP "/band/hepdata");
+    dy_assert_hepdata_valid(TMP "/vis/hepdata");
+    dy_assert_hepdata_valid(TMP "/alp/hepdata");
 }
 
 static void test_plots(void **state)
@@ -259,8 +441,10 @@ static void test_plots(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_invisible), cmocka_unit_test(test_cut_background_table),
-        cmocka_unit_test(test_visible),   cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_invisible),  cmocka_unit_test(test_cut_background_table),
+        cmocka_unit_test(test_visible),    cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_bad_yields), cmocka_unit_test(test_model_of_yields),
+        cmocka_unit_test(test_scan_range), cmocka_unit_test(test_hepdata_outputs),
         cmocka_unit_test(test_plots),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -195,6 +195,19 @@ static void test_decay_band(void **state)
     assert_true(flags & DY_BAND_OPEN_LOW);
     assert_int_equal(dy_limit_coupling_band(&sp, s, 1.0, 0.1, 20, &lo, &up, &flags, &e),
                      DY_ERR_INVALID);
+    /* a scan whose range overflows in linear space (1e300/1e-300 = inf; 0.1.0 then scanned no
+     * point and said "nothing excluded") finds the same band as a narrow scan */
+    double lo2, up2;
+    assert_int_equal(dy_limit_coupling_band(&sp, s, 1e-10, 1.0, 20, &lo, &up, &flags, &e), DY_OK);
+    assert_int_equal(dy_limit_coupling_band(&sp, s, 1e-300, 1e300, 20, &lo2, &up2, &flags, &e),
+                     DY_OK);
+    dy_assert_close(lo2, lo, 0.0, 1e-9);
+    dy_assert_close(up2, up, 0.0, 1e-9);
+    /* a signal that is not a number is an error, never "nothing excluded" */
+    sp.w[0] = NAN;
+    assert_int_equal(dy_limit_coupling_band(&sp, s, 1e-10, 1.0, 20, &lo, &up, &flags, &e),
+                     DY_ERR_NUMERIC);
+    assert_non_null(strstr(e.msg, "not a number"));
 }
 
 int main(void)

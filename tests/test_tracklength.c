@@ -429,6 +429,16 @@ static void test_csv(void **state)
     expect_csv_error(path, "1,2\n", DY_PARTICLE_ANY, "fields");
     expect_csv_error(path, "1,2,3,quark\n", DY_PARTICLE_ANY, "quark");
     expect_csv_error(path, "# nothing\n", DY_PARTICLE_ANY, "no bins");
+    /* a spectrum reaching above the beam energy was made for another beam: an error at its line;
+     * empty bins above E0 and a last edge exactly at E0 are fine */
+    write_text(path, "0,50,0.2\n50,100,0.1\n100,150,0.05\n");
+    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 100.0, &err),
+                     DY_ERR_INVALID);
+    if (!strstr(err.msg, ":3:") || !strstr(err.msg, "above the beam energy 100 GeV"))
+        fail_msg("%s", err.msg);
+    write_text(path, "0,50,0.2\n50,100,0.1\n100,150,0\n");
+    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 100.0, &err), DY_OK);
+    dy_tracklength_free(&t);
     unlink(path);
     assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err), DY_ERR_IO);
     assert_non_null(strstr(err.msg, path));

@@ -58,6 +58,7 @@ static void make_grid(void)
     grid.device = "test device\nwith a newline";
     grid.cut_energy_min_GeV = 50.0;
     grid.coupling = 1e-3;
+    grid.model = "lmu-ltau"; /* the outputs name its coupling g_Z' */
     grid.seed = 42;
     grid.wall_seconds = 1.5;
 }
@@ -201,7 +202,7 @@ static void hdf5_roundtrip(void **state)
                 dy_assert_close(buf[m * NE + b], e, 0, 1e-15);
             }
         read_attr_string(f, name, "units", s, sizeof s);
-        if (!strstr(s, "1/GeV per particle on target at coupling 0.001"))
+        if (!strstr(s, "1/GeV per particle on target at g_Z' = 0.001; scales as g_Z'^2"))
             fail_msg("units of %s: '%s'", name, s);
         read_attr_string(f, name, "description", s, sizeof s);
         assert_non_null(strstr(s, "[mass][energy bin]"));
@@ -212,7 +213,7 @@ static void hdf5_roundtrip(void **state)
         for (int m = 0; m < NM; ++m)
             dy_assert_close(buf[m], c < NCH ? val_na(c, m) : val_na(0, m) + val_na(1, m), 0, 1e-15);
         read_attr_string(f, name, "units", s, sizeof s);
-        assert_non_null(strstr(s, "scales as coupling^2"));
+        assert_non_null(strstr(s, "per particle on target at g_Z' = 0.001; scales as g_Z'^2"));
         read_attr_string(f, name, "description", s, sizeof s);
         assert_non_null(strstr(s, "50 GeV"));
         static const char *const rest[] = {"N_above_cut_err", "N_total", "N_total_err"};
@@ -241,6 +242,27 @@ static void hdf5_roundtrip(void **state)
     assert_int_equal(s[10], 'T');
     dy_assert_close(read_attr_double(f, "cut_energy_min_GeV"), 50.0, 0, 0);
     dy_assert_close(read_attr_double(f, "coupling"), 1e-3, 0, 0);
+    /* the coupling is named, with its unit and definition, and the conventions are recorded */
+    read_attr_string(f, "/", "model", s, sizeof s);
+    assert_string_equal(s, "lmu-ltau");
+    read_attr_string(f, "/", "coupling_name", s, sizeof s);
+    assert_string_equal(s, "g_Z'");
+    read_attr_string(f, "/", "coupling_unit", s, sizeof s);
+    assert_string_equal(s, "1");
+    read_attr_string(f, "/", "coupling_definition", s, sizeof s);
+    assert_non_null(strstr(s, "alpha_X = g_Z'^2/(4 pi)"));
+    read_attr_string(f, "/", "yields_per", s, sizeof s);
+    assert_string_equal(s, "per particle on target at g_Z' = 0.001; scales as g_Z'^2");
+    read_attr_string(f, "/", "conventions", s, sizeof s);
+    assert_non_null(strstr(s, "alpha = 1/137.035999084"));
+    assert_non_null(strstr(s, "brem channels: brem etl: exact 2->3 tree level"));
+    assert_non_null(strstr(s, "form factor elastic + inelastic"));
+    assert_non_null(strstr(s, "annihilation:"));
+    assert_null(strstr(s, "primakoff:")); /* only the channels of this grid */
+    read_attr_string(f, "/", "total_errors", s, sizeof s);
+    assert_non_null(strstr(s, "quadrature"));
+    read_attr_string(f, "/total/dNdE_err", "description", s, sizeof s);
+    assert_non_null(strstr(s, "quadrature"));
     unsigned long long seed = 0;
     hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
     assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_ULLONG, &seed) >= 0);
@@ -332,11 +354,16 @@ static void csv_roundtrip(void **state)
     f = fopen(ipath, "r");
     assert_non_null(f);
     rows = header = comments = 0;
-    int saw_hash = 0, saw_units = 0;
+    int saw_hash = 0, saw_units = 0, saw_coupling = 0, saw_per = 0, saw_conv = 0;
     while (fgets(line, sizeof line, f)) {
         if (line[0] == '#') {
             saw_hash |= strstr(line, "0123456789abcdef") != NULL;
             saw_units |= strstr(line, "units") != NULL;
+            saw_coupling |= strstr(line, "# model: lmu-ltau (L_mu - L_tau gauge boson Z'); "
+                                         "coupling: g_Z' [1]: ") != NULL;
+            saw_per |= strstr(line, "# yields are per particle on target at g_Z' = 0.001; scales "
+                                    "as g_Z'^2") != NULL;
+            saw_conv |= strstr(line, "# conventions: alpha = 1/137.035999084") != NULL;
             continue;
         }
         if (!header) {
@@ -356,7 +383,7 @@ static void csv_roundtrip(void **state)
         ++rows;
     }
     fclose(f);
-    assert_true(saw_hash && saw_units);
+    assert_true(saw_hash && saw_units && saw_coupling && saw_per && saw_conv);
     assert_int_equal(rows, (NCH + 1) * NM);
 }
 
@@ -373,6 +400,24 @@ static void csv_metadata_one_line(void **state)
         ;
     fclose(f);
     assert_string_equal(line, "channel,mass_GeV,E_lo_GeV,E_hi_GeV,dNdE_per_GeV,dNdE_err_per_GeV\n");
+}
+
+/* A grid that does not say its model is written with an "unnamed coupling", never with another
+ * model's name. */
+static void unnamed_coupling(void **state)
+{
+    (void)state;
+    grid.model = NULL;
+    const char *path = in_tmp("unnamed.csv");
+    assert_int_equal(dy_write_csv(path, &grid, &err), DY_OK);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    int saw = 0;
+    while (fgets(line, sizeof line, f) && line[0] == '#')
+        saw |= strstr(line, "at unnamed coupling = 0.001; scales as unnamed coupling^2") != NULL;
+    fclose(f);
+    assert_true(saw);
 }
 
 /* -------------------------------------------------------------------------- failing writes */
@@ -485,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(hdf5_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(csv_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(csv_metadata_one_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(unnamed_coupling, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_writes_leave_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(plot_script_runs, setup, teardown),
     };

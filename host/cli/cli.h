@@ -2,6 +2,7 @@
  * and small parsers.  Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input. */
 #ifndef DY_CLI_H
 #define DY_CLI_H
+#include <stddef.h>
 #include <stdint.h>
 #include "darkyield/dy.h"
 
@@ -16,9 +17,15 @@ int dy_cmd_limit(int argc, char **argv);
 int dy_cli_fail(const dy_error *err);
 int dy_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Strict numeric parsers: the whole string must be a finite number. */
+/* Strict numeric parsers: the whole string must be a finite number, with no leading space; an
+ * unsigned integer has no sign either (" -1" is not 2^64 - 1). */
 int dy_parse_double(const char *s, double *out);
 int dy_parse_u64(const char *s, uint64_t *out);
+
+/* A comma-separated list of numbers, the whole of s (any length; nothing is truncated) into
+ * v[0..max).  0 on success; -1 for a malformed or empty entry, -2 for more than max entries,
+ * -3 out of memory; the offending entry is copied into bad. */
+int dy_parse_double_list(const char *s, double *v, int max, int *n, char *bad, size_t bad_size);
 
 /* Open the engine named by --backend (NULL = auto/env) and print the choice to stderr. */
 int dy_cli_open_engine(const char *name, dy_engine **e);

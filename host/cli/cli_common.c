@@ -1,9 +1,11 @@
 /* cli_common.c — error reporting, strict number parsing and engine opening for the CLI. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 
 int dy_cli_fail(const dy_error *err)
@@ -23,9 +25,17 @@ int dy_cli_usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+/* strtod and strtoull skip leading white space and accept signs (strtoull wraps " -1" to
+ * 2^64 - 1), strtod also hex floats: a number here starts with a digit, '.', or (double) a sign
+ * followed by one, and has no 'x'. */
 int dy_parse_double(const char *s, double *out)
 {
     char *end;
+    if (!s) return -1;
+    const char *d = (*s == '-' || *s == '+') ? s + 1 : s;
+    if (!(isdigit((unsigned char)*d) || (*d == '.' && isdigit((unsigned char)d[1]))) ||
+        strpbrk(s, "xX"))
+        return -1;
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || *end || errno || !isfinite(v)) return -1;
@@ -36,12 +46,38 @@ int dy_parse_double(const char *s, double *out)
 int dy_parse_u64(const char *s, uint64_t *out)
 {
     char *end;
+    if (!s || !isdigit((unsigned char)*s)) return -1; /* no space, no sign */
     errno = 0;
-    if (*s == '-') return -1;
     unsigned long long v = strtoull(s, &end, 10);
     if (end == s || *end || errno) return -1;
     *out = v;
     return 0;
+}
+
+int dy_parse_double_list(const char *s, double *v, int max, int *n, char *bad, size_t bad_size)
+{
+    *n = 0;
+    if (bad_size) bad[0] = '\0';
+    if (!s || !*s) return -1;
+    for (const char *p = s;;) {
+        const char *c = strchr(p, ',');
+        const size_t len = c ? (size_t)(c - p) : strlen(p);
+        char *tok = malloc(len + 1);
+        if (!tok) return -3;
+        memcpy(tok, p, len);
+        tok[len] = '\0';
+        double x;
+        const int ok = len > 0 && dy_parse_double(tok, &x) == 0;
+        if (!ok || *n >= max) {
+            if (bad_size) snprintf(bad, bad_size, "%s", tok);
+            free(tok);
+            return ok ? -2 : -1;
+        }
+        free(tok);
+        v[(*n)++] = x;
+        if (!c) return 0;
+        p = c + 1;
+    }
 }
 
 int dy_cli_open_engine(const char *name, dy_engine **e)

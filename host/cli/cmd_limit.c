@@ -15,6 +15,7 @@
 #include "io/hepdata.h"
 #include "io/limit_config.h"
 #include "io/yield_reader.h"
+#include "physics/couplings.h"
 #include "physics/dy_constants.h"
 #include "physics/gminus2.h"
 #include "physics/limits.h"
@@ -50,14 +51,111 @@ static int make_dirs(const char *path)
 
 typedef struct names {
     const char *mass, *coupling, *coupling_units, *title;
+    const dy_coupling_info *ci;
 } names;
+
+/* The limit's particle and the model whose coupling it is (physics/couplings.h). */
+static dy_model particle_model(const char *particle)
+{
+    return !strcmp(particle, "zprime") ? DY_MODEL_LMU_LTAU
+           : !strcmp(particle, "alp")  ? DY_MODEL_ALP
+                                       : DY_MODEL_DARK_PHOTON;
+}
 
 static names axis_names(const dy_limit_config *c)
 {
-    names n = {"m_A'", "epsilon", "", "dark photon A'"};
-    if (!strcmp(c->particle, "zprime")) n = (names){"m_Z'", "g_Z'", "", "L_mu - L_tau Z'"};
-    if (!strcmp(c->particle, "alp")) n = (names){"m_a", "g_agg", "GeV^-1", "ALP (a gamma gamma)"};
+    const dy_model md = particle_model(c->particle);
+    const dy_coupling_info *ci = dy_coupling_info_of(md);
+    names n = {"m_A'", ci->name, "", "dark photon A'", ci};
+    if (md == DY_MODEL_LMU_LTAU) n.mass = "m_Z'", n.title = "L_mu - L_tau Z'";
+    if (md == DY_MODEL_ALP) n.mass = "m_a", n.title = "ALP (a gamma gamma)";
+    if (strcmp(ci->unit, "1")) n.coupling_units = ci->unit;
     return n;
+}
+
+/* The yield file must hold the limit's model: its yields are per that model's coupling^2.  Files
+ * of darkyield 0.1.0 carry no model; their A' and ALP yields are per eps^2 and g_agg^2 as now,
+ * but their "Z'" yields were per eps^2 of an A', not per g_Z'^2. */
+static int check_model(const dy_limit_config *c, const dy_yield_file *y, dy_error *err)
+{
+    const dy_model want = particle_model(c->particle);
+    const dy_coupling_info *ci = dy_coupling_info_of(want);
+    if (!y->model[0] || !strcmp(y->model, "unknown")) {
+        if (want == DY_MODEL_LMU_LTAU) {
+            dy_error_set(err, DY_ERR_INVALID,
+                         "%s: the yield file '%s' does not say which model (coupling) its yields "
+                         "belong to (written by darkyield 0.1.0, whose muon 'Z'' yields were per "
+                         "eps^2 of a dark photon): re-run 'darkyield run' with model.mediator: "
+                         "lmu-ltau",
+                         c->path, c->yields);
+            return -1;
+        }
+        fprintf(stderr,
+                "darkyield: note: yield file '%s' names no model; taking its yields as per %s^2 "
+                "of the %s\n",
+                c->yields, ci->name, ci->particle);
+        return 0;
+    }
+    const int have = dy_model_from_name(y->model);
+    if (have != (int)want) {
+        const dy_coupling_info *hi = dy_coupling_info_of((dy_model)have);
+        dy_error_set(err, DY_ERR_INVALID,
+                     "%s: model.particle %s needs yields of model '%s' (coupling %s), but '%s' "
+                     "holds model '%s'%s%s%s",
+                     c->path, c->particle, ci->model, ci->name, c->yields, y->model,
+                     hi ? " (coupling " : "", hi ? hi->name : "", hi ? ")" : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* Every number the limit uses must be finite and yields >= 0 (a NaN or a negative yield would
+ * silently become "nothing produced" and an infinite limit). */
+static int check_yields(const dy_limit_config *c, const dy_yield_file *y, dy_error *err)
+{
+    const dy_yield_grid *g = &y->g;
+    for (int m = 0; m < g->n_masses; ++m)
+        if (!(g->masses_GeV[m] > 0.0) || !isfinite(g->masses_GeV[m]) ||
+            (m > 0 && !(g->masses_GeV[m] > g->masses_GeV[m - 1]))) {
+            dy_error_set(err, DY_ERR_INVALID,
+                         "%s: /masses_GeV[%d] = %g: masses must be finite, > 0 and increasing",
+                         c->yields, m, g->masses_GeV[m]);
+            return -1;
+        }
+    for (int e = 0; e <= g->n_ebins; ++e)
+        if (!isfinite(g->ebin_edges_GeV[e]) || g->ebin_edges_GeV[e] < 0.0 ||
+            (e > 0 && !(g->ebin_edges_GeV[e] > g->ebin_edges_GeV[e - 1]))) {
+            dy_error_set(err, DY_ERR_INVALID,
+                         "%s: /energy_bin_edges_GeV[%d] = %g: edges must be finite, >= 0 and "
+                         "increasing",
+                         c->yields, e, g->ebin_edges_GeV[e]);
+            return -1;
+        }
+    for (int k = 0; k < g->n_channels; ++k) {
+        const dy_yield_channel *ch = &g->ch[k];
+        for (int m = 0; m < g->n_masses; ++m) {
+            const double a = ch->N_above[m], t = ch->N_total[m];
+            if (!(a >= 0.0) || !isfinite(a) || !(t >= 0.0) || !isfinite(t)) {
+                dy_error_set(err, DY_ERR_INVALID,
+                             "%s: channel '%s' at m = %g GeV: N_above_cut = %g, N_total = %g; "
+                             "yields must be finite and >= 0",
+                             c->yields, ch->name, g->masses_GeV[m], a, t);
+                return -1;
+            }
+            for (int e = 0; e < g->n_ebins; ++e) {
+                const double v = ch->dNdE[dy_yield_grid_index(g, m, e)];
+                if (!(v >= 0.0) || !isfinite(v)) {
+                    dy_error_set(err, DY_ERR_INVALID,
+                                 "%s: channel '%s' dNdE at m = %g GeV, E in [%g, %g] GeV is %g; "
+                                 "yields must be finite and >= 0",
+                                 c->yields, ch->name, g->masses_GeV[m], g->ebin_edges_GeV[e],
+                                 g->ebin_edges_GeV[e + 1], v);
+                    return -1;
+                }
+            }
+        }
+    }
+    return 0;
 }
 
 /* BR(Z' -> nu nu) for L_mu - L_tau: Gamma(nu nu) = g^2 M/(12 pi) (nu_mu + nu_tau, one helicity
@@ -71,8 +169,14 @@ static double zprime_br_invisible(double M)
 static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield_file *y,
                                double cut, const double *s)
 {
-    fprintf(f, "# darkyield %s limit '%s' from yields '%s' (run '%s', coupling %g)\n", DY_VERSION,
-            c->name, c->yields, y->name, y->coupling);
+    const dy_coupling_info *ci = dy_coupling_info_of(particle_model(c->particle));
+    char cs[96];
+    dy_coupling_format(particle_model(c->particle), y->coupling, cs, sizeof cs);
+    fprintf(f, "# darkyield %s limit '%s' from yields '%s' (run '%s', model %s, computed at %s)\n",
+            DY_VERSION, c->name, c->yields, y->name, y->model[0] ? y->model : ci->model, cs);
+    fprintf(f, "# coupling definition: %s (%s); N_sig = N_pot (%s/%s_0)^2 sum_E eff dN/dE dE%s\n",
+            ci->definition, ci->particle, ci->name, ci->name,
+            strcmp(c->mode, "visible") ? "" : " <P_decay>");
     fprintf(f, "# particle: %s; mode: %s", c->particle, c->mode);
     if (!strcmp(c->mode, "visible"))
         fprintf(f, " (%s, z1 = %g cm%s%g%s)", c->region, c->z1_cm,
@@ -130,6 +234,10 @@ int dy_cmd_limit(int argc, char **argv)
         rc = dy_cli_fail(&err);
         goto out;
     }
+    if (check_model(cfg, &yf, &err) || check_yields(cfg, &yf, &err)) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
     const dy_yield_grid *g = &yf.g;
     const int nm = g->n_masses, visible = !strcmp(cfg->mode, "visible");
     const int dark_photon = !strcmp(cfg->particle, "dark_photon");
@@ -172,7 +280,7 @@ int dy_cmd_limit(int argc, char **argv)
 #define R(m, k, e) res[(size_t)(m) * (NS * 2 + 1) + (k)*2 + (e)]
 #define RY(m)      res[(size_t)(m) * (NS * 2 + 1) + NS * 2]
     const int same_cut = fabs(cut - yf.cut_energy_min_GeV) <= 1e-9 * fmax(1.0, cut);
-    int open_warned = 0;
+    int open_warned = 0, n_nosignal = 0;
     for (int m = 0; m < nm; ++m) {
         const double M = g->masses_GeV[m];
         memset(spec, 0, sizeof *spec);
@@ -191,12 +299,19 @@ int dy_cmd_limit(int argc, char **argv)
             const int k = spec->n_bins++;
             spec->e_lo[k] = l2;
             spec->e_hi[k] = hi;
-            spec->w[k] = fmax(0.0, g->sum_dNdE[dy_yield_grid_index(g, m, e)]) * (hi - l2) *
+            spec->w[k] = g->sum_dNdE[dy_yield_grid_index(g, m, e)] * (hi - l2) *
                          dy_limit_efficiency(cfg, M, c);
             Y += spec->w[k];
         }
         /* the file's N_above_cut is the exact integral when the cut and efficiency allow it */
-        if (same_cut && !cfg->eff_table[0]) Y = fmax(0.0, g->sum_N_above[m]) * cfg->eff_const;
+        if (same_cut && !cfg->eff_table[0]) Y = g->sum_N_above[m] * cfg->eff_const;
+        if (!(Y > 0.0)) {
+            fprintf(stderr,
+                    "darkyield: note: m = %g GeV: no signal above the cut (yield 0): no "
+                    "sensitivity, the limit is written as inf (HEPData '-')\n",
+                    M);
+            ++n_nosignal;
+        }
         if (!strcmp(cfg->particle, "zprime")) Y *= zprime_br_invisible(M);
         RY(m) = Y / (yf.coupling * yf.coupling);
         for (int k = 0; k < NS; ++k) {
@@ -291,6 +406,11 @@ int dy_cmd_limit(int argc, char **argv)
         fprintf(a.f, "# coupling: %s [%s]; mass: %s [GeV]%s\n", nn.coupling,
                 nn.coupling_units[0] ? nn.coupling_units : "1", nn.mass,
                 want_y ? "; y = eps^2 alpha_D (m_chi/m_A')^4" : "");
+        if (!visible)
+            fprintf(a.f,
+                    "# signal_per_pot_coupling2 = N_sig/(N_pot %s^2) after cut, efficiency%s; "
+                    "inf = no signal at that mass\n",
+                    nn.coupling, strcmp(cfg->particle, "zprime") ? "" : " and BR(Z' -> nu nu)");
         if (want_y)
             fprintf(a.f, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
         fprintf(a.f, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");
@@ -357,7 +477,8 @@ int dy_cmd_limit(int argc, char **argv)
                 goto out;
             }
             fprintf(a.f,
-                    "# (g-2)_mu band of the L_mu - L_tau Z': Delta a_mu = %g +- %g (one loop)\n",
+                    "# (g-2)_mu band of the L_mu - L_tau Z': Delta a_mu = %g +- %g (one loop); "
+                    "g = g_Z', the gauge coupling of the limit (alpha_X = g^2/(4 pi))\n",
                     cfg->gm2_delta, cfg->gm2_sigma);
             fprintf(a.f, "mass_GeV,g_central,g_lo1,g_hi1,g_lo2,g_hi2\n");
             for (int i = 0; i < NT; ++i)
@@ -399,23 +520,28 @@ int dy_cmd_limit(int argc, char **argv)
         snprintf(cl_s, sizeof cl_s, "%g%%", 100.0 * cfg->cl);
         dy_hep_var mass = {.name = nn.mass, .units = "GeV", .values = g->masses_GeV};
         dy_hep_var base = {.units = nn.coupling_units,
-                           .n_qual = 2,
-                           .qual_name = {"CL", "N_pot"},
-                           .qual_value = {cl_s, NULL}};
+                           .n_qual = 3,
+                           .qual_name = {"CL", "N_pot", "coupling"},
+                           .qual_value = {cl_s, NULL, nn.ci->definition}};
         char npot_s[32];
         snprintf(npot_s, sizeof npot_s, "%g", cfg->n_pot);
         base.qual_value[1] = npot_s;
+        const int zero_band = ex.m1 == ex.median && ex.p1 == ex.median;
         snprintf(comm, sizeof comm,
                  "darkyield %s: %s limits (%s) from %s, N_pot = %g, %d observed, "
-                 "background %g, %s",
+                 "background %g, %s. Coupling %s: %s.%s",
                  DY_VERSION, nn.title, cfg->mode, cfg->yields, cfg->n_pot, cfg->observed,
-                 cfg->background, cfg->method);
+                 cfg->background, cfg->method, nn.coupling, nn.ci->definition,
+                 zero_band ? " With this background every quantile of the background-only "
+                             "distribution gives the same event limit: the expected band has "
+                             "zero width and is not written as an uncertainty."
+                           : "");
         static char descs[8][512];
         if (!visible) {
             dy_hep_var v = base;
             v.name = nn.coupling;
             v.values = col;
-            snprintf(descs[0], 512, "Observed %s%% CL upper limit on %s (invisible decays).", cl_s,
+            snprintf(descs[0], 512, "Observed %s CL upper limit on %s (invisible decays).", cl_s,
                      nn.coupling);
             t[nt++] = (dy_hep_table){
                 "Observed limit", descs[0], "observed.yaml", nn.coupling, nm, mass, 1, {v}};
@@ -424,9 +550,9 @@ int dy_cmd_limit(int argc, char **argv)
             v.err_plus = em + nm;
             v.err_label = "expected 1 sigma";
             snprintf(descs[1], 512,
-                     "Expected (median) upper limit on %s with the ±1σ band from "
-                     "the background-only Poisson distribution.",
-                     nn.coupling);
+                     "Expected (median) %s CL upper limit on %s with the ±1σ band from "
+                     "the background-only Poisson distribution%s.",
+                     cl_s, nn.coupling, zero_band ? " (zero width at this background)" : "");
             t[nt++] = (dy_hep_table){
                 "Expected limit", descs[1], "expected.yaml", nn.coupling, nm, mass, 1, {v}};
             if (want_y) {
@@ -445,11 +571,11 @@ int dy_cmd_limit(int argc, char **argv)
                 static char aq[64], rq[64];
                 snprintf(aq, sizeof aq, "%g", cfg->alpha_D);
                 snprintf(rq, sizeof rq, "%g", cfg->mchi_over_m);
-                yv.n_qual = 4;
-                yv.qual_name[2] = "alpha_D";
-                yv.qual_value[2] = aq;
-                yv.qual_name[3] = "m_chi/m_A'";
-                yv.qual_value[3] = rq;
+                yv.n_qual = 5;
+                yv.qual_name[3] = "alpha_D";
+                yv.qual_value[3] = aq;
+                yv.qual_name[4] = "m_chi/m_A'";
+                yv.qual_value[4] = rq;
                 snprintf(descs[2], 512, "Observed limit on y = eps^2 alpha_D (m_chi/m_A')^4.");
                 t[nt++] = (dy_hep_table){
                     "Observed limit on y", descs[2], "observed_y.yaml", "y", nm, mchi, 1, {yv}};
@@ -468,7 +594,7 @@ int dy_cmd_limit(int argc, char **argv)
             lo.values = col;
             up.values = col + nm;
             snprintf(descs[0], 512,
-                     "Observed %s%% CL excluded band in %s: from the lower to the "
+                     "Observed %s CL excluded band in %s: from the lower to the "
                      "upper edge ('-': nothing excluded).",
                      cl_s, nn.coupling);
             t[nt++] = (dy_hep_table){"Observed excluded region",
@@ -512,7 +638,7 @@ int dy_cmd_limit(int argc, char **argv)
                 therr[NT + i] = gb[2][i] - gb[0][i];
             }
             dy_hep_var mz = {.name = "m_Z'", .units = "GeV", .values = gm};
-            dy_hep_var gv = {.name = "g_Z'",
+            dy_hep_var gv = {.name = nn.coupling,
                              .units = "",
                              .values = gb[0],
                              .err_minus = therr,
@@ -522,8 +648,8 @@ int dy_cmd_limit(int argc, char **argv)
                      "Coupling that explains Delta a_mu = %g ± %g by the one-loop "
                      "Z' contribution.",
                      cfg->gm2_delta, cfg->gm2_sigma);
-            t[nt++] =
-                (dy_hep_table){"(g-2)_mu band", descs[7], "gminus2.yaml", "g_Z'", NT, mz, 1, {gv}};
+            t[nt++] = (dy_hep_table){
+                "(g-2)_mu band", descs[7], "gminus2.yaml", nn.coupling, NT, mz, 1, {gv}};
         }
         dy_status hs = dy_hepdata_write(hdir, comm, t, nt, &err);
         free(therr);

@@ -89,8 +89,10 @@ static void install_handlers(void)
 
 static void print_table(const dy_config *cfg, const dy_yield_grid *g)
 {
-    printf("# %s: yields per %s on target at coupling %g (scale as coupling^2), %.1f s\n",
-           cfg->name, cfg->beam.particle, g->coupling, g->wall_seconds);
+    char per[256]; /* "per particle on target at g_Z' = 1; scales as g_Z'^2" */
+    dy_grid_units(g, 0, per, sizeof per);
+    printf("# %s: yields (beam %s) %s; %.1f s\n", cfg->name, cfg->beam.particle, per,
+           g->wall_seconds);
     printf("%12s %16s %10s %16s %10s\n", "mass/GeV", "N(E>cut)", "error", "N(all E)", "error");
     for (int m = 0; m < g->n_masses; ++m)
         printf("%12.5g %16.6g %10.2g %16.6g %10.2g\n", g->masses_GeV[m], g->sum_N_above[m],

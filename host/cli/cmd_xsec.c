@@ -3,6 +3,7 @@
  * whole grid) beside the WW-family approximations, with K-factor tables. */
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include "io/atomic_file.h"
 #include "io/xsec_hdf5.h"
 #include "dy_process_table.h"
+#include "physics/brem_ww.h"
+#include "physics/conventions.h"
+#include "physics/couplings.h"
 #include "physics/materials.h"
 #include "physics/xsec.h"
 
@@ -22,16 +26,36 @@ static void help(void)
     printf(
         "usage: darkyield xsec --process brem --target T --energy E[,E...] --mass m[,m...] "
         "[options]\n\n"
-        "Cross sections in pb at the given coupling (sigma scales as coupling^2).\n\n"
+        "Cross sections in pb at the given coupling; they scale as coupling^2.  Every output\n"
+        "names the coupling, its unit and the conventions below in '#' lines (HDF5: "
+        "attributes).\n\n"
         "  --process P        brem, annihilation or primakoff\n"
-        "  --lepton L         e (default) or mu                         (brem)\n"
-        "  --mediator X       vector (default), scalar, pseudoscalar, axial (brem)\n"
-        "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2)\n"
-        "  --energy E,...     beam energy in GeV\n"
+        "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2);\n"
+        "                     nucleus mass M = A x 0.93149410242 GeV\n"
+        "  --energy E,...     beam energy in GeV (any number of entries, comma-separated)\n"
         "  --mass m,...       boson mass in GeV\n"
+        "  --coupling g       the model's coupling (default 1):\n"
+        "                       vector        eps, kinetic mixing: alpha_X = eps^2 alpha\n"
+        "                       lmu-ltau      g_Z' of the L_mu - L_tau Z': alpha_X = g^2/(4 pi)\n"
+        "                       b-l           g_B-L of the B - L Z': alpha_X = g^2/(4 pi)\n"
+        "                       scalar, pseudoscalar, axial   g_S, g_P, g_A: alpha_X = g^2/(4 pi)\n"
+        "                       primakoff     g_agg in GeV^-1 (L includes -(g/4) a F Fdual)\n"
+        "                       annihilation  eps (the dark photon)\n"
+        "                     allowed range %g .. %g\n"
         "  --method M,...     brem: etl (exact tree level, default), ww, iww, hiww;\n"
         "                     annihilation: bw (default), nwa (energy-integrated, pb GeV);\n"
         "                     primakoff: etl (default), closed (small-angle closed form)\n"
+        "  --form-factor F    elastic or elastic+inelastic (the quasi-elastic proton term);\n"
+        "                     default: elastic+inelastic for brem, elastic for primakoff\n"
+        "  --elastic-only     the same as --form-factor elastic\n"
+        "brem:\n"
+        "  --lepton L         e (default) or mu\n"
+        "  --mediator X       vector (default: dark photon A'), lmu-ltau (muons only), b-l,\n"
+        "                     scalar, pseudoscalar, axial\n"
+        "                     etl: x = E_X/E0 in [m/E0, 1 - m_l/E0], all angles, exact t limits\n"
+        "  --ww-tmax T        t_max of the photon flux chi in ww, iww, hiww: m2 (default,\n"
+        "                     m^2 + m_l^2, as DMG4 DarkZ and LM17) or E0sq (E0^2, G4DarkBreM)\n"
+        "  --ww-theta-max A   ww: upper lab angle of X in rad (default 0.3; iww/hiww: all angles)\n"
         "annihilation (--energy is the total positron energy; sigma per electron):\n"
         "  --alpha-d a        dark coupling alpha_D (default 0.1)\n"
         "  --dm-kind K        dirac (default), scalar, majorana, inelastic\n"
@@ -40,49 +64,51 @@ static void help(void)
         "  --final-state F    invisible (default), ee, mumu\n"
         "  --channel C        resonant (default: e+e- -> A') or gamma (e+e- -> gamma A')\n"
         "  --per-atom         multiply by Z of --target\n"
-        "primakoff (--energy is the photon energy, --coupling g_agg in 1/GeV):\n"
-        "  --form-factor F    elastic (default) or elastic+inelastic\n"
+        "primakoff (--energy is the photon energy):\n"
         "  --mediator X       pseudoscalar (default) or scalar\n"
-        "  --coupling g       eps for A', g for Z'/S/P/A (default 1)\n"
-        "  --elastic-only     drop the inelastic (proton) form factor\n"
+        "engine and output:\n"
         "  --precision p      relative MC precision goal (default 1e-3)\n"
         "  --max-eval N       evaluation budget per integral (default 1e8)\n"
-        "  --seed S           random seed (default 1)\n"
+        "  --seed S           random seed, 0 .. 2^64-1 (default 1)\n"
         "  --backend B        cuda, opencl, cpu or auto\n"
         "  --format F         table (default), csv or hdf5 (needs --output)\n"
         "  --output FILE      write the table/csv to FILE (default: standard output)\n"
-        "  --kfactor FILE     write K = sigma_ETL / sigma_approx for every approximation (csv)\n"
+        "  --kfactor FILE     K = sigma_approx / sigma_etl for every approximation (csv), as DMG4\n"
+        "                     (sigma_etl = sigma_approx / K)\n"
         "  --hist2d FILE      brem: d2sigma/dx dtheta_X in 10 x slices x 60 log theta bins (csv)\n"
         "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' "
-        "(csv)\n");
+        "(csv)\n",
+        DY_COUPLING_MIN, DY_COUPLING_MAX);
 }
 
 static int parse_list(const char *cmd, const char *opt, const char *s, double *v, int *n)
 {
-    char buf[4096], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", s);
-    *n = 0;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (*n >= MAXV) return dy_cli_usage_error(cmd, "%s: more than %d values", opt, MAXV);
-        if (dy_parse_double(tok, &v[*n]) || !(v[*n] > 0.0))
-            return dy_cli_usage_error(cmd, "%s '%s': expected positive numbers (GeV)", opt, tok);
-        ++*n;
-    }
-    if (*n == 0) return dy_cli_usage_error(cmd, "%s: empty list", opt);
+    char bad[64];
+    const int st = dy_parse_double_list(s, v, MAXV, n, bad, sizeof bad);
+    if (st == -2) return dy_cli_usage_error(cmd, "%s: more than %d values", opt, MAXV);
+    if (st == -3) return dy_cli_usage_error(cmd, "%s: out of memory", opt);
+    if (st)
+        return dy_cli_usage_error(
+            cmd, "%s: entry '%s' is not a number (expected a list like 0.01,0.1)", opt, bad);
+    for (int i = 0; i < *n; ++i)
+        if (!(v[i] > 0.0))
+            return dy_cli_usage_error(cmd, "%s '%.15g': expected positive numbers (GeV)", opt,
+                                      v[i]);
     return 0;
 }
 
+/* --target: an element name, or Z,A (the whole string is parsed; nothing is cut) */
 static int parse_target(const char *s, dy_xsec_request *r)
 {
-    double z, a;
-    char buf[128], *comma;
-    snprintf(buf, sizeof buf, "%s", s);
-    if ((comma = strchr(buf, ','))) {
-        *comma = 0;
-        if (dy_parse_double(buf, &z) || dy_parse_double(comma + 1, &a) || z < 1 || a < z)
+    double za[2];
+    int n = 0;
+    char bad[64];
+    if (strchr(s, ',')) {
+        if (dy_parse_double_list(s, za, 2, &n, bad, sizeof bad) || n != 2 || za[0] < 1 ||
+            za[1] < za[0])
             return dy_cli_usage_error("xsec", "--target '%s': expected Z,A with A >= Z >= 1", s);
-        r->Z = z;
-        r->A = a;
+        r->Z = za[0];
+        r->A = za[1];
         return 0;
     }
     dy_material m;
@@ -98,21 +124,55 @@ static int parse_target(const char *s, dy_xsec_request *r)
     return 0;
 }
 
-typedef struct row {
-    double E, m, sigma, err, chi2, q;
-    unsigned long long neval;
-    int method, converged, ok;
-} row;
+/* --method: names separated by commas, each valid, no empty entry */
+static int parse_methods(const char *s, int *methods, int *nmeth)
+{
+    *nmeth = 0;
+    for (const char *p = s;;) {
+        const char *c = strchr(p, ',');
+        const size_t len = c ? (size_t)(c - p) : strlen(p);
+        int m = -1;
+        for (int k = 0; k < DY_XM_COUNT; ++k)
+            if (strlen(dy_xsec_method_name(k)) == len && !strncmp(p, dy_xsec_method_name(k), len))
+                m = k;
+        if (m < 0)
+            return dy_cli_usage_error("xsec",
+                                      "--method '%.*s': expected etl, ww, iww, hiww (brem), bw, "
+                                      "nwa (annihilation) or etl, closed (primakoff)",
+                                      (int)(len > 64 ? 64 : len), p);
+        for (int k = 0; k < *nmeth; ++k)
+            if (methods[k] == m)
+                return dy_cli_usage_error("xsec", "--method lists '%s' twice",
+                                          dy_xsec_method_name(m));
+        methods[(*nmeth)++] = m;
+        if (!c) return 0;
+        p = c + 1;
+    }
+}
 
-static const char *const mediators[] = {"vector", "scalar", "pseudoscalar", "axial"};
+/* "darkyield arg1 arg2 ..." for the HDF5 'command' attribute, whole (malloc'd) */
+static char *command_line(int argc, char **argv)
+{
+    size_t n = sizeof "darkyield";
+    for (int i = 0; i < argc; ++i)
+        n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    strcpy(s, "darkyield");
+    for (int i = 0; i < argc; ++i) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
 
 #define NXS 10 /* x slices of the 2-D histogram */
 
 /* d2sigma/dx dtheta_X for brem: each (E, m) point split into NXS slices of x (one engine integral
  * each, via the process's x range), histogrammed in log10 theta_X; one batched call. */
-static int write_hist2d(const char *path, const dy_xsec_request *req0, const double *E, int nE,
-                        const double *M, int nM, dy_engine *eng, uint64_t seed, double precision,
-                        uint64_t max_eval)
+static int write_hist2d(const char *path, const char *hdr, const dy_xsec_request *req0,
+                        const double *E, int nE, const double *M, int nM, dy_engine *eng,
+                        uint64_t seed, double precision, uint64_t max_eval)
 {
     const int n = nE * nM * NXS;
     dy_params *p = calloc((size_t)n, sizeof *p);
@@ -164,6 +224,7 @@ static int write_hist2d(const char *path, const dy_xsec_request *req0, const dou
         rc = dy_cli_fail(&err);
         goto done;
     }
+    fputs(hdr, af.f);
     fprintf(af.f, "energy_GeV,mass_GeV,x_lo,x_hi,theta_lo_rad,theta_hi_rad,"
                   "d2sigma_dx_dtheta_pb_per_rad,error_pb_per_rad\n");
     for (int j = 0; j < n; ++j) {
@@ -174,7 +235,7 @@ static int write_hist2d(const char *path, const dy_xsec_request *req0, const dou
                 pow(10.0, hh->spec.lo + (hh->spec.hi - hh->spec.lo) * b / hh->spec.nbins);
             const double hi =
                 pow(10.0, hh->spec.lo + (hh->spec.hi - hh->spec.lo) * (b + 1) / hh->spec.nbins);
-            fprintf(af.f, "%.10g,%.10g,%.8g,%.8g,%.8g,%.8g,%.8g,%.3g\n", E[j / NXS / nM],
+            fprintf(af.f, "%.15g,%.15g,%.8g,%.8g,%.8g,%.8g,%.8g,%.3g\n", E[j / NXS / nM],
                     M[(j / NXS) % nM], xr[j][0], xr[j][1], lo, hi,
                     hh->content[b] / (dx * (hi - lo)), hh->error[b] / (dx * (hi - lo)));
         }
@@ -188,6 +249,92 @@ done:
     free(xr);
     return rc;
 }
+
+/* A growing text buffer (header lines, notes). */
+typedef struct text {
+    char *s;
+    size_t n, cap;
+    int oom;
+} text;
+
+static void tprintf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tprintf(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0 || t->oom) return;
+    if (t->n + (size_t)k + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (t->n + (size_t)k + 1 > cap)
+            cap *= 2;
+        char *s = realloc(t->s, cap);
+        if (!s) {
+            t->oom = 1;
+            return;
+        }
+        t->s = s;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->s + t->n, t->cap - t->n, fmt, ap);
+    va_end(ap);
+    t->n += (size_t)k;
+}
+
+static const char *const k_dm_kinds[] = {"dirac", "scalar", "majorana", "inelastic"};
+
+/* The '#' lines that start every output of this command: what was computed, the coupling with
+ * its unit and definition, every convention, the K definition and the explicit zeros. */
+static void make_header(text *h, const dy_xsec_request *r, const char *process, const char *lep,
+                        const char *med, const int *methods, int nmeth, int with_k,
+                        const char *notes, char *conv, int conv_size)
+{
+    const dy_coupling_info *ci = dy_coupling_info_of(r->model);
+    char cs[96], ww[768];
+    int any_ww = 0;
+    for (int k = 0; k < nmeth; ++k)
+        any_ww |= methods[k] == DY_XM_WW || methods[k] == DY_XM_IWW || methods[k] == DY_XM_HIWW;
+    dy_coupling_format(r->model, r->coupling, cs, sizeof cs);
+    tprintf(h, "# darkyield %s xsec: %s %s -> %s (%s), target Z = %g, A = %g\n", DY_VERSION,
+            process, lep, med, ci->particle, r->Z, r->A);
+    tprintf(h, "# coupling: %s [%s] (%s); sigma in pb (nwa: pb GeV) at %s, scales as %s^2\n",
+            ci->name, ci->unit, ci->definition, cs, ci->name);
+    const char *ff = r->inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC;
+    if (r->process == DY_XPROC_BREM) {
+        dy_conventions_ww(r->ww_tmax, r->ww_theta_max, ww, sizeof ww);
+        snprintf(conv, (size_t)conv_size, "%s; %s; %s%s%s", DY_CONV_CONSTANTS, ff, DY_CONV_BREM_ETL,
+                 any_ww ? "; " : "", any_ww ? ww : "");
+    } else if (r->process == DY_XPROC_PRIMAKOFF) {
+        snprintf(conv, (size_t)conv_size,
+                 "%s; %s; etl: exact 2->2 with recoil, all angles; closed: small-angle, M -> "
+                 "infinity, elastic form factor",
+                 DY_CONV_CONSTANTS, ff);
+    } else {
+        char mchi[48] = "m_A'/3";
+        if (r->dm_mass >= 0.0) snprintf(mchi, sizeof mchi, "%g GeV", r->dm_mass);
+        snprintf(conv, (size_t)conv_size,
+                 "%s; target electron free and at rest; E+ = total positron energy; %s final "
+                 "state, alpha_D = %g, dm_kind %s, m_chi = %s, splitting %g; bw: Breit-Wigner "
+                 "with the running width sqrt(s) Gamma(sqrt(s)); nwa: int sigma dE+ in the "
+                 "narrow-width limit",
+                 DY_CONV_CONSTANTS,
+                 r->channel == 1 ? "gamma A'"
+                 : r->visible    ? (r->visible == 2 ? "mu mu" : "e e")
+                                 : "chi chi",
+                 r->alpha_d, k_dm_kinds[r->dm_kind], mchi, r->dm_splitting);
+    }
+    tprintf(h, "# conventions: %s\n", conv);
+    if (with_k) tprintf(h, "# %s\n", DY_CONV_KFACTOR);
+    if (notes && *notes) tprintf(h, "%s", notes);
+}
+
+typedef struct row {
+    double E, m, sigma, err, chi2, q;
+    unsigned long long neval;
+    int method, converged, ok;
+} row;
 
 int dy_cmd_xsec(int argc, char **argv)
 {
@@ -218,14 +365,16 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"channel", required_argument, 0, 'C'},
                                          {"per-atom", no_argument, 0, 'A'},
                                          {"form-factor", required_argument, 0, 'R'},
+                                         {"ww-tmax", required_argument, 0, 'T'},
+                                         {"ww-theta-max", required_argument, 0, 'Q'},
                                          {0, 0, 0, 0}};
     dy_xsec_request req;
     double E[MAXV], M[MAXV], precision = 1e-3;
     int nE = 0, nM = 0, methods[DY_XM_COUNT], nmeth = 0, c, rc = 0;
     uint64_t seed = 1, max_eval = 100000000ULL;
     const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
-    const char *process = NULL, *target = NULL, *h2out = NULL;
-    int ff_set = 0, mediator_set = 0;
+    const char *process = NULL, *target = NULL, *h2out = NULL, *mediator = NULL;
+    int ff_set = 0, ww_set = 0;
     dy_xsec_request_default(&req);
     optind = 1;
     opterr = 0;
@@ -237,17 +386,7 @@ int dy_cmd_xsec(int argc, char **argv)
                 return dy_cli_usage_error("xsec", "--lepton '%s': expected e or mu", optarg);
             req.lepton = !strcmp(optarg, "mu");
             break;
-        case 'x':
-            mediator_set = 1;
-            req.mediator = -1;
-            for (int i = 0; i < 4; ++i)
-                if (!strcmp(optarg, mediators[i])) req.mediator = i;
-            if (req.mediator < 0)
-                return dy_cli_usage_error("xsec",
-                                          "--mediator '%s': expected vector, scalar, "
-                                          "pseudoscalar or axial",
-                                          optarg);
-            break;
+        case 'x': mediator = optarg; break;
         case 't': target = optarg; break;
         case 'E':
             if ((rc = parse_list("xsec", "--energy", optarg, E, &nE))) return rc;
@@ -255,21 +394,9 @@ int dy_cmd_xsec(int argc, char **argv)
         case 'm':
             if ((rc = parse_list("xsec", "--mass", optarg, M, &nM))) return rc;
             break;
-        case 'M': {
-            char buf[256], *save = NULL;
-            snprintf(buf, sizeof buf, "%s", optarg);
-            nmeth = 0;
-            for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-                const int m = dy_xsec_method_from_name(t);
-                if (m < 0 || nmeth >= DY_XM_COUNT)
-                    return dy_cli_usage_error("xsec",
-                                              "--method '%s': expected etl, ww, iww, "
-                                              "hiww (brem)",
-                                              t);
-                methods[nmeth++] = m;
-            }
+        case 'M':
+            if ((rc = parse_methods(optarg, methods, &nmeth))) return rc;
             break;
-        }
         case 'g':
             if (dy_parse_double(optarg, &req.coupling) || !(req.coupling > 0.0))
                 return dy_cli_usage_error("xsec", "--coupling '%s': expected a positive number",
@@ -285,7 +412,10 @@ int dy_cmd_xsec(int argc, char **argv)
             break;
         case 's':
             if (dy_parse_u64(optarg, &seed))
-                return dy_cli_usage_error("xsec", "--seed '%s': expected an integer", optarg);
+                return dy_cli_usage_error("xsec",
+                                          "--seed '%s': expected an integer 0 .. 2^64-1 (digits "
+                                          "only)",
+                                          optarg);
             break;
         case 'b': backend = optarg; break;
         case 'f': format = optarg; break;
@@ -293,17 +423,19 @@ int dy_cmd_xsec(int argc, char **argv)
         case 'K': kout = optarg; break;
         case 'H': hout = optarg; break;
         case '2': h2out = optarg; break;
-        case 'e': req.inelastic = 0; break;
+        case 'e':
+            req.inelastic = 0;
+            ff_set = 1;
+            break;
         case 'a':
             if (dy_parse_double(optarg, &req.alpha_d) || !(req.alpha_d > 0.0))
                 return dy_cli_usage_error("xsec", "--alpha-d '%s': expected a positive number",
                                           optarg);
             break;
         case 'k': {
-            static const char *const kinds[] = {"dirac", "scalar", "majorana", "inelastic"};
             req.dm_kind = -1;
             for (int i = 0; i < 4; ++i)
-                if (!strcmp(optarg, kinds[i])) req.dm_kind = i;
+                if (!strcmp(optarg, k_dm_kinds[i])) req.dm_kind = i;
             if (req.dm_kind < 0)
                 return dy_cli_usage_error("xsec",
                                           "--dm-kind '%s': expected dirac, scalar, "
@@ -355,6 +487,25 @@ int dy_cmd_xsec(int argc, char **argv)
                                           optarg);
             ff_set = 1;
             break;
+        case 'T':
+            if (!strcmp(optarg, "m2"))
+                req.ww_tmax = DY_BREM_TMAX_M2;
+            else if (!strcmp(optarg, "E0sq"))
+                req.ww_tmax = DY_BREM_TMAX_E02;
+            else
+                return dy_cli_usage_error("xsec",
+                                          "--ww-tmax '%s': expected m2 (m^2 + m_l^2) or E0sq "
+                                          "(E0^2)",
+                                          optarg);
+            ww_set = 1;
+            break;
+        case 'Q':
+            if (dy_parse_double(optarg, &req.ww_theta_max) || !(req.ww_theta_max > 0.0) ||
+                req.ww_theta_max > DY_PI)
+                return dy_cli_usage_error(
+                    "xsec", "--ww-theta-max '%s': expected an angle in (0, pi] rad", optarg);
+            ww_set = 1;
+            break;
         case 'h': help(); return 0;
         default:
             return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'",
@@ -374,12 +525,27 @@ int dy_cmd_xsec(int argc, char **argv)
                                   "--process '%s': expected brem, annihilation or "
                                   "primakoff",
                                   process);
-    if (req.process == DY_XPROC_PRIMAKOFF) {
+    if (req.process == DY_XPROC_BREM) {
+        const int m = mediator ? dy_model_from_name(mediator) : DY_MODEL_DARK_PHOTON;
+        if (m < 0 || m == DY_MODEL_ALP)
+            return dy_cli_usage_error("xsec",
+                                      "--mediator '%s': expected vector, lmu-ltau, b-l, scalar, "
+                                      "pseudoscalar or axial",
+                                      mediator);
+        req.model = m;
+    } else if (req.process == DY_XPROC_PRIMAKOFF) {
         if (!ff_set) req.inelastic = 0; /* elastic (Tsai) by default */
-        if (mediator_set && req.mediator != 1 && req.mediator != 2)
+        if (mediator && strcmp(mediator, "pseudoscalar") && strcmp(mediator, "scalar"))
             return dy_cli_usage_error("xsec", "--mediator: primakoff takes pseudoscalar or scalar");
-        req.mediator = req.mediator == 1 ? 1 : 0;
+        req.mediator = mediator && !strcmp(mediator, "scalar") ? 1 : 0;
+        req.model = DY_MODEL_ALP;
+    } else if (mediator) {
+        return dy_cli_usage_error("xsec",
+                                  "--mediator does not apply to annihilation (the dark photon "
+                                  "A'; --dm-kind and --final-state choose the final state)");
     }
+    if (ww_set && req.process != DY_XPROC_BREM)
+        return dy_cli_usage_error("xsec", "--ww-tmax and --ww-theta-max apply to --process brem");
     if (req.process == DY_XPROC_ANNIHILATION && !target) {
         if (req.per_atom) return dy_cli_usage_error("xsec", "--per-atom needs --target");
         target = "1,1.008"; /* per electron: the target only matters with --per-atom */
@@ -393,14 +559,15 @@ int dy_cmd_xsec(int argc, char **argv)
         return dy_cli_usage_error("xsec", "--format hdf5 needs --output FILE");
     if ((rc = parse_target(target, &req))) return rc;
     if (!nmeth) methods[nmeth++] = req.process == DY_XPROC_ANNIHILATION ? DY_XM_BW : DY_XM_ETL;
-    int want_etl = 0;
+    int want_etl = 0, n_approx = 0;
     for (int i = 0; i < nmeth; ++i) {
         if (!dy_xsec_method_valid(&req, methods[i]))
             return dy_cli_usage_error("xsec", "--method %s does not apply to --process %s",
                                       dy_xsec_method_name(methods[i]), process);
         want_etl |= ENGINE(methods[i]);
+        n_approx += !ENGINE(methods[i]) && methods[i] != DY_XM_NWA;
     }
-    if (kout && (!want_etl || nmeth < 2))
+    if (kout && (!want_etl || n_approx < 1))
         return dy_cli_usage_error("xsec", "--kfactor needs etl and at least one approximation");
     if (hout && !want_etl) return dy_cli_usage_error("xsec", "--histograms needs --method etl");
     if (h2out && (!want_etl || strcmp(process, "brem")))
@@ -416,6 +583,8 @@ int dy_cmd_xsec(int argc, char **argv)
     const char *hn[DY_MAX_OBS], *hu[DY_MAX_OBS];
     dy_error err;
     dy_engine *eng = NULL;
+    text notes = {0}, hdr = {0}, hdr_k = {0};
+    char *cmdline = NULL, conv[2048];
     if (!par || !res || !rows || (hout && (!hs || !hist))) {
         fprintf(stderr, "darkyield: error: out of memory\n");
         rc = 1;
@@ -429,9 +598,12 @@ int dy_cmd_xsec(int argc, char **argv)
             goto out;
         }
         par[i].id = 0; /* streams keyed by content: a point's value never depends on the list */
-        if (req.zero_reason[0])
+        if (req.zero_reason[0]) {
             fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy, req.mass,
                     req.zero_reason);
+            tprintf(&notes, "# note: E = %.10g GeV, m = %.10g GeV: explicit zero: %s\n", req.energy,
+                    req.mass, req.zero_reason);
+        }
         if (hout) dy_xsec_default_hists(&req, &hs[i * DY_MAX_OBS], hn, hu);
         /* brem: phi sampled (4-D) only for the recoil lepton's angle histogram */
         dy_xsec_select_form(&req, &par[i], hout ? &hs[i * DY_MAX_OBS] : NULL);
@@ -480,19 +652,34 @@ int dy_cmd_xsec(int argc, char **argv)
                 w->converged = 1;
             }
         }
+    const char *lep = req.process == DY_XPROC_BREM           ? (req.lepton ? "mu" : "e")
+                      : req.process == DY_XPROC_ANNIHILATION ? "e+"
+                                                             : "gamma";
+    static const char *const alps[] = {"pseudoscalar", "scalar"};
+    const dy_coupling_info *ci = dy_coupling_info_of(req.model);
+    const char *med = req.process == DY_XPROC_BREM        ? ci->model
+                      : req.process == DY_XPROC_PRIMAKOFF ? alps[req.mediator]
+                      : req.channel == 1                  ? "gammaAp"
+                      : req.visible == 1                  ? "ee"
+                      : req.visible == 2                  ? "mumu"
+                                                          : k_dm_kinds[req.dm_kind];
+    make_header(&hdr, &req, process, lep, med, methods, nmeth, n_approx > 0 && want_etl, notes.s,
+                conv, sizeof conv);
+    make_header(&hdr_k, &req, process, lep, med, methods, nmeth, 1, notes.s, conv, sizeof conv);
+    if (hdr.oom || hdr_k.oom || notes.oom) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        rc = 1;
+        goto out;
+    }
     if (!strcmp(format, "hdf5")) {
         const int nr = npts * nmeth;
         double *col = malloc((size_t)nr * 6 * sizeof *col);
         uint64_t *ne = malloc((size_t)nr * sizeof *ne);
         int *cv = malloc((size_t)nr * sizeof *cv);
         const char **mn = malloc((size_t)nr * 2 * sizeof *mn);
-        char cmdline[4096] = "darkyield";
-        for (int i = 0; i < argc; ++i) {
-            strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
-            strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 1);
-        }
+        cmdline = command_line(argc, argv);
         dy_status st = DY_ERR_NOMEM;
-        if (col && ne && cv && mn) {
+        if (col && ne && cv && mn && cmdline) {
             for (int i = 0; i < nr; ++i) {
                 col[i] = rows[i].E;
                 col[nr + i] = rows[i].m;
@@ -505,14 +692,33 @@ int dy_cmd_xsec(int argc, char **argv)
                 mn[i] = dy_xsec_method_name(rows[i].method);
                 mn[nr + i] = dy_xsec_method_unit(rows[i].method);
             }
-            dy_xsec_table t = {nr,           col,          col + nr, col + 2 * nr, col + 3 * nr,
-                               col + 4 * nr, col + 5 * nr, ne,       cv,           mn,
-                               mn + nr,      process,      NULL,     NULL,         DY_VERSION,
-                               cmdline,      req.Z,        req.A,    req.coupling};
-            t.lepton = req.process == DY_XPROC_BREM           ? (req.lepton ? "mu" : "e")
-                       : req.process == DY_XPROC_ANNIHILATION ? "e+"
-                                                              : "gamma";
-            t.mediator = req.process == DY_XPROC_BREM ? mediators[req.mediator] : "";
+            dy_xsec_table t = {0};
+            t.n = nr;
+            t.energy_GeV = col;
+            t.mass_GeV = col + nr;
+            t.sigma = col + 2 * nr;
+            t.error = col + 3 * nr;
+            t.chi2_dof = col + 4 * nr;
+            t.q = col + 5 * nr;
+            t.n_eval = ne;
+            t.converged = cv;
+            t.method = mn;
+            t.unit = mn + nr;
+            t.process = process;
+            t.lepton = lep;
+            t.mediator = med;
+            t.version = DY_VERSION;
+            t.command = cmdline;
+            t.Z = req.Z;
+            t.A = req.A;
+            t.coupling = req.coupling;
+            t.model = ci->model;
+            t.coupling_name = ci->name;
+            t.coupling_unit = ci->unit;
+            t.coupling_definition = ci->definition;
+            t.form_factor = req.inelastic ? "elastic+inelastic" : "elastic";
+            t.conventions = conv;
+            t.notes = notes.s ? notes.s : "";
             st = dy_write_xsec_hdf5(output, &t, &err);
         } else {
             dy_error_set(&err, DY_ERR_NOMEM, "out of memory");
@@ -539,45 +745,31 @@ int dy_cmd_xsec(int argc, char **argv)
         }
         f = af.f;
     }
-    const char *lep = req.process == DY_XPROC_BREM           ? (req.lepton ? "mu" : "e")
-                      : req.process == DY_XPROC_ANNIHILATION ? "e+"
-                                                             : "gamma";
-    static const char *const kinds[] = {"dirac", "scalar", "majorana", "inelastic"};
-    static const char *const alps[] = {"pseudoscalar", "scalar"};
-    const char *med = req.process == DY_XPROC_BREM        ? mediators[req.mediator]
-                      : req.process == DY_XPROC_PRIMAKOFF ? alps[req.mediator]
-                      : req.channel == 1                  ? "gammaAp"
-                      : req.visible == 1                  ? "ee"
-                      : req.visible == 2                  ? "mumu"
-                                                          : kinds[req.dm_kind];
+    fputs(hdr.s, f);
     if (!strcmp(format, "csv"))
-        fprintf(f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,coupling,method,sigma_pb,"
-                   "error_pb,chi2_dof,q,n_eval,converged,unit\n");
+        fprintf(f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,coupling,coupling_name,"
+                   "coupling_unit,method,sigma_pb,error_pb,chi2_dof,q,n_eval,converged,unit\n");
     else
-        fprintf(f,
-                "# %s %s -> %s, Z=%g A=%g, coupling %g (sigma in pb, scales as coupling^2)\n"
-                "%10s %10s %6s %14s %11s %9s %6s %12s (nwa rows: pb GeV)\n",
-                process, lep, med, req.Z, req.A, req.coupling, "E/GeV", "m/GeV", "method",
-                "sigma/pb", "error/pb", "chi2/dof", "Q", "n_eval");
+        fprintf(f, "%10s %10s %6s %14s %11s %9s %6s %12s (nwa rows: pb GeV)\n", "E/GeV", "m/GeV",
+                "method", "sigma/pb", "error/pb", "chi2/dof", "Q", "n_eval");
     for (int i = 0; i < npts * nmeth; ++i) {
         const row *w = &rows[i];
         if (!strcmp(format, "csv"))
-            fprintf(f, "%s,%s,%s,%g,%g,%.10g,%.10g,%g,%s,%.10g,%.4g,%.4f,%.4f,%llu,%d,%s\n",
-                    process, lep, med, req.Z, req.A, w->E, w->m, req.coupling,
-                    dy_xsec_method_name(w->method), w->sigma, w->err, w->chi2, w->q, w->neval,
-                    w->converged, dy_xsec_method_unit(w->method));
+            fprintf(
+                f,
+                "%s,%s,%s,%.10g,%.10g,%.15g,%.15g,%.10g,%s,%s,%s,%.10g,%.4g,%.4f,%.4f,%llu,%d,%s\n",
+                process, lep, med, req.Z, req.A, w->E, w->m, req.coupling, ci->name, ci->unit,
+                dy_xsec_method_name(w->method), w->sigma, w->err, w->chi2, w->q, w->neval,
+                w->converged, dy_xsec_method_unit(w->method));
         else
             fprintf(f, "%10.5g %10.5g %6s %14.7g %11.3g %9.3f %6.3f %12llu\n", w->E, w->m,
                     dy_xsec_method_name(w->method), w->sigma, w->err, w->chi2, w->q, w->neval);
     }
-    int nk = 0;
-    for (int k = 0; k < nmeth; ++k)
-        nk += !ENGINE(methods[k]) && methods[k] != DY_XM_NWA;
-    if (!strcmp(format, "table") && want_etl && nk > 0) {
-        fprintf(f, "\n# K-factors K = sigma_ETL / sigma_method\n%10s %10s", "E/GeV", "m/GeV");
+    if (!strcmp(format, "table") && want_etl && n_approx > 0) {
+        fprintf(f, "\n# K-factors: %s\n%10s %10s", DY_CONV_KFACTOR, "E/GeV", "m/GeV");
         for (int k = 0; k < nmeth; ++k)
             if (!ENGINE(methods[k]) && methods[k] != DY_XM_NWA)
-                fprintf(f, " %9s/%-5s", "etl", dy_xsec_method_name(methods[k]));
+                fprintf(f, " %9s/%-5s", dy_xsec_method_name(methods[k]), "etl");
         fprintf(f, "\n");
         for (int i = 0; i < npts; ++i) {
             const row *r0 = NULL;
@@ -586,7 +778,7 @@ int dy_cmd_xsec(int argc, char **argv)
             fprintf(f, "%10.5g %10.5g", r0->E, r0->m);
             for (int k = 0; k < nmeth; ++k)
                 if (!ENGINE(methods[k]) && methods[k] != DY_XM_NWA)
-                    fprintf(f, " %15.5f", r0->sigma / rows[i * nmeth + k].sigma);
+                    fprintf(f, " %15.5f", rows[i * nmeth + k].sigma / r0->sigma);
             fprintf(f, "\n");
         }
     }
@@ -600,7 +792,9 @@ int dy_cmd_xsec(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
-        fprintf(kf.f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,approximation,K,K_error\n");
+        fputs(hdr_k.s, kf.f);
+        fprintf(kf.f, "process,lepton,mediator,Z,A,energy_GeV,mass_GeV,approximation,"
+                      "K_approx_over_etl,K_approx_over_etl_error\n");
         for (int i = 0; i < npts; ++i) {
             const row *r0 = NULL;
             for (int k = 0; k < nmeth; ++k)
@@ -608,10 +802,10 @@ int dy_cmd_xsec(int argc, char **argv)
             for (int k = 0; k < nmeth; ++k) {
                 const row *a = &rows[i * nmeth + k];
                 if (ENGINE(a->method) || a->method == DY_XM_NWA) continue;
-                const double K = r0->sigma / a->sigma;
-                const double ek = K * hypot(r0->err / r0->sigma, a->err / a->sigma);
-                fprintf(kf.f, "%s,%s,%s,%g,%g,%.10g,%.10g,%s,%.8g,%.3g\n", process, lep, med, req.Z,
-                        req.A, a->E, a->m, dy_xsec_method_name(a->method), K, ek);
+                const double K = a->sigma / r0->sigma;
+                const double ek = fabs(K) * hypot(r0->err / r0->sigma, a->err / a->sigma);
+                fprintf(kf.f, "%s,%s,%s,%.10g,%.10g,%.15g,%.15g,%s,%.8g,%.3g\n", process, lep, med,
+                        req.Z, req.A, a->E, a->m, dy_xsec_method_name(a->method), K, ek);
             }
         }
         if (dy_atomic_close(&kf, 1, &err) != DY_OK) {
@@ -627,6 +821,7 @@ int dy_cmd_xsec(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
+        fputs(hdr.s, hf.f);
         fprintf(hf.f, "process,energy_GeV,mass_GeV,observable,unit,lo,hi,dsigma_pb_per_unit,"
                       "error_pb_per_unit\n");
         for (int i = 0; i < npts; ++i)
@@ -639,7 +834,7 @@ int dy_cmd_xsec(int argc, char **argv)
                         lo = pow(10.0, lo);
                         hi = pow(10.0, hi);
                     }
-                    fprintf(hf.f, "%s,%.10g,%.10g,%s,%s,%.8g,%.8g,%.8g,%.3g\n", process, E[i / nM],
+                    fprintf(hf.f, "%s,%.15g,%.15g,%s,%s,%.8g,%.8g,%.8g,%.3g\n", process, E[i / nM],
                             M[i % nM], hn[k], hu[k], lo, hi, zf * h->content[b] / (hi - lo),
                             zf * h->error[b] / (hi - lo));
                 }
@@ -649,7 +844,8 @@ int dy_cmd_xsec(int argc, char **argv)
             goto out;
         }
     }
-    if (h2out && (rc = write_hist2d(h2out, &req, E, nE, M, nM, eng, seed, precision, max_eval)))
+    if (h2out &&
+        (rc = write_hist2d(h2out, hdr.s, &req, E, nE, M, nM, eng, seed, precision, max_eval)))
         goto out;
 out:
     dy_engine_close(eng);
@@ -658,5 +854,9 @@ out:
     free(hs);
     free(hist);
     free(rows);
+    free(notes.s);
+    free(hdr.s);
+    free(hdr_k.s);
+    free(cmdline);
     return rc;
 }

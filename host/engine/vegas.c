@@ -39,8 +39,8 @@ void dy_vegas_options_default(dy_vegas_options *o)
     o->stratify = 1;
 }
 
-/* FNV-1a over the integral's content, finished by splitmix64 (Steele et al., OOPSLA 2014) so
- * that nearby parameters give unrelated Philox keys. */
+/* FNV-1a over the integral's content (less the slots that only scale it), finished by splitmix64
+ * (Steele et al., OOPSLA 2014) so that nearby parameters give unrelated Philox keys. */
 uint64_t dy_stream_key(const dy_params *p)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -55,7 +55,7 @@ uint64_t dy_stream_key(const dy_params *p)
     for (int i = 0; i < DY_NPAR; ++i) {
         uint64_t u;
         memcpy(&u, &p->par[i], sizeof u);
-        DY_MIX_(u);
+        DY_MIX_(dy_proc_scale_slot(p->process, i) ? 0 : u);
     }
     for (int i = 0; i < DY_NIPAR; ++i)
         DY_MIX_((uint64_t)(uint32_t)p->ipar[i]);

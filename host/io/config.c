@@ -10,6 +10,7 @@
 #include <yaml.h>
 #include "io/config.h"
 #include "io/yaml_util.h"
+#include "physics/couplings.h"
 
 #define MAX_SECTIONS 16
 
@@ -52,7 +53,8 @@ static const char *const k_out_keys[] = {"dir", "formats", "plots", NULL};
 
 static const char *const k_backends[] = {"auto", "cpu", "opencl", "cuda", NULL};
 static const char *const k_particles[] = {"e-", "e+", "mu-", "mu+", "gamma", NULL};
-static const char *const k_mediators[] = {"vector", "scalar", "pseudoscalar", "axial", "alp", NULL};
+static const char *const k_mediators[] = {"vector",       "lmu-ltau", "b-l", "scalar",
+                                          "pseudoscalar", "axial",    "alp", NULL};
 static const char *const k_decays[] = {"invisible", "visible", NULL};
 static const char *const k_dm_kinds[] = {"dirac", "scalar", "majorana", "inelastic", NULL};
 static const char *const k_processes[] = {"brem", "annihilation", "primakoff", "brem-positron",
@@ -291,6 +293,11 @@ static int load_model(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         get_double(c, m, "model", "coupling", 0, 1.0, &md->coupling, &w) ||
         need_positive(c, w, "model.coupling", md->coupling, 0))
         return -1;
+    /* the model names the coupling (physics/couplings.h); yields scale as its square */
+    dy_error e2;
+    if (dy_coupling_check(dy_model_from_name(md->mediator), md->coupling, "'model.coupling'",
+                          &e2) != DY_OK)
+        return dy_yaml_fail(&c->y, w, "%s", e2.msg);
     if (!strcmp(md->decay, "invisible") && !(md->mchi_over_m < 0.5))
         return dy_yaml_fail(
             &c->y, wr,
@@ -308,9 +315,16 @@ static int load_processes(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
                           &cfg->n_processes))
         return -1;
     const int alp = !strcmp(cfg->model.mediator, "alp");
+    const int muon = !strncmp(cfg->beam.particle, "mu", 2);
+    const dy_coupling_info *ci = dy_coupling_info_of(dy_model_from_name(cfg->model.mediator));
     for (int i = 0; i < cfg->n_processes; ++i) {
         const int prim = !strcmp(cfg->processes[i], "primakoff");
         yaml_node_t *e = dy_yaml_node(&c->y, v->data.sequence.items.start[i]);
+        if (!strncmp(cfg->processes[i], "brem", 4) && !muon && ci && !ci->couples_to_e && !alp)
+            return dy_yaml_fail(&c->y, e,
+                                "process '%s': the %s (model.mediator: %s) does not couple to "
+                                "electrons; it is radiated by muon beams (beam.particle: mu-)",
+                                cfg->processes[i], ci->particle, ci->model);
         if (prim && !alp)
             return dy_yaml_fail(&c->y, e,
                                 "process 'primakoff' needs 'model.mediator: alp' (got '%s')",
@@ -334,6 +348,11 @@ static int load_bins_cuts(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         get_double(c, eb, "energy_bins", "max_GeV", 0, E0, &cfg->ebins.max_GeV, &whi) ||
         get_int(c, eb, "energy_bins", "n", 1, 0, 1, DY_CFG_MAX_EBINS, &cfg->ebins.n, NULL))
         return -1;
+    if (whi && !(cfg->ebins.max_GeV <= E0))
+        return dy_yaml_fail(&c->y, whi,
+                            "'energy_bins.max_GeV' (%g) is above the beam energy (%g GeV): no "
+                            "particle is produced there",
+                            cfg->ebins.max_GeV, E0);
     if (!(cfg->ebins.max_GeV > cfg->ebins.min_GeV))
         return dy_yaml_fail(&c->y, whi ? whi : wlo,
                             "'energy_bins.max_GeV' (%g%s) must be above 'energy_bins.min_GeV' (%g)",

@@ -30,13 +30,16 @@ typedef struct dy_config_target {
 } dy_config_target;
 
 typedef struct dy_config_model {
-    char mediator[16];   /* "vector", "scalar", "pseudoscalar", "axial", "alp" */
+    char mediator[16];   /* the model (physics/couplings.h): "vector" (dark photon A', eps),
+                            "lmu-ltau", "b-l" (Z', g), "scalar", "pseudoscalar", "axial" (g),
+                            "alp" (g_agg in GeV^-1) */
     char decay[16];      /* "invisible", "visible" */
     double alpha_D;      /* dark coupling alpha_D = g_D^2/4pi, > 0 */
     double mchi_over_m;  /* m_chi / m_mediator: 0 < r < 0.5 (invisible), > 0 (visible) */
     char dm_kind[16];    /* "dirac", "scalar", "majorana", "inelastic" */
     double dm_splitting; /* (m_chi2 - m_chi1)/m_chi1 for inelastic DM, >= 0 */
-    double coupling;     /* eps (A'), g (Z'), g_agg in GeV^-1 (ALP); yields are at this value */
+    double coupling;     /* the model's coupling: eps (A'), g (Z', S, P, A), g_agg in GeV^-1
+                            (ALP), DY_COUPLING_MIN..MAX; yields are at this value */
 } dy_config_model;
 
 typedef struct dy_config_ebins {

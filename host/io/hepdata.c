@@ -32,7 +32,7 @@ static void num(FILE *f, double x)
         fputs("'-'", f);
         return;
     }
-    snprintf(b, sizeof b, "%.6g", x);
+    snprintf(b, sizeof b, "%.*g", DY_HEP_DIGITS, x);
     char *e = strchr(b, 'e');
     if (e && !strchr(b, '.')) {
         char tail[32];
@@ -65,7 +65,7 @@ static void var(FILE *f, const dy_hep_var *v, int n)
         num(f, v->values[i]);
         fputc('\n', f);
         if (v->err_minus && v->err_plus && isfinite(v->values[i]) && isfinite(v->err_minus[i]) &&
-            isfinite(v->err_plus[i])) {
+            isfinite(v->err_plus[i]) && (v->err_minus[i] != 0.0 || v->err_plus[i] != 0.0)) {
             fputs("    errors:\n    - asymerror: {minus: ", f);
             num(f, -fabs(v->err_minus[i]));
             fputs(", plus: ", f);

@@ -1,18 +1,21 @@
 /* hepdata.h — HEPData YAML output as hepdata_lib writes it: a submission.yaml (one document with
  * the comment, then one per table: name, description, keywords, data_file) and one data file
  * per table with independent_variables / dependent_variables, each a header {name, units} and
- * values [{value: x}] (asymmetric errors optional).  Every file is written temp-then-rename. */
+ * values [{value: x}] (asymmetric errors optional).  Numbers keep DY_HEP_DIGITS significant
+ * digits (no fewer than the CSV files).  Every file is written temp-then-rename. */
 #ifndef DY_HEPDATA_H
 #define DY_HEPDATA_H
 #include "darkyield/dy_status.h"
 
 #define DY_HEP_MAX_DEP  6
-#define DY_HEP_MAX_QUAL 4
+#define DY_HEP_DIGITS   10
+#define DY_HEP_MAX_QUAL 6
 
 typedef struct dy_hep_var {
     const char *name, *units;
     const double *values;               /* n_points; NaN or inf is written as '-' */
-    const double *err_minus, *err_plus; /* optional: asymerror {minus: -x, plus: +y} */
+    const double *err_minus, *err_plus; /* optional: asymerror {minus: -x, plus: +y}; left out
+                                           where both are 0 (HEPData rejects all-zero errors) */
     const char *err_label;              /* e.g. "expected 1 sigma" */
     int n_qual;
     const char *qual_name[DY_HEP_MAX_QUAL], *qual_value[DY_HEP_MAX_QUAL];

@@ -3,6 +3,7 @@
  * message "FILE:LINE:COLUMN: what is wrong" naming the dotted key. */
 #include "io/limit_config.h"
 #include "io/yaml_util.h"
+#include "physics/couplings.h"
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -268,6 +269,17 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
     cfg->per_decade = (int)pd;
     if (!(cfg->g_max > cfg->g_min))
         return dy_yaml_fail(c, w ? w : s, "'coupling_scan.max' must be above 'coupling_scan.min'");
+    { /* the scan is in the particle's coupling: keep it where N_sig ~ g^2..g^4 stays finite */
+        const dy_model md = !strcmp(cfg->particle, "zprime") ? DY_MODEL_LMU_LTAU
+                            : !strcmp(cfg->particle, "alp")  ? DY_MODEL_ALP
+                                                             : DY_MODEL_DARK_PHOTON;
+        dy_error e2;
+        yaml_node_t *wmin = get(c, s, "min", NULL);
+        if (dy_coupling_check(md, cfg->g_min, "'coupling_scan.min'", &e2) != DY_OK)
+            return dy_yaml_fail(c, wmin ? wmin : s, "%s", e2.msg);
+        if (dy_coupling_check(md, cfg->g_max, "'coupling_scan.max'", &e2) != DY_OK)
+            return dy_yaml_fail(c, w ? w : s, "%s", e2.msg);
+    }
 
     /* thermal targets (dark photon only) */
     if (section(c, root, "thermal", 0, k_thermal, &s)) return -1;
@@ -444,6 +456,11 @@ dy_status dy_limit_efficiency_load(dy_limit_config *cfg, const char *csv, dy_err
     }
     while (fgets(buf, sizeof buf, f)) {
         ++line;
+        if (!strchr(buf, '\n') && !feof(f)) { /* never parse the rest of a line as a new row */
+            st = dy_error_set(err, DY_ERR_INVALID, "%s:%d: line longer than %d characters", csv,
+                              line, (int)sizeof buf - 2);
+            break;
+        }
         char *p = buf;
         while (isspace((unsigned char)*p))
             ++p;

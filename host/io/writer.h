@@ -7,22 +7,35 @@
 #include "darkyield/dy_status.h"
 #include "io/yield_grid.h"
 
-/* Units strings shared by the writers (printf formats taking g->coupling). */
-#define DY_UNITS_DNDE_FMT "1/GeV per particle on target at coupling %g; scales as coupling^2"
-#define DY_UNITS_N_FMT    "per particle on target at coupling %g; scales as coupling^2"
+/* What the writers record besides the numbers (writer_meta.c).  The grid's model names its
+ * coupling; a grid without (or with an unknown) model gets "unnamed coupling". */
+typedef struct dy_grid_coupling {
+    const char *model, *name, *unit, *definition, *particle;
+} dy_grid_coupling;
+dy_grid_coupling dy_grid_coupling_of(const dy_yield_grid *g);
+/* Units of the yields: "[1/GeV ]per particle on target at eps = 1; scales as eps^2". */
+void dy_grid_units(const dy_yield_grid *g, int per_gev, char *buf, size_t n);
+/* Channel names, comma-separated. */
+void dy_grid_channel_list(const dy_yield_grid *g, char *buf, size_t n);
+/* The constants and the conventions of the grid's channels (physics/conventions.h). */
+void dy_grid_conventions(const dy_yield_grid *g, char *buf, size_t n);
+/* How 'total' combines the channel errors. */
+const char *dy_grid_total_errors(const dy_yield_grid *g);
 
 /* HDF5 file at path: /masses_GeV, /energy_bin_edges_GeV, /<channel>/{dNdE, dNdE_err,
  * N_above_cut, N_above_cut_err, N_total, N_total_err} for each channel and for "total" (the sums,
  * which must be filled: dy_yield_grid_sum), each with "units" and "description" attributes; root
  * attributes name, config, config_hash, version, backend, device, seed, cut_energy_min_GeV,
- * coupling, wall_seconds, channels, created.  DY_ERR_IO on failure (nothing left at path). */
+ * coupling, model, coupling_name, coupling_unit, coupling_definition, yields_per, conventions,
+ * total_errors, wall_seconds, channels, created.  DY_ERR_IO on failure (nothing left at path). */
 dy_status dy_write_hdf5(const char *path, const dy_yield_grid *g, dy_error *err);
 
 /* CSV files: path (one row per channel incl. "total", mass and energy bin:
  * channel,mass_GeV,E_lo_GeV,E_hi_GeV,dNdE_per_GeV,dNdE_err_per_GeV) and "<stem>_integrated.csv"
  * next to it (stem = path without ".csv"; one row per channel and mass:
  * channel,mass_GeV,N_above_cut,N_above_cut_err,N_total,N_total_err,cut_energy_min_GeV).
- * Leading '#' lines give units, version, config name and hash.  DY_ERR_IO on failure. */
+ * Leading '#' lines give version, config name and hash, the model and its coupling, units,
+ * conventions and how 'total' combines errors.  DY_ERR_IO on failure. */
 dy_status dy_write_csv(const char *path, const dy_yield_grid *g, dy_error *err);
 
 /* The integrated-yield CSV path for a spectrum CSV path ("a/b.csv" -> "a/b_integrated.csv"). */

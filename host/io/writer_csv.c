@@ -37,10 +37,14 @@ static void header(FILE *f, const dy_yield_grid *g, const char *what)
     put_meta(f, g->backend);
     fprintf(f, "; device: ");
     put_meta(f, g->device);
-    fprintf(f,
-            "\n# yields are per particle on target at coupling %g and scale as coupling^2; "
-            "*_err = 1 sigma; channel 'total' = sum over channels (errors in quadrature)\n",
-            g->coupling);
+    const dy_grid_coupling cp = dy_grid_coupling_of(g);
+    char per[256], conv[3072];
+    dy_grid_units(g, 0, per, sizeof per);
+    dy_grid_conventions(g, conv, sizeof conv);
+    fprintf(f, "\n# model: %s (%s); coupling: %s [%s]: %s\n", cp.model, cp.particle, cp.name,
+            cp.unit, cp.definition);
+    fprintf(f, "# yields are %s; *_err = 1 sigma\n# total: %s\n# conventions: %s\n", per,
+            dy_grid_total_errors(g), conv);
     if (g->errors[0]) {
         fprintf(f, "# errors: ");
         put_meta(f, g->errors);

@@ -83,9 +83,10 @@ static int write_group(hid_t f, const dy_yield_grid *g, const char *name, const 
     char u_dnde[256], u_n[256], d[512];
     const hsize_t d2[2] = {(hsize_t)g->n_masses, (hsize_t)g->n_ebins};
     const hsize_t d1[1] = {(hsize_t)g->n_masses};
-    const char *src = strcmp(name, "total") ? "channel" : "sum over all channels of";
-    snprintf(u_dnde, sizeof u_dnde, DY_UNITS_DNDE_FMT, g->coupling);
-    snprintf(u_n, sizeof u_n, DY_UNITS_N_FMT, g->coupling);
+    const int tot = !strcmp(name, "total");
+    const char *src = tot ? "sum over all channels of" : "channel";
+    dy_grid_units(g, 1, u_dnde, sizeof u_dnde);
+    dy_grid_units(g, 0, u_n, sizeof u_n);
     *what = name;
     hid_t grp = H5Gcreate2(f, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0) return -1;
@@ -95,8 +96,8 @@ static int write_group(hid_t f, const dy_yield_grid *g, const char *name, const 
              "(axes /masses_GeV, /energy_bin_edges_GeV)",
              src, name);
     ok = ok && write_dataset(grp, "dNdE", 2, d2, dNdE, u_dnde, d) == 0;
-    snprintf(d, sizeof d, "1-sigma uncertainty of dNdE (%s '%s'); shape [mass][energy bin]", src,
-             name);
+    snprintf(d, sizeof d, "1-sigma uncertainty of dNdE (%s '%s'); shape [mass][energy bin]%s%s",
+             src, name, tot ? "; " : "", tot ? dy_grid_total_errors(g) : "");
     ok = ok && write_dataset(grp, "dNdE_err", 2, d2, dNdE_err, u_dnde, d) == 0;
     snprintf(d, sizeof d,
              "yield with produced-particle energy above cut_energy_min_GeV = %g GeV "
@@ -116,15 +117,16 @@ static int write_group(hid_t f, const dy_yield_grid *g, const char *name, const 
 static int write_root_attrs(hid_t f, const dy_yield_grid *g)
 {
     char hash[24], created[32], channels[DY_GRID_MAX_CHANNELS * (DY_GRID_NAME_LEN + 1)] = "";
+    char per[256], conv[3072];
+    const dy_grid_coupling cp = dy_grid_coupling_of(g);
+    dy_grid_units(g, 0, per, sizeof per);
+    dy_grid_conventions(g, conv, sizeof conv);
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)g->config_hash);
     const time_t now = time(NULL);
     struct tm tm;
     if (!gmtime_r(&now, &tm) || !strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm))
         snprintf(created, sizeof created, "unknown");
-    for (int c = 0; c < g->n_channels; ++c) {
-        strcat(channels, g->ch[c].name);
-        if (c + 1 < g->n_channels) strcat(channels, ",");
-    }
+    dy_grid_channel_list(g, channels, sizeof channels);
     const unsigned long long seed = g->seed;
     return attr_string(f, "name", g->name) || attr_string(f, "config", g->config_text) ||
            attr_string(f, "config_hash", hash) ||
@@ -132,7 +134,11 @@ static int write_root_attrs(hid_t f, const dy_yield_grid *g)
            attr_string(f, "backend", g->backend) || attr_string(f, "device", g->device) ||
            attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_ULLONG, &seed) ||
            attr_double(f, "cut_energy_min_GeV", g->cut_energy_min_GeV) ||
-           attr_double(f, "coupling", g->coupling) ||
+           attr_double(f, "coupling", g->coupling) || attr_string(f, "model", cp.model) ||
+           attr_string(f, "coupling_name", cp.name) || attr_string(f, "coupling_unit", cp.unit) ||
+           attr_string(f, "coupling_definition", cp.definition) ||
+           attr_string(f, "yields_per", per) || attr_string(f, "conventions", conv) ||
+           attr_string(f, "total_errors", dy_grid_total_errors(g)) ||
            attr_double(f, "wall_seconds", g->wall_seconds) ||
            attr_string(f, "channels", channels) || attr_string(f, "created", created) ||
            attr_string(f, "errors", g->errors);

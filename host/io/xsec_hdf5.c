@@ -66,8 +66,13 @@ static int attr_d(hid_t f, const char *name, double v)
 
 dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error *err)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    char tmp[4200], note[256];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
+        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
+    snprintf(note, sizeof note,
+             "cross sections at coupling %s = %.10g (attribute 'coupling'); they scale as %s^2",
+             t->coupling_name ? t->coupling_name : "coupling", t->coupling,
+             t->coupling_name ? t->coupling_name : "coupling");
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (f < 0) return dy_error_set(err, DY_ERR_IO, "cannot write %s", path);
@@ -90,8 +95,12 @@ dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error 
     ok = ok && attr_s(f, "process", t->process) && attr_s(f, "lepton", t->lepton) &&
          attr_s(f, "mediator", t->mediator) && attr_s(f, "version", t->version) &&
          attr_s(f, "command", t->command) && attr_d(f, "Z", t->Z) && attr_d(f, "A", t->A) &&
-         attr_d(f, "coupling", t->coupling) &&
-         attr_s(f, "note", "cross sections at the given coupling; they scale as coupling^2");
+         attr_d(f, "coupling", t->coupling) && attr_s(f, "model", t->model) &&
+         attr_s(f, "coupling_name", t->coupling_name) &&
+         attr_s(f, "coupling_unit", t->coupling_unit) &&
+         attr_s(f, "coupling_definition", t->coupling_definition) &&
+         attr_s(f, "form_factor", t->form_factor) && attr_s(f, "conventions", t->conventions) &&
+         attr_s(f, "notes", t->notes) && attr_s(f, "note", note);
     free(ne);
     ok = H5Fclose(f) >= 0 && ok;
     if (!ok) {

@@ -14,6 +14,9 @@ typedef struct dy_xsec_table {
     /* attributes */
     const char *process, *lepton, *mediator, *version, *command;
     double Z, A, coupling;
+    /* the coupling (physics/couplings.h) and the conventions behind every number */
+    const char *model, *coupling_name, *coupling_unit, *coupling_definition;
+    const char *form_factor, *conventions, *notes;
 } dy_xsec_table;
 
 /* Write the table to path (temporary name, renamed when complete). */

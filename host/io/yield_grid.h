@@ -27,7 +27,8 @@ typedef struct dy_yield_grid {
     double *masses_GeV;     /* [n_masses] */
     double *ebin_edges_GeV; /* [n_ebins + 1], increasing */
     dy_yield_channel ch[DY_GRID_MAX_CHANNELS];
-    /* sums over channels (dy_yield_grid_sum; errors added in quadrature) */
+    /* sums over channels (dy_yield_grid_sum: errors in quadrature; the main job then adds the
+     * errors of channels sharing MC integrals linearly, see total_errors) */
     double *sum_dNdE, *sum_dNdE_err;       /* [n_masses*n_ebins] */
     double *sum_N_above, *sum_N_above_err; /* [n_masses] */
     double *sum_N_total, *sum_N_total_err; /* [n_masses] */
@@ -39,7 +40,10 @@ typedef struct dy_yield_grid {
     const char *backend;     /* "cpu", "opencl", "cuda" */
     const char *device;      /* device description */
     double cut_energy_min_GeV;
-    double coupling; /* eps / g / g_agg the yields were computed at */
+    double coupling;   /* eps / g / g_agg the yields were computed at */
+    const char *model; /* the model (physics/couplings.h: "vector", "lmu-ltau", ...): names the
+                          coupling in the outputs; NULL: unnamed "coupling" */
+    const char *total_errors; /* how 'total' combines channel errors; NULL: in quadrature */
     uint64_t seed;
     double wall_seconds;
     char errors[512]; /* how the *_err were made (MC, folding); "" if not recorded */

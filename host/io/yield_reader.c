@@ -3,6 +3,7 @@
 #include "io/yield_reader.h"
 #include <errno.h>
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,8 @@ dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_sele
         goto done;
     }
     if (attr_double(f, "coupling", &out->coupling) ||
-        attr_double(f, "cut_energy_min_GeV", &out->cut_energy_min_GeV) || !(out->coupling > 0.0)) {
+        attr_double(f, "cut_energy_min_GeV", &out->cut_energy_min_GeV) || !(out->coupling > 0.0) ||
+        !isfinite(out->coupling) || !isfinite(out->cut_energy_min_GeV)) {
         st = dy_error_set(err, DY_ERR_IO,
                           "%s: root attributes 'coupling' and "
                           "'cut_energy_min_GeV' are missing or invalid",
@@ -132,6 +134,7 @@ dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_sele
         goto done;
     }
     attr_string(f, "name", out->name, sizeof out->name);
+    attr_string(f, "model", out->model, sizeof out->model);
     if (n_select > 0) {
         for (int i = 0; i < n_select && i < DY_GRID_MAX_CHANNELS; ++i)
             names[nch++] = channels[i];
@@ -168,6 +171,7 @@ dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_sele
     dy_yield_grid_sum(g);
     g->cut_energy_min_GeV = out->cut_energy_min_GeV;
     g->coupling = out->coupling;
+    g->model = out->model[0] ? out->model : NULL;
 done:
     H5Fclose(f);
     if (st != DY_OK) dy_yield_file_free(out);

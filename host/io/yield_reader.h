@@ -11,6 +11,8 @@ typedef struct dy_yield_file {
     double coupling;           /* the yields are per particle on target at this coupling */
     double cut_energy_min_GeV; /* N_above_cut counts E > this */
     char name[256];            /* root attribute name */
+    char model[32];            /* root attribute model ("vector", "lmu-ltau", ...; "" if absent:
+                                  files of darkyield 0.1.0, which did not name the coupling) */
 } dy_yield_file;
 
 /* Read path.  channels/n_select: the channels to sum (NULL/0 = all channels of the file; the

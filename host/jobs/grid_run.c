@@ -1,5 +1,6 @@
 /* grid_run.c — shards, checkpoints, interruption and progress for a grid run (see grid_run.h). */
 #include "grid_run.h"
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,10 @@ dy_status dy_shard_parse(const char *s, int *i, int *n, dy_error *err)
 {
     char *e1, *e2;
     errno = 0;
-    long a = strtol(s, &e1, 10);
+    if (!isdigit((unsigned char)s[0]) || !strchr(s, '/') ||
+        !isdigit((unsigned char)strchr(s, '/')[1]))
+        return dy_error_set(err, DY_ERR_INVALID, "--shard '%s': expected I/N, e.g. 0/4", s);
+    long a = strtol(s, &e1, 10); /* digits only: strtol would skip spaces and take signs */
     if (e1 == s || *e1 != '/' || errno)
         return dy_error_set(err, DY_ERR_INVALID, "--shard '%s': expected I/N, e.g. 0/4", s);
     long b = strtol(e1 + 1, &e2, 10);

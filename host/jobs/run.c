@@ -12,6 +12,8 @@
 #include <string.h>
 #include "dy_process_table.h"
 #include "physics/brem_ww.h"
+#include "physics/conventions.h"
+#include "physics/couplings.h"
 #include "physics/fold.h"
 #include "physics/materials.h"
 #include "physics/tracklength.h"
@@ -474,7 +476,10 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
     const int nk = own->single_node ? 1 : P->K, NE = P->nel, NB = g->n_ebins, NR = NB + 1;
     const double y0 = g->ebin_edges_GeV[0], dy = g->ebin_edges_GeV[1] - g->ebin_edges_GeV[0];
-    const double c2 = c->model.coupling * c->model.coupling; /* sigma was computed at coupling 1 */
+    /* sigma was computed at kernel coupling 1: the model's coupling^2 in its own normalisation
+     * (eps^2 for the A', g^2/(4 pi alpha) for the Z', physics/couplings.c) */
+    const double c2 =
+        dy_coupling_kernel_scale(dy_model_from_name(c->model.mediator), c->model.coupling);
     const double u = c2 * DY_PB_TO_CM2, cut = c->cut_energy_min_GeV;
     const size_t nw = (size_t)NR * nk * XBINS, nh = (size_t)nk * XBINS;
     double *W = malloc(nw * sizeof *W); /* value rule: [bin or cut][node][x bin] */
@@ -1178,6 +1183,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
     }
     g->cut_energy_min_GeV = c->cut_energy_min_GeV;
     g->coupling = c->model.coupling;
+    g->model = c->model.mediator;
+    g->total_errors = DY_CONV_TOTAL_ERRORS;
     g->seed = c->seed;
     int nc = 0;
     for (int i = 0; i < r->n; ++i)

@@ -240,6 +240,8 @@ double dy_signal_log_events(const dy_signal_spec *s, double log_g)
 {
     if (!(s->n_pot > 0.0) || !(s->c0 > 0.0)) return -HUGE_VAL;
     const double base = log(s->n_pot) + 2.0 * (log_g - log(s->c0));
+    for (int i = 0; i < s->n_bins && i < DY_SIGNAL_MAX_BINS; ++i)
+        if (!(s->w[i] >= 0.0) || !isfinite(s->w[i])) return NAN; /* never "no signal" */
     if (s->decay == DY_DECAY_NONE) {
         double y = 0.0;
         for (int i = 0; i < s->n_bins; ++i)
@@ -300,11 +302,24 @@ dy_status dy_limit_coupling_band(const dy_signal_spec *s, double s_up, double g_
         return dy_error_set(err, DY_ERR_INVALID, "too many energy bins (%d > %d)", s->n_bins,
                             DY_SIGNAL_MAX_BINS);
     const double x0 = log(g_min), x1 = log(g_max), ls = log(s_up);
-    const int np = (int)ceil(log10(g_max / g_min) * per_decade) + 1;
+    /* decades from the logs: g_max/g_min can overflow (1e300/1e-300) */
+    const double npd = ceil((log10(g_max) - log10(g_min)) * per_decade) + 1.0;
+    if (!(npd >= 2.0 && npd <= 1e6) || !isfinite(x0) || !isfinite(x1))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "coupling scan %g .. %g with %d points per decade: %.3g points "
+                            "(need 2 .. 1e6)",
+                            g_min, g_max, per_decade, npd);
+    const int np = (int)npd;
     int first = -1, last = -1;
     for (int i = 0; i < np; ++i) {
         const double x = (i == np - 1) ? x1 : x0 + (x1 - x0) * i / (np - 1);
-        if (dy_signal_log_events(s, x) - ls >= 0.0) {
+        const double f = dy_signal_log_events(s, x) - ls;
+        if (isnan(f)) /* never "nothing excluded" from a number that is not one */
+            return dy_error_set(err, DY_ERR_NUMERIC,
+                                "m = %g GeV: the signal is not a number at coupling %g (bad yields "
+                                "or an overflow in the decay probability)",
+                                s->mass_GeV, exp(x));
+        if (f >= 0.0) {
             if (first < 0) first = i;
             last = i;
         }

@@ -62,7 +62,8 @@ typedef struct dy_signal_spec {
     double z1_cm, z2_cm;
 } dy_signal_spec;
 
-/* ln N_sig at coupling g = exp(log_g); -inf when no signal. */
+/* ln N_sig at coupling g = exp(log_g); -inf when no signal; NaN when a weight is negative or
+ * not finite (bad yields must not read as "no signal"). */
 double dy_signal_log_events(const dy_signal_spec *s, double log_g);
 
 /* Invisible mode: N_sig = n_pot (g/c0)^2 Y (Y = sum of w) so g_lim = c0 sqrt(s_up/(n_pot Y));

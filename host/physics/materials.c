@@ -390,6 +390,11 @@ static dy_status parse_sandwich(const char *s, dy_material *out, dy_error *err)
         const char *plus = strchr(p, '+');
         const size_t len = plus ? (size_t)(plus - p) : strlen(p);
         char part[128], nm[96];
+        if (len >= sizeof nm) /* never look up a cut name */
+            return dy_error_set(err, DY_ERR_INVALID,
+                                "material '%.64s...': a sandwich layer is longer than %d "
+                                "characters",
+                                s, (int)sizeof nm - 1);
         trim_copy(part, sizeof part, p, len);
         char *colon = strchr(part, ':');
         if (!colon || n == 8)
@@ -458,6 +463,11 @@ dy_status dy_material_lookup(const char *name, dy_material *out, dy_error *err)
     if (!name || !out)
         return dy_error_set(err, DY_ERR_INVALID, "dy_material_lookup: NULL argument");
     char s[256];
+    if (strlen(name) >= sizeof s) /* never look up a cut name */
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "material name '%.64s...' is longer than %d "
+                            "characters",
+                            name, (int)sizeof s - 1);
     trim_copy(s, sizeof s, name, strlen(name));
     if (s[0] == '\0') return dy_error_set(err, DY_ERR_INVALID, "empty material name");
     if (strchr(s, ':')) return parse_sandwich(s, out, err);

@@ -876,6 +876,15 @@ dy_status dy_tracklength_read_csv(dy_tracklength *t, FILE *f, const char *name, 
                               lineno, v[2]);
             break;
         }
+        /* nothing in the target is above the primary energy: such a spectrum was made for
+         * another beam (empty bins beyond it are allowed) */
+        if (E0 > 0.0 && v[2] > 0.0 && v[1] > E0 * (1.0 + 1e-9)) {
+            st = dy_error_set(err, DY_ERR_INVALID,
+                              "%s:%d: bin [%g, %g] GeV has track length %g cm/GeV above the beam "
+                              "energy %g GeV (a spectrum for another beam energy?)",
+                              nm, lineno, v[0], v[1], v[2], E0);
+            break;
+        }
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
             double *a = realloc(lo, (size_t)cap * sizeof *a);

@@ -107,8 +107,9 @@ dy_status dy_tracklength_init_muon(dy_tracklength *t, const dy_material *mat, do
  * field is not a number; rows "E_lo_GeV,E_hi_GeV,T_cm_per_GeV[,particle]" with T the density
  * dL/dE (cm/GeV per incident particle) in the bin.  Bins must have E_lo < E_hi, increase and not
  * overlap (gaps count as zero), T >= 0.  With a particle column, only rows of `species` are kept
- * (DY_PARTICLE_ANY: the file must hold a single species).  E0 (GeV, > 0) is recorded for
- * bookkeeping; <= 0 takes the upper edge of the last bin.  Errors name the file and line. */
+ * (DY_PARTICLE_ANY: the file must hold a single species).  E0 (GeV, > 0) is the beam energy: a
+ * non-empty bin above it is an error; <= 0 takes the upper edge of the last bin.  Errors name
+ * the file and line. */
 dy_status dy_tracklength_init_csv(dy_tracklength *t, const char *path, dy_particle species,
                                   double E0, dy_error *err);
 

@@ -3,9 +3,10 @@
 #include "xsec.h"
 #include <math.h>
 #include <string.h>
-#include "brem_ww.h"
-#include "dy_process_table.h"
 #include <stdio.h>
+#include "brem_ww.h"
+#include "couplings.h"
+#include "dy_process_table.h"
 
 static const char *const method_names[DY_XM_COUNT] = {"etl", "ww",  "iww",   "hiww",
                                                       "bw",  "nwa", "closed"};
@@ -13,6 +14,9 @@ static const char *const method_names[DY_XM_COUNT] = {"etl", "ww",  "iww",   "hi
 void dy_xsec_request_default(dy_xsec_request *r)
 {
     memset(r, 0, sizeof *r);
+    r->model = DY_MODEL_DARK_PHOTON;
+    r->ww_tmax = DY_BREM_TMAX_M2;
+    r->ww_theta_max = 0.3;
     r->inelastic = 1;
     r->coupling = 1.0;
     r->alpha_d = 0.1;
@@ -55,28 +59,62 @@ static dy_status check_common(const dy_xsec_request *r, dy_error *err)
         return dy_error_set(err, DY_ERR_INVALID, "energy %g GeV: must be positive", r->energy);
     if (!(r->mass > 0.0) || !isfinite(r->mass))
         return dy_error_set(err, DY_ERR_INVALID, "mass %g GeV: must be positive", r->mass);
-    if (!(r->coupling > 0.0) || !isfinite(r->coupling))
-        return dy_error_set(err, DY_ERR_INVALID, "coupling %g: must be positive", r->coupling);
+    const dy_status s = dy_coupling_check(r->model, r->coupling, "coupling", err);
+    if (s != DY_OK) return s;
     if (!(r->Z >= 1.0 && r->Z <= 120.0) || !(r->A >= r->Z))
         return dy_error_set(err, DY_ERR_INVALID, "target Z=%g, A=%g: need 1 <= Z <= 120, A >= Z",
                             r->Z, r->A);
+    const dy_coupling_info *ci = dy_coupling_info_of(r->model);
+    if (r->process == DY_XPROC_BREM && ci->brem_mediator < 0)
+        return dy_error_set(err, DY_ERR_INVALID, "brem: the %s (%s) is not radiated by leptons",
+                            ci->model, ci->particle);
+    if (r->process == DY_XPROC_BREM && !r->lepton && !ci->couples_to_e)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "brem: the %s (%s) does not couple to electrons; use --lepton mu",
+                            ci->model, ci->particle);
+    if (r->process == DY_XPROC_ANNIHILATION && r->model != DY_MODEL_DARK_PHOTON)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "annihilation is computed for the dark photon A' (coupling eps) only, "
+                            "not %s",
+                            ci->model);
+    if (r->process == DY_XPROC_PRIMAKOFF && r->model != DY_MODEL_ALP)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "primakoff produces the alp (coupling g_agg in GeV^-1), not %s",
+                            ci->model);
+    if (r->process == DY_XPROC_BREM && !(r->ww_theta_max > 0.0 && r->ww_theta_max <= DY_PI))
+        return dy_error_set(err, DY_ERR_INVALID, "WW theta_max %g rad: need 0 < theta_max <= pi",
+                            r->ww_theta_max);
     return DY_OK;
 }
 
-static dy_status setup_brem(const dy_xsec_request *r, dy_params *p, dy_error *err)
+/* Brem needs sqrt(s) = sqrt(M^2 + m_l^2 + 2 M E0) >= M + m_l + m (the recoiling nucleus): below
+ * E_thr = a + (a^2 - m_l^2)/(2M), a = m + m_l, no point of phase space is physical. */
+static double brem_threshold(double ml, double m, double A)
+{
+    const double M = A * DY_AMU_GEV, a = m + ml;
+    return a + (a - ml) * (a + ml) / (2.0 * M);
+}
+
+static dy_status setup_brem(dy_xsec_request *r, dy_params *p, dy_error *err)
 {
     const double ml = r->lepton ? DY_M_MU : DY_M_E;
-    if (r->mediator < 0 || r->mediator > 3)
-        return dy_error_set(err, DY_ERR_INVALID, "brem: unknown mediator %d", r->mediator);
+    const dy_coupling_info *ci = dy_coupling_info_of(r->model);
     /* kinematic limit: E_X = x E0 >= m and x <= 1 - m_l/E0  (pitfall P1) */
     if (r->mass >= r->energy - ml)
         return dy_error_set(err, DY_ERR_INVALID,
                             "brem: mass %g GeV is above the kinematic limit E - m_l = %g GeV",
                             r->mass, r->energy - ml);
     memset(p, 0, sizeof *p);
-    dy_proc_brem_setup(p, r->lepton, r->mediator, r->Z, r->A, r->energy, r->mass, r->coupling,
-                       r->inelastic);
+    /* the kernel's coupling gives the model's alpha_X (physics/couplings.c) */
+    dy_proc_brem_setup(p, r->lepton, ci->brem_mediator, r->Z, r->A, r->energy, r->mass,
+                       dy_coupling_kernel_value(r->model, r->coupling), r->inelastic);
     p->process = DY_PROC_brem;
+    const double eth = brem_threshold(ml, r->mass, r->A);
+    if (!(r->energy > eth))
+        snprintf(r->zero_reason, sizeof r->zero_reason,
+                 "E0 = %g GeV is below the brem threshold %.6g GeV (recoil of the nucleus, "
+                 "M = %g GeV)",
+                 r->energy, eth, r->A * DY_AMU_GEV);
     return DY_OK;
 }
 
@@ -214,12 +252,12 @@ dy_status dy_xsec_approx(const dy_xsec_request *r, int method, double *sigma_pb,
         return dy_error_set(err, DY_ERR_INVALID, "brem: mass %g GeV is above the kinematic limit",
                             r->mass);
     dy_brem_ww_input in;
-    dy_brem_ww_input_default(&in, r->lepton, r->mediator, r->Z, r->A, r->energy, r->mass);
-    in.coupling = r->coupling;
+    dy_brem_ww_input_default(&in, r->lepton, dy_coupling_info_of(r->model)->brem_mediator, r->Z,
+                             r->A, r->energy, r->mass);
+    in.coupling = dy_coupling_kernel_value(r->model, r->coupling);
     in.inelastic = r->inelastic;
-    /* t_max: electrons need E0^2 (t_max = m^2 + m_e^2 cuts the flux below sqrt(d), pitfall P2);
-     * muons use m^2 + m_mu^2 as DMG4 DarkZ does. */
-    in.tmax_mode = r->lepton ? DY_BREM_TMAX_M2 : DY_BREM_TMAX_E02;
+    in.tmax_mode = r->ww_tmax; /* one rule for both leptons, recorded in every output */
+    in.theta_max = r->ww_theta_max;
     const int m = method == DY_XM_WW    ? DY_BREM_METHOD_WW
                   : method == DY_XM_IWW ? DY_BREM_METHOD_IWW
                                         : DY_BREM_METHOD_HIWW;

@@ -18,14 +18,18 @@ enum dy_xsec_method {
 };
 
 typedef struct dy_xsec_request {
-    int process;     /* enum dy_xsec_process */
-    int lepton;      /* 0 = e, 1 = mu (brem) */
-    int mediator;    /* brem: 0 V, 1 S, 2 P, 3 A; primakoff: 0 pseudoscalar, 1 scalar */
-    int inelastic;   /* include the inelastic (proton) form factor */
-    double Z, A;     /* target element */
-    double energy;   /* beam (lepton, photon) or total positron energy, GeV */
-    double mass;     /* produced boson mass, GeV */
-    double coupling; /* eps (A'), g (Z', S, P, A), g_agg in GeV^-1 (ALP) */
+    int process;         /* enum dy_xsec_process */
+    int lepton;          /* 0 = e, 1 = mu (brem) */
+    int model;           /* enum dy_model (physics/couplings.h): names the coupling; brem's kernel
+                            mediator follows from it; annihilation: the dark photon; primakoff: alp */
+    int mediator;        /* primakoff parity: 0 pseudoscalar, 1 scalar (brem: set from model) */
+    int inelastic;       /* include the inelastic (proton) form factor */
+    int ww_tmax;         /* WW family: enum dy_brem_tmax_mode (default m^2 + m_l^2) */
+    double ww_theta_max; /* WW: upper lab angle of X in rad (default 0.3) */
+    double Z, A;         /* target element */
+    double energy;       /* beam (lepton, photon) or total positron energy, GeV */
+    double mass;         /* produced boson mass, GeV */
+    double coupling; /* the model's coupling: eps (A'), g (Z', S, P, A), g_agg in GeV^-1 (ALP) */
     /* annihilation */
     int dm_kind;  /* 0 dirac, 1 scalar, 2 majorana, 3 inelastic */
     int channel;  /* 0 resonant e+e- -> A' -> chi chi, 1 e+e- -> gamma A' */
@@ -35,7 +39,8 @@ typedef struct dy_xsec_request {
     char zero_reason[128]; /* set by dy_xsec_setup when the point is an explicit zero */
 } dy_xsec_request;
 
-/* Defaults: e, vector, inelastic on, coupling 1, alpha_D 0.1, m_chi = m/3, dirac, resonant. */
+/* Defaults: e, dark photon, inelastic on, coupling 1, alpha_D 0.1, m_chi = m/3, dirac, resonant,
+ * WW t_max = m^2 + m_l^2 and theta_X <= 0.3 rad. */
 void dy_xsec_request_default(dy_xsec_request *r);
 
 const char *dy_xsec_process_name(int process);

@@ -83,7 +83,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
 dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uint64_t seed,
                             uint32_t iteration, uint32_t n_samples, double *w, dy_error *err);
 
-/* The random-stream key of an integral: a hash of its process, dimension, parameters and id. */
+/* The random-stream key of an integral: a hash of its process, dimension, parameters (less those
+ * that only scale the integrand, dy_proc_scale_slot) and id. */
 uint64_t dy_stream_key(const dy_params *p);
 
 #endif

@@ -1,0 +1,29 @@
+/* conventions.c — convention texts assembled for the outputs (conventions.h). */
+#include "physics/conventions.h"
+#include <stdio.h>
+#include <string.h>
+#include "physics/brem_ww.h"
+
+char *dy_conventions_run(const char *channels, char *buf, int size)
+{
+    const char *c = channels ? channels : "";
+    const int brem = strstr(c, "brem") != NULL;
+    const int prim = strstr(c, "primakoff") != NULL;
+    const int ann = strstr(c, "annihilation") != NULL;
+    snprintf(buf, (size_t)size, "%s%s%s%s%s", brem ? DY_CONV_RUN_BREM : "",
+             brem && (prim || ann) ? "; " : "", prim ? DY_CONV_RUN_PRIMAKOFF : "",
+             prim && ann ? "; " : "", ann ? DY_CONV_RUN_ANNIHILATION : "");
+    return buf;
+}
+
+char *dy_conventions_ww(int tmax_mode, double theta_max, char *buf, int size)
+{
+    const char *tmax = tmax_mode == DY_BREM_TMAX_E02 ? "E0^2" : "m^2 + m_l^2";
+    snprintf(buf, (size_t)size,
+             "ww: BEST09 double-differential WW, chi(t_min = u~^2/(4 E0^2 (1-x)^2), t_max = %s) "
+             "per point, 0 <= theta_X <= %g rad; iww: chi(t_min = m^4/(4 E0^2), t_max = %s), all "
+             "angles; hiww: as iww with |k|/E0 -> x beta(1) (G4DarkBreM HyperImproved); x in "
+             "[m/E0, 1 - m_l/E0]",
+             tmax, theta_max, tmax);
+    return buf;
+}
