@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "io/atomic_file.h"
+#include "io/outlock.h"
+#include "io/outset.h"
 #include "io/hepdata.h"
 #include "io/limit_config.h"
 #include "io/yield_reader.h"
@@ -33,19 +34,6 @@ static void help(void)
         "Writes <out>/<name>_limits.csv, thermal-relic or (g-2) CSVs, <out>/hepdata/ and plots.\n"
         "Schema and physics: docs/limits.md; examples: configs/limit-*.yaml.\n\n"
         "  --no-plots   skip the plots\n");
-}
-
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; ++p)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0777) && errno != EEXIST) return -1;
-            *p = '/';
-        }
-    return (mkdir(buf, 0777) && errno != EEXIST) ? -1 : 0;
 }
 
 typedef struct names {
@@ -114,6 +102,12 @@ int dy_cmd_limit(int argc, char **argv)
     dy_error err;
     int rc = 0;
     double *res = NULL;
+    dy_outset set; /* every output file, committed together */
+    dy_outlock lock = {.fd = -1};
+    struct {
+        FILE *f;
+    } a = {NULL}; /* the output file being written */
+    dy_outset_init(&set);
     memset(&yf, 0, sizeof yf);
     if (!cfg || !spec) {
         fprintf(stderr, "darkyield: error: out of memory\n");
@@ -222,9 +216,8 @@ int dy_cmd_limit(int argc, char **argv)
         }
     }
 
-    if (make_dirs(cfg->out_dir)) {
-        dy_error_set(&err, DY_ERR_IO, "cannot create output directory %s: %s", cfg->out_dir,
-                     strerror(errno));
+    /* hepdata/ is per directory: one limit job at a time writes into it */
+    if (dy_outlock_take(&lock, cfg->out_dir, "darkyield-limit", "limit outputs", &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
     }
@@ -282,8 +275,7 @@ int dy_cmd_limit(int argc, char **argv)
     }
 
     if (cfg->want_csv) {
-        dy_atomic_file a;
-        if (dy_atomic_open(&a, fcsv, &err) != DY_OK) {
+        if (!(a.f = dy_outset_add(&set, fcsv, &err))) {
             rc = dy_cli_fail(&err);
             goto out;
         }
@@ -322,12 +314,8 @@ int dy_cmd_limit(int argc, char **argv)
             }
             fputc('\n', a.f);
         }
-        if (dy_atomic_close(&a, 1, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto out;
-        }
         if (have_therm) {
-            if (dy_atomic_open(&a, ftherm, &err) != DY_OK) {
+            if (!(a.f = dy_outset_add(&set, ftherm, &err))) {
                 rc = dy_cli_fail(&err);
                 goto out;
             }
@@ -346,13 +334,9 @@ int dy_cmd_limit(int argc, char **argv)
                     fprintf(a.f, ",%.8g", ty[k][i]);
                 fputc('\n', a.f);
             }
-            if (dy_atomic_close(&a, 1, &err) != DY_OK) {
-                rc = dy_cli_fail(&err);
-                goto out;
-            }
         }
         if (have_gm2) {
-            if (dy_atomic_open(&a, fgm2, &err) != DY_OK) {
+            if (!(a.f = dy_outset_add(&set, fgm2, &err))) {
                 rc = dy_cli_fail(&err);
                 goto out;
             }
@@ -363,10 +347,6 @@ int dy_cmd_limit(int argc, char **argv)
             for (int i = 0; i < NT; ++i)
                 fprintf(a.f, "%.8g,%.8g,%.8g,%.8g,%.8g,%.8g\n", gm[i], gb[0][i], gb[1][i], gb[2][i],
                         gb[3][i], gb[4][i]);
-            if (dy_atomic_close(&a, 1, &err) != DY_OK) {
-                rc = dy_cli_fail(&err);
-                goto out;
-            }
         }
     }
 
@@ -525,7 +505,7 @@ int dy_cmd_limit(int argc, char **argv)
             t[nt++] =
                 (dy_hep_table){"(g-2)_mu band", descs[7], "gminus2.yaml", "g_Z'", NT, mz, 1, {gv}};
         }
-        dy_status hs = dy_hepdata_write(hdir, comm, t, nt, &err);
+        dy_status hs = dy_hepdata_write_to(&set, hdir, comm, t, nt, &err);
         free(therr);
         free(em);
         free(col);
@@ -533,6 +513,11 @@ int dy_cmd_limit(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
+    }
+
+    if (dy_outset_commit(&set, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
     }
 
     /* summary on stdout */
@@ -585,6 +570,8 @@ int dy_cmd_limit(int argc, char **argv)
 out:
 #undef R
 #undef RY
+    dy_outset_abort(&set); /* after a failure: no output at all */
+    dy_outlock_release(&lock);
     free(res);
     dy_yield_file_free(&yf);
     dy_limit_config_free(cfg);

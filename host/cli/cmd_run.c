@@ -1,8 +1,10 @@
 /* cmd_run.c — `darkyield run CONFIG`: the main job.  Loads and validates the YAML config, computes
  * the yield grid on the chosen backend in groups of grid points committed to a checkpoint (so a
  * killed run continues with --resume), or one shard of it (--shard I/N, merged by `darkyield
- * merge`), or across MPI ranks under mpirun; writes HDF5 and CSV (temporary name, renamed when
- * complete) and draws the plots with scripts/plot_yields.py when python3 has matplotlib and h5py.
+ * merge`), or across MPI ranks under mpirun; writes HDF5 and CSV as one output set (unique
+ * temporaries, renamed together when all are complete; the output directory's lock keeps a
+ * second run of the same grid out) and draws the plots with scripts/plot_yields.py when python3
+ * has matplotlib and h5py.
  * Splitting never changes a result bit: docs/distributed.md. */
 #include <errno.h>
 #include <signal.h>
@@ -156,7 +158,9 @@ int dy_cmd_run(int argc, char **argv)
     dy_run *r = NULL;
     dy_yield_grid g;
     dy_ckpt ck;
+    dy_outlock lock = {.fd = -1};
     int rc = 0, abort_job = 0;
+    o.lock = &lock; /* taken by rank 0 in dy_grid_prepare, held until the outputs are written */
     memset(&g, 0, sizeof g);
     memset(&ck, 0, sizeof ck);
     ck.fd = -1;
@@ -239,6 +243,7 @@ int dy_cmd_run(int argc, char **argv)
     if (want_plots && cfg.want_plots && cfg.want_hdf5) plots(h5, cfg.out_dir);
 out:
     if (ck.fd >= 0 || ck.tmp[0]) dy_ckpt_close(&ck);
+    dy_outlock_release(&lock);
     dy_yield_grid_free(&g);
     dy_run_close(r);
     dy_config_free(&cfg);

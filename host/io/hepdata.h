@@ -1,10 +1,12 @@
 /* hepdata.h — HEPData YAML output as hepdata_lib writes it: a submission.yaml (one document with
  * the comment, then one per table: name, description, keywords, data_file) and one data file
  * per table with independent_variables / dependent_variables, each a header {name, units} and
- * values [{value: x}] (asymmetric errors optional).  Every file is written temp-then-rename. */
+ * values [{value: x}] (asymmetric errors optional).  The files are one output set (io/outset.h):
+ * renamed into place together when all are complete. */
 #ifndef DY_HEPDATA_H
 #define DY_HEPDATA_H
 #include "darkyield/dy_status.h"
+#include "io/outset.h"
 
 #define DY_HEP_MAX_DEP  6
 #define DY_HEP_MAX_QUAL 4
@@ -27,8 +29,11 @@ typedef struct dy_hep_table {
     dy_hep_var dep[DY_HEP_MAX_DEP];
 } dy_hep_table;
 
-/* Write dir/<table.data_file> for each table, then dir/submission.yaml (created last, so a
- * complete submission.yaml means complete tables).  dir is created if missing (one level). */
+/* Write dir/<table.data_file> for each table and dir/submission.yaml, committed together.  dir
+ * is created if missing (one level). */
 dy_status dy_hepdata_write(const char *dir, const char *comment, const dy_hep_table *tables,
                            int n_tables, dy_error *err);
+/* The same files as members of the output set (committed, or aborted, by the caller). */
+dy_status dy_hepdata_write_to(dy_outset *set, const char *dir, const char *comment,
+                              const dy_hep_table *tables, int n_tables, dy_error *err);
 #endif
