@@ -546,26 +546,25 @@ int dy_cmd_limit(int argc, char **argv)
     fflush(stdout);
 
     if (want_plots && cfg->want_plots && cfg->want_csv) {
-        char script[4096], cmd[65536];
-        const char *env = getenv("DARKYIELD_SCRIPTS");
-        snprintf(script, sizeof script, "%s/plot_limits.py", env && *env ? env : DY_SCRIPTS_DIR);
-        const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-        if (access(script, R_OK) != 0) {
-            fprintf(stderr, "darkyield: plots skipped: %s not found (set DARKYIELD_SCRIPTS)\n",
-                    script);
-        } else {
-            int n = snprintf(cmd, sizeof cmd, "MPLBACKEND=Agg %s '%s' '%s' '%s'", py, script, fcsv,
-                             cfg->out_dir);
-            if (have_therm) n += snprintf(cmd + n, sizeof cmd - n, " --thermal '%s'", ftherm);
-            if (have_gm2) n += snprintf(cmd + n, sizeof cmd - n, " --gm2 '%s'", fgm2);
-            for (int i = 0; i < cfg->n_overlays; ++i)
-                n += snprintf(cmd + n, sizeof cmd - n, " --overlay '%s' '%s'", cfg->overlay_file[i],
-                              cfg->overlay_label[i]);
-            if (strchr(cfg->out_dir, '\'') || strchr(fcsv, '\''))
-                fprintf(stderr, "darkyield: plots skipped: quote in a path\n");
-            else if (system(cmd) != 0)
-                fprintf(stderr, "darkyield: warning: plotting failed (%s)\n", cmd);
+        const char *args[8 + 3 * DY_LCFG_MAX_OVER];
+        int n = 0;
+        args[n++] = fcsv;
+        args[n++] = cfg->out_dir;
+        if (have_therm) {
+            args[n++] = "--thermal";
+            args[n++] = ftherm;
         }
+        if (have_gm2) {
+            args[n++] = "--gm2";
+            args[n++] = fgm2;
+        }
+        for (int i = 0; i < cfg->n_overlays; ++i) {
+            args[n++] = "--overlay";
+            args[n++] = cfg->overlay_file[i];
+            args[n++] = cfg->overlay_label[i];
+        }
+        args[n] = NULL;
+        dy_cli_plot("plot_limits.py", args);
     }
 out:
 #undef R
