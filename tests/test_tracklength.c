@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -430,8 +431,16 @@ static void test_csv(void **state)
     expect_csv_error(path, "1,2,3,quark\n", DY_PARTICLE_ANY, "quark");
     expect_csv_error(path, "# nothing\n", DY_PARTICLE_ANY, "no bins");
     unlink(path);
-    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err), DY_ERR_IO);
+    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err),
+                     DY_ERR_NOT_FOUND);
     assert_non_null(strstr(err.msg, path));
+    /* a FIFO nobody writes to (a Geant4 job not started yet) is refused, not waited on */
+    alarm(20);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "FIFO"));
+    unlink(path);
+    alarm(0);
     dy_tracklength_free(&pos);
 }
 

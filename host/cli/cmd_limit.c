@@ -125,6 +125,13 @@ int dy_cmd_limit(int argc, char **argv)
         goto out;
     }
     const dy_yield_grid *g = &yf.g;
+    if (g->n_ebins > DY_SIGNAL_MAX_BINS) {
+        dy_error_set(&err, DY_ERR_INVALID,
+                     "%s: %d energy bins; 'darkyield limit' handles at most %d (rebin the file)",
+                     cfg->yields, g->n_ebins, DY_SIGNAL_MAX_BINS);
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
     const int nm = g->n_masses, visible = !strcmp(cfg->mode, "visible");
     const int dark_photon = !strcmp(cfg->particle, "dark_photon");
     const double cut = cfg->have_cut ? cfg->cut_GeV : yf.cut_energy_min_GeV;

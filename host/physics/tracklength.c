@@ -4,6 +4,7 @@
  * thin targets: Tsai straggling; muons: constant dE/dx; imported CSV histograms.
  * Formulas, sources and validity: docs/tracklengths.md. */
 #include "physics/tracklength.h"
+#include "io/infile.h"
 
 #include <complex.h>
 #include <ctype.h>
@@ -925,8 +926,8 @@ dy_status dy_tracklength_init_csv(dy_tracklength *t, const char *path, dy_partic
                                   double E0, dy_error *err)
 {
     if (!path) return dy_error_set(err, DY_ERR_INVALID, "track-length CSV: NULL path");
-    FILE *f = fopen(path, "r");
-    if (!f) return dy_error_set(err, DY_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
+    FILE *f = dy_open_input(path, "track-length CSV", err); /* regular files only: never hangs */
+    if (!f) return err ? err->status : DY_ERR_IO;
     dy_status st = dy_tracklength_read_csv(t, f, path, species, E0, err);
     fclose(f);
     return st;
