@@ -3,9 +3,9 @@
  * shape, type or size (0.1.0 overflowed a stack buffer on them), datasets of the wrong rank,
  * dims or type, non-finite or out-of-range axes, links to other files, external raw storage, a
  * truncated file, more energy bins than `limit` holds; and inputs that are not regular files
- * (FIFO, device, directory) as yields, efficiency table, overlay, part file or checkpoint.  Each
- * is a clear error naming the file, exit 2, never a crash or a hang (an alarm turns a hang into
- * a failure). */
+ * (FIFO, device, directory) as yields, efficiency table, overlay, part file or checkpoint; and
+ * a file on which the HDF5 library itself loops.  Each is a clear error naming the file, exit 2,
+ * never a crash or a hang (an alarm turns a hang into a failure). */
 #include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
@@ -157,8 +157,8 @@ static void crafted_datasets(void **state)
 {
     (void)state;
     const char *p = TDIR "/ds.h5";
-    static double v[64 * 64];
-    for (int i = 0; i < 64 * 64; ++i)
+    static double v[5000];
+    for (int i = 0; i < 5000; ++i)
         v[i] = 1.0 + i;
     const hsize_t d2[2] = {3, 1}, d3[1] = {3}, d11[1] = {11}, dbig[1] = {5000};
     hid_t f = edit(p); /* masses 2-D */
@@ -327,11 +327,28 @@ static void not_regular_files(void **state)
     remove(fifo);
 }
 
+/* A file on which HDF5 1.10 itself loops forever (a corrupted global-heap string, found by
+ * tests/fuzz/fuzz_yield_hdf5_raw): the isolated reader stops it at the time limit. */
+static void hdf5_that_loops(void **state)
+{
+    (void)state;
+    write_limit(TDIR "/loop.yaml", DY_SOURCE_DIR "/tests/data/hdf5_global_heap_loop.h5", "");
+    const char *argv[] = {DY_CLI, "limit", TDIR "/loop.yaml", NULL};
+    const char *env[] = {"DARKYIELD_READ_TIMEOUT=2", NULL};
+    alarm(60);
+    const int s = dy_run_argv(argv, env, 0, out, sizeof out, NULL, errs, sizeof errs);
+    alarm(0);
+    assert_true(WIFEXITED(s));
+    assert_int_equal(WEXITSTATUS(s), 2);
+    if (!strstr(errs, "did not finish reading it in 2 s")) fail_msg("got:\n%s", errs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(crafted_attributes),    cmocka_unit_test(crafted_datasets),
         cmocka_unit_test(links_out_of_the_file), cmocka_unit_test(damaged_and_foreign_files),
-        cmocka_unit_test(limit_with_many_bins),  cmocka_unit_test(not_regular_files)};
+        cmocka_unit_test(limit_with_many_bins),  cmocka_unit_test(not_regular_files),
+        cmocka_unit_test(hdf5_that_loops)};
     return cmocka_run_group_tests(tests, setup, NULL);
 }

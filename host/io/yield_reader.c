@@ -5,13 +5,11 @@
  * failures name the file and the dataset or attribute. */
 #include "io/yield_reader.h"
 #include "io/h5_memory.h"
-#include <errno.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "io/infile.h"
 
 /* Numeric (integer or floating point) type class: what H5Dread may convert to double. */
 static int numeric(hid_t type)
@@ -309,24 +307,6 @@ dy_status dy_yield_read_mem(const void *buf, size_t n, const char *path, const c
     H5Fclose(f);
     H5Eclear2(H5E_DEFAULT);
     if (st != DY_OK) dy_yield_file_free(out);
-    return st;
-}
-
-dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_select,
-                        dy_yield_file *out, dy_error *err)
-{
-    unsigned char *buf;
-    size_t n;
-    memset(out, 0, sizeof *out);
-    dy_status st = dy_read_regular_file(path, "yield file", DY_YIELD_MAX_FILE, &buf, &n, err);
-    if (st == DY_ERR_NOT_FOUND)
-        return dy_error_set(err, st,
-                            "cannot open yield file '%s': %s (run 'darkyield run' on the matching "
-                            "config first)",
-                            path, strerror(ENOENT));
-    if (st != DY_OK) return st;
-    st = dy_yield_read_mem(buf, n, path, channels, n_select, out, err);
-    free(buf);
     return st;
 }
 

@@ -21,14 +21,17 @@ typedef struct dy_yield_file {
 
 /* Read path (a regular file, read whole and opened from memory: the file may come from another
  * tool or a colleague, so kinds, types, shapes, sizes and values are all checked; no soft or
- * external link or external storage is followed).  channels/n_select: the channels to sum
- * (NULL/0 = all channels of the file; the sums are then the file's /total).  DY_ERR_NOT_FOUND
- * when the file or a requested channel is missing, DY_ERR_IO when it cannot be read,
- * DY_ERR_INVALID when it is not a darkyield HDF5 yield file or holds values out of range
- * (the message names the file and the object). */
+ * external link or external storage is followed).  The HDF5 parse runs in a child process
+ * (yield_isolate.c) limited to DARKYIELD_READ_TIMEOUT seconds (default 120): a file on which
+ * HDF5 itself loops or crashes is an error too, never a hang or a crash.  channels/n_select: the
+ * channels to sum (NULL/0 = all channels of the file; the sums are then the file's /total).
+ * DY_ERR_NOT_FOUND when the file or a requested channel is missing, DY_ERR_IO when it cannot be
+ * read, DY_ERR_INVALID when it is not a darkyield HDF5 yield file or holds values out of range (the
+ * message names the file and the object). */
 dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_select,
                         dy_yield_file *out, dy_error *err);
-/* The same from the n bytes of an HDF5 file image at buf (path names it in messages). */
+/* The same in this process, from the n bytes of an HDF5 file image at buf (path names it in
+ * messages): all of darkyield's checks, none of the isolation. */
 dy_status dy_yield_read_mem(const void *buf, size_t n, const char *path, const char (*channels)[32],
                             int n_select, dy_yield_file *out, dy_error *err);
 
