@@ -430,6 +430,22 @@ static void test_csv(void **state)
     expect_csv_error(path, "1,2\n", DY_PARTICLE_ANY, "fields");
     expect_csv_error(path, "1,2,3,quark\n", DY_PARTICLE_ANY, "quark");
     expect_csv_error(path, "# nothing\n", DY_PARTICLE_ANY, "no bins");
+    /* a write that fails half way (a bin integral overflows) leaves the old file as it was */
+    write_text(path, "1,2,0.5\n2,4,0.25\n");
+    dy_tracklength huge;
+    char hpath[64];
+    snprintf(hpath, sizeof hpath, "%s.huge", path);
+    write_text(hpath, "1,2,1e300\n2,1e10,1e300\n");
+    assert_int_equal(dy_tracklength_init_csv(&huge, hpath, DY_PARTICLE_ANY, 0.0, &err), DY_OK);
+    assert_int_equal(dy_tracklength_write_csv(&huge, path, 1.0, 1e10, 2, 0, &err), DY_ERR_NUMERIC);
+    FILE *kept = fopen(path, "r");
+    char line[64] = "";
+    assert_non_null(kept);
+    assert_non_null(fgets(line, sizeof line, kept));
+    fclose(kept);
+    assert_string_equal(line, "1,2,0.5\n");
+    dy_tracklength_free(&huge);
+    unlink(hpath);
     unlink(path);
     assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err),
                      DY_ERR_NOT_FOUND);
