@@ -75,8 +75,7 @@ int dy_out_mktemp(const char *target, char *tmp, size_t n)
         }
         const int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd >= 0) {
-            if (fchmod(fd, new_file_mode(target)) != 0) { /* e.g. a file system without modes */
-            }
+            (void)fchmod(fd, new_file_mode(target)); /* may fail on file systems without modes */
             return fd;
         }
         if (errno != EEXIST) return -1;
