@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ci-fuzz.sh — short libFuzzer runs (FUZZ_SECONDS each, default 25) of every harness in
+# ci-fuzz.sh — short libFuzzer runs (FUZZ_SECONDS each, default 20) of every harness in
 # tests/fuzz/ (run and limit configs, track-length and efficiency CSVs, yield HDF5 reader,
 # part/checkpoint files; not the *_raw ones, which fuzz HDF5's own parser and find its known
 # loops within seconds) under ASan+UBSan, two at a time, starting from the seed corpora in
@@ -8,7 +8,7 @@
 # build-asan from scripts/ci-sanitizers.sh when it has the harnesses, else builds build-fuzz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${FUZZ_SECONDS:-25}
+secs=${FUZZ_SECONDS:-20}
 if ! command -v clang >/dev/null || ! dpkg -s libclang-rt-14-dev >/dev/null 2>&1; then
   echo "ci-fuzz: installing clang libclang-rt-14-dev"
   export DEBIAN_FRONTEND=noninteractive
