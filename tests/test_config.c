@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "dy_test.h"
 #include "io/config.h"
 #include "physics/materials.h"
@@ -414,8 +415,22 @@ static void missing_file(void **state)
     assert_non_null(strstr(err.msg, "no-such-config.yaml"));
     assert_null(cfg.config_text);
     /* a directory is not a readable config */
-    assert_int_equal(dy_config_load(DY_SOURCE_DIR "/tests/data", &cfg, &err), DY_ERR_IO);
+    assert_int_equal(dy_config_load(DY_SOURCE_DIR "/tests/data", &cfg, &err), DY_ERR_INVALID);
     assert_non_null(strstr(err.msg, "tests/data"));
+    assert_non_null(strstr(err.msg, "directory"));
+    /* nor a device (endless zeros) or a FIFO nobody writes to (opening it would wait forever):
+     * refused at once; the alarm turns a hang into a failure */
+    alarm(20);
+    assert_int_equal(dy_config_load("/dev/zero", &cfg, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "character device"));
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/test_config_fifo.yaml", DY_BINARY_DIR);
+    remove(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(dy_config_load(fifo, &cfg, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "FIFO"));
+    remove(fifo);
+    alarm(0);
 }
 
 static void cross_field_rules(void **state)

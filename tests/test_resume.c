@@ -1,8 +1,10 @@
 /* test_resume.c — checkpoints: a run killed with SIGKILL mid-grid and resumed with --resume
  * writes exactly the files of an uninterrupted run; SIGTERM finishes the group in flight, saves
  * it and exits 143; a checkpoint with a flipped byte or a torn tail is detected (its bad records
- * are recomputed, never used), a corrupt header or another config's checkpoint is refused, and an
- * existing checkpoint is never silently overwritten. */
+ * are recomputed, never used), a corrupt header, a header with a valid CRC but absurd fields or
+ * another config's checkpoint is refused, and an existing checkpoint is never silently
+ * overwritten.  Issue 18: the checkpoint of a grid without MC integrals (zero-word records) and
+ * of a grid mixing MC and quadrature channels resume to the uninterrupted result. */
 #include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,13 +14,15 @@
 #include <time.h>
 #include <unistd.h>
 #include "jobs/checkpoint.h"
+#include "jobs/grid_run.h"
+#include "jobs/run.h"
 #include "dy_test.h"
 #include "dy_test_h5.h"
 #include "dy_test_cli.h"
 
 #define NMASS 6
 static char out[1 << 16];
-static char dir[512], cfg[600], ckpt[700], h5[700], ref[700];
+static char dir[512], cfg[700], ckpt[700], h5[700], ref[700];
 
 static void write_cfg(const char *path, int seed)
 {
@@ -222,10 +226,137 @@ static void corrupt_checkpoint_is_detected(void **state)
     remove(save);
 }
 
+/* Another grid in its own directory: cfg/ckpt/h5/ref point there until restore_paths(). */
+static char save[4][700];
+static void use_grid(const char *name, const char *processes, const char *masses)
+{
+    memcpy(save[0], cfg, sizeof save[0]);
+    memcpy(save[1], ckpt, sizeof save[1]);
+    memcpy(save[2], h5, sizeof save[2]);
+    memcpy(save[3], ref, sizeof save[3]);
+    char d[600], sh[2000];
+    snprintf(d, sizeof d, "%.500s/%.60s", dir, name);
+    snprintf(sh, sizeof sh, "mkdir -p %s", d);
+    assert_int_equal(system(sh), 0);
+    snprintf(cfg, sizeof cfg, "%.560s/%.60s.yaml", d, name);
+    snprintf(ckpt, sizeof ckpt, "%.560s/%.60s.ckpt", d, name);
+    snprintf(h5, sizeof h5, "%.560s/%.60s.h5", d, name);
+    snprintf(ref, sizeof ref, "%.560s/reference.h5", d);
+    FILE *f = fopen(cfg, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "name: %s\nseed: 5\nprecision: 0.05\n"
+            "beam: {particle: e-, energy_GeV: 100}\n"
+            "target: {material: Pb, thickness_X0: 40}\n"
+            "model: {mediator: vector, decay: invisible, alpha_D: 0.1, mchi_over_m: 0.3333333, "
+            "dm_kind: dirac, coupling: 1}\n"
+            "processes: [%s]\nmasses_GeV: [%s]\n"
+            "energy_bins: {min_GeV: 0, max_GeV: 100, n: 10}\n"
+            "cuts: {energy_min_GeV: 50}\nquadrature: {nodes: 9}\n"
+            "output: {dir: %s, formats: [hdf5], plots: false}\n",
+            name, processes, masses, d);
+    fclose(f);
+    char args[1500];
+    snprintf(args, sizeof args, "run %s --backend cpu", cfg);
+    if (dy_run_cli(args, out, sizeof out) != 0) fail_msg("reference run failed:\n%s", out);
+    assert_int_equal(rename(h5, ref), 0);
+}
+
+static void restore_paths(void)
+{
+    memcpy(cfg, save[0], sizeof save[0]);
+    memcpy(ckpt, save[1], sizeof save[1]);
+    memcpy(h5, save[2], sizeof save[2]);
+    memcpy(ref, save[3], sizeof save[3]);
+}
+
+/* Issue 18: annihilation only (no MC integral: every record has zero words).  Its runs finish
+ * too fast to interrupt, so the checkpoint of a run stopped after 2 of 4 points is written the
+ * way the run writes it (dy_grid_prepare + dy_grid_commit). */
+static void no_mc_checkpoint_resumes(void **state)
+{
+    (void)state;
+    use_grid("nomc", "annihilation", "0.02, 0.1, 0.2, 0.4");
+    dy_config c;
+    dy_run *r = NULL;
+    dy_ckpt ck;
+    dy_error err;
+    dy_grid_opts o;
+    dy_grid_opts_default(&o);
+    o.progress = 0;
+    if (dy_config_load(cfg, &c, &err) != DY_OK || dy_run_open(&c, 0, &r, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(dy_run_point_integrals(r), 0);
+    if (dy_grid_prepare(r, &o, "cpu", "test", &ck, &err) != DY_OK) fail_msg("%s", err.msg);
+    const int done[2] = {0, 2};
+    if (dy_run_compute(r, NULL, done, 2, 0, &err) != DY_OK ||
+        dy_grid_commit(r, &ck, done, 2, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    dy_ckpt_close(&ck);
+    dy_run_close(r);
+    dy_config_free(&c);
+    assert_int_equal(records(ckpt), 2);
+    resume("2 of 4 grid point(s) already done");
+    restore_paths();
+}
+
+/* A grid whose points carry brem MC integrals and annihilation quadrature, killed mid-grid. */
+static void mixed_grid_resumes(void **state)
+{
+    (void)state;
+    use_grid("mixed", "brem, annihilation", "0.01, 0.1");
+    const int st = run_and_signal(SIGKILL, 1);
+    assert_true(WIFSIGNALED(st));
+    const int n = records(ckpt);
+    if (n != 1) fail_msg("killed run left %d record(s): not mid-grid", n);
+    resume("already done");
+    restore_paths();
+}
+
+/* A checkpoint whose header CRC is valid but whose fields are absurd is refused (exit 2). */
+static void absurd_checkpoint_header(void **state)
+{
+    (void)state;
+    dy_ckpt w;
+    dy_error err;
+    remove(h5);
+    static const char *const why[] = {"impossible shard", "record size", "unknown file kind"};
+    for (int k = 0; k < 3; ++k) {
+        dy_ckpt_info in; /* refused on its own fields, before it is compared with the config */
+        memset(&in, 0, sizeof in);
+        in.kind = DY_CKPT_KIND_CHECKPOINT;
+        in.shard_n = 1;
+        in.n_points = NMASS;
+        in.point_words = 10;
+        in.config_text = "name: resume\n";
+        in.config_len = strlen(in.config_text);
+        if (k == 0) in.shard_i = in.shard_n = 0;
+        if (k == 1) in.point_words = ((uint64_t)1 << 28) + 1;
+        if (k == 2) in.kind = 9;
+        if (dy_ckpt_begin(&w, ckpt, &in, &err) != DY_OK || dy_ckpt_commit(&w, &err) != DY_OK)
+            fail_msg("%s", err.msg);
+        dy_ckpt_close(&w);
+        dy_ckpt_data d;
+        assert_int_equal(dy_ckpt_read(ckpt, &d, &err), DY_ERR_INVALID);
+        if (!strstr(err.msg, why[k]) || !strstr(err.msg, "resume.ckpt"))
+            fail_msg("expected '%s' in: %s", why[k], err.msg);
+        if (k > 0) continue;
+        char args[1500]; /* what the user sees */
+        snprintf(args, sizeof args, "run %s --backend cpu --resume", cfg);
+        assert_int_equal(dy_run_cli(args, out, sizeof out), 2);
+        if (!strstr(out, why[k])) fail_msg("expected '%s' in:\n%s", why[k], out);
+        assert_false(exists(h5));
+    }
+    remove(ckpt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(sigkill_then_resume_equals_uninterrupted),
                                        cmocka_unit_test(sigterm_saves_and_exits_nonzero),
-                                       cmocka_unit_test(corrupt_checkpoint_is_detected)};
+                                       cmocka_unit_test(corrupt_checkpoint_is_detected),
+                                       cmocka_unit_test(no_mc_checkpoint_resumes),
+                                       cmocka_unit_test(mixed_grid_resumes),
+                                       cmocka_unit_test(absurd_checkpoint_header)};
     return cmocka_run_group_tests(tests, setup, NULL);
 }

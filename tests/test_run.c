@@ -204,7 +204,7 @@ static void muon_yield_is_n_L_sigma(void **state)
     dy_material pb;
     dy_tracklength T;
     dy_error err;
-    double Em, L;
+    double Em = 0.0, L = 0.0; /* clang: fail_msg is not known to return */
     if (dy_material_lookup("Pb", &pb, &err) != DY_OK) fail_msg("%s", err.msg);
     if (dy_tracklength_init_muon(&T, &pb, 160.0, 10.0, -1.0, &err) != DY_OK ||
         dy_tracklength_muon_mean(&T, &Em, &L) != DY_OK)

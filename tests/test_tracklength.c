@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -439,9 +440,33 @@ static void test_csv(void **state)
     write_text(path, "0,50,0.2\n50,100,0.1\n100,150,0\n");
     assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 100.0, &err), DY_OK);
     dy_tracklength_free(&t);
+    /* a write that fails half way (a bin integral overflows) leaves the old file as it was */
+    write_text(path, "1,2,0.5\n2,4,0.25\n");
+    dy_tracklength huge;
+    char hpath[64];
+    snprintf(hpath, sizeof hpath, "%s.huge", path);
+    write_text(hpath, "1,2,1e300\n2,1e10,1e300\n");
+    assert_int_equal(dy_tracklength_init_csv(&huge, hpath, DY_PARTICLE_ANY, 0.0, &err), DY_OK);
+    assert_int_equal(dy_tracklength_write_csv(&huge, path, 1.0, 1e10, 2, 0, &err), DY_ERR_NUMERIC);
+    FILE *kept = fopen(path, "r");
+    char line[64] = "";
+    assert_non_null(kept);
+    assert_non_null(fgets(line, sizeof line, kept));
+    fclose(kept);
+    assert_string_equal(line, "1,2,0.5\n");
+    dy_tracklength_free(&huge);
+    unlink(hpath);
     unlink(path);
-    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err), DY_ERR_IO);
+    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err),
+                     DY_ERR_NOT_FOUND);
     assert_non_null(strstr(err.msg, path));
+    /* a FIFO nobody writes to (a Geant4 job not started yet) is refused, not waited on */
+    alarm(20);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(dy_tracklength_init_csv(&t, path, DY_PARTICLE_ANY, 0.0, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "FIFO"));
+    unlink(path);
+    alarm(0);
     dy_tracklength_free(&pos);
 }
 

@@ -1,6 +1,8 @@
 /* test_writers.c — the HDF5 and CSV writers: a small synthetic yield grid is written and read
  * back (HDF5 C API: datasets, shapes, values, units/config attributes; h5dump parses it; CSV
- * rows, columns and values), and failing writes leave neither the file nor a .tmp behind. */
+ * rows, columns and values), and failing writes leave neither the file nor a temporary behind;
+ * output sets write through symbolic links, keep devices in place, use unique temporaries and
+ * commit all files or none (issue 10.9). */
 #include <dirent.h>
 #include <errno.h>
 #include <hdf5.h>
@@ -10,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "dy_test.h"
+#include "io/outset.h"
 #include "io/writer.h"
+#include "jobs/shard.h"
 
 #define TMPDIR DY_BINARY_DIR "/test_writers_tmp"
 enum { NM = 3, NE = 4, NCH = 2 };
@@ -77,6 +81,13 @@ static const char *in_tmp(const char *name)
     mkdir(TMPDIR, 0755);
     snprintf(buf[k], sizeof buf[k], "%s/%s", TMPDIR, name);
     return buf[k];
+}
+
+/* A fresh scratch directory: leftovers of an earlier run would fool the temporary counts. */
+static int clean_tmpdir(void **state)
+{
+    (void)state;
+    return system("rm -rf '" TMPDIR "'") == 0 ? 0 : -1;
 }
 
 static int setup(void **state)
@@ -166,6 +177,8 @@ static double read_attr_double(hid_t f, const char *attr)
     return x;
 }
 
+static int temporaries(const char *dir);
+
 static void hdf5_roundtrip(void **state)
 {
     (void)state;
@@ -176,6 +189,7 @@ static void hdf5_roundtrip(void **state)
     if (dy_write_hdf5(path, &grid, &err) != DY_OK) fail_msg("%s", err.msg);
     assert_true(exists(path));
     assert_false(exists(tmp));
+    assert_int_equal(temporaries(TMPDIR), 0);
     /* writing again replaces the file */
     if (dy_write_hdf5(path, &grid, &err) != DY_OK) fail_msg("%s", err.msg);
 
@@ -422,6 +436,18 @@ static void unnamed_coupling(void **state)
 
 /* -------------------------------------------------------------------------- failing writes */
 
+/* Temporaries of output sets (".<name>.tmp-XXXXXX") left in dir. */
+static int temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp-") != NULL;
+    closedir(d);
+    return n;
+}
+
 static int dir_is_empty(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -444,20 +470,19 @@ static void failing_writes_leave_nothing(void **state)
     assert_non_null(strstr(err.msg, "x.csv"));
     assert_false(exists(in_tmp("no")));
 
-    /* 2. the final name is taken by a directory: rename fails after a complete .tmp */
+    /* 2. the final name is taken by a directory */
     const char *hdir = in_tmp("isdir.h5");
     mkdir(hdir, 0755);
     assert_int_equal(dy_write_hdf5(hdir, &grid, &err), DY_ERR_IO);
-    assert_non_null(strstr(err.msg, "rename"));
-    assert_false(exists(in_tmp("isdir.h5.tmp")));
+    assert_non_null(strstr(err.msg, "directory"));
+    assert_int_equal(temporaries(TMPDIR), 0);
     assert_true(dir_is_empty(hdir));
 
     /* 3. CSV: the integrated file's name is a directory -> neither file is left */
     mkdir(in_tmp("clash_integrated.csv"), 0755);
     assert_int_equal(dy_write_csv(in_tmp("clash.csv"), &grid, &err), DY_ERR_IO);
     assert_false(exists(in_tmp("clash.csv")));
-    assert_false(exists(in_tmp("clash.csv.tmp")));
-    assert_false(exists(in_tmp("clash_integrated.csv.tmp")));
+    assert_int_equal(temporaries(TMPDIR), 0);
 
     /* 4. a read-only directory (meaningless for root, who may write anyway) */
     const char *ro = in_tmp("readonly");
@@ -523,6 +548,177 @@ static void plot_script_runs(void **state)
     assert_null(strstr(out, "Traceback"));
 }
 
+/* ------------------------------------------------- output sets: links, streams, commit as a set */
+
+static int same_file_bytes(const char *a, const char *b)
+{
+    FILE *x = fopen(a, "rb"), *y = fopen(b, "rb");
+    int same = x && y;
+    while (same) {
+        const int c = fgetc(x), d = fgetc(y);
+        same = c == d;
+        if (c == EOF || d == EOF) break;
+    }
+    if (x) fclose(x);
+    if (y) fclose(y);
+    return same;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    FILE *x = fopen(from, "rb"), *y = fopen(to, "wb");
+    assert_non_null(x);
+    assert_non_null(y);
+    for (int c; (c = fgetc(x)) != EOF;)
+        fputc(c, y);
+    fclose(x);
+    fclose(y);
+}
+
+static int is_link(const char *p)
+{
+    struct stat st;
+    return lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+/* A symbolic link is written through (the link stays, its target is replaced); a dangling one
+ * creates its target; a non-regular target (/dev/null) is written in place; a loop is an
+ * error; a full device (/dev/full) gives "No space left on device" and leaves nothing. */
+static void outputs_follow_links(void **state)
+{
+    (void)state;
+    char link[1100], target[1100];
+    snprintf(target, sizeof target, "%s", in_tmp("real.h5"));
+    snprintf(link, sizeof link, "%s", in_tmp("link.h5"));
+    remove(target);
+    remove(link);
+    assert_int_equal(symlink("real.h5", link), 0); /* relative to the link's directory */
+    if (dy_write_hdf5(link, &grid, &err) != DY_OK) fail_msg("%s", err.msg); /* dangling */
+    assert_true(is_link(link));
+    assert_true(exists(target));
+    chmod(target, 0640);
+    if (dy_write_hdf5(link, &grid, &err) != DY_OK) fail_msg("%s", err.msg); /* replaces it */
+    assert_true(is_link(link));
+    struct stat st;
+    assert_int_equal(stat(target, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0640); /* the replaced file's mode is kept */
+    hid_t f = H5Fopen(link, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    H5Fclose(f);
+    /* a link loop */
+    char a[1100], b[1100];
+    snprintf(a, sizeof a, "%s", in_tmp("loop_a.csv"));
+    snprintf(b, sizeof b, "%s", in_tmp("loop_b.csv"));
+    remove(a);
+    remove(b);
+    assert_int_equal(symlink("loop_b.csv", a), 0);
+    assert_int_equal(symlink("loop_a.csv", b), 0);
+    assert_int_equal(dy_write_hdf5(a, &grid, &err), DY_ERR_IO);
+    assert_non_null(strstr(err.msg, "symbolic links"));
+    /* devices: written in place, never replaced (through private links, so that old code
+     * replacing its target could never touch the real /dev/null) */
+    char null[1100], full[1100];
+    snprintf(null, sizeof null, "%s", in_tmp("null.h5"));
+    remove(null);
+    assert_int_equal(symlink("/dev/null", null), 0);
+    assert_int_equal(dy_write_hdf5(null, &grid, &err), DY_OK);
+    assert_true(is_link(null));
+    assert_int_equal(stat(null, &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    remove(null);
+    snprintf(full, sizeof full, "%s", in_tmp("full.h5"));
+    remove(full);
+    assert_int_equal(symlink("/dev/full", full), 0);
+    assert_int_equal(dy_write_hdf5(full, &grid, &err), DY_ERR_IO);
+    if (!strstr(err.msg, "No space left on device")) fail_msg("got: %s", err.msg);
+    assert_true(is_link(full));
+    assert_int_equal(temporaries(TMPDIR), 0);
+    remove(full);
+    remove(a);
+    remove(b);
+}
+
+/* Temporary names are unique: two writers of one file never share a temporary; the last
+ * commit wins with a complete file. */
+static void temporaries_are_unique(void **state)
+{
+    (void)state;
+    const char *path = in_tmp("twice.csv");
+    dy_outset s1, s2;
+    dy_outset_init(&s1);
+    dy_outset_init(&s2);
+    FILE *f1 = dy_outset_add(&s1, path, &err), *f2 = dy_outset_add(&s2, path, &err);
+    assert_non_null(f1);
+    assert_non_null(f2);
+    assert_string_not_equal(s1.file[0].tmp, s2.file[0].tmp);
+    fputs("one\n", f1);
+    fputs("two\n", f2);
+    assert_int_equal(dy_outset_commit(&s1, &err), DY_OK);
+    assert_int_equal(dy_outset_commit(&s2, &err), DY_OK);
+    FILE *f = fopen(path, "r");
+    char line[16] = "";
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_string_equal(line, "two\n");
+    /* one set may not name a file twice */
+    dy_outset_init(&s1);
+    assert_non_null(dy_outset_add(&s1, path, &err));
+    assert_null(dy_outset_add(&s1, path, &err));
+    assert_non_null(strstr(err.msg, "twice"));
+    dy_outset_abort(&s1);
+    assert_int_equal(temporaries(TMPDIR), 0);
+}
+
+/* A run's files are committed as a set: when one of them cannot be written, or a rename fails
+ * half way, the old files stay as they were and no temporary is left. */
+static void outputs_commit_as_a_set(void **state)
+{
+    (void)state;
+    dy_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.want_hdf5 = cfg.want_csv = 1;
+    char h5[1100], csv[1100], icsv[1100]; /* in_tmp's buffers rotate */
+    snprintf(h5, sizeof h5, "%s", in_tmp("set.h5"));
+    snprintf(csv, sizeof csv, "%s", in_tmp("set.csv"));
+    snprintf(icsv, sizeof icsv, "%s", in_tmp("set_integrated.csv"));
+    remove(icsv);
+    if (dy_write_outputs(&cfg, &grid, h5, csv, &err) != DY_OK) fail_msg("%s", err.msg);
+    copy_file(h5, in_tmp("set.h5.old"));
+    copy_file(csv, in_tmp("set.csv.old"));
+    copy_file(icsv, in_tmp("set_integrated.csv.old"));
+    dy_yield_grid g2 = grid; /* other numbers, so a replaced file would differ */
+    g2.coupling = 2e-3;
+    /* 1. the integrated CSV cannot be created (its name is a directory now) */
+    remove(icsv);
+    mkdir(icsv, 0755);
+    assert_int_equal(dy_write_outputs(&cfg, &g2, h5, csv, &err), DY_ERR_IO);
+    assert_non_null(strstr(err.msg, "set_integrated.csv"));
+    assert_true(same_file_bytes(h5, in_tmp("set.h5.old")));
+    assert_true(same_file_bytes(csv, in_tmp("set.csv.old")));
+    assert_int_equal(temporaries(TMPDIR), 0);
+    rmdir(icsv);
+    copy_file(in_tmp("set_integrated.csv.old"), icsv);
+    /* 2. the second rename fails after the first succeeded: the first is put back */
+    dy_outset set;
+    dy_outset_init(&set);
+    assert_int_equal(dy_write_hdf5_to(&set, h5, &g2, &err), DY_OK);
+    assert_int_equal(dy_write_csv_to(&set, csv, &g2, &err), DY_OK);
+    assert_int_equal(set.n, 3);
+    remove(set.file[1].tmp); /* its rename will fail (ENOENT) */
+    assert_int_equal(dy_outset_commit(&set, &err), DY_ERR_IO);
+    if (!strstr(err.msg, "set.csv")) fail_msg("%s", err.msg);
+    assert_true(same_file_bytes(h5, in_tmp("set.h5.old")));
+    assert_true(same_file_bytes(csv, in_tmp("set.csv.old")));
+    assert_true(same_file_bytes(icsv, in_tmp("set_integrated.csv.old")));
+    assert_int_equal(temporaries(TMPDIR), 0);
+    /* 3. and when all is well, all three are replaced */
+    assert_int_equal(dy_write_outputs(&cfg, &g2, h5, csv, &err), DY_OK);
+    assert_false(same_file_bytes(h5, in_tmp("set.h5.old")));
+    assert_false(same_file_bytes(icsv, in_tmp("set_integrated.csv.old")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +729,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(unnamed_coupling, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_writes_leave_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(plot_script_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(outputs_follow_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(temporaries_are_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(outputs_commit_as_a_set, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, clean_tmpdir, NULL);
 }

@@ -26,6 +26,14 @@ int dy_parse_u64(const char *s, uint64_t *out);
  * v[0..max).  0 on success; -1 for a malformed or empty entry, -2 for more than max entries,
  * -3 out of memory; the offending entry is copied into bad. */
 int dy_parse_double_list(const char *s, double *v, int max, int *n, char *bad, size_t bad_size);
+/* Run argv (argv[0] searched in PATH when it has no '/') as a child process — never through a
+ * shell — with our environment plus the NAME=VALUE strings of env_add (NULL-terminated; they
+ * replace same-named variables).  Returns its exit status, 128+n when signal n killed it, -1
+ * (errno set) when it could not be started. */
+int dy_cli_spawn(const char *const *argv, const char *const *env_add);
+/* Run scripts/<script_name> (or $DARKYIELD_SCRIPTS/...) with python3, MPLBACKEND=Agg and the
+ * NULL-terminated args; a missing script or Python module is a note on stderr, not an error. */
+void dy_cli_plot(const char *script_name, const char *const *args);
 
 /* Open the engine named by --backend (NULL = auto/env) and print the choice to stderr. */
 int dy_cli_open_engine(const char *name, dy_engine **e);

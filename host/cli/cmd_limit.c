@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "io/atomic_file.h"
+#include "io/outlock.h"
+#include "io/outset.h"
 #include "io/hepdata.h"
 #include "io/limit_config.h"
 #include "io/yield_reader.h"
@@ -34,19 +35,6 @@ static void help(void)
         "Writes <out>/<name>_limits.csv, thermal-relic or (g-2) CSVs, <out>/hepdata/ and plots.\n"
         "Schema and physics: docs/limits.md; examples: configs/limit-*.yaml.\n\n"
         "  --no-plots   skip the plots\n");
-}
-
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; ++p)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0777) && errno != EEXIST) return -1;
-            *p = '/';
-        }
-    return (mkdir(buf, 0777) && errno != EEXIST) ? -1 : 0;
 }
 
 typedef struct names {
@@ -218,6 +206,12 @@ int dy_cmd_limit(int argc, char **argv)
     dy_error err;
     int rc = 0;
     double *res = NULL;
+    dy_outset set; /* every output file, committed together */
+    dy_outlock lock = {.fd = -1};
+    struct {
+        FILE *f;
+    } a = {NULL}; /* the output file being written */
+    dy_outset_init(&set);
     memset(&yf, 0, sizeof yf);
     if (!cfg || !spec) {
         fprintf(stderr, "darkyield: error: out of memory\n");
@@ -239,6 +233,13 @@ int dy_cmd_limit(int argc, char **argv)
         goto out;
     }
     const dy_yield_grid *g = &yf.g;
+    if (g->n_ebins > DY_SIGNAL_MAX_BINS) {
+        dy_error_set(&err, DY_ERR_INVALID,
+                     "%s: %d energy bins; 'darkyield limit' handles at most %d (rebin the file)",
+                     cfg->yields, g->n_ebins, DY_SIGNAL_MAX_BINS);
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
     const int nm = g->n_masses, visible = !strcmp(cfg->mode, "visible");
     const int dark_photon = !strcmp(cfg->particle, "dark_photon");
     const double cut = cfg->have_cut ? cfg->cut_GeV : yf.cut_energy_min_GeV;
@@ -337,9 +338,8 @@ int dy_cmd_limit(int argc, char **argv)
         }
     }
 
-    if (make_dirs(cfg->out_dir)) {
-        dy_error_set(&err, DY_ERR_IO, "cannot create output directory %s: %s", cfg->out_dir,
-                     strerror(errno));
+    /* hepdata/ is per directory: one limit job at a time writes into it */
+    if (dy_outlock_take(&lock, cfg->out_dir, "darkyield-limit", "limit outputs", &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
     }
@@ -397,8 +397,7 @@ int dy_cmd_limit(int argc, char **argv)
     }
 
     if (cfg->want_csv) {
-        dy_atomic_file a;
-        if (dy_atomic_open(&a, fcsv, &err) != DY_OK) {
+        if (!(a.f = dy_outset_add(&set, fcsv, &err))) {
             rc = dy_cli_fail(&err);
             goto out;
         }
@@ -442,12 +441,8 @@ int dy_cmd_limit(int argc, char **argv)
             }
             fputc('\n', a.f);
         }
-        if (dy_atomic_close(&a, 1, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto out;
-        }
         if (have_therm) {
-            if (dy_atomic_open(&a, ftherm, &err) != DY_OK) {
+            if (!(a.f = dy_outset_add(&set, ftherm, &err))) {
                 rc = dy_cli_fail(&err);
                 goto out;
             }
@@ -466,13 +461,9 @@ int dy_cmd_limit(int argc, char **argv)
                     fprintf(a.f, ",%.8g", ty[k][i]);
                 fputc('\n', a.f);
             }
-            if (dy_atomic_close(&a, 1, &err) != DY_OK) {
-                rc = dy_cli_fail(&err);
-                goto out;
-            }
         }
         if (have_gm2) {
-            if (dy_atomic_open(&a, fgm2, &err) != DY_OK) {
+            if (!(a.f = dy_outset_add(&set, fgm2, &err))) {
                 rc = dy_cli_fail(&err);
                 goto out;
             }
@@ -484,10 +475,6 @@ int dy_cmd_limit(int argc, char **argv)
             for (int i = 0; i < NT; ++i)
                 fprintf(a.f, "%.8g,%.8g,%.8g,%.8g,%.8g,%.8g\n", gm[i], gb[0][i], gb[1][i], gb[2][i],
                         gb[3][i], gb[4][i]);
-            if (dy_atomic_close(&a, 1, &err) != DY_OK) {
-                rc = dy_cli_fail(&err);
-                goto out;
-            }
         }
     }
 
@@ -651,7 +638,7 @@ int dy_cmd_limit(int argc, char **argv)
             t[nt++] = (dy_hep_table){
                 "(g-2)_mu band", descs[7], "gminus2.yaml", nn.coupling, NT, mz, 1, {gv}};
         }
-        dy_status hs = dy_hepdata_write(hdir, comm, t, nt, &err);
+        dy_status hs = dy_hepdata_write_to(&set, hdir, comm, t, nt, &err);
         free(therr);
         free(em);
         free(col);
@@ -659,6 +646,11 @@ int dy_cmd_limit(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
+    }
+
+    if (dy_outset_commit(&set, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
     }
 
     /* summary on stdout */
@@ -687,30 +679,31 @@ int dy_cmd_limit(int argc, char **argv)
     fflush(stdout);
 
     if (want_plots && cfg->want_plots && cfg->want_csv) {
-        char script[4096], cmd[65536];
-        const char *env = getenv("DARKYIELD_SCRIPTS");
-        snprintf(script, sizeof script, "%s/plot_limits.py", env && *env ? env : DY_SCRIPTS_DIR);
-        const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-        if (access(script, R_OK) != 0) {
-            fprintf(stderr, "darkyield: plots skipped: %s not found (set DARKYIELD_SCRIPTS)\n",
-                    script);
-        } else {
-            int n = snprintf(cmd, sizeof cmd, "MPLBACKEND=Agg %s '%s' '%s' '%s'", py, script, fcsv,
-                             cfg->out_dir);
-            if (have_therm) n += snprintf(cmd + n, sizeof cmd - n, " --thermal '%s'", ftherm);
-            if (have_gm2) n += snprintf(cmd + n, sizeof cmd - n, " --gm2 '%s'", fgm2);
-            for (int i = 0; i < cfg->n_overlays; ++i)
-                n += snprintf(cmd + n, sizeof cmd - n, " --overlay '%s' '%s'", cfg->overlay_file[i],
-                              cfg->overlay_label[i]);
-            if (strchr(cfg->out_dir, '\'') || strchr(fcsv, '\''))
-                fprintf(stderr, "darkyield: plots skipped: quote in a path\n");
-            else if (system(cmd) != 0)
-                fprintf(stderr, "darkyield: warning: plotting failed (%s)\n", cmd);
+        const char *args[8 + 3 * DY_LCFG_MAX_OVER];
+        int n = 0;
+        args[n++] = fcsv;
+        args[n++] = cfg->out_dir;
+        if (have_therm) {
+            args[n++] = "--thermal";
+            args[n++] = ftherm;
         }
+        if (have_gm2) {
+            args[n++] = "--gm2";
+            args[n++] = fgm2;
+        }
+        for (int i = 0; i < cfg->n_overlays; ++i) {
+            args[n++] = "--overlay";
+            args[n++] = cfg->overlay_file[i];
+            args[n++] = cfg->overlay_label[i];
+        }
+        args[n] = NULL;
+        dy_cli_plot("plot_limits.py", args);
     }
 out:
 #undef R
 #undef RY
+    dy_outset_abort(&set); /* after a failure: no output at all */
+    dy_outlock_release(&lock);
     free(res);
     dy_yield_file_free(&yf);
     dy_limit_config_free(cfg);

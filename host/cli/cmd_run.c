@@ -1,8 +1,10 @@
 /* cmd_run.c — `darkyield run CONFIG`: the main job.  Loads and validates the YAML config, computes
  * the yield grid on the chosen backend in groups of grid points committed to a checkpoint (so a
  * killed run continues with --resume), or one shard of it (--shard I/N, merged by `darkyield
- * merge`), or across MPI ranks under mpirun; writes HDF5 and CSV (temporary name, renamed when
- * complete) and draws the plots with scripts/plot_yields.py when python3 has matplotlib and h5py.
+ * merge`), or across MPI ranks under mpirun; writes HDF5 and CSV as one output set (unique
+ * temporaries, renamed together when all are complete; the output directory's lock keeps a
+ * second run of the same grid out) and draws the plots with scripts/plot_yields.py (started
+ * without a shell) when python3 has matplotlib and h5py.
  * Splitting never changes a result bit: docs/distributed.md. */
 #include <errno.h>
 #include <signal.h>
@@ -38,26 +40,6 @@ static void help(void)
            "  --no-checkpoint  do not write a checkpoint\n"
            "  --group G        grid points per engine call (default: >= 256 integrals; MPI: 1)\n"
            "  --schedule S     MPI: dynamic (work queue, largest first; default) or static\n");
-}
-
-static void plots(const char *h5, const char *dir)
-{
-    char script[4096], cmd[32768];
-    const char *env = getenv("DARKYIELD_SCRIPTS");
-    snprintf(script, sizeof script, "%s/plot_yields.py", env && *env ? env : DY_SCRIPTS_DIR);
-    const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-    if (access(script, R_OK) != 0) {
-        fprintf(stderr, "darkyield: plots skipped: %s not found (set DARKYIELD_SCRIPTS)\n", script);
-        return;
-    }
-    snprintf(cmd, sizeof cmd, "%s -c 'import matplotlib, h5py' 2>/dev/null", py);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "darkyield: plots skipped: python3 lacks matplotlib/h5py "
-                        "(apt-get install python3-matplotlib python3-h5py)\n");
-        return;
-    }
-    snprintf(cmd, sizeof cmd, "MPLBACKEND=Agg %s '%s' '%s' '%s'", py, script, h5, dir);
-    if (system(cmd) != 0) fprintf(stderr, "darkyield: warning: plotting failed (%s)\n", cmd);
 }
 
 /* SIGINT/SIGTERM: finish the group in flight, commit it, exit 128+signal.  SA_RESETHAND: a
@@ -158,7 +140,9 @@ int dy_cmd_run(int argc, char **argv)
     dy_run *r = NULL;
     dy_yield_grid g;
     dy_ckpt ck;
+    dy_outlock lock = {.fd = -1};
     int rc = 0, abort_job = 0;
+    o.lock = &lock; /* taken by rank 0 in dy_grid_prepare, held until the outputs are written */
     memset(&g, 0, sizeof g);
     memset(&ck, 0, sizeof ck);
     ck.fd = -1;
@@ -238,9 +222,13 @@ int dy_cmd_run(int argc, char **argv)
     if (cfg.want_hdf5) printf("wrote %s\n", h5);
     if (cfg.want_csv) printf("wrote %s\n", csv);
     fflush(stdout);
-    if (want_plots && cfg.want_plots && cfg.want_hdf5) plots(h5, cfg.out_dir);
+    if (want_plots && cfg.want_plots && cfg.want_hdf5) {
+        const char *args[] = {h5, cfg.out_dir, NULL};
+        dy_cli_plot("plot_yields.py", args);
+    }
 out:
     if (ck.fd >= 0 || ck.tmp[0]) dy_ckpt_close(&ck);
+    dy_outlock_release(&lock);
     dy_yield_grid_free(&g);
     dy_run_close(r);
     dy_config_free(&cfg);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "io/atomic_file.h"
+#include "io/outset.h"
 #include "io/xsec_hdf5.h"
 #include "dy_process_table.h"
 #include "physics/brem_ww.h"
@@ -72,9 +72,11 @@ static void help(void)
         "  --seed S           random seed, 0 .. 2^64-1 (default 1)\n"
         "  --backend B        cuda, opencl, cpu or auto\n"
         "  --format F         table (default), csv or hdf5 (needs --output)\n"
-        "  --output FILE      write the table/csv to FILE (default: standard output)\n"
+        "  --output FILE      write the table/csv to FILE (default, or '-': standard output)\n"
         "  --kfactor FILE     K = sigma_approx / sigma_etl for every approximation (csv), as DMG4\n"
         "                     (sigma_etl = sigma_approx / K)\n"
+        "                     (every FILE may be '-' for standard output; the files are written\n"
+        "                     together at the end, none of them when anything fails)\n"
         "  --hist2d FILE      brem: d2sigma/dx dtheta_X in 10 x slices x 60 log theta bins (csv)\n"
         "  --histograms FILE  write dsigma/dx, dsigma/dtheta_X, dsigma/dE', dsigma/dtheta' "
         "(csv)\n",
@@ -170,9 +172,9 @@ static char *command_line(int argc, char **argv)
 
 /* d2sigma/dx dtheta_X for brem: each (E, m) point split into NXS slices of x (one engine integral
  * each, via the process's x range), histogrammed in log10 theta_X; one batched call. */
-static int write_hist2d(const char *path, const char *hdr, const dy_xsec_request *req0,
-                        const double *E, int nE, const double *M, int nM, dy_engine *eng,
-                        uint64_t seed, double precision, uint64_t max_eval)
+static int write_hist2d(dy_outset *set, const char *path, const char *hdr,
+                        const dy_xsec_request *req0, const double *E, int nE, const double *M,
+                        int nM, dy_engine *eng, uint64_t seed, double precision, uint64_t max_eval)
 {
     const int n = nE * nM * NXS;
     dy_params *p = calloc((size_t)n, sizeof *p);
@@ -219,8 +221,10 @@ static int write_hist2d(const char *path, const char *hdr, const dy_xsec_request
         rc = dy_cli_fail(&err);
         goto done;
     }
-    dy_atomic_file af;
-    if (dy_atomic_open(&af, path, &err) != DY_OK) {
+    struct {
+        FILE *f;
+    } af = {dy_outset_add(set, path, &err)};
+    if (!af.f) {
         rc = dy_cli_fail(&err);
         goto done;
     }
@@ -240,7 +244,6 @@ static int write_hist2d(const char *path, const char *hdr, const dy_xsec_request
                     hh->content[b] / (dx * (hi - lo)), hh->error[b] / (dx * (hi - lo)));
         }
     }
-    if (dy_atomic_close(&af, 1, &err) != DY_OK) rc = dy_cli_fail(&err);
 done:
     free(p);
     free(hs);
@@ -374,7 +377,9 @@ int dy_cmd_xsec(int argc, char **argv)
     uint64_t seed = 1, max_eval = 100000000ULL;
     const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
     const char *process = NULL, *target = NULL, *h2out = NULL, *mediator = NULL;
-    int ff_set = 0, ww_set = 0;
+    int ff_set = 0, ww_set = 0, hdf5_out = 0;
+    dy_outset set; /* every output file, committed together at the end */
+    dy_outset_init(&set);
     dy_xsec_request_default(&req);
     optind = 1;
     opterr = 0;
@@ -719,7 +724,7 @@ int dy_cmd_xsec(int argc, char **argv)
             t.form_factor = req.inelastic ? "elastic+inelastic" : "elastic";
             t.conventions = conv;
             t.notes = notes.s ? notes.s : "";
-            st = dy_write_xsec_hdf5(output, &t, &err);
+            st = dy_write_xsec_hdf5_to(&set, output, &t, &err);
         } else {
             dy_error_set(&err, DY_ERR_NOMEM, "out of memory");
         }
@@ -731,19 +736,16 @@ int dy_cmd_xsec(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
-        fprintf(stderr, "darkyield: wrote %s\n", output);
-        output = NULL; /* the table went to HDF5; show it on the terminal too */
+        hdf5_out = 1;
+        /* the table went to HDF5; show it on the terminal too */
         format = "table";
     }
     /* main table */
-    dy_atomic_file af = {0};
-    FILE *f = stdout;
-    if (output) {
-        if (dy_atomic_open(&af, output, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto out;
-        }
-        f = af.f;
+    /* HDF5 on standard output: the table for the eye goes to stderr */
+    FILE *f = hdf5_out && !strcmp(output, "-") ? stderr : stdout;
+    if (output && !hdf5_out && !(f = dy_outset_add(&set, output, &err))) {
+        rc = dy_cli_fail(&err);
+        goto out;
     }
     fputs(hdr.s, f);
     if (!strcmp(format, "csv"))
@@ -782,13 +784,11 @@ int dy_cmd_xsec(int argc, char **argv)
             fprintf(f, "\n");
         }
     }
-    if (output && dy_atomic_close(&af, 1, &err) != DY_OK) {
-        rc = dy_cli_fail(&err);
-        goto out;
-    }
     if (kout) { /* K-factor csv: one row per (E, m, approximation), errors propagated */
-        dy_atomic_file kf;
-        if (dy_atomic_open(&kf, kout, &err) != DY_OK) {
+        struct {
+            FILE *f;
+        } kf = {dy_outset_add(&set, kout, &err)};
+        if (!kf.f) {
             rc = dy_cli_fail(&err);
             goto out;
         }
@@ -808,16 +808,14 @@ int dy_cmd_xsec(int argc, char **argv)
                         req.Z, req.A, a->E, a->m, dy_xsec_method_name(a->method), K, ek);
             }
         }
-        if (dy_atomic_close(&kf, 1, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto out;
-        }
     }
     if (hout) { /* differential cross sections: density per unit of each observable */
         /* --per-atom scales annihilation (per electron) by Z, histograms included */
         const double zf = req.process == DY_XPROC_ANNIHILATION && req.per_atom ? req.Z : 1.0;
-        dy_atomic_file hf;
-        if (dy_atomic_open(&hf, hout, &err) != DY_OK) {
+        struct {
+            FILE *f;
+        } hf = {dy_outset_add(&set, hout, &err)};
+        if (!hf.f) {
             rc = dy_cli_fail(&err);
             goto out;
         }
@@ -839,15 +837,17 @@ int dy_cmd_xsec(int argc, char **argv)
                             zf * h->error[b] / (hi - lo));
                 }
             }
-        if (dy_atomic_close(&hf, 1, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto out;
-        }
     }
     if (h2out &&
-        (rc = write_hist2d(h2out, hdr.s, &req, E, nE, M, nM, eng, seed, precision, max_eval)))
+        (rc = write_hist2d(&set, h2out, hdr.s, &req, E, nE, M, nM, eng, seed, precision, max_eval)))
         goto out;
+    if (dy_outset_commit(&set, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    if (hdf5_out && strcmp(output, "-")) fprintf(stderr, "darkyield: wrote %s\n", output);
 out:
+    dy_outset_abort(&set); /* after a failure: no output file at all */
     dy_engine_close(eng);
     free(par);
     free(res);

@@ -1,32 +1,17 @@
-/* atomic_file.c — temporary-then-rename file writing (see atomic_file.h). */
-#include "atomic_file.h"
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
+/* atomic_file.c — one output file as an output set of one (see atomic_file.h). */
+#include "io/atomic_file.h"
 
 dy_status dy_atomic_open(dy_atomic_file *a, const char *path, dy_error *err)
 {
-    snprintf(a->path, sizeof a->path, "%s", path);
-    snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, (long)getpid());
-    a->f = fopen(a->tmp, "w");
-    if (!a->f) return dy_error_set(err, DY_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    return DY_OK;
+    dy_outset_init(&a->set);
+    a->f = dy_outset_add(&a->set, path, err);
+    return a->f ? DY_OK : err ? err->status : DY_ERR_IO;
 }
 
 dy_status dy_atomic_close(dy_atomic_file *a, int ok, dy_error *err)
 {
-    int bad = ferror(a->f);
-    bad |= fclose(a->f) != 0;
     a->f = NULL;
-    if (!ok || bad) {
-        remove(a->tmp);
-        return ok ? dy_error_set(err, DY_ERR_IO, "writing %s failed", a->path) : DY_OK;
-    }
-    if (rename(a->tmp, a->path) != 0) {
-        const int e = errno;
-        remove(a->tmp);
-        return dy_error_set(err, DY_ERR_IO, "cannot rename %s to %s: %s", a->tmp, a->path,
-                            strerror(e));
-    }
+    if (ok) return dy_outset_commit(&a->set, err);
+    dy_outset_abort(&a->set);
     return DY_OK;
 }

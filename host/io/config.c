@@ -9,6 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 #include "io/config.h"
+#include "io/infile.h"
 #include "io/yaml_util.h"
 #include "physics/couplings.h"
 
@@ -481,10 +482,8 @@ dy_status dy_config_load(const char *path, dy_config *cfg, dy_error *err)
 {
     if (!path || !cfg) return dy_error_set(err, DY_ERR_INVALID, "dy_config_load: NULL argument");
     memset(cfg, 0, sizeof *cfg);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dy_error_set(err, errno == ENOENT ? DY_ERR_NOT_FOUND : DY_ERR_IO,
-                            "cannot open config file '%s': %s", path, strerror(errno));
+    FILE *f = dy_open_input(path, "config file", err); /* regular files only: never hangs */
+    if (!f) return err ? err->status : DY_ERR_IO;
     char *buf = malloc(DY_CFG_MAX_BYTES + 1);
     if (!buf) {
         fclose(f);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "io/atomic_file.h"
+#include "io/outset.h"
 
 /* A single-quoted YAML scalar ('' escapes a quote; newlines become spaces). */
 static void q(FILE *f, const char *s)
@@ -77,41 +77,52 @@ static void var(FILE *f, const dy_hep_var *v, int n)
     }
 }
 
-dy_status dy_hepdata_write(const char *dir, const char *comment, const dy_hep_table *t, int n,
-                           dy_error *err)
+dy_status dy_hepdata_write_to(dy_outset *set, const char *dir, const char *comment,
+                              const dy_hep_table *t, int n, dy_error *err)
 {
     char path[4200];
-    dy_atomic_file a;
-    dy_status st;
+    FILE *f;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return dy_error_set(err, DY_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
     for (int k = 0; k < n; ++k) {
         if (!t[k].data_file || strchr(t[k].data_file, '/') || t[k].n_points < 1)
             return dy_error_set(err, DY_ERR_INVALID, "hepdata: bad table %d", k);
         snprintf(path, sizeof path, "%s/%s", dir, t[k].data_file);
-        if ((st = dy_atomic_open(&a, path, err)) != DY_OK) return st;
-        fputs("independent_variables:\n", a.f);
-        var(a.f, &t[k].indep, t[k].n_points);
-        fputs("dependent_variables:\n", a.f);
+        if (!(f = dy_outset_add(set, path, err))) return err ? err->status : DY_ERR_IO;
+        fputs("independent_variables:\n", f);
+        var(f, &t[k].indep, t[k].n_points);
+        fputs("dependent_variables:\n", f);
         for (int d = 0; d < t[k].n_dep; ++d)
-            var(a.f, &t[k].dep[d], t[k].n_points);
-        if ((st = dy_atomic_close(&a, 1, err)) != DY_OK) return st;
+            var(f, &t[k].dep[d], t[k].n_points);
     }
     snprintf(path, sizeof path, "%s/submission.yaml", dir);
-    if ((st = dy_atomic_open(&a, path, err)) != DY_OK) return st;
-    fputs("---\ncomment: ", a.f);
-    q(a.f, comment);
-    fputc('\n', a.f);
+    if (!(f = dy_outset_add(set, path, err))) return err ? err->status : DY_ERR_IO;
+    fputs("---\ncomment: ", f);
+    q(f, comment);
+    fputc('\n', f);
     for (int k = 0; k < n; ++k) {
-        fputs("---\nname: ", a.f);
-        q(a.f, t[k].name);
-        fputs("\ndescription: ", a.f);
-        q(a.f, t[k].description);
-        fputs("\nkeywords:\n- name: observables\n  values: [", a.f);
-        q(a.f, t[k].observable ? t[k].observable : t[k].dep[0].name);
-        fputs("]\ndata_file: ", a.f);
-        q(a.f, t[k].data_file);
-        fputc('\n', a.f);
+        fputs("---\nname: ", f);
+        q(f, t[k].name);
+        fputs("\ndescription: ", f);
+        q(f, t[k].description);
+        fputs("\nkeywords:\n- name: observables\n  values: [", f);
+        q(f, t[k].observable ? t[k].observable : t[k].dep[0].name);
+        fputs("]\ndata_file: ", f);
+        q(f, t[k].data_file);
+        fputc('\n', f);
     }
-    return dy_atomic_close(&a, 1, err);
+    return DY_OK;
+}
+
+dy_status dy_hepdata_write(const char *dir, const char *comment, const dy_hep_table *t, int n,
+                           dy_error *err)
+{
+    dy_outset set;
+    dy_outset_init(&set);
+    const dy_status st = dy_hepdata_write_to(&set, dir, comment, t, n, err);
+    if (st != DY_OK) {
+        dy_outset_abort(&set);
+        return st;
+    }
+    return dy_outset_commit(&set, err);
 }

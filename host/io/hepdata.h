@@ -2,10 +2,12 @@
  * the comment, then one per table: name, description, keywords, data_file) and one data file
  * per table with independent_variables / dependent_variables, each a header {name, units} and
  * values [{value: x}] (asymmetric errors optional).  Numbers keep DY_HEP_DIGITS significant
- * digits (no fewer than the CSV files).  Every file is written temp-then-rename. */
+ * digits (no fewer than the CSV files).  The files are one output set (io/outset.h): renamed
+ * into place together when all are complete. */
 #ifndef DY_HEPDATA_H
 #define DY_HEPDATA_H
 #include "darkyield/dy_status.h"
+#include "io/outset.h"
 
 #define DY_HEP_MAX_DEP  6
 #define DY_HEP_DIGITS   10
@@ -30,8 +32,11 @@ typedef struct dy_hep_table {
     dy_hep_var dep[DY_HEP_MAX_DEP];
 } dy_hep_table;
 
-/* Write dir/<table.data_file> for each table, then dir/submission.yaml (created last, so a
- * complete submission.yaml means complete tables).  dir is created if missing (one level). */
+/* Write dir/<table.data_file> for each table and dir/submission.yaml, committed together.  dir
+ * is created if missing (one level). */
 dy_status dy_hepdata_write(const char *dir, const char *comment, const dy_hep_table *tables,
                            int n_tables, dy_error *err);
+/* The same files as members of the output set (committed, or aborted, by the caller). */
+dy_status dy_hepdata_write_to(dy_outset *set, const char *dir, const char *comment,
+                              const dy_hep_table *tables, int n_tables, dy_error *err);
 #endif

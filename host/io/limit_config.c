@@ -2,6 +2,7 @@
  * as host/io/config.c: libyaml's document API, a fixed schema walked over the node tree, and one
  * message "FILE:LINE:COLUMN: what is wrong" naming the dotted key. */
 #include "io/limit_config.h"
+#include "io/infile.h"
 #include "io/yaml_util.h"
 #include "physics/couplings.h"
 #include <ctype.h>
@@ -326,6 +327,9 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
                 return dy_yaml_fail(c, e, "missing 'overlays.file'");
             const int i = cfg->n_overlays++;
             if (to_string(c, f, "overlays.file", cfg->overlay_file[i], DY_LCFG_PATH)) return -1;
+            dy_error e2;
+            if (dy_check_input(cfg->overlay_file[i], "overlay file", &e2) != DY_OK)
+                return dy_yaml_fail(c, f, "'overlays.file': %s", e2.msg);
             if ((l = get(c, e, "label", NULL))) {
                 if (to_string(c, l, "overlays.label", cfg->overlay_label[i], 128)) return -1;
             } else {
@@ -388,10 +392,8 @@ dy_status dy_limit_config_load(const char *path, dy_limit_config *cfg, dy_error 
 {
     if (!path || !cfg) return dy_error_set(err, DY_ERR_INVALID, "dy_limit_config_load: NULL");
     memset(cfg, 0, sizeof *cfg);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dy_error_set(err, errno == ENOENT ? DY_ERR_NOT_FOUND : DY_ERR_IO,
-                            "cannot open limit config '%s': %s", path, strerror(errno));
+    FILE *f = dy_open_input(path, "limit config", err); /* regular files only: never hangs */
+    if (!f) return err ? err->status : DY_ERR_IO;
     const size_t cap = 1 << 20;
     char *buf = malloc(cap + 1);
     if (!buf) {
@@ -441,19 +443,21 @@ static int cmp_d(const void *a, const void *b)
 
 dy_status dy_limit_efficiency_load(dy_limit_config *cfg, const char *csv, dy_error *err)
 {
+    FILE *f = dy_open_input(csv, "efficiency table", err); /* a device or FIFO would hang */
+    if (!f) return err ? err->status : DY_ERR_IO;
+    const dy_status st = dy_limit_efficiency_read(cfg, f, csv, err);
+    fclose(f);
+    return st;
+}
+
+dy_status dy_limit_efficiency_read(dy_limit_config *cfg, FILE *f, const char *csv, dy_error *err)
+{
     enum { CAP = 512, ROWS = 65536 };
-    FILE *f = fopen(csv, "r");
-    if (!f)
-        return dy_error_set(err, errno == ENOENT ? DY_ERR_NOT_FOUND : DY_ERR_IO,
-                            "cannot open efficiency table '%s': %s", csv, strerror(errno));
     double *rows = malloc(sizeof(double) * 3 * ROWS), ms[CAP], es[CAP];
     int nm = 0, ne = 0, nr = 0, line = 0, header_ok = 1;
     char buf[1024];
     dy_status st = DY_OK;
-    if (!rows) {
-        fclose(f);
-        return dy_error_set(err, DY_ERR_NOMEM, "out of memory");
-    }
+    if (!rows) return dy_error_set(err, DY_ERR_NOMEM, "out of memory");
     while (fgets(buf, sizeof buf, f)) {
         ++line;
         if (!strchr(buf, '\n') && !feof(f)) { /* never parse the rest of a line as a new row */
@@ -493,7 +497,6 @@ dy_status dy_limit_efficiency_load(dy_limit_config *cfg, const char *csv, dy_err
         rows[3 * nr + 2] = v;
         ++nr;
     }
-    fclose(f);
     if (st == DY_OK && nr == 0) st = dy_error_set(err, DY_ERR_INVALID, "%s: no data rows", csv);
     if (st == DY_OK && nr != nm * ne)
         st = dy_error_set(err, DY_ERR_INVALID,

@@ -6,6 +6,7 @@
 #ifndef DY_LIMIT_CONFIG_H
 #define DY_LIMIT_CONFIG_H
 #include <stddef.h>
+#include <stdio.h>
 #include "darkyield/dy_status.h"
 
 #define DY_LCFG_PATH     4096
@@ -61,4 +62,6 @@ double dy_limit_efficiency(const dy_limit_config *cfg, double m, double e);
 /* Load a CSV efficiency table into cfg (columns mass_GeV,energy_GeV,efficiency; '#' comments and
  * one header line allowed; the rows must fill a grid).  Errors name FILE:LINE. */
 dy_status dy_limit_efficiency_load(dy_limit_config *cfg, const char *csv, dy_error *err);
+/* The same from an open stream (csv names it in messages). */
+dy_status dy_limit_efficiency_read(dy_limit_config *cfg, FILE *f, const char *csv, dy_error *err);
 #endif

@@ -1,10 +1,12 @@
 /* writer.h — output writers for a finished run (dy_yield_grid): one HDF5 file and two CSV files.
- * Both write to "<file>.tmp" and rename() only when complete, so a crash or a failed write never
- * leaves a partial file under the final name.  Layout and units: docs/config.md "Output files". */
+ * Files are written through output sets (io/outset.h): unique temporaries renamed into place
+ * only when every file of the set is complete, so a crash or a failed write never leaves a
+ * partial file or a mixed set under the final names.  Layout and units: docs/config.md. */
 #ifndef DY_WRITER_H
 #define DY_WRITER_H
 #include <stddef.h>
 #include "darkyield/dy_status.h"
+#include "io/outset.h"
 #include "io/yield_grid.h"
 
 /* What the writers record besides the numbers (writer_meta.c).  The grid's model names its
@@ -39,6 +41,10 @@ dy_status dy_write_hdf5(const char *path, const dy_yield_grid *g, dy_error *err)
 dy_status dy_write_csv(const char *path, const dy_yield_grid *g, dy_error *err);
 
 /* The integrated-yield CSV path for a spectrum CSV path ("a/b.csv" -> "a/b_integrated.csv"). */
+/* The same files as members of the output set s (committed, or aborted, by the caller). */
+dy_status dy_write_hdf5_to(dy_outset *s, const char *path, const dy_yield_grid *g, dy_error *err);
+dy_status dy_write_csv_to(dy_outset *s, const char *path, const dy_yield_grid *g, dy_error *err);
+
 dy_status dy_csv_integrated_path(const char *path, char *out, size_t size, dy_error *err);
 
 #endif

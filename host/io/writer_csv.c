@@ -1,6 +1,6 @@
 /* writer_csv.c — write a run's yield grid as two long-format CSV files (spectra and integrated
- * yields) with '#' header lines for units and provenance.  Both go to "<file>.tmp" first and are
- * renamed only when both are complete; on failure no file and no .tmp is left behind. */
+ * yields) with '#' header lines for units and provenance.  Both are members of one output set
+ * (io/outset.h): renamed into place only when both are complete; on failure nothing is left. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,48 +92,28 @@ static void write_integrated(FILE *f, const dy_yield_grid *g)
     }
 }
 
-/* Write one file to tmp; 0 on success, else errno-like code (file removed). */
-static int write_tmp(const char *tmp, const dy_yield_grid *g,
-                     void (*body)(FILE *, const dy_yield_grid *))
+dy_status dy_write_csv_to(dy_outset *s, const char *path, const dy_yield_grid *g, dy_error *err)
 {
-    FILE *f = fopen(tmp, "w");
-    if (!f) return errno ? errno : EIO;
-    body(f, g);
-    int e = ferror(f) ? (errno ? errno : EIO) : 0;
-    if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
-    if (e) remove(tmp);
-    return e;
+    char ipath[4200];
+    dy_status st = dy_csv_integrated_path(path, ipath, sizeof ipath, err);
+    if (st != DY_OK) return st;
+    if ((st = dy_yield_grid_check(g, err)) != DY_OK) return st;
+    FILE *f = dy_outset_add(s, path, err);
+    if (!f) return err ? err->status : DY_ERR_IO;
+    write_spectra(f, g);
+    if (!(f = dy_outset_add(s, ipath, err))) return err ? err->status : DY_ERR_IO;
+    write_integrated(f, g);
+    return DY_OK; /* write errors surface when the set is committed */
 }
 
 dy_status dy_write_csv(const char *path, const dy_yield_grid *g, dy_error *err)
 {
-    char ipath[4200], tmp1[4200], tmp2[4300];
-    dy_status st = dy_csv_integrated_path(path, ipath, sizeof ipath, err);
-    if (st != DY_OK) return st;
-    if ((st = dy_yield_grid_check(g, err)) != DY_OK) return st;
-    if ((size_t)snprintf(tmp1, sizeof tmp1, "%s.tmp", path) >= sizeof tmp1 ||
-        (size_t)snprintf(tmp2, sizeof tmp2, "%s.tmp", ipath) >= sizeof tmp2)
-        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
-    int e = write_tmp(tmp1, g, write_spectra);
-    if (e) return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': %s", tmp1, strerror(e));
-    e = write_tmp(tmp2, g, write_integrated);
-    if (e) {
-        remove(tmp1);
-        return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': %s", tmp2, strerror(e));
+    dy_outset s;
+    dy_outset_init(&s);
+    dy_status st = dy_write_csv_to(&s, path, g, err);
+    if (st != DY_OK) {
+        dy_outset_abort(&s);
+        return st;
     }
-    if (rename(tmp1, path) != 0) {
-        e = errno;
-        remove(tmp1);
-        remove(tmp2);
-        return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': rename: %s", path,
-                            strerror(e));
-    }
-    if (rename(tmp2, ipath) != 0) {
-        e = errno;
-        remove(tmp2);
-        remove(path); /* do not leave a spectra file without its integrated partner */
-        return dy_error_set(err, DY_ERR_IO, "cannot write CSV file '%s': rename: %s", ipath,
-                            strerror(e));
-    }
-    return DY_OK;
+    return dy_outset_commit(&s, err);
 }

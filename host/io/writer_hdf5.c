@@ -1,12 +1,15 @@
 /* writer_hdf5.c — write a run's yield grid to one HDF5 file (HDF5 1.10 C API, plain types that
- * h5py reads: IEEE f64 datasets, variable-length UTF-8 string attributes).  Written to
- * "<path>.tmp" and renamed when complete; on any failure the tmp file is removed. */
+ * h5py reads: IEEE f64 datasets, variable-length UTF-8 string attributes).  The file is built in
+ * memory and written through an output set (io/outset.h): unique temporary, rename when the
+ * set is complete, nothing left behind on failure. */
 #include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "darkyield/dy.h"
+#include "io/h5_memory.h"
 #include "io/writer.h"
 
 /* Keep the innermost (most specific) message of the HDF5 error stack. */
@@ -168,37 +171,70 @@ static int write_all(hid_t f, const dy_yield_grid *g, const char **what)
                        g->sum_N_above_err, g->sum_N_total, g->sum_N_total_err, what);
 }
 
-dy_status dy_write_hdf5(const char *path, const dy_yield_grid *g, dy_error *err)
+/* The whole file as a memory image (HDF5 core driver without backing store: the library never
+ * touches the disk, so a full disk or a failed write cannot leave HDF5 with an open file). */
+static dy_status hdf5_image(const char *path, const dy_yield_grid *g, void **img, size_t *len,
+                            dy_error *err)
 {
-    char tmp[4200];
+    *img = NULL;
+    *len = 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become dy_error, not stderr noise */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 20, 0) < 0) {
+        if (fapl >= 0) H5Pclose(fapl);
+        return h5_fail(err, path, "cannot set up the in-memory file");
+    }
+    hid_t f = H5Fcreate(DY_H5_MEMORY_NAME, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    if (f < 0) return h5_fail(err, path, "cannot create the file");
+    const char *what = "";
+    char msg[128];
+    dy_status st = DY_OK;
+    ssize_t n = -1;
+    if (write_all(f, g, &what)) {
+        snprintf(msg, sizeof msg, "writing %s failed", what);
+        st = h5_fail(err, path, msg);
+    } else if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || (n = H5Fget_file_image(f, NULL, 0)) <= 0 ||
+               !(*img = malloc((size_t)n)) || H5Fget_file_image(f, *img, (size_t)n) != n) {
+        st = *img || n <= 0 ? h5_fail(err, path, "cannot take the file image")
+                            : dy_error_set(err, DY_ERR_NOMEM, "%s: out of memory", path);
+    }
+    if (H5Fclose(f) < 0 && st == DY_OK) st = h5_fail(err, path, "closing the file failed");
+    if (st != DY_OK) {
+        free(*img);
+        *img = NULL;
+        return st;
+    }
+    *len = (size_t)n;
+    return DY_OK;
+}
+
+dy_status dy_write_hdf5_to(dy_outset *s, const char *path, const dy_yield_grid *g, dy_error *err)
+{
+    void *img;
+    size_t n;
     if (!path || !path[0])
         return dy_error_set(err, DY_ERR_INVALID, "dy_write_hdf5: no output path");
     dy_status st = dy_yield_grid_check(g, err);
     if (st != DY_OK) return st;
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
-        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become dy_error, not stderr noise */
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0) return h5_fail(err, path, "cannot create the temporary file");
-    const char *what = "";
-    char msg[128];
-    if (write_all(f, g, &what)) {
-        snprintf(msg, sizeof msg, "writing %s failed", what);
-        st = h5_fail(err, path, msg);
-        H5Fclose(f);
-        remove(tmp);
+    if ((st = hdf5_image(path, g, &img, &n, err)) != DY_OK) return st;
+    FILE *f = dy_outset_add(s, path, err);
+    if (!f) st = err ? err->status : DY_ERR_IO;
+    if (f && fwrite(img, 1, n, f) != n)
+        st = dy_error_set(err, DY_ERR_IO, "cannot write HDF5 file '%s': %s", path,
+                          strerror(errno ? errno : EIO));
+    free(img);
+    return st;
+}
+
+dy_status dy_write_hdf5(const char *path, const dy_yield_grid *g, dy_error *err)
+{
+    dy_outset s;
+    dy_outset_init(&s);
+    dy_status st = dy_write_hdf5_to(&s, path, g, err);
+    if (st != DY_OK) {
+        dy_outset_abort(&s);
         return st;
     }
-    if (H5Fclose(f) < 0) {
-        st = h5_fail(err, path, "closing (flushing) the file failed");
-        remove(tmp);
-        return st;
-    }
-    if (rename(tmp, path) != 0) {
-        const int e = errno;
-        remove(tmp);
-        return dy_error_set(err, DY_ERR_IO, "cannot write HDF5 file '%s': rename from '%s': %s",
-                            path, tmp, strerror(e));
-    }
-    return DY_OK;
+    return dy_outset_commit(&s, err);
 }

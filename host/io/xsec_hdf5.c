@@ -2,10 +2,12 @@
  * error, chi2_dof, q, n_eval, converged, unit (one row per grid point and method), attributes for
  * the process and units; plain types so h5py reads it without custom code. */
 #include "xsec_hdf5.h"
+#include "io/h5_memory.h"
+#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+#include <string.h>
 
 static int dset_d(hid_t f, const char *name, const double *v, int n, const char *units)
 {
@@ -64,17 +66,24 @@ static int attr_d(hid_t f, const char *name, double v)
     return ok;
 }
 
-dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error *err)
+/* The file built in memory (core driver, no backing store) and added to the set: HDF5 never
+ * holds a file on disk, so a full disk cannot leave it in a broken state. */
+dy_status dy_write_xsec_hdf5_to(dy_outset *set, const char *path, const dy_xsec_table *t,
+                                dy_error *err)
 {
-    char tmp[4200], note[256];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
-        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
+    char note[256];
     snprintf(note, sizeof note,
              "cross sections at coupling %s = %.10g (attribute 'coupling'); they scale as %s^2",
              t->coupling_name ? t->coupling_name : "coupling", t->coupling,
              t->coupling_name ? t->coupling_name : "coupling");
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0) {
+        if (fapl >= 0) H5Pclose(fapl);
+        return dy_error_set(err, DY_ERR_IO, "writing HDF5 file %s failed", path);
+    }
+    hid_t f = H5Fcreate(DY_H5_MEMORY_NAME, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
     if (f < 0) return dy_error_set(err, DY_ERR_IO, "cannot write %s", path);
     double *ne = malloc((size_t)t->n * 2 * sizeof *ne), *cv = ne ? ne + t->n : NULL;
     int ok = ne != NULL;
@@ -102,14 +111,32 @@ dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error 
          attr_s(f, "form_factor", t->form_factor) && attr_s(f, "conventions", t->conventions) &&
          attr_s(f, "notes", t->notes) && attr_s(f, "note", note);
     free(ne);
+    void *img = NULL;
+    ssize_t n = -1;
+    ok = ok && H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0 && (n = H5Fget_file_image(f, NULL, 0)) > 0 &&
+         (img = malloc((size_t)n)) && H5Fget_file_image(f, img, (size_t)n) == n;
     ok = H5Fclose(f) >= 0 && ok;
     if (!ok) {
-        remove(tmp);
+        free(img);
         return dy_error_set(err, DY_ERR_IO, "writing HDF5 file %s failed", path);
     }
-    if (rename(tmp, path) != 0) {
-        remove(tmp);
-        return dy_error_set(err, DY_ERR_IO, "cannot rename %s to %s", tmp, path);
+    FILE *out = dy_outset_add(set, path, err);
+    dy_status st = out ? DY_OK : err ? err->status : DY_ERR_IO;
+    if (out && fwrite(img, 1, (size_t)n, out) != (size_t)n)
+        st = dy_error_set(err, DY_ERR_IO, "cannot write %s: %s", path,
+                          strerror(errno ? errno : EIO));
+    free(img);
+    return st;
+}
+
+dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error *err)
+{
+    dy_outset set;
+    dy_outset_init(&set);
+    const dy_status st = dy_write_xsec_hdf5_to(&set, path, t, err);
+    if (st != DY_OK) {
+        dy_outset_abort(&set);
+        return st;
     }
-    return DY_OK;
+    return dy_outset_commit(&set, err);
 }

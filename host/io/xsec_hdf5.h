@@ -3,6 +3,7 @@
 #define DY_XSEC_HDF5_H
 #include <stdint.h>
 #include "darkyield/dy_status.h"
+#include "io/outset.h"
 
 typedef struct dy_xsec_table {
     int n; /* rows */
@@ -19,6 +20,9 @@ typedef struct dy_xsec_table {
     const char *form_factor, *conventions, *notes;
 } dy_xsec_table;
 
-/* Write the table to path (temporary name, renamed when complete). */
+/* Write the table to path (unique temporary, renamed when complete; "-" = standard output). */
 dy_status dy_write_xsec_hdf5(const char *path, const dy_xsec_table *t, dy_error *err);
+/* The same file as a member of an output set (committed, or aborted, by the caller). */
+dy_status dy_write_xsec_hdf5_to(dy_outset *set, const char *path, const dy_xsec_table *t,
+                                dy_error *err);
 #endif

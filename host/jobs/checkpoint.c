@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "io/infile.h"
+#include "io/outset.h"
 
 static const char MAGIC[8] = {'D', 'Y', 'G', 'R', 'I', 'D', '\r', '\n'};
 #define REC_MAGIC 0x52505944u /* "DYPR" little-endian */
@@ -122,8 +124,8 @@ dy_status dy_ckpt_begin(dy_ckpt *ck, const char *path, const dy_ckpt_info *in, d
     memset(ck, 0, sizeof *ck);
     ck->fd = -1;
     ck->point_words = in->point_words;
-    snprintf(ck->path, sizeof ck->path, "%s", path);
-    snprintf(ck->tmp, sizeof ck->tmp, "%s.tmp.%ld", path, (long)getpid());
+    dy_status st = dy_out_resolve(path, ck->path, sizeof ck->path, err); /* through links */
+    if (st != DY_OK) return st;
     put(&b, MAGIC, sizeof MAGIC);
     put_u32(&b, DY_CKPT_FORMAT);
     put_u32(&b, in->kind);
@@ -147,12 +149,13 @@ dy_status dy_ckpt_begin(dy_ckpt *ck, const char *path, const dy_ckpt_info *in, d
         free(b.p);
         return dy_error_set(err, DY_ERR_NOMEM, "checkpoint: out of memory");
     }
-    ck->fd = open(ck->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck->fd = dy_out_mktemp(ck->path, ck->tmp, sizeof ck->tmp); /* unique: no two writers share */
+    if (ck->fd < 0) ck->tmp[0] = 0;
     if (ck->fd < 0 || write_all(ck->fd, b.p, b.n)) {
         const int e = errno;
         free(b.p);
         dy_ckpt_close(ck);
-        return dy_error_set(err, DY_ERR_IO, "cannot write %s: %s", ck->tmp, strerror(e));
+        return dy_error_set(err, DY_ERR_IO, "cannot write %s: %s", path, strerror(e));
     }
     free(b.p);
     return DY_OK;
@@ -210,50 +213,28 @@ void dy_ckpt_data_free(dy_ckpt_data *d)
     memset(d, 0, sizeof *d);
 }
 
-dy_status dy_ckpt_read(const char *path, dy_ckpt_data *d, dy_error *err)
+/* Header strings come from a file: keep them printable (they end up in messages and outputs). */
+static void clean_string(char *s)
+{
+    for (; *s; ++s)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f) *s = '?';
+}
+
+dy_status dy_ckpt_parse(const unsigned char *p, size_t n, const char *path, dy_ckpt_data *d,
+                        dy_error *err)
 {
     memset(d, 0, sizeof *d);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dy_error_set(err, errno == ENOENT ? DY_ERR_NOT_FOUND : DY_ERR_IO,
-                            "cannot open %s: %s", path, strerror(errno));
-    unsigned char *p = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 1 << 16;
-            unsigned char *q = realloc(p, cap);
-            if (!q) {
-                free(p);
-                fclose(f);
-                return dy_error_set(err, DY_ERR_NOMEM, "%s: out of memory", path);
-            }
-            p = q;
-        }
-        size_t k = fread(p + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) break;
-    }
-    const int rd_err = ferror(f);
-    fclose(f);
-    if (rd_err) {
-        free(p);
-        return dy_error_set(err, DY_ERR_IO, "cannot read %s", path);
-    }
     dy_status s = DY_OK;
     const size_t fixed = 8 + 4 + 4 + 8 + 4 + 4 + 4 + 4 + 8 + 8 + 32 + 16 + 128 + 8;
-    if (n < fixed + 4 || memcmp(p, MAGIC, 8) != 0) {
-        s = dy_error_set(err, DY_ERR_INVALID, "%s: not a darkyield checkpoint or part file", path);
-        goto done;
-    }
+    if (n < fixed + 4 || memcmp(p, MAGIC, 8) != 0)
+        return dy_error_set(err, DY_ERR_INVALID, "%s: not a darkyield checkpoint or part file",
+                            path);
     dy_ckpt_info *in = &d->info;
     const unsigned char *c = p + 8;
     const uint32_t format = get_u32(c);
-    if (format != DY_CKPT_FORMAT) {
-        s = dy_error_set(err, DY_ERR_INVALID, "%s: file format %u, this darkyield reads %d", path,
-                         format, DY_CKPT_FORMAT);
-        goto done;
-    }
+    if (format != DY_CKPT_FORMAT)
+        return dy_error_set(err, DY_ERR_INVALID, "%s: file format %u, this darkyield reads %d",
+                            path, format, DY_CKPT_FORMAT);
     in->kind = get_u32(c + 4);
     in->config_hash = get_u64(c + 8);
     in->shard_i = get_u32(c + 16);
@@ -269,44 +250,53 @@ dy_status dy_ckpt_read(const char *path, dy_ckpt_data *d, dy_error *err)
     c += 176;
     const uint64_t clen = get_u64(c);
     c += 8;
-    if (clen > n - fixed - 4) {
-        s = dy_error_set(err, DY_ERR_INVALID, "%s: header truncated or corrupt", path);
-        goto done;
-    }
-    if (n - fixed - 4 - clen < 8) {
-        s = dy_error_set(err, DY_ERR_INVALID, "%s: header truncated or corrupt", path);
-        goto done;
-    }
+    if (clen > n - fixed - 4 || n - fixed - 4 - clen < 8)
+        return dy_error_set(err, DY_ERR_INVALID, "%s: header truncated or corrupt", path);
     const uint64_t plen = get_u64(c + clen);
-    if (plen >= sizeof in->config_path || plen > n - fixed - 4 - clen - 8) {
-        s = dy_error_set(err, DY_ERR_INVALID, "%s: header truncated or corrupt", path);
-        goto done;
-    }
+    if (plen >= sizeof in->config_path || plen > n - fixed - 4 - clen - 8)
+        return dy_error_set(err, DY_ERR_INVALID, "%s: header truncated or corrupt", path);
     memcpy(in->config_path, c + clen + 8, (size_t)plen);
     const size_t hlen = fixed + (size_t)clen + 8 + (size_t)plen;
-    if (get_u32(p + hlen) != dy_crc32(0, p, hlen)) {
-        s = dy_error_set(err, DY_ERR_INVALID, "%s: header corrupt (CRC mismatch): not used", path);
-        goto done;
-    }
-    if (in->point_words == 0 || in->point_words > (1u << 28) || in->n_points == 0) {
-        s = dy_error_set(err, DY_ERR_INVALID, "%s: header has an impossible grid shape", path);
-        goto done;
-    }
+    if (n - hlen < 4 || get_u32(p + hlen) != dy_crc32(0, p, hlen))
+        return dy_error_set(err, DY_ERR_INVALID, "%s: header corrupt (CRC mismatch): not used",
+                            path);
+    /* a valid CRC says the bytes are as written, not that the writer was sane: every field is
+     * checked before it sizes an allocation or indexes an array */
+    const char *why = NULL;
+    if (in->kind != DY_CKPT_KIND_CHECKPOINT && in->kind != DY_CKPT_KIND_PART)
+        why = "unknown file kind";
+    else if (in->shard_n < 1 || in->shard_n > DY_CKPT_MAX_SHARDS || in->shard_i >= in->shard_n)
+        why = "impossible shard (needs 0 <= I < N <= 100000)";
+    else if (in->n_points < 1 || in->n_points > DY_CKPT_MAX_POINTS)
+        why = "impossible number of grid points";
+    else if (in->point_words > DY_CKPT_MAX_WORDS)
+        why = "impossible record size";
+    else if (!(in->wall_seconds >= 0.0 && in->wall_seconds < 1e12))
+        why = "impossible compute time";
+    else if (clen > DY_CKPT_MAX_CONFIG)
+        why = "stored configuration larger than a config file may be";
+    else if (memchr(c, 0, (size_t)clen) || memchr(in->config_path, 0, (size_t)plen))
+        why = "NUL byte in the stored configuration";
+    if (why)
+        return dy_error_set(err, DY_ERR_INVALID, "%s: header has an impossible grid shape (%s)",
+                            path, why);
+    clean_string(in->version);
+    clean_string(in->backend);
+    clean_string(in->device);
+    clean_string(in->config_path);
     d->config_text = malloc((size_t)clen + 1);
-    if (!d->config_text) {
-        s = dy_error_set(err, DY_ERR_NOMEM, "%s: out of memory", path);
-        goto done;
-    }
+    if (!d->config_text) return dy_error_set(err, DY_ERR_NOMEM, "%s: out of memory", path);
     memcpy(d->config_text, c, (size_t)clen);
     d->config_text[clen] = 0;
     in->config_text = d->config_text;
     in->config_len = (size_t)clen;
-    /* records */
+    /* records: at most one per grid point fits the checks below; the file size bounds the rest */
     const size_t rlen = 4 + 4 + 8 + 8 * (size_t)in->point_words + 4;
     size_t off = hlen + 4;
-    const size_t maxrec = (n - off) / rlen + 1;
-    d->points = malloc(maxrec * sizeof *d->points);
-    d->words = malloc(maxrec * (size_t)in->point_words * sizeof *d->words);
+    size_t maxrec = (n - off) / rlen; /* complete records in the file */
+    if (maxrec > in->n_points) maxrec = in->n_points;
+    d->points = malloc((maxrec + 1) * sizeof *d->points);
+    d->words = malloc((maxrec * (size_t)in->point_words + 1) * sizeof *d->words);
     if (!d->points || !d->words) {
         s = dy_error_set(err, DY_ERR_NOMEM, "%s: out of memory", path);
         goto done;
@@ -338,6 +328,13 @@ dy_status dy_ckpt_read(const char *path, dy_ckpt_data *d, dy_error *err)
             d->damaged = 1;
             break;
         }
+        if ((size_t)d->n >= maxrec) { /* only the n_points cap can stop a complete record */
+            snprintf(d->note, sizeof d->note,
+                     "%s: more records than grid points (%u): record %d and after ignored", path,
+                     in->n_points, rec);
+            d->damaged = 1;
+            break;
+        }
         d->points[d->n] = pt;
         uint64_t *w = d->words + (size_t)d->n * in->point_words;
         for (uint64_t i = 0; i < in->point_words; ++i)
@@ -346,7 +343,19 @@ dy_status dy_ckpt_read(const char *path, dy_ckpt_data *d, dy_error *err)
         off += rlen;
     }
 done:
-    free(p);
     if (s != DY_OK) dy_ckpt_data_free(d);
+    return s;
+}
+
+dy_status dy_ckpt_read(const char *path, dy_ckpt_data *d, dy_error *err)
+{
+    unsigned char *p = NULL;
+    size_t n = 0;
+    memset(d, 0, sizeof *d);
+    dy_status s =
+        dy_read_regular_file(path, "checkpoint or part file", DY_CKPT_MAX_FILE, &p, &n, err);
+    if (s != DY_OK) return s;
+    s = dy_ckpt_parse(p, n, path, d, err);
+    free(p);
     return s;
 }

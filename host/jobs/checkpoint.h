@@ -12,6 +12,12 @@
 #define DY_CKPT_FORMAT          1
 #define DY_CKPT_KIND_CHECKPOINT 1
 #define DY_CKPT_KIND_PART       2
+/* What a header may say (anything else is refused before it sizes an allocation). */
+#define DY_CKPT_MAX_SHARDS 100000            /* as --shard I/N */
+#define DY_CKPT_MAX_POINTS (1u << 20)        /* grid points */
+#define DY_CKPT_MAX_WORDS  (1u << 28)        /* words per point record (0: no MC integrals) */
+#define DY_CKPT_MAX_CONFIG (1u << 20)        /* stored config text, as DY_CFG_MAX_BYTES */
+#define DY_CKPT_MAX_FILE   ((size_t)1 << 36) /* bytes of a whole file */
 
 typedef struct dy_ckpt_info {
     uint32_t kind;             /* DY_CKPT_KIND_* */
@@ -28,8 +34,9 @@ typedef struct dy_ckpt_info {
     char config_path[4096]; /* the config file as given to run (default name, messages) */
 } dy_ckpt_info;
 
-/* A file being written: header + records go to "<path>.tmp.<pid>" until dy_ckpt_commit renames
- * it onto path; later appends go to the committed file (the descriptor stays open). */
+/* A file being written: header + records go to a unique temporary beside path (symbolic links
+ * followed: the link's target is replaced) until dy_ckpt_commit renames it onto path; later
+ * appends go to the committed file (the descriptor stays open). */
 typedef struct dy_ckpt {
     int fd;
     int committed;
@@ -55,10 +62,15 @@ typedef struct dy_ckpt_data {
     char note[512];    /* what was wrong (damaged) */
 } dy_ckpt_data;
 
-/* Read path.  A bad header (not a darkyield grid file, other format, CRC mismatch) is an error
+/* Read path (a regular file; a FIFO or device is refused).  A bad header (not a darkyield grid
+ * file, other format, CRC mismatch, fields outside the limits above) is an error
  * (DY_ERR_INVALID); records are read up to the first bad one (truncated, CRC mismatch, bad
- * framing), which sets damaged and note — records are never trusted past a bad one. */
+ * framing, a point outside the grid, more records than points), which sets damaged and note —
+ * records are never trusted past a bad one. */
 dy_status dy_ckpt_read(const char *path, dy_ckpt_data *d, dy_error *err);
+/* The same from the n bytes at p (path names them in messages). */
+dy_status dy_ckpt_parse(const unsigned char *p, size_t n, const char *path, dy_ckpt_data *d,
+                        dy_error *err);
 void dy_ckpt_data_free(dy_ckpt_data *d);
 
 /* CRC-32 (IEEE 802.3, reflected, as zlib's crc32), continuing from crc (start with 0). */

@@ -65,21 +65,18 @@ void dy_grid_part_path(const dy_config *c, const dy_grid_opts *o, char *buf, siz
     snprintf(buf, n, "%s/%s.part-%d-of-%d.dyp", c->out_dir, c->name, o->shard_i, o->shard_n);
 }
 
-dy_status dy_make_dirs(const char *path, dy_error *err)
+dy_status dy_grid_lock(const dy_run *r, const dy_grid_opts *o, dy_outlock *l, dy_error *err)
 {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; ++p)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0777) && errno != EEXIST) goto fail;
-            *p = '/';
-        }
-    if (mkdir(buf, 0777) && errno != EEXIST) goto fail;
-    return DY_OK;
-fail:
-    return dy_error_set(err, DY_ERR_IO, "cannot create output directory %s: %s", path,
-                        strerror(errno));
+    const dy_config *c = dy_run_config(r);
+    char stem[400], what[500];
+    if (o->shard_n > 1) {
+        snprintf(stem, sizeof stem, "%s.part-%d-of-%d", c->name, o->shard_i, o->shard_n);
+        snprintf(what, sizeof what, "shard %d of %d of '%s'", o->shard_i, o->shard_n, c->name);
+    } else {
+        snprintf(stem, sizeof stem, "%s", c->name);
+        snprintf(what, sizeof what, "the outputs and checkpoint of '%s'", c->name);
+    }
+    return dy_outlock_take(l, c->out_dir, stem, what, err);
 }
 
 double dy_wall_now(void)
@@ -138,6 +135,7 @@ dy_status dy_grid_prepare(dy_run *r, const dy_grid_opts *o, const char *backend,
     memset(ck, 0, sizeof *ck);
     ck->fd = -1;
     if ((s = dy_make_dirs(c->out_dir, err)) != DY_OK) return s;
+    if (o->lock && o->lock->fd < 0 && (s = dy_grid_lock(r, o, o->lock, err)) != DY_OK) return s;
     dy_grid_ckpt_path(c, o, path, sizeof path);
     const int exists = stat(path, &st) == 0;
     if (exists && !o->resume && !o->fresh)

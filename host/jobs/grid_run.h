@@ -6,6 +6,7 @@
 #define DY_GRID_RUN_H
 #include <signal.h>
 #include <stddef.h>
+#include "io/outlock.h"
 #include "jobs/checkpoint.h"
 #include "jobs/run.h"
 
@@ -20,6 +21,7 @@ typedef struct dy_grid_opts {
     int schedule;         /* MPI only: DY_SCHED_DYNAMIC (work queue) or DY_SCHED_STATIC (blocks) */
     int progress;         /* whole-grid progress on stderr */
     volatile sig_atomic_t *stop; /* set by a signal handler: stop after the current group */
+    dy_outlock *lock;            /* where dy_grid_prepare keeps the output lock (NULL: none) */
 } dy_grid_opts;
 
 void dy_grid_opts_default(dy_grid_opts *o);
@@ -37,10 +39,13 @@ int dy_grid_group_size(const dy_run *r, const dy_grid_opts *o, size_t batch);
 void dy_grid_ckpt_path(const dy_config *c, const dy_grid_opts *o, char *buf, size_t n);
 void dy_grid_part_path(const dy_config *c, const dy_grid_opts *o, char *buf, size_t n);
 
-/* mkdir -p */
-dy_status dy_make_dirs(const char *path, dy_error *err);
+/* Lock the outputs of this run or shard (io/outlock.h: <out>/.<name>.lock, shards
+ * <out>/.<name>.part-I-of-N.lock; created with the directory): a second process computing the
+ * same grid into the same directory gets DY_ERR_IO instead of racing this one. */
+dy_status dy_grid_lock(const dy_run *r, const dy_grid_opts *o, dy_outlock *l, dy_error *err);
 
-/* Create the output directory and apply the checkpoint rules: --resume loads it (must be a
+/* Create the output directory, take the output lock (o->lock, dy_grid_lock) and apply the
+ * checkpoint rules: --resume loads it (must be a
  * checkpoint of this config, version and shard, else DY_ERR_INVALID; damaged records are
  * reported on stderr and recomputed); without --resume an existing checkpoint is an error
  * unless --fresh.  With o->checkpoint, (re)writes the checkpoint with the points already done and

@@ -7,6 +7,7 @@
 #include "jobs/grid_run.h"
 #include "jobs/run.h"
 #include "darkyield/dy.h"
+#include "io/outlock.h"
 #include "io/writer.h"
 
 void dy_output_paths(const dy_config *cfg, const char *out, char *h5, char *csv, size_t n)
@@ -22,20 +23,38 @@ void dy_output_paths(const dy_config *cfg, const char *out, char *h5, char *csv,
     }
 }
 
+/* "<dir>" and "<stem>" of an output file path "<dir>/<stem>.<ext>" (dir "." when none). */
+static void split_path(const char *path, char *dir, char *stem, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, n, ".");
+    else if (slash == path)
+        snprintf(dir, n, "/");
+    else
+        snprintf(dir, n, "%.*s", (int)(slash - path), path);
+    snprintf(stem, n, "%s", slash ? slash + 1 : path);
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem) *dot = 0;
+}
+
 dy_status dy_write_outputs(const dy_config *cfg, const dy_yield_grid *g, const char *h5,
                            const char *csv, dy_error *err)
 {
-    char dir[4400];
-    dy_status s;
-    snprintf(dir, sizeof dir, "%s", h5);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = 0;
-        if ((s = dy_make_dirs(dir, err)) != DY_OK) return s;
+    char dir[4400], stem[4400];
+    dy_status s = DY_OK;
+    dy_outset set;
+    split_path(cfg->want_hdf5 ? h5 : csv, dir, stem, sizeof dir);
+    if ((s = dy_make_dirs(dir, err)) != DY_OK) return s;
+    /* one set: a failed CSV never leaves a new .h5 beside old CSV files */
+    dy_outset_init(&set);
+    if (cfg->want_hdf5) s = dy_write_hdf5_to(&set, h5, g, err);
+    if (s == DY_OK && cfg->want_csv) s = dy_write_csv_to(&set, csv, g, err);
+    if (s != DY_OK) {
+        dy_outset_abort(&set);
+        return s;
     }
-    if (cfg->want_hdf5 && (s = dy_write_hdf5(h5, g, err)) != DY_OK) return s;
-    if (cfg->want_csv && (s = dy_write_csv(csv, g, err)) != DY_OK) return s;
-    return DY_OK;
+    return dy_outset_commit(&set, err);
 }
 
 dy_status dy_merge_parts(const char *const *parts, int n, const char *out, int verbose,
@@ -47,6 +66,7 @@ dy_status dy_merge_parts(const char *const *parts, int n, const char *out, int v
     dy_config cfg;
     dy_run *r = NULL;
     dy_yield_grid g;
+    dy_outlock lock = {.fd = -1};
     memset(&cfg, 0, sizeof cfg);
     memset(&g, 0, sizeof g);
     memset(mr, 0, sizeof *mr);
@@ -184,6 +204,11 @@ dy_status dy_merge_parts(const char *const *parts, int n, const char *out, int v
     g.device = h->device;
     g.wall_seconds = mr->wall_seconds;
     dy_output_paths(&cfg, out, mr->h5, mr->csv, sizeof mr->h5);
+    {
+        char dir[4400], stem[4400];
+        split_path(mr->h5, dir, stem, sizeof dir);
+        if ((s = dy_outlock_take(&lock, dir, stem, "these outputs", err)) != DY_OK) goto done;
+    }
     if ((s = dy_write_outputs(&cfg, &g, mr->h5, mr->csv, err)) != DY_OK) goto done;
     mr->want_hdf5 = cfg.want_hdf5;
     mr->want_csv = cfg.want_csv;
@@ -192,6 +217,7 @@ dy_status dy_merge_parts(const char *const *parts, int n, const char *out, int v
     if (!cfg.want_hdf5) mr->h5[0] = 0;
     if (!cfg.want_csv) mr->csv[0] = 0;
 done:
+    dy_outlock_release(&lock);
     dy_yield_grid_free(&g);
     dy_run_close(r);
     dy_config_free(&cfg);

@@ -4,6 +4,8 @@
  * thin targets: Tsai straggling; muons: constant dE/dx; imported CSV histograms.
  * Formulas, sources and validity: docs/tracklengths.md. */
 #include "physics/tracklength.h"
+#include "io/atomic_file.h"
+#include "io/infile.h"
 
 #include <complex.h>
 #include <ctype.h>
@@ -934,8 +936,8 @@ dy_status dy_tracklength_init_csv(dy_tracklength *t, const char *path, dy_partic
                                   double E0, dy_error *err)
 {
     if (!path) return dy_error_set(err, DY_ERR_INVALID, "track-length CSV: NULL path");
-    FILE *f = fopen(path, "r");
-    if (!f) return dy_error_set(err, DY_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
+    FILE *f = dy_open_input(path, "track-length CSV", err); /* regular files only: never hangs */
+    if (!f) return err ? err->status : DY_ERR_IO;
     dy_status st = dy_tracklength_read_csv(t, f, path, species, E0, err);
     fclose(f);
     return st;
@@ -946,8 +948,9 @@ dy_status dy_tracklength_write_csv(const dy_tracklength *t, const char *path, do
 {
     if (!t || !path || n < 1 || !(Emax > Emin) || !(Emin >= 0.0) || (log_bins && !(Emin > 0.0)))
         return dy_error_set(err, DY_ERR_INVALID, "write CSV: bad arguments");
-    FILE *f = fopen(path, "w");
-    if (!f) return dy_error_set(err, DY_ERR_IO, "%s: cannot create (%s)", path, strerror(errno));
+    dy_atomic_file out; /* unique temporary, renamed when complete; "-" = stdout */
+    if (dy_atomic_open(&out, path, err) != DY_OK) return err ? err->status : DY_ERR_IO;
+    FILE *f = out.f;
     fprintf(f, "# darkyield track length: %s\n", t->label);
     fprintf(f, "# dT/dE averaged over the bin, cm/GeV per incident particle\n");
     fprintf(f, "E_lo_GeV,E_hi_GeV,T_cm_per_GeV,particle\n");
@@ -969,8 +972,8 @@ dy_status dy_tracklength_write_csv(const dy_tracklength *t, const char *path, do
         else
             fprintf(f, "%.17g,%.17g,%.17g,%s\n", a, b, v, dy_particle_name(t->species));
     }
-    if (fclose(f) != 0 && st == DY_OK) st = dy_error_set(err, DY_ERR_IO, "%s: write error", path);
-    return st;
+    const dy_status cs = dy_atomic_close(&out, st == DY_OK, err); /* nothing left on failure */
+    return st != DY_OK ? st : cs;
 }
 
 /* ================================ evaluation =============================================== */

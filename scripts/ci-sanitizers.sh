@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# ci-sanitizers.sh — the whole test suite built with clang under AddressSanitizer and
+# UndefinedBehaviorSanitizer (-fno-sanitize-recover=all: any UB fails), leaks checked
+# (scripts/lsan.supp lists the runtimes whose own leaks are ignored), CUDA off.  The build dir
+# build-asan also carries the libFuzzer harnesses (DARKYIELD_FUZZ=ON implies the sanitizers),
+# so scripts/ci-fuzz.sh reuses it.  Called by .ci/run after scripts/run-tests.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pkgs=(clang libclang-rt-14-dev libomp-dev)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ci-sanitizers: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# shellcheck source=scripts/sanitizer-env.sh
+. scripts/sanitizer-env.sh
+CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDARKYIELD_WERROR=ON \
+  -DDARKYIELD_CUDA=OFF -DDARKYIELD_FUZZ=ON -DDARKYIELD_BUILD_BENCHMARKS=OFF >/dev/null
+cmake --build build-asan -j "$(nproc)"
+ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -E '^clang_format$' "$@"
