@@ -11,6 +11,8 @@
 #define DY_NIPAR     4   /* integer parameters per integral */
 #define DY_NBINS     128 /* VEGAS map intervals per dimension */
 #define DY_MAX_HBINS 256 /* histogram bins per observable */
+#define DY_MAP_STRIDE                                                                              \
+    (DY_MAX_DIM * (DY_NBINS + 1)) /* one integral's map as the host API holds it */
 
 /* One integral (one grid point): which process, its dimension and its parameters.
  * The meaning of par[] / ipar[] is defined by the process header (kernels/processes/).

@@ -122,8 +122,26 @@ static dy_status cpu_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
     }
     memcpy(s->params, d->params, n * sizeof *s->params);
     if (d->lay.n_obs) memcpy(s->hspec, d->hspec, n * d->lay.n_obs * sizeof *s->hspec);
-    for (size_t j = 0; j < n; ++j)
+    for (size_t j = 0; j < n; ++j) {
         dy_map_flat(s->grids + j * G, d->lay.dim);
+        if (d->maps)
+            memcpy(s->grids + j * G, d->maps + j * DY_MAP_STRIDE,
+                   d->lay.dim * (DY_NBINS + 1) * sizeof *s->grids);
+    }
+    return DY_OK;
+}
+
+static dy_status cpu_read_maps(void *state, double *out, dy_dev_stats *st, dy_error *err)
+{
+    cpu_state *s = state;
+    const size_t G = DY_GRID_STRIDE(s->lay);
+    (void)st;
+    (void)err;
+    for (size_t j = 0; j < s->n; ++j) {
+        memset(out + j * DY_MAP_STRIDE, 0, DY_MAP_STRIDE * sizeof *out);
+        memcpy(out + j * DY_MAP_STRIDE, s->grids + j * G,
+               s->lay.dim * (DY_NBINS + 1) * sizeof *out);
+    }
     return DY_OK;
 }
 
@@ -264,6 +282,7 @@ const dy_backend_type dy_backend_cpu = {
     .batch_open = cpu_batch_open,
     .iterate = cpu_iterate,
     .histograms = cpu_histograms,
+    .read_maps = cpu_read_maps,
     .batch_close = cpu_batch_close,
     .philox = cpu_philox,
     .free = cpu_free,

@@ -271,6 +271,12 @@ static dy_status cu_batch_open(void *state, const dy_batch_desc *d, dy_dev_stats
     if (H) CU_TRY(cudaMemsetAsync(s->hrun, 0, n * H * sizeof(double), s->stream), "cudaMemset");
     CU_TRY(cudaMemsetAsync(s->hw, 0, n * sizeof(double), s->stream), "cudaMemset");
     CU_TRY(dy_cuda_launch_flat(s->stream, s->grids, d->lay.dim, n), "launch flat maps");
+    if (d->maps) /* given maps over the flat ones (the scratch half stays as it is) */
+        CU_TRY(cudaMemcpy2DAsync(s->grids, G * sizeof(double), d->maps,
+                                 DY_MAP_STRIDE * sizeof(double),
+                                 d->lay.dim * (DY_NBINS + 1) * sizeof(double), n,
+                                 cudaMemcpyHostToDevice, s->stream),
+               "upload maps");
     /* the caller's params may go away: the upload must be done before we return */
     CU_TRY(cudaStreamSynchronize(s->stream), "opening the batch");
     stats->launches += 1;
@@ -398,6 +404,21 @@ fail:
     return st;
 }
 
+static dy_status cu_read_maps(void *state, double *out, dy_dev_stats *stats, dy_error *err)
+{
+    cu_state *s = state;
+    dy_status st = DY_OK;
+    const size_t G = DY_GRID_STRIDE(s->lay), A = s->lay.dim * (DY_NBINS + 1);
+    memset(out, 0, s->n * DY_MAP_STRIDE * sizeof *out);
+    CU_TRY(cudaMemcpy2D(out, DY_MAP_STRIDE * sizeof(double), s->grids, G * sizeof(double),
+                        A * sizeof(double), s->n, cudaMemcpyDeviceToHost),
+           "read maps");
+    stats->bytes_from_device += s->n * A * sizeof(double);
+    return DY_OK;
+fail:
+    return st;
+}
+
 static dy_status cu_philox(void *state, const dy_u32 *ctr, const dy_u32 *key, dy_u32 *out, dy_u32 n,
                            dy_error *err)
 {
@@ -431,6 +452,7 @@ const dy_backend_type dy_backend_cuda = {
     .batch_open = cu_batch_open,
     .iterate = cu_iterate,
     .histograms = cu_histograms,
+    .read_maps = cu_read_maps,
     .batch_close = cu_batch_close,
     .philox = cu_philox,
     .free = cu_free,

@@ -367,6 +367,14 @@ static dy_status ocl_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
     CL_TRY(clEnqueueNDRangeKernel(s->q, s->k_flat, 1, NULL, &gs, NULL, 0, NULL, NULL),
            "launch flat maps");
     st_->launches += 1;
+    if (d->maps) /* given maps over the flat ones (the scratch half stays as it is) */
+        for (size_t j = 0; j < n; ++j) {
+            CL_TRY(clEnqueueWriteBuffer(s->q, s->b_grids, CL_TRUE, j * G * sizeof(double),
+                                        dim * (DY_NBINS + 1) * sizeof(double),
+                                        d->maps + j * DY_MAP_STRIDE, 0, NULL, NULL),
+                   "upload maps");
+            st_->bytes_to_device += dim * (DY_NBINS + 1) * sizeof(double);
+        }
     return DY_OK;
 fail:
     ocl_batch_close(s);
@@ -500,6 +508,23 @@ fail:
     return st;
 }
 
+static dy_status ocl_read_maps(void *state, double *out, dy_dev_stats *st_, dy_error *err)
+{
+    cl_state *s = state;
+    dy_status st = DY_OK;
+    const size_t G = DY_GRID_STRIDE(s->lay), A = s->lay.dim * (DY_NBINS + 1);
+    for (size_t j = 0; j < s->n; ++j) {
+        memset(out + j * DY_MAP_STRIDE, 0, DY_MAP_STRIDE * sizeof *out);
+        CL_TRY(clEnqueueReadBuffer(s->q, s->b_grids, CL_TRUE, j * G * sizeof(double),
+                                   A * sizeof(double), out + j * DY_MAP_STRIDE, 0, NULL, NULL),
+               "read maps");
+        st_->bytes_from_device += A * sizeof(double);
+    }
+    return DY_OK;
+fail:
+    return st;
+}
+
 static dy_status ocl_philox(void *state, const dy_u32 *ctr, const dy_u32 *key, dy_u32 *out,
                             dy_u32 n, dy_error *err)
 {
@@ -542,6 +567,7 @@ const dy_backend_type dy_backend_opencl = {
     .batch_open = ocl_batch_open,
     .iterate = ocl_iterate,
     .histograms = ocl_histograms,
+    .read_maps = ocl_read_maps,
     .batch_close = ocl_batch_close,
     .philox = ocl_philox,
     .free = ocl_free,

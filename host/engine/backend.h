@@ -15,6 +15,7 @@
 typedef struct dy_batch_desc {
     const dy_params *params;  /* n; id holds the stream key */
     const dy_histspec *hspec; /* n * lay.n_obs, or NULL when lay.n_obs == 0 */
+    const double *maps;       /* optional initial maps, DY_MAP_STRIDE per integral (NULL: flat) */
     size_t n;
     dy_layout lay;
 } dy_batch_desc;
@@ -58,6 +59,8 @@ typedef struct dy_backend_type {
                          dy_error *err);
     /* The histogram accumulators: hrun (n * 2 * n_obs * hbins) and hw (n). */
     dy_status (*histograms)(void *state, double *hrun, double *hw, dy_dev_stats *st, dy_error *err);
+    /* The batch's current maps into out (DY_MAP_STRIDE doubles per integral, dim axes used). */
+    dy_status (*read_maps)(void *state, double *out, dy_dev_stats *st, dy_error *err);
     void (*batch_close)(void *state);
     /* Philox known-answer hook: out[4i..] = philox4x32(ctr[4i..], key[2i..]). */
     dy_status (*philox)(void *state, const dy_u32 *ctr, const dy_u32 *key, dy_u32 *out, dy_u32 n,

@@ -323,7 +323,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
         goto done;
     }
     if ((st = batch_prepare(params, n, hspec, &dp, &dh, &lay, err)) != DY_OK) goto done;
-    const dy_batch_desc desc = {dp, dh, n, lay};
+    const dy_batch_desc desc = {dp, dh, NULL, n, lay};
     if ((st = e->type->batch_open(e->state, &desc, &e->dev, err)) != DY_OK) goto done;
     opened = 1;
     for (size_t i = 0; i < n; ++i) {
@@ -559,6 +559,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
         free(hrun);
         free(hw);
     }
+    if (o->maps_out && (st = e->type->read_maps(e->state, o->maps_out, &e->dev, err)) != DY_OK)
+        goto done;
     e->integrals += n;
 done:
     if (opened) e->type->batch_close(e->state);
@@ -578,6 +580,13 @@ done:
 dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uint64_t seed,
                             uint32_t iteration, uint32_t n_samples, double *w, dy_error *err)
 {
+    return dy_engine_weights_on_maps(e, params, n, NULL, seed, iteration, n_samples, w, err);
+}
+
+dy_status dy_engine_weights_on_maps(dy_engine *e, const dy_params *params, size_t n,
+                                    const double *maps, uint64_t seed, uint32_t iteration,
+                                    uint32_t n_samples, double *w, dy_error *err)
+{
     dy_status st;
     if (n == 0) return DY_OK;
     if (n_samples == 0 || n_samples % GROUP_SAMPLES)
@@ -596,11 +605,11 @@ dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uin
         goto done;
     }
     if ((st = batch_prepare(params, n, NULL, &dp, &dh, &lay, err)) != DY_OK) goto done;
-    const dy_batch_desc desc = {dp, NULL, n, lay};
+    const dy_batch_desc desc = {dp, NULL, maps, n, lay};
     if ((st = e->type->batch_open(e->state, &desc, &e->dev, err)) != DY_OK) goto done;
     for (size_t i = 0; i < n; ++i) {
         ctl[i].integral = (dy_u32)i;
-        strata(n_samples, params[i].dim, 0, &ctl[i]); /* flat map, unstratified */
+        strata(n_samples, params[i].dim, 0, &ctl[i]); /* unstratified: y uniform */
     }
     dy_launch proto;
     memset(&proto, 0, sizeof proto);
@@ -616,4 +625,25 @@ done:
     free(dp);
     free(dh);
     return st;
+}
+
+void dy_engine_point(const dy_params *p, const double *map, uint64_t seed, uint32_t iteration,
+                     uint32_t sample, double *x, double *jac)
+{
+    double y[DY_MAX_DIM];
+    *jac = 1.0;
+    dy_rng_uniforms(seed, dy_stream_key(p), iteration, sample, p->dim, y);
+    for (uint32_t d = 0; d < p->dim; ++d) { /* the map of dy_sample_one, unstratified */
+        const double yn = y[d] * DY_NBINS;
+        uint32_t b = (uint32_t)yn;
+        if (b >= DY_NBINS) b = DY_NBINS - 1;
+        if (!map) {
+            x[d] = y[d];
+            continue;
+        }
+        const double *edge = map + d * (DY_NBINS + 1);
+        const double width = edge[b + 1] - edge[b];
+        x[d] = edge[b] + (yn - (double)b) * width;
+        *jac *= width * DY_NBINS;
+    }
 }

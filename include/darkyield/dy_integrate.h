@@ -45,6 +45,9 @@ typedef struct dy_vegas_options {
     void (*targets)(void *ctx, size_t n, const struct dy_result *running, const double *sd1,
                     double *target);
     void *targets_ctx;
+    /* Optional, n * DY_MAP_STRIDE doubles: each integral's final VEGAS map (axis d's DY_NBINS + 1
+     * edges at d * (DY_NBINS + 1)), e.g. to draw events from it (dy_engine_weights_on_maps). */
+    double *maps_out;
 } dy_vegas_options;
 
 /* Defaults: seed 1, 1e-3 relative, 1e8 evaluations, 1024 samples at the start and 2^22 per
@@ -82,6 +85,19 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
  * unstratified): w has n * n_samples entries.  For backend-consistency checks. */
 dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uint64_t seed,
                             uint32_t iteration, uint32_t n_samples, double *w, dy_error *err);
+
+/* The same on given maps (n * DY_MAP_STRIDE, as dy_vegas_options.maps_out returns them; NULL:
+ * flat): the weights of draws from the adapted density, e.g. for unweighted events. */
+dy_status dy_engine_weights_on_maps(dy_engine *e, const dy_params *params, size_t n,
+                                    const double *maps, uint64_t seed, uint32_t iteration,
+                                    uint32_t n_samples, double *w, dy_error *err);
+
+/* The point x in (0,1)^dim of draw `sample` of iteration `iteration` on map `map` (NULL: flat) —
+ * the same point whose weight dy_engine_weights_on_maps returned, reproduced on the host (the
+ * random numbers depend only on seed, the integral's stream key, iteration and sample).  *jac
+ * gets the map's Jacobian. */
+void dy_engine_point(const dy_params *p, const double *map, uint64_t seed, uint32_t iteration,
+                     uint32_t sample, double *x, double *jac);
 
 /* The random-stream key of an integral: a hash of its process, dimension, parameters (less those
  * that only scale the integrand, dy_proc_scale_slot) and id. */
