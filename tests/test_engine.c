@@ -8,6 +8,7 @@
 #include <string.h>
 #include "dy_process_table.h"
 #include "dy_test_backend.h"
+#include "dy_test_cli.h"
 #include "engine/genz.h"
 
 static dy_engine *engine;
@@ -167,12 +168,49 @@ static void statistics(void **state)
     assert_true(text[0] == '{' && strchr(text, '}'));
 }
 
+/* --stats on the commands that run the engine: JSON with the documented keys, and for the run at
+ * most 1 KiB per integral per iteration from the device besides the final histograms. */
+static long json_number(const char *text, const char *key)
+{
+    const char *p = strstr(text, key);
+    return p ? strtol(p + strlen(key) + 2, NULL, 10) : -1;
+}
+
+static void stats_option(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    static char out[1 << 16];
+    char args[1024], path[512], text[2048];
+    const char *be = dy_test_backend_name();
+    snprintf(path, sizeof path, "%s/test_engine_cli_stats_%s.json", DY_BINARY_DIR, be);
+    const char *cmds[] = {"integrate --integrand genz-gaussian --dim 3 --points 40",
+                          "xsec --process brem --lepton e --target Pb --energy 100 --mass 0.01,0.1 "
+                          "--method etl --precision 1e-2"};
+    for (size_t c = 0; c < sizeof cmds / sizeof *cmds; ++c) {
+        remove(path);
+        snprintf(args, sizeof args, "%s --backend %s --stats %s", cmds[c], be, path);
+        if (dy_run_cli(args, out, sizeof out) != 0) fail_msg("%s:\n%s", args, out);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        const size_t k = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[k] = 0;
+        const long n = json_number(text, "\"integrals\""), it = json_number(text, "\"iterations\"");
+        const long from = json_number(text, "\"bytes_from_device\"");
+        if (!(n > 0 && it > 0 && from >= 0) || !strstr(text, "\"device_seconds\""))
+            fail_msg("%s: %s", args, text);
+        if (c == 0) assert_true((double)from / ((double)n * (double)it) <= 1024.0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(result_depends_on_the_integral_only),
         cmocka_unit_test(draws_from_the_adapted_map),
         cmocka_unit_test(statistics),
+        cmocka_unit_test(stats_option),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -35,6 +35,10 @@ int dy_cli_spawn(const char *const *argv, const char *const *env_add);
  * NULL-terminated args; a missing script or Python module is a note on stderr, not an error. */
 void dy_cli_plot(const char *script_name, const char *const *args);
 
+/* --stats FILE: the engine's statistics as JSON (docs/engine.md, "Statistics"); NULL path: no-op.
+ * Returns the exit code (0, or 1 when the file cannot be written). */
+int dy_cli_write_stats(const dy_engine *e, const char *path);
+
 /* Open the engine named by --backend (NULL = auto/env) and print the choice to stderr. */
 int dy_cli_open_engine(const char *name, dy_engine **e);
 #endif

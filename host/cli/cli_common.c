@@ -80,6 +80,13 @@ int dy_parse_double_list(const char *s, double *v, int max, int *n, char *bad, s
     }
 }
 
+int dy_cli_write_stats(const dy_engine *e, const char *path)
+{
+    dy_error err;
+    if (!path || !e) return 0;
+    return dy_engine_stats_write_json(e, path, &err) == DY_OK ? 0 : dy_cli_fail(&err);
+}
+
 int dy_cli_open_engine(const char *name, dy_engine **e)
 {
     dy_error err;

@@ -21,6 +21,7 @@ static void help(void)
            "  --precision P        relative precision goal, default 1e-3\n"
            "  --max-eval N         evaluation budget per integral, default 1e8\n"
            "  --backend B          cuda, opencl, cpu or auto (default; DARKYIELD_BACKEND)\n"
+           "  --stats FILE.json    engine statistics (launches, bytes, host/device seconds)\n"
            "  --format F           table (default) or csv\n",
            DY_MAX_DIM);
 }
@@ -46,10 +47,11 @@ int dy_cmd_integrate(int argc, char **argv)
                                          {"precision", required_argument, 0, 'p'},
                                          {"max-eval", required_argument, 0, 'm'},
                                          {"backend", required_argument, 0, 'b'},
+                                         {"stats", required_argument, 0, 'S'},
                                          {"format", required_argument, 0, 'f'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *integrand = NULL, *backend = NULL, *format = "table";
+    const char *integrand = NULL, *backend = NULL, *format = "table", *stats = NULL;
     uint64_t dim = 0, points = 1, seed = 1, max_eval = 100000000ULL;
     double precision = 1e-3;
     int c;
@@ -84,6 +86,7 @@ int dy_cmd_integrate(int argc, char **argv)
                 return dy_cli_usage_error("integrate", "--max-eval '%s': expected >= 4096", optarg);
             break;
         case 'b': backend = optarg; break;
+        case 'S': stats = optarg; break;
         case 'f': format = optarg; break;
         case 'h': help(); return 0;
         default:
@@ -167,6 +170,7 @@ int dy_cmd_integrate(int argc, char **argv)
     if (!csv)
         printf("\n%zu of %zu integrals reached the precision goal %g\n", n_conv, (size_t)points,
                precision);
+    rc = dy_cli_write_stats(e, stats);
 out:
     free(p);
     free(r);

@@ -32,6 +32,8 @@ static void help(void)
            "they finish; SIGINT/SIGTERM stop after the current group.  Results are identical\n"
            "however the grid is split (shards, ranks, resumes): docs/distributed.md.\n\n"
            "  --backend B      cuda, opencl, cpu or auto (overrides the config's backend:)\n"
+           "  --stats FILE     engine statistics as JSON (launches, bytes to/from the device,\n"
+           "                   host and device seconds; under MPI: FILE.rank<N> per worker)\n"
            "  --no-plots       skip the plots\n"
            "  --shard I/N      compute shard I of N (masses with index %% N == I) and write\n"
            "                   <out>/<name>.part-I-of-N.dyp for 'darkyield merge'\n"
@@ -83,7 +85,7 @@ static void print_table(const dy_config *cfg, const dy_yield_grid *g)
 
 int dy_cmd_run(int argc, char **argv)
 {
-    const char *path = NULL, *backend = NULL;
+    const char *path = NULL, *backend = NULL, *stats = NULL;
     int want_plots = 1;
     dy_grid_opts o;
     dy_error err;
@@ -93,6 +95,9 @@ int dy_cmd_run(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             help();
             return 0;
+        } else if (!strcmp(a, "--stats")) {
+            if (++i >= argc) return dy_cli_usage_error("run", "--stats needs a file");
+            stats = argv[i];
         } else if (!strcmp(a, "--backend")) {
             if (++i >= argc) return dy_cli_usage_error("run", "--backend needs a value");
             backend = argv[i];
@@ -133,6 +138,7 @@ int dy_cmd_run(int argc, char **argv)
     if (dy_mpi_start(&m, NULL, NULL, &err) != DY_OK) return dy_cli_fail(&err);
     const int root = m.rank == 0;
     o.progress = root;
+    o.stats = stats;
     o.stop = &g_stop;
     g_announce = root;
     dy_config cfg;
@@ -179,6 +185,7 @@ int dy_cmd_run(int argc, char **argv)
         snprintf(dev, sizeof dev, "%s", dy_engine_device(e));
         s = dy_grid_prepare(r, &o, be, dev, &ck, &err);
         if (s == DY_OK) s = dy_grid_exec_serial(r, e, &o, &ck, &err);
+        if (s == DY_OK && (rc = dy_cli_write_stats(e, stats))) goto out;
     }
     if (s != DY_OK) {
         rc = dy_cli_fail(&err);

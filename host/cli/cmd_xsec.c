@@ -71,6 +71,7 @@ static void help(void)
         "  --max-eval N       evaluation budget per integral (default 1e8)\n"
         "  --seed S           random seed, 0 .. 2^64-1 (default 1)\n"
         "  --backend B        cuda, opencl, cpu or auto\n"
+        "  --stats FILE.json  engine statistics (launches, bytes, host/device seconds)\n"
         "  --format F         table (default), csv or hdf5 (needs --output)\n"
         "  --output FILE      write the table/csv to FILE (default, or '-': standard output)\n"
         "  --kfactor FILE     K = sigma_approx / sigma_etl for every approximation (csv), as DMG4\n"
@@ -353,6 +354,7 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"max-eval", required_argument, 0, 'N'},
                                          {"seed", required_argument, 0, 's'},
                                          {"backend", required_argument, 0, 'b'},
+                                         {"stats", required_argument, 0, 'S'},
                                          {"format", required_argument, 0, 'f'},
                                          {"output", required_argument, 0, 'o'},
                                          {"kfactor", required_argument, 0, 'K'},
@@ -376,6 +378,7 @@ int dy_cmd_xsec(int argc, char **argv)
     int nE = 0, nM = 0, methods[DY_XM_COUNT], nmeth = 0, c, rc = 0;
     uint64_t seed = 1, max_eval = 100000000ULL;
     const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
+    const char *stats = NULL;
     const char *process = NULL, *target = NULL, *h2out = NULL, *mediator = NULL;
     int ff_set = 0, ww_set = 0, hdf5_out = 0;
     dy_outset set; /* every output file, committed together at the end */
@@ -423,6 +426,7 @@ int dy_cmd_xsec(int argc, char **argv)
                                           optarg);
             break;
         case 'b': backend = optarg; break;
+        case 'S': stats = optarg; break;
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
         case 'K': kout = optarg; break;
@@ -846,6 +850,7 @@ int dy_cmd_xsec(int argc, char **argv)
         goto out;
     }
     if (hdf5_out && strcmp(output, "-")) fprintf(stderr, "darkyield: wrote %s\n", output);
+    rc = dy_cli_write_stats(eng, stats);
 out:
     dy_outset_abort(&set); /* after a failure: no output file at all */
     dy_engine_close(eng);

@@ -78,6 +78,15 @@ static dy_status resolve(const char *name, const dy_backend_type **out, dy_error
     return dy_error_set(err, DY_ERR_UNAVAILABLE, "no usable backend");
 }
 
+int dy_backend_resolve(const char *name, dy_error *err)
+{
+    const dy_backend_type *t;
+    if (resolve(name, &t, err) != DY_OK) return -1;
+    for (int i = 0; i < NREG; ++i)
+        if (registry[i] == t) return i;
+    return -1;
+}
+
 dy_status dy_engine_open_device(const char *name, int device, dy_engine **out, dy_error *err)
 {
     const dy_backend_type *t;

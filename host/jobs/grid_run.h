@@ -21,6 +21,7 @@ typedef struct dy_grid_opts {
     int schedule;         /* MPI only: DY_SCHED_DYNAMIC (work queue) or DY_SCHED_STATIC (blocks) */
     int progress;         /* whole-grid progress on stderr */
     volatile sig_atomic_t *stop; /* set by a signal handler: stop after the current group */
+    const char *stats;           /* MPI: each worker's engine statistics to <stats>.rank<N> */
     dy_outlock *lock;            /* where dy_grid_prepare keeps the output lock (NULL: none) */
 } dy_grid_opts;
 

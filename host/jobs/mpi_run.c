@@ -115,21 +115,18 @@ static dy_status open_bound_engine(const dy_mpi *m, const char *backend, dy_engi
         omp_set_num_threads(th < 1 ? 1 : th);
     }
 #endif
-    const int user_dev = getenv("DARKYIELD_CUDA_DEVICE") != NULL;
-    char v[32];
-    if (!user_dev) {
-        snprintf(v, sizeof v, "%d", idx);
-        setenv("DARKYIELD_CUDA_DEVICE", v, 1);
-    }
-    dy_status s = dy_engine_open(backend, e, err);
-    const char *only = s != DY_OK && !user_dev ? strstr(err->msg, "only ") : NULL;
-    int ndev = 0;
-    if (only && sscanf(only, "only %d", &ndev) == 1 && ndev > 0) {
-        snprintf(v, sizeof v, "%d", idx % ndev); /* more workers than GPUs: share round-robin */
-        setenv("DARKYIELD_CUDA_DEVICE", v, 1);
-        s = dy_engine_open(backend, e, err);
-    }
-    return s;
+    /* The backend is resolved once and then named: a worker whose device cannot open fails
+     * instead of falling back to another backend.  Its device: the node-local worker index modulo
+     * the devices it sees (with one GPU per rank, CUDA_VISIBLE_DEVICES shows it one: index 0);
+     * DARKYIELD_CUDA_DEVICE / DARKYIELD_OPENCL_DEVICE, when set, choose instead. */
+    const int b = dy_backend_resolve(backend, err);
+    if (b < 0) return err->status;
+    const char *name = dy_backend_name(b);
+    const int ndev = dy_backend_device_count(b);
+    const int user = (!strcmp(name, "cuda") && getenv("DARKYIELD_CUDA_DEVICE")) ||
+                     (!strcmp(name, "opencl") && getenv("DARKYIELD_OPENCL_DEVICE"));
+    const int dev = user || ndev <= 1 || !strcmp(name, "cpu") ? -1 : idx % ndev;
+    return dy_engine_open_device(name, dev, e, err);
 }
 
 static void nap(void)
@@ -140,16 +137,18 @@ static void nap(void)
 
 /* ---- worker ---- */
 
-static dy_status worker(const dy_mpi *m, dy_run *r, const char *backend, dy_error *err)
+static dy_status worker(const dy_mpi *m, dy_run *r, const char *backend, const dy_grid_opts *o,
+                        dy_error *err)
 {
     dy_engine *e = NULL;
     dy_status s = open_bound_engine(m, backend, &e, err);
-    char hello[160];
+    char hello[192];
     if (s != DY_OK) {
         MPI_Send(err->msg, (int)strlen(err->msg) + 1, MPI_CHAR, 0, TAG_ERROR, MPI_COMM_WORLD);
         return s;
     }
-    snprintf(hello, sizeof hello, "%.15s|%.127s", dy_engine_backend(e), dy_engine_device(e));
+    snprintf(hello, sizeof hello, "%.15s|%zu|%.127s", dy_engine_backend(e), dy_engine_batch_hint(e),
+             dy_engine_device(e));
     MPI_Send(hello, (int)strlen(hello) + 1, MPI_CHAR, 0, TAG_HELLO, MPI_COMM_WORLD);
     const size_t nw = dy_run_point_words(r);
     const int NP = dy_run_points(r);
@@ -180,6 +179,11 @@ static dy_status worker(const dy_mpi *m, dy_run *r, const char *backend, dy_erro
         MPI_Send(msg, (int)(1 + np + (size_t)np * nw), MPI_UINT64_T, 0, TAG_RESULT, MPI_COMM_WORLD);
     }
 done:
+    if (s == DY_OK && o->stats) { /* this worker's engine statistics */
+        char path[4200];
+        snprintf(path, sizeof path, "%s.rank%d", o->stats, m->rank);
+        s = dy_engine_stats_write_json(e, path, err);
+    }
     free(pts);
     free(msg);
     dy_engine_close(e);
@@ -219,8 +223,12 @@ static dy_status scheduler(const dy_mpi *m, dy_run *r, const dy_grid_opts *o, dy
 {
     const int W = m->size - 1, NP = dy_run_points(r);
     const size_t nw = dy_run_point_words(r);
-    const int G = o->group > 0 ? o->group : 1; /* finest granularity balances best */
+    /* points per message: --group, else enough integrals to fill the worker's device (its batch
+     * hint: one point on a cpu worker for the finest balance of small grids, thousands of
+     * integrals on a GPU) */
+    const int per = dy_run_point_integrals(r);
     int *all = calloc((size_t)NP, sizeof *all), *buf = calloc((size_t)NP + 1, sizeof *buf);
+    int *gsz = calloc((size_t)W + 2, sizeof *gsz);
     queue q = {0};
     q.pts = calloc((size_t)NP + 1, sizeof *q.pts);
     q.head = calloc((size_t)W + 2, sizeof *q.head);
@@ -229,7 +237,9 @@ static dy_status scheduler(const dy_mpi *m, dy_run *r, const dy_grid_opts *o, dy
     uint64_t *msg = NULL;
     dy_status s = DY_OK, first_err = DY_OK;
     dy_grid_progress pr;
-    if (!all || !buf || !q.pts || !q.head || !q.end) {
+    for (int w = 0; w <= W + 1; ++w)
+        gsz[w] = o->group > 0 ? o->group : 1;
+    if (!all || !buf || !q.pts || !q.head || !q.end || !gsz) {
         s = dy_error_set(err, DY_ERR_NOMEM, "scheduler: out of memory");
         goto done;
     }
@@ -295,17 +305,34 @@ static dy_status scheduler(const dy_mpi *m, dy_run *r, const dy_grid_opts *o, dy
                 --live; /* a failed worker has left its loop */
                 continue;
             }
-            /* HELLO */
+            /* HELLO: every worker's backend is printed and recorded; workers on different
+             * backends are never hidden behind the first one's name */
             ++out->workers;
-            if (src == 1 || !out->backend[0]) {
-                char *bar = strchr(text, '|');
+            char *bar = strchr(text, '|'), *hint = bar;
+            if (bar) {
+                *bar = 0;
+                hint = bar + 1;
+                bar = strchr(hint, '|');
                 if (bar) *bar = 0;
+                const long h = strtol(hint, NULL, 10);
+                if (o->group <= 0 && per > 0 && h > 256) gsz[src] = (int)((h + per - 1) / per);
+            }
+            fprintf(stderr, "darkyield: MPI rank %d: backend %s: %s\n", src, text,
+                    bar ? bar + 1 : "");
+            if (!out->backend[0]) {
                 snprintf(out->backend, sizeof out->backend, "%.15s", text);
                 snprintf(out->device, sizeof out->device, "%.127s", bar ? bar + 1 : "");
+            } else if (strcmp(out->backend, text) && strcmp(out->backend, "mixed")) {
+                fprintf(stderr,
+                        "darkyield: warning: MPI workers run on different backends (%s and %s); "
+                        "the outputs record 'mixed'\n",
+                        out->backend, text);
+                snprintf(out->device, sizeof out->device, "%.60s and %.60s", out->backend, text);
+                snprintf(out->backend, sizeof out->backend, "mixed");
             }
         }
         if (o->stop && *o->stop) stopping = 1;
-        if (!stopping && next_group(&q, src, G, buf) > 0) {
+        if (!stopping && next_group(&q, src, gsz[src], buf) > 0) {
             MPI_Send(buf, buf[0] + 1, MPI_INT, src, TAG_WORK, MPI_COMM_WORLD);
         } else {
             MPI_Send(buf, 1, MPI_INT, src, TAG_STOP, MPI_COMM_WORLD);
@@ -329,6 +356,7 @@ static dy_status scheduler(const dy_mpi *m, dy_run *r, const dy_grid_opts *o, dy
     }
 done:
     free(all);
+    free(gsz);
     free(buf);
     free(q.pts);
     free(q.head);
@@ -354,7 +382,7 @@ dy_status dy_mpi_exec(const dy_mpi *m, dy_run *r, const char *backend, const dy_
         return m->rank == 0 ? s : DY_ERR_INVALID;
     }
     if (m->rank == 0) return scheduler(m, r, o, ck, out, err);
-    return worker(m, r, backend, err);
+    return worker(m, r, backend, o, err);
 }
 
 #endif /* DY_HAVE_MPI */

@@ -28,6 +28,10 @@ void dy_engine_close(dy_engine *e);
  * default).  Used to bind MPI ranks to GPUs.  Same rules as dy_engine_open otherwise. */
 dy_status dy_engine_open_device(const char *name, int device, dy_engine **out, dy_error *err);
 
+/* The backend index dy_engine_open(name) would open (auto: the best usable), or -1 with the
+ * reason in err. */
+int dy_backend_resolve(const char *name, dy_error *err);
+
 /* Usable devices of backend i (0 when it cannot open). */
 int dy_backend_device_count(int i);
 
