@@ -37,7 +37,8 @@ DY_DEVICE dy_u32 dy_chunk_roles(dy_layout lay)
 DY_DEVICE void dy_reduce_chunk(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_ictl *ctl,
                                dy_launch L, dy_u64 r, DY_GLOBAL const double *w,
                                DY_GLOBAL const unsigned char *bins, DY_GLOBAL const double *obs,
-                               DY_GLOBAL const dy_histspec *hspec, DY_GLOBAL double *part)
+                               DY_GLOBAL const dy_histspec *hspec, DY_GLOBAL const double *fw,
+                               DY_GLOBAL double *part)
 {
     const dy_u32 nroles = dy_chunk_roles(L.lay);
     const dy_u32 role = (dy_u32)(r % nroles);
@@ -52,45 +53,64 @@ DY_DEVICE void dy_reduce_chunk(DY_GLOBAL const dy_params *params, DY_GLOBAL cons
     DY_GLOBAL double *rec = part + cl * dy_record_size(L.lay);
     dy_u64 g;
     if (role == 0) {
-        /* region: the weights with observable 0 >= region_lo (a sub-integral the caller budgets) */
-        const int reg = (c->flags & DY_ICTL_REGION) && L.lay.n_obs > 0;
-        double sm = 0.0, sv = 0.0, s2 = 0.0, bad = 0.0, zero = 0.0, rm = 0.0, rv = 0.0;
+        /* functionals F_f = sum_bins fw[f][bin] x (integral in bin) of histogram 0: per stratum
+         * like the total, so their errors keep the stratification and the bins' covariance */
+        const dy_u32 nf = L.lay.n_obs > 0 ? L.lay.n_func : 0;
+        DY_GLOBAL const dy_histspec *h0 = hspec + (dy_u64)c->integral * L.lay.n_obs;
+        DY_GLOBAL const double *fwj = fw + (dy_u64)c->integral * nf * L.lay.hbins;
+        double sm = 0.0, sv = 0.0, s2 = 0.0, bad = 0.0, zero = 0.0;
+        double fm[DY_MAX_FUNC], fv[DY_MAX_FUNC];
+        dy_u32 f;
+        for (f = 0; f < DY_MAX_FUNC; ++f)
+            fm[f] = fv[f] = 0.0;
         for (g = first; g < last; g += nh) {
-            double mean = 0.0, dev = 0.0, rmean = 0.0, rdev = 0.0;
+            double mean = 0.0, dev = 0.0, smean[DY_MAX_FUNC], sdev[DY_MAX_FUNC];
             dy_u32 i;
+            for (f = 0; f < DY_MAX_FUNC; ++f)
+                smean[f] = sdev[f] = 0.0;
             for (i = 0; i < nh; ++i) {
                 const double v = w[g + i];
                 if (DY_ISFINITE(v)) {
                     mean += v;
                     s2 += v * v;
                     zero += v == 0.0 ? 1.0 : 0.0;
-                    if (reg && obs[(g + i) * L.lay.n_obs] >= c->region_lo) rmean += v;
                 } else {
                     bad += 1.0; /* counted, never summed: enters the stratum as 0 */
                 }
             }
             mean /= nh;
-            rmean /= nh;
             for (i = 0; i < nh; ++i) {
                 const double v = DY_ISFINITE(w[g + i]) ? w[g + i] : 0.0, e = v - mean;
                 dev += e * e;
-                if (reg) {
-                    const double rvv = obs[(g + i) * L.lay.n_obs] >= c->region_lo ? v : 0.0;
-                    rdev += (rvv - rmean) * (rvv - rmean);
+            }
+            for (f = 0; f < nf; ++f) { /* two passes over the stratum's few samples */
+                for (i = 0; i < nh; ++i) {
+                    const int hb = dy_hist_bin(h0, obs[(g + i) * L.lay.n_obs]);
+                    const double v = DY_ISFINITE(w[g + i]) ? w[g + i] : 0.0;
+                    smean[f] += hb >= 0 ? v * fwj[f * L.lay.hbins + hb] : 0.0;
                 }
+                smean[f] /= nh;
+                for (i = 0; i < nh; ++i) {
+                    const int hb = dy_hist_bin(h0, obs[(g + i) * L.lay.n_obs]);
+                    const double v = DY_ISFINITE(w[g + i]) ? w[g + i] : 0.0;
+                    const double e = (hb >= 0 ? v * fwj[f * L.lay.hbins + hb] : 0.0) - smean[f];
+                    sdev[f] += e * e;
+                }
+                fm[f] += smean[f];
+                fv[f] += sdev[f] / ((double)(nh - 1) * nh);
             }
             sm += mean;
             sv += dev / ((double)(nh - 1) * nh); /* (sample variance of the stratum) / n_h */
-            rm += rmean;
-            rv += rdev / ((double)(nh - 1) * nh);
         }
         rec[DY_T_MEAN] = sm;
         rec[DY_T_VAR] = sv;
         rec[DY_T_W2] = s2;
         rec[DY_T_BAD] = bad;
         rec[DY_T_ZERO] = zero;
-        rec[DY_T_RMEAN] = rm;
-        rec[DY_T_RVAR] = rv;
+        for (f = 0; f < DY_MAX_FUNC; ++f) {
+            rec[DY_T_FMEAN + 2 * f] = fm[f];
+            rec[DY_T_FVAR + 2 * f] = fv[f];
+        }
     } else if (role <= L.lay.dim) {
         const dy_u32 d = role - 1;
         DY_GLOBAL double *a = rec + DY_NTOT + d * DY_NBINS;
@@ -161,8 +181,9 @@ DY_DEVICE dy_u32 dy_finish_tasks(dy_layout lay)
 }
 
 /* Work item r of the finish launch: task r % T of active integral r / T.  out gets the
- * iteration's DY_NTOT totals per active integral; hrun holds per integral sum_i n_i c_i then
- * sum_i n_i^2 v_i per histogram bin, hw sum_i n_i (combined like the totals, vegas.c). */
+ * iteration's DY_NTOT totals per active integral; hrun holds per integral sum_i w_i c_i then
+ * sum_i w_i^2 v_i per histogram bin, hw sum_i w_i, w_i = n_i x ictl.hweight (the iteration
+ * weights of the totals, vegas.c). */
 DY_DEVICE void dy_finish(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_ictl *ctl,
                          dy_launch L, dy_u64 r, DY_GLOBAL double *itrec, DY_GLOBAL double *grids,
                          DY_GLOBAL const dy_histspec *hspec, DY_GLOBAL double *hrun,
@@ -181,7 +202,7 @@ DY_DEVICE void dy_finish(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_i
             out[a * DY_NTOT + q] = rec[q];
             rec[q] = 0.0;
         }
-        if (c->flags & DY_ICTL_HIST) hw[j] += n;
+        if (c->flags & DY_ICTL_HIST) hw[j] += n * c->hweight;
     } else if (t <= L.lay.dim) {
         const dy_u32 d = t - 1;
         DY_GLOBAL double *acc = rec + DY_NTOT + d * DY_NBINS;
@@ -197,10 +218,10 @@ DY_DEVICE void dy_finish(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_i
         const dy_u64 q = DY_NTOT + L.lay.dim * DY_NBINS + 2 * ((dy_u64)k * L.lay.hbins + b);
         const dy_u64 hq = (dy_u64)j * 2 * L.lay.n_obs * L.lay.hbins + (dy_u64)k * L.lay.hbins + b;
         if ((c->flags & DY_ICTL_HIST) && b < hspec[(dy_u64)j * L.lay.n_obs + k].nbins) {
-            const double ns = (double)c->n_strata;
+            const double ns = (double)c->n_strata, wi = n * c->hweight;
             const double cc = rec[q] / ns, v = rec[q + 1] / (ns * ns);
-            hrun[hq] += n * cc;
-            hrun[hq + (dy_u64)L.lay.n_obs * L.lay.hbins] += n * n * v;
+            hrun[hq] += wi * cc;
+            hrun[hq + (dy_u64)L.lay.n_obs * L.lay.hbins] += wi * wi * v;
         }
         rec[q] = 0.0;
         rec[q + 1] = 0.0;

@@ -34,20 +34,22 @@ typedef struct dy_histspec {
 } dy_histspec;
 
 /* Per-chunk and per-iteration totals of one integral (the first DY_NTOT doubles of a record). */
-#define DY_T_MEAN  0 /* sum over strata of the stratum mean of w */
-#define DY_T_VAR   1 /* sum over strata of (within-stratum sample variance) / n_h */
-#define DY_T_W2    2 /* sum of w^2 (0: every weight exactly 0) */
-#define DY_T_BAD   3 /* non-finite weights (counted, never summed) */
-#define DY_T_ZERO  4 /* weights exactly 0: the integrand's support ends inside the domain */
-#define DY_T_RMEAN 5 /* as DY_T_MEAN, for the region observable 0 >= ictl.region_lo */
-#define DY_T_RVAR  6 /* as DY_T_VAR, for the region */
-#define DY_NTOT    7
+#define DY_T_MEAN   0 /* sum over strata of the stratum mean of w */
+#define DY_T_VAR    1 /* sum over strata of (within-stratum sample variance) / n_h */
+#define DY_T_W2     2 /* sum of w^2 (0: every weight exactly 0) */
+#define DY_T_BAD    3 /* non-finite weights (counted, never summed) */
+#define DY_T_ZERO   4 /* weights exactly 0: the integrand's support ends inside the domain */
+#define DY_T_FMEAN  5 /* functional f (of histogram 0's bins): as DY_T_MEAN at 5 + 2f, */
+#define DY_T_FVAR   6 /* ... as DY_T_VAR at 6 + 2f */
+#define DY_MAX_FUNC 2
+#define DY_NTOT     (5 + 2 * DY_MAX_FUNC)
 
 /* Shape of a batch's state, fixed when it opens: map axes, observables and histogram bins
  * stored per integral.  A reduction record (per chunk, per iteration) is DY_NTOT totals, then
  * dim x DY_NBINS map sums of w^2, then n_obs x hbins x (sum w, sum w^2). */
 typedef struct dy_layout {
-    dy_u32 dim, n_obs, hbins, pad_;
+    dy_u32 dim, n_obs, hbins;
+    dy_u32 n_func; /* functionals of histogram 0 per integral (weights: n_func x hbins each) */
 } dy_layout;
 
 /* One active integral in one iteration (the host's control table, ordered by integral).
@@ -65,14 +67,13 @@ typedef struct dy_ictl {
     dy_u32 n_chunks;     /* ceil(n_strata / spc) */
     dy_u32 flags;        /* DY_ICTL_* */
     dy_u32 pad_;
-    double lambda;    /* uniform fraction mixed into the refined map (0: none) */
-    double alpha;     /* Lepage's damping exponent of the refinement */
-    double region_lo; /* with DY_ICTL_REGION: also sum the weights with observable 0 >= this */
+    double lambda;  /* uniform fraction mixed into the refined map (0: none) */
+    double alpha;   /* Lepage's damping exponent of the refinement */
+    double hweight; /* weight per sample of this iteration in the histograms (vegas.c) */
 } dy_ictl;
 
 #define DY_ICTL_HIST   1u /* add this iteration to the histograms */
 #define DY_ICTL_REFINE 2u /* refine the map from this iteration */
-#define DY_ICTL_REGION 4u /* sum the region totals (needs observable 0) */
 
 /* One launch: the chunks [chunk_begin, chunk_end) of an iteration, whose samples start at
  * sample_begin; per-sample and per-chunk buffers are indexed relative to these. */

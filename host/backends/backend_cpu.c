@@ -14,7 +14,7 @@
 typedef struct cpu_state {
     dy_params *params;
     dy_histspec *hspec;
-    double *grids, *itrec, *hrun, *hw, *part;
+    double *grids, *itrec, *hrun, *hw, *part, *fw;
     size_t n, part_cap;
     dy_layout lay;
     /* per-thread chunk buffers */
@@ -94,9 +94,10 @@ static void cpu_batch_close(void *state)
     free(s->itrec);
     free(s->hrun);
     free(s->hw);
+    free(s->fw);
     s->params = NULL;
     s->hspec = NULL;
-    s->grids = s->itrec = s->hrun = s->hw = NULL;
+    s->grids = s->itrec = s->hrun = s->hw = s->fw = NULL;
     s->n = 0;
 }
 
@@ -116,12 +117,15 @@ static dy_status cpu_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
     s->itrec = calloc(n * P, sizeof *s->itrec);
     s->hrun = calloc(H ? n * H : 1, sizeof *s->hrun);
     s->hw = calloc(n, sizeof *s->hw);
-    if (!s->params || !s->hspec || !s->grids || !s->itrec || !s->hrun || !s->hw) {
+    const size_t F = (size_t)d->lay.n_func * d->lay.hbins;
+    s->fw = calloc(F ? n * F : 1, sizeof *s->fw);
+    if (!s->params || !s->hspec || !s->grids || !s->itrec || !s->hrun || !s->hw || !s->fw) {
         cpu_batch_close(s);
         return dy_error_set(err, DY_ERR_NOMEM, "cpu backend: out of memory for %zu integrals", n);
     }
     memcpy(s->params, d->params, n * sizeof *s->params);
     if (d->lay.n_obs) memcpy(s->hspec, d->hspec, n * d->lay.n_obs * sizeof *s->hspec);
+    if (F) memcpy(s->fw, d->fw, n * F * sizeof *s->fw);
     for (size_t j = 0; j < n; ++j) {
         dy_map_flat(s->grids + j * G, d->lay.dim);
         if (d->maps)
@@ -213,7 +217,7 @@ static dy_status cpu_iterate(void *state, const dy_iter_plan *p, double *out, dy
                     dy_sample_one(s->params, s->grids, ctl, Lc, g, w, bins, obs);
                 if (p->w_out) memcpy(p->w_out + Lc.sample_begin, w, count * sizeof *w);
                 for (dy_u32 r = 0; r < nroles; ++r)
-                    dy_reduce_chunk(s->params, ctl, Lc, r, w, bins, obs, s->hspec,
+                    dy_reduce_chunk(s->params, ctl, Lc, r, w, bins, obs, s->hspec, s->fw,
                                     s->part + (size_t)cl * P);
             }
         }

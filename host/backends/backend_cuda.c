@@ -16,7 +16,7 @@ int dy_cuda_launch_sample(void *stream, const dy_params *params, const double *g
                           double *obs);
 int dy_cuda_launch_reduce(void *stream, const dy_params *params, const dy_ictl *ctl, dy_launch L,
                           dy_u64 n, const double *w, const unsigned char *bins, const double *obs,
-                          const dy_histspec *hspec, double *part);
+                          const dy_histspec *hspec, const double *fw, double *part);
 int dy_cuda_launch_combine(void *stream, const dy_ictl *ctl, dy_launch L, dy_u64 n,
                            const double *part, double *itrec);
 int dy_cuda_launch_finish(void *stream, const dy_params *params, const dy_ictl *ctl, dy_launch L,
@@ -33,7 +33,7 @@ typedef struct cu_state {
     /* the open batch */
     dy_params *params;
     dy_histspec *hspec;
-    double *grids, *itrec, *hrun, *hw, *out;
+    double *grids, *itrec, *hrun, *hw, *out, *fw;
     dy_ictl *ctl;
     size_t n;
     dy_layout lay;
@@ -169,14 +169,14 @@ static void cu_describe(char *buf, size_t n)
 static void cu_batch_close(void *state)
 {
     cu_state *s = state;
-    void *m[] = {s->params, s->hspec, s->grids, s->itrec, s->hrun, s->hw, s->out, s->ctl};
+    void *m[] = {s->params, s->hspec, s->grids, s->itrec, s->hrun, s->hw, s->out, s->ctl, s->fw};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; ++i)
         cu_free_ptr(m[i], 0);
     cu_free_ptr(s->h_ctl, 1);
     cu_free_ptr(s->h_out, 1);
     s->params = NULL;
     s->hspec = NULL;
-    s->grids = s->itrec = s->hrun = s->hw = s->out = NULL;
+    s->grids = s->itrec = s->hrun = s->hw = s->out = s->fw = NULL;
     s->ctl = s->h_ctl = NULL;
     s->h_out = NULL;
     s->n = 0;
@@ -255,6 +255,14 @@ static dy_status cu_batch_open(void *state, const dy_batch_desc *d, dy_dev_stats
     CU_TRY(cudaMalloc((void **)&s->hw, n * sizeof(double)), "cudaMalloc");
     CU_TRY(cudaMalloc((void **)&s->out, n * DY_NTOT * sizeof(double)), "cudaMalloc");
     CU_TRY(cudaMalloc((void **)&s->ctl, n * sizeof(dy_ictl)), "cudaMalloc");
+    const size_t F = (size_t)d->lay.n_func * d->lay.hbins;
+    CU_TRY(cudaMalloc((void **)&s->fw, (F ? n * F : 1) * sizeof(double)), "cudaMalloc");
+    if (F) {
+        CU_TRY(cudaMemcpyAsync(s->fw, d->fw, n * F * sizeof(double), cudaMemcpyHostToDevice,
+                               s->stream),
+               "upload functional weights");
+        stats->bytes_to_device += n * F * sizeof(double);
+    }
     CU_TRY(cudaMallocHost((void **)&s->h_ctl, n * sizeof(dy_ictl)), "cudaMallocHost");
     CU_TRY(cudaMallocHost((void **)&s->h_out, n * DY_NTOT * sizeof(double)), "cudaMallocHost");
     CU_TRY(cudaMemcpyAsync(s->params, d->params, n * sizeof(dy_params), cudaMemcpyHostToDevice,
@@ -357,7 +365,7 @@ static dy_status cu_iterate(void *state, const dy_iter_plan *p, double *out, dy_
         if ((st = launched(s,
                            dy_cuda_launch_reduce(s->stream, s->params, s->ctl, L,
                                                  nch * dy_chunk_roles(s->lay), s->w, s->bins,
-                                                 s->obs, s->hspec, s->part),
+                                                 s->obs, s->hspec, s->fw, s->part),
                            "reduce kernel", err)) != DY_OK)
             return st;
         if ((st = launched(s,

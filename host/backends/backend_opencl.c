@@ -17,7 +17,7 @@ typedef struct cl_state {
     cl_program prog;
     cl_kernel k_sample, k_reduce, k_combine, k_finish, k_flat, k_philox;
     /* the open batch: parameters, maps, iteration records, histograms, control, totals */
-    cl_mem b_params, b_hspec, b_grids, b_itrec, b_hrun, b_hw, b_ctl, b_out;
+    cl_mem b_params, b_hspec, b_grids, b_itrec, b_hrun, b_hw, b_ctl, b_out, b_fw;
     size_t n;
     dy_layout lay;
     /* per-launch scratch, grown on demand and kept */
@@ -214,8 +214,8 @@ static void release(cl_mem *m)
 static void ocl_batch_close(void *state)
 {
     cl_state *s = state;
-    cl_mem *m[] = {&s->b_params, &s->b_hspec, &s->b_grids, &s->b_itrec,
-                   &s->b_hrun,   &s->b_hw,    &s->b_ctl,   &s->b_out};
+    cl_mem *m[] = {&s->b_params, &s->b_hspec, &s->b_grids, &s->b_itrec, &s->b_hrun,
+                   &s->b_hw,     &s->b_ctl,   &s->b_out,   &s->b_fw};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; ++i)
         release(m[i]);
     s->n = 0;
@@ -339,10 +339,15 @@ static dy_status ocl_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
     struct {
         cl_mem *m;
         size_t bytes;
-    } b[] = {{&s->b_params, n * sizeof(dy_params)}, {&s->b_hspec, n * NO * sizeof(dy_histspec)},
-             {&s->b_grids, n * G * sizeof(double)}, {&s->b_itrec, n * P * sizeof(double)},
-             {&s->b_hrun, n * H * sizeof(double)},  {&s->b_hw, n * sizeof(double)},
-             {&s->b_ctl, n * sizeof(dy_ictl)},      {&s->b_out, n * DY_NTOT * sizeof(double)}};
+    } b[] = {{&s->b_params, n * sizeof(dy_params)},
+             {&s->b_hspec, n * NO * sizeof(dy_histspec)},
+             {&s->b_grids, n * G * sizeof(double)},
+             {&s->b_itrec, n * P * sizeof(double)},
+             {&s->b_hrun, n * H * sizeof(double)},
+             {&s->b_hw, n * sizeof(double)},
+             {&s->b_ctl, n * sizeof(dy_ictl)},
+             {&s->b_out, n * DY_NTOT * sizeof(double)},
+             {&s->b_fw, n * d->lay.n_func * d->lay.hbins * sizeof(double)}};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; ++i)
         if ((st = make_buffer(s, b[i].m, b[i].bytes, err)) != DY_OK) goto fail;
     CL_TRY(clEnqueueWriteBuffer(s->q, s->b_params, CL_FALSE, 0, n * sizeof(dy_params), d->params, 0,
@@ -354,6 +359,12 @@ static dy_status ocl_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
                                     d->hspec, 0, NULL, NULL),
                "upload histogram specs");
         st_->bytes_to_device += n * NO * sizeof(dy_histspec);
+    }
+    if (d->lay.n_func) {
+        const size_t fb = n * d->lay.n_func * d->lay.hbins * sizeof(double);
+        CL_TRY(clEnqueueWriteBuffer(s->q, s->b_fw, CL_FALSE, 0, fb, d->fw, 0, NULL, NULL),
+               "upload functional weights");
+        st_->bytes_to_device += fb;
     }
     if ((st = fill_zero(s, s->b_itrec, n * P * sizeof(double), err)) != DY_OK) goto fail;
     if ((st = fill_zero(s, s->b_hrun, n * H * sizeof(double), err)) != DY_OK) goto fail;
@@ -454,7 +465,8 @@ static dy_status ocl_iterate(void *state, const dy_iter_plan *p, double *out, dy
         ARG(s->k_reduce, 5, s->b_bins);
         ARG(s->k_reduce, 6, s->b_obs);
         ARG(s->k_reduce, 7, s->b_hspec);
-        ARG(s->k_reduce, 8, s->b_part);
+        ARG(s->k_reduce, 8, s->b_fw);
+        ARG(s->k_reduce, 9, s->b_part);
         if ((st = enqueue(s, s->k_reduce, nred, "launch reduce", err)) != DY_OK) return st;
         ARG(s->k_combine, 0, s->b_ctl);
         ARG(s->k_combine, 1, L);

@@ -16,6 +16,7 @@ typedef struct dy_batch_desc {
     const dy_params *params;  /* n; id holds the stream key */
     const dy_histspec *hspec; /* n * lay.n_obs, or NULL when lay.n_obs == 0 */
     const double *maps;       /* optional initial maps, DY_MAP_STRIDE per integral (NULL: flat) */
+    const double *fw;         /* functional weights, n * lay.n_func * lay.hbins (NULL if none) */
     size_t n;
     dy_layout lay;
 } dy_batch_desc;

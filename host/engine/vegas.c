@@ -71,18 +71,18 @@ enum { PH_WARM = 0, PH_MAIN = 1, PH_DONE = 2 };
 
 typedef struct istate {
     int phase;
-    uint32_t n_next;           /* samples of its next iteration */
-    uint32_t warm_it;          /* warm-up iterations done */
-    double sd1, sd1_prev;      /* per-sample standard deviation: latest, previous iteration */
-    double warm_samples;       /* samples spent warming up */
-    double zero_samples;       /* samples seen while every weight was exactly 0 */
-    int seen_nonzero;          /* any weight != 0 so far */
-    double lambda;             /* defensive fraction of its next refinements */
-    double sw, swv, sw2v;      /* main iterations: sum w, sum w I, sum w^2 var (weights w_i) */
-    double rswv, rsw2v;        /* ... the same for the region */
-    double rsd1;               /* per-sample standard deviation of the region */
+    uint32_t n_next;      /* samples of its next iteration */
+    uint32_t warm_it;     /* warm-up iterations done */
+    double sd1, sd1_prev; /* per-sample standard deviation: latest, previous iteration */
+    double warm_samples;  /* samples spent warming up */
+    double zero_samples;  /* samples seen while every weight was exactly 0 */
+    int seen_nonzero;     /* any weight != 0 so far */
+    double lambda;        /* defensive fraction of its next refinements */
+    double sw, swv, sw2v; /* main iterations: sum w, sum w I, sum w^2 var (weights w_i) */
+    double fswv[DY_MAX_FUNC], fsw2v[DY_MAX_FUNC]; /* ... the same for the functionals */
+    double fsd1[DY_MAX_FUNC];  /* per-sample standard deviations of the functionals */
     double *it_val, *it_var;   /* main iterations: estimate and variance, */
-    double *it_rval, *it_rvar; /* the region's, */
+    double *it_fval, *it_fvar; /* the functionals' ([f * max_iter + m]), */
     double *it_n, *it_wps;     /* samples and predicted weight per sample */
     int n_weights;             /* 1: weights n_i (an iteration was far worse than predicted) */
     uint32_t last_n;           /* samples of its latest iteration */
@@ -182,22 +182,28 @@ static size_t plan_launches(const dy_ictl *ctl, uint32_t na, uint64_t cap, dy_la
  * iteration, 5-7 sigma, on genz-discontinuous; docs/engine.md).  When an iteration turns out far
  * worse than predicted (a rare large weight seen for the first time), its predicted weight would
  * be far too large: the integral then falls back to weights n_i for good. */
-static void combine(istate *v, uint32_t m, dy_result *r)
+static void combine(istate *v, uint32_t m, uint32_t m_max, dy_result *r)
 {
     double chi2 = 0.0;
-    v->sw = v->swv = v->sw2v = v->rswv = v->rsw2v = 0.0;
+    v->sw = v->swv = v->sw2v = 0.0;
+    for (int f = 0; f < DY_MAX_FUNC; ++f)
+        v->fswv[f] = v->fsw2v[f] = 0.0;
     for (uint32_t i = 0; i < m; ++i) {
         const double w = v->it_n[i] * (v->n_weights ? 1.0 : v->it_wps[i]);
         v->sw += w;
         v->swv += w * v->it_val[i];
         v->sw2v += w * w * v->it_var[i];
-        v->rswv += w * v->it_rval[i];
-        v->rsw2v += w * w * v->it_rvar[i];
+        for (int f = 0; f < DY_MAX_FUNC; ++f) {
+            v->fswv[f] += w * v->it_fval[f * m_max + i];
+            v->fsw2v[f] += w * w * v->it_fvar[f * m_max + i];
+        }
     }
     r->value = v->swv / v->sw;
     r->error = sqrt(v->sw2v) / v->sw;
-    r->region_value = v->rswv / v->sw;
-    r->region_error = sqrt(v->rsw2v) / v->sw;
+    for (int f = 0; f < DY_MAX_FUNC; ++f) {
+        r->func_value[f] = v->fswv[f] / v->sw;
+        r->func_error[f] = sqrt(v->fsw2v[f]) / v->sw;
+    }
     for (uint32_t i = 0; i < m; ++i) {
         const double dv = v->it_val[i] - r->value;
         chi2 += dv * dv / v->it_var[i];
@@ -238,11 +244,13 @@ static dy_status check_params(const dy_params *p, size_t n, const dy_histspec *h
 
 /* The batch as the device sees it: stream keys in id, the layout, compact histogram specs. */
 static dy_status batch_prepare(const dy_params *params, size_t n, const dy_histspec *hspec,
-                               dy_params **dp, dy_histspec **dh, dy_layout *lay, dy_error *err)
+                               const dy_vegas_options *o, dy_params **dp, dy_histspec **dh,
+                               double **fw, dy_layout *lay, dy_error *err)
 {
     memset(lay, 0, sizeof *lay);
     *dp = malloc((n ? n : 1) * sizeof **dp);
     *dh = NULL;
+    *fw = NULL;
     if (!*dp) return dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory for %zu integrals", n);
     for (size_t i = 0; i < n; ++i) {
         (*dp)[i] = params[i];
@@ -260,6 +268,16 @@ static dy_status batch_prepare(const dy_params *params, size_t n, const dy_hists
         if (!*dh) return dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory");
         for (size_t i = 0; i < n; ++i)
             memcpy(*dh + i * lay->n_obs, hspec + i * DY_MAX_OBS, lay->n_obs * sizeof **dh);
+    }
+    if (o && o->n_func && o->func_w && lay->n_obs) {
+        const uint32_t F = o->n_func < DY_MAX_FUNC ? o->n_func : DY_MAX_FUNC;
+        lay->n_func = F;
+        *fw = calloc(n * F * lay->hbins, sizeof **fw);
+        if (!*fw) return dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory");
+        for (size_t i = 0; i < n; ++i)
+            for (uint32_t f = 0; f < F; ++f)
+                memcpy(*fw + (i * F + f) * lay->hbins,
+                       o->func_w + (i * DY_MAX_FUNC + f) * DY_MAX_HBINS, lay->hbins * sizeof **fw);
     }
     return DY_OK;
 }
@@ -309,12 +327,14 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
     const uint32_t nmax = o->n_eval_max > nmin ? o->n_eval_max : nmin;
     dy_params *dp = NULL;
     dy_histspec *dh = NULL;
+    double *fw = NULL;
     dy_layout lay;
     istate *vs = calloc(n, sizeof *vs);
-    double *vals = malloc(6 * n * (size_t)max_iter * sizeof(double));
+    enum { NA = 4 + 2 * DY_MAX_FUNC, TS = 1 + DY_MAX_FUNC }; /* arrays; target stride */
+    double *vals = malloc(NA * n * (size_t)max_iter * sizeof(double));
     dy_ictl *ctl = malloc(n * sizeof *ctl);
     double *out = malloc(n * DY_NTOT * sizeof *out);
-    double *tgt = calloc(2 * n, sizeof *tgt), *sd1 = calloc(2 * n, sizeof *sd1);
+    double *tgt = calloc(TS * n, sizeof *tgt), *sd1 = calloc(TS * n, sizeof *sd1);
     dy_launch *lbuf = NULL;
     size_t lcap = 0;
     int opened = 0;
@@ -322,18 +342,18 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
         st = dy_error_set(err, DY_ERR_NOMEM, "vegas: out of memory for %zu integrals", n);
         goto done;
     }
-    if ((st = batch_prepare(params, n, hspec, &dp, &dh, &lay, err)) != DY_OK) goto done;
-    const dy_batch_desc desc = {dp, dh, NULL, n, lay};
+    if ((st = batch_prepare(params, n, hspec, o, &dp, &dh, &fw, &lay, err)) != DY_OK) goto done;
+    const dy_batch_desc desc = {dp, dh, NULL, fw, n, lay};
     if ((st = e->type->batch_open(e->state, &desc, &e->dev, err)) != DY_OK) goto done;
     opened = 1;
     for (size_t i = 0; i < n; ++i) {
         vs[i].n_next = nmin;
-        vs[i].it_val = vals + 6 * i * max_iter;
+        vs[i].it_val = vals + NA * i * max_iter;
         vs[i].it_var = vs[i].it_val + max_iter;
-        vs[i].it_rval = vs[i].it_var + max_iter;
-        vs[i].it_rvar = vs[i].it_rval + max_iter;
-        vs[i].it_n = vs[i].it_rvar + max_iter;
+        vs[i].it_n = vs[i].it_var + max_iter;
         vs[i].it_wps = vs[i].it_n + max_iter;
+        vs[i].it_fval = vs[i].it_wps + max_iter;
+        vs[i].it_fvar = vs[i].it_fval + DY_MAX_FUNC * max_iter;
     }
     dy_launch proto;
     memset(&proto, 0, sizeof proto);
@@ -351,10 +371,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             c->flags = DY_ICTL_REFINE | (vs[i].phase == PH_MAIN ? DY_ICTL_HIST : 0u);
             c->alpha = o->alpha;
             c->lambda = vs[i].lambda;
-            if (o->region_lo && o->region_lo[i] > -INFINITY && lay.n_obs > 0) {
-                c->flags |= DY_ICTL_REGION;
-                c->region_lo = o->region_lo[i];
-            }
+            /* the iteration's weight per sample (combine), for the histograms too */
+            c->hweight = vs[i].sd1 > 0.0 ? 1.0 / (vs[i].sd1 * vs[i].sd1) : 1.0;
         }
         if (na == 0) break;
         proto.iteration = k;
@@ -367,9 +385,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             dy_result *r = &res[i];
             const double *t = out + (size_t)a * DY_NTOT;
             const double ns = ctl[a].n_strata, nn = ns * ctl[a].nh;
-            const double I = t[DY_T_MEAN] / ns, RI = t[DY_T_RMEAN] / ns;
+            const double I = t[DY_T_MEAN] / ns;
             double var = t[DY_T_VAR] / (ns * ns);
-            const double rvar = t[DY_T_RVAR] / (ns * ns);
             const double sd_pred = v->sd1; /* the previous iteration's: this one's weight */
             r->n_eval += (uint64_t)nn;
             r->n_nonfinite += (uint64_t)t[DY_T_BAD];
@@ -385,9 +402,14 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                 v->sd1 = sqrt(var * nn);
             }
             v->seen_nonzero = 1;
-            sd1[2 * i] = v->sd1;
-            if (t[DY_T_W2] > 0.0) v->rsd1 = sqrt(rvar * nn);
-            sd1[2 * i + 1] = v->rsd1;
+            sd1[TS * i] = v->sd1;
+            double FI[DY_MAX_FUNC], fvar[DY_MAX_FUNC];
+            for (int f = 0; f < DY_MAX_FUNC; ++f) {
+                FI[f] = t[DY_T_FMEAN + 2 * f] / ns;
+                fvar[f] = t[DY_T_FVAR + 2 * f] / (ns * ns);
+                if (t[DY_T_W2] > 0.0) v->fsd1[f] = sqrt(fvar[f] * nn);
+                sd1[TS * i + 1 + f] = v->fsd1[f];
+            }
             /* exact zeros beside nonzero weights: the support ends inside the domain, where a
              * map can shrink the density next to the edge until the samples miss part of the
              * support (weights then look well-behaved while the estimate is low, unseen by any
@@ -397,19 +419,23 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             if (v->phase == PH_WARM) {
                 r->value = I; /* running estimate while warming up (n_iter stays 0) */
                 r->error = sqrt(var);
-                r->region_value = RI;
-                r->region_error = sqrt(rvar);
+                for (int f = 0; f < DY_MAX_FUNC; ++f) {
+                    r->func_value[f] = FI[f];
+                    r->func_error[f] = sqrt(fvar[f]);
+                }
                 continue;
             }
             const uint32_t m = r->n_iter;
             v->it_val[m] = I;
             v->it_var[m] = var;
-            v->it_rval[m] = RI;
-            v->it_rvar[m] = rvar;
+            for (int f = 0; f < DY_MAX_FUNC; ++f) {
+                v->it_fval[f * max_iter + m] = FI[f];
+                v->it_fvar[f * max_iter + m] = fvar[f];
+            }
             v->it_n[m] = nn;
             v->it_wps[m] = sd_pred > 0.0 ? 1.0 / (sd_pred * sd_pred) : 1.0;
             if (!(sd_pred > 0.0) || v->sd1 > 3.0 * sd_pred) v->n_weights = 1;
-            combine(v, m + 1, r);
+            combine(v, m + 1, max_iter, r);
             if (o->on_iteration) o->on_iteration(o->ctx, i, k + 1, I, sqrt(var), r);
         }
         if (o->targets) o->targets(o->targets_ctx, n, res, sd1, tgt);
@@ -431,12 +457,18 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                 }
                 continue;
             }
-            double E = tgt[2 * i] > 0.0 ? tgt[2 * i]
-                                        : fmax(o->rel_precision * fabs(r->value), o->abs_precision);
-            if (o->rel_precision == 0.0 && o->abs_precision == 0.0 && !(tgt[2 * i] > 0.0)) E = 0.0;
-            const double Er = tgt[2 * i + 1] > 0.0 ? tgt[2 * i + 1] : 0.0; /* region goal */
+            const double *T = tgt + TS * i;
+            double E =
+                T[0] > 0.0 ? T[0] : fmax(o->rel_precision * fabs(r->value), o->abs_precision);
+            if (o->rel_precision == 0.0 && o->abs_precision == 0.0 && !(T[0] > 0.0)) E = 0.0;
             double need = E > 0.0 ? (v->sd1 / E) * (v->sd1 / E) : INFINITY;
-            if (E > 0.0 && Er > 0.0) need = fmax(need, (v->rsd1 / Er) * (v->rsd1 / Er));
+            int fmet = 1; /* the functionals' goals (0: none) */
+            for (int f = 0; f < DY_MAX_FUNC; ++f)
+                if (T[1 + f] > 0.0) {
+                    if (E > 0.0)
+                        need = fmax(need, (v->fsd1[f] / T[1 + f]) * (v->fsd1[f] / T[1 + f]));
+                    fmet &= r->func_error[f] <= T[1 + f];
+                }
             double next;
             if (v->phase == PH_WARM) {
                 v->warm_it++;
@@ -456,7 +488,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                 v->phase = PH_MAIN;
                 next = E > 0.0 ? need / (0.95 * 0.95) / min_iter : 2.0 * nn;
             } else {
-                const int met = E > 0.0 && r->error <= E && (Er == 0.0 || r->region_error <= Er);
+                const int met = E > 0.0 && r->error <= E && fmet;
                 const int consistent = r->q >= Q_CONSISTENT;
                 r->converged = met && r->n_iter >= min_iter && consistent;
                 if (r->converged || r->n_iter >= max_iter) {
@@ -473,7 +505,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                         /* back to the warm-up: the weights of the new scheme's iterations are
                          * predicted from its own first iteration, not from the old scheme's */
                         v->unstratified = 1;
-                        v->sw = v->swv = v->sw2v = v->rswv = v->rsw2v = 0.0;
+                        v->sw = v->swv = v->sw2v = 0.0;
                         v->n_weights = 0;
                         r->n_iter = 0;
                         r->converged = 0;
@@ -490,9 +522,11 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                         v->sd1_prev > 0.0 ? fmin(fmax(v->sd1 / v->sd1_prev, 0.5), 1.0) : 1.0;
                     const double wps = v->n_weights ? 1.0 : 1.0 / (v->sd1 * v->sd1);
                     double w = weight_for(v->sw, v->sw2v, wps * f * f * v->sd1 * v->sd1, 0.95 * E);
-                    if (Er > 0.0)
-                        w = fmax(w, weight_for(v->sw, v->rsw2v, wps * f * f * v->rsd1 * v->rsd1,
-                                               0.95 * Er));
+                    for (int fu = 0; fu < DY_MAX_FUNC; ++fu)
+                        if (T[1 + fu] > 0.0)
+                            w = fmax(w, weight_for(v->sw, v->fsw2v[fu],
+                                                   wps * f * f * v->fsd1[fu] * v->fsd1[fu],
+                                                   0.95 * T[1 + fu]));
                     next = w / wps;
                     if (r->n_iter + 1 < min_iter) next /= (double)(min_iter - r->n_iter);
                     /* while the map still improves, grow gently (a larger iteration trains a
@@ -573,6 +607,7 @@ done:
     free(lbuf);
     free(dp);
     free(dh);
+    free(fw);
     e->wall_seconds += dy_wall_seconds() - t_start;
     return st;
 }
@@ -604,8 +639,9 @@ dy_status dy_engine_weights_on_maps(dy_engine *e, const dy_params *params, size_
         st = dy_error_set(err, DY_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = batch_prepare(params, n, NULL, &dp, &dh, &lay, err)) != DY_OK) goto done;
-    const dy_batch_desc desc = {dp, NULL, maps, n, lay};
+    double *fw = NULL;
+    if ((st = batch_prepare(params, n, NULL, NULL, &dp, &dh, &fw, &lay, err)) != DY_OK) goto done;
+    const dy_batch_desc desc = {dp, NULL, maps, NULL, n, lay};
     if ((st = e->type->batch_open(e->state, &desc, &e->dev, err)) != DY_OK) goto done;
     for (size_t i = 0; i < n; ++i) {
         ctl[i].integral = (dy_u32)i;

@@ -34,6 +34,8 @@ typedef struct channel {
     int first_param;     /* index of the channel's first integral, or -1 (shares another) */
     int shares;          /* channel index whose integrals it reuses (e+ brem = e- brem) */
     double box[DY_CFG_MAX_MASSES]; /* muon: relative error of the one-node rule, per mass */
+    double *cutw; /* [mass][node][x bin]: the value rule's weights of the yield above the cut */
+    int func;     /* the engine functional (0 or 1) that estimates this channel's cut yield */
 } channel;
 
 typedef struct plan {
@@ -581,8 +583,16 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                 yv += Wb[i] * Wb[i] * HV[i];
             const double qv = dy_fold_error(y) + box * fabs(y[0]);
             if (b == NB) {
+                /* MC error from the engine's functionals of the same weights (the bins'
+                 * errors in quadrature, yv, ignore their covariance) */
+                double fv = 0.0;
+                for (int k = 0; k < nk; ++k)
+                    for (int el = 0; el < NE; ++el) {
+                        const double fe = res[base + el * nk + k].func_error[ch->func];
+                        fv += P->eln[el] * P->eln[el] * fe * fe;
+                    }
                 out->N_above[im] = u * y[0];
-                out->N_above_err[im] = u * sqrt(yv);
+                out->N_above_err[im] = u * sqrt(fv);
                 qe->above[im] = u * qv;
             } else {
                 const int i = dy_yield_grid_index(g, im, b);
@@ -600,6 +610,26 @@ done:
     free(brk);
     free(nz);
     return s;
+}
+
+/* The value rule's weights of the yield above the cut on (node, x bin), W[node * XBINS + j]: the
+ * cut row of fold_channel's weights, from the rule alone.  The engine estimates sum_j W_j h_j of
+ * each node with its own stratified error (a functional of the x histogram): the bins' errors
+ * added in quadrature ignore their covariance and overstate that error 2-3x. */
+static void cut_weights(const dy_fold_rule *rule, int nk, double cut, double *W)
+{
+    memset(W, 0, (size_t)nk * XBINS * sizeof *W);
+    for (int q = 0; q < rule->n; ++q) {
+        const dy_fold_interp *full = &rule->ip[DY_FOLD_FULL][q];
+        const double ex = rule->E[q] / XBINS;
+        for (int j = 0; j < XBINS; ++j) {
+            const double x1 = j * ex, x2 = x1 + ex;
+            if (!(x2 > cut)) continue;
+            for (int t = 0; t < DY_FOLD_NS; ++t)
+                W[(size_t)full->k[t] * XBINS + j] +=
+                    rule->a[q] * (x2 - fmax(x1, cut)) / ex * full->c[t];
+        }
+    }
 }
 
 /* Everything of the fold that needs no MC, done at plan time so that a fold that cannot work is a
@@ -629,9 +659,24 @@ static dy_status plan_folds(plan *P, dy_error *err)
             s = run_annihilation(P, ch, &P->ann.ch[0], &P->ann, err);
             continue;
         }
+        const int nk = ch->single_node ? 1 : P->K;
+        ch->func = ch->shares >= 0;
+        ch->cutw = calloc((size_t)NM * nk * XBINS, sizeof *ch->cutw);
+        if (!ch->cutw) {
+            s = dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
+            break;
+        }
         for (int im = 0; im < NM && s == DY_OK; ++im) {
             const double m = c->masses_GeV[im], thr = threshold(P, ch, m);
-            if (ch->single_node) {
+            double *cw = ch->cutw + (size_t)im * nk * XBINS;
+            if (ch->single_node) { /* the whole path at the mean energy */
+                double e1 = ch->E_mean, a1 = ch->L_cm;
+                dy_fold_interp ip1 = {{0}, {1.0}};
+                dy_fold_rule one = {0};
+                one.n = 1;
+                one.E = &e1, one.a = &a1;
+                one.ip[DY_FOLD_FULL] = &ip1;
+                cut_weights(&one, 1, c->cut_energy_min_GeV, cw);
                 s = muon_box_error(P, ch, m, &ch->box[im], err);
                 continue;
             }
@@ -639,7 +684,10 @@ static dy_status plan_folds(plan *P, dy_error *err)
             dy_fold_rule rule;
             dy_fold_nodes(thr, E0, P->K, nodes);
             s = dy_fold_rule_build(&ch->T, P->K, nodes, NB + 2, brk, &rule, err);
-            if (s == DY_OK) dy_fold_rule_free(&rule);
+            if (s == DY_OK) {
+                cut_weights(&rule, P->K, c->cut_energy_min_GeV, cw);
+                dy_fold_rule_free(&rule);
+            }
         }
     }
     free(brk);
@@ -663,7 +711,7 @@ struct dy_run {
     dy_hist *hist;
     dy_result *res;
     double *Ek;
-    double *wt;          /* [nch][2][n]: a yield's weight on each integral (error budget) */
+    double *wt;          /* [nch][2][n]: the yields' weights on each integral (error budget) */
     unsigned char *done; /* [NM] */
     int verbose;
 };
@@ -685,22 +733,21 @@ static int point_integrals(const dy_run *r, int im, int *idx)
 
 static size_t integral_words(const dy_histspec *hs)
 {
-    size_t w = 8;
+    size_t w = 8 + 2 * DY_MAX_FUNC;
     for (int o = 0; o < DY_MAX_OBS; ++o)
         w += 2 * (size_t)hs[o].nbins;
     return w;
 }
 
 /* The weights with which each yield the user asked for (per channel and mass) depends on the
- * integrals: n_el times the fold weight of the node.  Its part above the energy cut depends on
- * the same weights times each node's cross section above the cut (the engine's region
- * x >= cut/E_k; the fold's quadrature points between nodes move the cut a little).  Used only
- * to spend the error budget (run_targets); the yields themselves are folded in dy_run_fold. */
+ * integrals: wt[c][0] = n_el times the fold weight of the node (N_total), wt[c][1] = n_el (the
+ * yield above the cut is sum n_el F over the nodes' functionals, whose weights hold the fold's).
+ * Used only to spend the error budget (run_targets); the yields are folded in dy_run_fold. */
 static dy_status alloc_weights(dy_run *r, dy_error *err)
 {
     const plan *P = &r->P;
     const int NE = P->nel, n = r->n;
-    r->wt = calloc((size_t)P->nch * (size_t)(n ? n : 1), sizeof *r->wt);
+    r->wt = calloc((size_t)P->nch * 2 * (size_t)(n ? n : 1), sizeof *r->wt);
     double *w = malloc((size_t)(P->K > 0 ? P->K : 1) * DY_FOLD_NR * sizeof *w);
     dy_status s = DY_OK;
     if (!r->wt || !w) {
@@ -712,7 +759,7 @@ static dy_status alloc_weights(dy_run *r, dy_error *err)
         const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
         if (ch->kind != 0) continue;
         const int nk = own->single_node ? 1 : P->K;
-        double *wt = r->wt + (size_t)c * n;
+        double *wt = r->wt + (size_t)c * 2 * n, *wa = wt + n;
         for (int im = 0; im < r->NM && s == DY_OK; ++im) {
             const int base = own->first_param + im * NE * nk;
             if (own->single_node)
@@ -720,9 +767,11 @@ static dy_status alloc_weights(dy_run *r, dy_error *err)
             else
                 s = dy_fold_weights(&ch->T, nk, &r->Ek[base], 0.0, w, err);
             for (int el = 0; el < NE && s == DY_OK; ++el)
-                for (int k = 0; k < nk; ++k)
+                for (int k = 0; k < nk; ++k) {
                     wt[base + el * nk + k] =
                         P->eln[el] * w[own->single_node ? 0 : DY_FOLD_FULL * nk + k];
+                    wa[base + el * nk + k] = P->eln[el];
+                }
         }
     }
     free(w);
@@ -738,8 +787,10 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
     plan *pp = &r->P;
     r->verbose = verbose;
     if ((s = make_plan(c, pp, err)) != DY_OK) {
-        for (int i = 0; i < pp->nch; ++i)
+        for (int i = 0; i < pp->nch; ++i) {
             dy_tracklength_free(&pp->ch[i].T);
+            free(pp->ch[i].cutw);
+        }
         free(r);
         return s;
     }
@@ -833,8 +884,10 @@ fail:
 void dy_run_close(dy_run *r)
 {
     if (!r) return;
-    for (int i = 0; i < r->P.nch; ++i)
+    for (int i = 0; i < r->P.nch; ++i) {
         dy_tracklength_free(&r->P.ch[i].T);
+        free(r->P.ch[i].cutw);
+    }
     dy_yield_grid_free(&r->P.ann);
     free(r->par);
     free(r->hs);
@@ -902,6 +955,7 @@ typedef struct run_budget {
 
 static void run_targets(void *ctx, size_t n, const dy_result *res, const double *sd1, double *tgt)
 {
+    enum { TS = 1 + DY_MAX_FUNC };
     const run_budget *b = ctx;
     const dy_run *r = b->r;
     const int per = r->per_pt, N = r->n;
@@ -909,29 +963,33 @@ static void run_targets(void *ctx, size_t n, const dy_result *res, const double 
     (void)n;
     for (int pt = 0; pt < b->np; ++pt) {
         const int o = pt * per; /* this point's call integrals: [o, o + per) */
-        for (int i = 0; i < 2 * per; ++i)
-            tgt[2 * o + i] = INFINITY;
+        for (int i = 0; i < TS * per; ++i)
+            tgt[TS * o + i] = INFINITY;
         for (int c = 0; c < r->P.nch; ++c) {
             if (r->P.ch[c].kind != 0) continue;
-            const double *w = r->wt + (size_t)c * N;
-            for (int type = 0; type < 2; ++type) { /* 0: N_total, 1: N above the cut */
+            const int fu = r->P.ch[c].func;
+            /* 0: N_total = sum_k w_k sigma_k; 1: N above the cut = sum_k n_el F_k, F_k the
+             * functional of node k (its fold weights included) */
+            for (int type = 0; type < 2; ++type) {
+                const double *w = r->wt + ((size_t)c * 2 + type) * N;
+                const int slot = type ? 1 + fu : 0;
                 double Y = 0.0, S = 0.0;
                 for (int i = 0; i < per; ++i) {
                     const double wi = w[b->idx[o + i]];
-                    Y += wi * (type ? res[o + i].region_value : res[o + i].value);
-                    S += fabs(wi) * sd1[2 * (o + i) + type];
+                    Y += wi * (type ? res[o + i].func_value[fu] : res[o + i].value);
+                    S += fabs(wi) * sd1[TS * (o + i) + slot];
                 }
                 if (!(Y > 0.0) || !(S > 0.0)) continue;
                 for (int i = 0; i < per; ++i) {
-                    const double wi = fabs(w[b->idx[o + i]]), si = sd1[2 * (o + i) + type];
+                    const double wi = fabs(w[b->idx[o + i]]), si = sd1[TS * (o + i) + slot];
                     if (wi == 0.0 || !(si > 0.0)) continue;
                     const double e = sqrt(p2 * Y * Y * si / (wi * S));
-                    if (e < tgt[2 * (o + i) + type]) tgt[2 * (o + i) + type] = e;
+                    if (e < tgt[TS * (o + i) + slot]) tgt[TS * (o + i) + slot] = e;
                 }
             }
         }
-        for (int i = 0; i < 2 * per; ++i) /* no yield: the config's precision, no region goal */
-            if (!isfinite(tgt[2 * o + i])) tgt[2 * o + i] = 0.0;
+        for (int i = 0; i < TS * per; ++i) /* no yield: the config's precision, no other goal */
+            if (!isfinite(tgt[TS * o + i])) tgt[TS * o + i] = 0.0;
     }
 }
 
@@ -974,19 +1032,29 @@ dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int en
     o.max_eval = c->max_eval;
     o.progress = engine_progress;
     run_budget budget = {r, idx, np};
-    double *region = malloc(m * sizeof *region);
-    if (!region) {
+    double *fw = calloc(m * DY_MAX_FUNC * DY_MAX_HBINS, sizeof *fw);
+    if (!fw) {
         s = dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
         goto done;
     }
-    for (size_t i = 0; i < m; ++i) /* x = E_X/E >= cut/E: the node's part above the cut */
-        region[i] = r->Ek[idx[i]] > c->cut_energy_min_GeV ? c->cut_energy_min_GeV / r->Ek[idx[i]]
-                                                          : -INFINITY;
-    o.region_lo = region;
+    for (size_t i = 0; i < m; ++i) /* each channel's cut weights on the integral's node */
+        for (int c = 0; c < r->P.nch; ++c) {
+            const channel *ch = &r->P.ch[c];
+            const channel *own = ch->shares >= 0 ? &r->P.ch[ch->shares] : ch;
+            if (ch->kind != 0) continue;
+            const int nk = own->single_node ? 1 : r->P.K, NE = r->P.nel;
+            const int off = idx[i] - own->first_param;
+            if (off < 0 || off >= r->NM * NE * nk) continue;
+            const int im = off / (NE * nk), k = off % nk;
+            memcpy(fw + (i * DY_MAX_FUNC + ch->func) * DY_MAX_HBINS,
+                   ch->cutw + ((size_t)im * nk + k) * XBINS, XBINS * sizeof *fw);
+        }
+    o.n_func = DY_MAX_FUNC;
+    o.func_w = fw;
     o.targets = run_targets;
     o.targets_ctx = &budget;
     s = dy_integrate(e, par, m, &o, hs, res, hist, err);
-    free(region);
+    free(fw);
     if (s != DY_OK) goto done;
     for (size_t i = 0; i < m; ++i) {
         r->res[idx[i]] = res[i];
@@ -1033,6 +1101,10 @@ void dy_run_pack_point(const dy_run *r, int p, uint64_t *w)
         *w++ = q->n_nonfinite;
         *w++ = q->n_iter;
         *w++ = (uint64_t)(int64_t)q->converged;
+        for (int f = 0; f < DY_MAX_FUNC; ++f) {
+            *w++ = dbits(q->func_value[f]);
+            *w++ = dbits(q->func_error[f]);
+        }
         for (int o = 0; o < DY_MAX_OBS; ++o) {
             const dy_hist *h = &r->hist[(size_t)idx[i] * DY_MAX_OBS + o];
             const unsigned nb = r->hs[(size_t)idx[i] * DY_MAX_OBS + o].nbins;
@@ -1061,6 +1133,10 @@ dy_status dy_run_unpack_point(dy_run *r, int p, const uint64_t *w, dy_error *err
         q->n_nonfinite = *w++;
         q->n_iter = (uint32_t)*w++;
         q->converged = (int)(int64_t)*w++;
+        for (int f = 0; f < DY_MAX_FUNC; ++f) {
+            q->func_value[f] = bitsd(*w++);
+            q->func_error[f] = bitsd(*w++);
+        }
         for (int o = 0; o < DY_MAX_OBS; ++o) {
             dy_hist *h = &r->hist[(size_t)idx[i] * DY_MAX_OBS + o];
             const dy_histspec *sp = &r->hs[(size_t)idx[i] * DY_MAX_OBS + o];

@@ -32,16 +32,19 @@ typedef struct dy_vegas_options {
     void (*on_iteration)(void *ctx, size_t integral, uint32_t iteration, double value, double error,
                          const struct dy_result *running);
     void *ctx;
-    /* Optional, n entries: a region of integral i, observable 0 >= region_lo[i] (-inf: none),
-     * whose sub-integral the engine tracks too (dy_result.region_*), e.g. the part of a cross
-     * section above an energy cut.  Needs observable 0 histogrammed. */
-    const double *region_lo;
-    /* Optional: after every iteration, set target[2i] and target[2i+1], the absolute errors
-     * integral i and its region should reach (0: use rel_/abs_precision for the integral, no
-     * goal for the region), from the running results of all n integrals of the call and sd1[2i],
-     * sd1[2i+1], the per-sample standard deviations of their latest iteration.  Lets a caller
-     * spend an error budget on the quantities a user asked for.  Must depend only on its
-     * arguments (and on integrals it groups together) to keep results reproducible. */
+    /* Optional: n_func (<= DY_MAX_FUNC) linear functionals of each integral's histogram 0,
+     * F_f = sum_b func_w[(i * DY_MAX_FUNC + f) * DY_MAX_HBINS + b] x (the integral in bin b),
+     * estimated per stratum like the integral itself (dy_result.func_*): summing histogram bins
+     * in quadrature ignores their covariance and can overstate such a sum's error several
+     * times.  E.g. a yield above an energy cut.  Needs histogram 0. */
+    uint32_t n_func;
+    const double *func_w;
+    /* Optional: after every iteration, set target[3i] (the integral) and target[3i + 1 + f]
+     * (functional f), the absolute errors they should reach (0: use rel_/abs_precision for the
+     * integral, no goal for a functional), from the running results of all n integrals of the
+     * call and sd1[3i + ...], the per-sample standard deviations of their latest iteration.
+     * Lets a caller spend an error budget on the quantities a user asked for.  Must depend only
+     * on its arguments (and on integrals it groups together) to keep results reproducible. */
     void (*targets)(void *ctx, size_t n, const struct dy_result *running, const double *sd1,
                     double *target);
     void *targets_ctx;
@@ -64,8 +67,8 @@ typedef struct dy_result {
     uint64_t n_nonfinite; /* non-finite weights seen (counted, never summed) */
     uint32_t n_iter;      /* combined iterations (0 while warming up) */
     int converged;        /* 1 when the precision goal was met (or an explicit zero) */
-    double region_value;  /* the region's sub-integral (options.region_lo), and its error */
-    double region_error;
+    double func_value[DY_MAX_FUNC]; /* the functionals (options.func_w) and their errors */
+    double func_error[DY_MAX_FUNC];
 } dy_result;
 
 /* Histogram of one observable of one integral: content[b] is the integral restricted to bin b

@@ -23,10 +23,11 @@ __global__ void __launch_bounds__(DY_REDUCE_THREADS)
     dy_kernel_reduce(const dy_params *__restrict__ params, const dy_ictl *__restrict__ ctl,
                      dy_launch L, dy_u64 n, const double *__restrict__ w,
                      const unsigned char *__restrict__ bins, const double *__restrict__ obs,
-                     const dy_histspec *__restrict__ hspec, double *part)
+                     const dy_histspec *__restrict__ hspec, const double *__restrict__ fw,
+                     double *part)
 {
     const dy_u64 r = DY_GLOBAL_ID();
-    if (r < n) dy_reduce_chunk(params, ctl, L, r, w, bins, obs, hspec, part);
+    if (r < n) dy_reduce_chunk(params, ctl, L, r, w, bins, obs, hspec, fw, part);
 }
 
 __global__ void __launch_bounds__(DY_SMALL_THREADS)
@@ -82,10 +83,10 @@ extern "C" int dy_cuda_launch_sample(void *stream, const dy_params *params, cons
 extern "C" int dy_cuda_launch_reduce(void *stream, const dy_params *params, const dy_ictl *ctl,
                                      dy_launch L, dy_u64 n, const double *w,
                                      const unsigned char *bins, const double *obs,
-                                     const dy_histspec *hspec, double *part)
+                                     const dy_histspec *hspec, const double *fw, double *part)
 {
     DY_LAUNCH(dy_kernel_reduce, DY_REDUCE_THREADS, n, stream, params, ctl, L, n, w, bins, obs,
-              hspec, part);
+              hspec, fw, part);
 }
 
 extern "C" int dy_cuda_launch_combine(void *stream, const dy_ictl *ctl, dy_launch L, dy_u64 n,

@@ -14,10 +14,11 @@ DY_KERNEL void dy_kernel_sample(DY_GLOBAL const dy_params *params, DY_GLOBAL con
 DY_KERNEL void dy_kernel_reduce(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_ictl *ctl,
                                 dy_launch L, dy_u64 n, DY_GLOBAL const double *w,
                                 DY_GLOBAL const unsigned char *bins, DY_GLOBAL const double *obs,
-                                DY_GLOBAL const dy_histspec *hspec, DY_GLOBAL double *part)
+                                DY_GLOBAL const dy_histspec *hspec, DY_GLOBAL const double *fw,
+                                DY_GLOBAL double *part)
 {
     const dy_u64 r = DY_GLOBAL_ID();
-    if (r < n) dy_reduce_chunk(params, ctl, L, r, w, bins, obs, hspec, part);
+    if (r < n) dy_reduce_chunk(params, ctl, L, r, w, bins, obs, hspec, fw, part);
 }
 
 DY_KERNEL void dy_kernel_combine(DY_GLOBAL const dy_ictl *ctl, dy_launch L, dy_u64 n,
