@@ -192,7 +192,7 @@ static dy_status cpu_iterate(void *state, const dy_iter_plan *p, double *out, dy
         const dy_launch L = p->launch[l];
         const long long nch = (long long)(L.chunk_end - L.chunk_begin);
         if ((rc = ensure(s, (size_t)nch * P, chunk, err)) != DY_OK) break;
-#pragma omp parallel
+#pragma omp parallel if (nch > 1) /* threads only when there is work to share */
         {
 #ifdef _OPENMP
             const int t = omp_get_thread_num();
@@ -222,7 +222,7 @@ static dy_status cpu_iterate(void *state, const dy_iter_plan *p, double *out, dy
             }
         }
         const long long nr = (long long)p->n_active * (long long)P;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (nr > 1 << 14)
         for (long long r = 0; r < nr; ++r)
             dy_combine(ctl, L, (dy_u64)r, s->part, s->itrec);
         st->launches += 2;
@@ -230,7 +230,7 @@ static dy_status cpu_iterate(void *state, const dy_iter_plan *p, double *out, dy
     if (rc == DY_OK && p->n_launch) {
         const dy_launch L = p->launch[0];
         const long long nr = (long long)p->n_active * dy_finish_tasks(s->lay);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (nr > 1 << 14)
         for (long long r = 0; r < nr; ++r)
             dy_finish(s->params, ctl, L, (dy_u64)r, s->itrec, s->grids, s->hspec, s->hrun, s->hw,
                       out);

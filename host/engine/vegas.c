@@ -18,7 +18,7 @@
 #define CHUNK_SAMPLES 2048u  /* target samples per reduction chunk (whole strata) */
 #define GROUP_SAMPLES 16u    /* unstratified: samples per variance group */
 #define ZERO_SAMPLES  65536u /* all-zero samples before a result is declared an explicit zero */
-#define GROWTH        8.0    /* an iteration has at most this many times the samples of the last */
+#define GROWTH        2.0    /* an iteration has at most this many times the samples of the last */
 #define Q_CONSISTENT  1e-3   /* iterations less consistent than this (chi^2 Q) are not converged */
 #define Q_INFLATE     1e-2   /* ... and below this the error is scaled by sqrt(chi^2/dof) */
 
@@ -480,7 +480,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                 const int enough = v->warm_samples >= 0.25 * need;
                 if (v->warm_it < o->warmup_max &&
                     (v->warm_it < o->warmup_min || (improving && !enough))) {
-                    next = fmin(2.0 * nn, fmax(nmin, need / 4.0));
+                    next = nn; /* like vegas and GSL: small constant iterations train the map */
                     v->n_next = (uint32_t)fmin(fmax(next, nmin), nmax);
                     if (!budget_left) v->phase = PH_DONE;
                     continue;
@@ -533,7 +533,8 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                      * better map); once it has settled, finish in one; never a sliver (it adds
                      * little and estimates its own variance poorly) */
                     const double ratio = v->sd1_prev > 0.0 ? v->sd1 / v->sd1_prev : 1.0;
-                    next = fmax(fmin(next, (ratio < 0.8 ? 2.0 : GROWTH) * nn), 0.5 * nn);
+                    next = fmax(fmin(next, (ratio < 0.8 ? 2.0 : GROWTH) * nn),
+                                (met ? 0.25 : 0.5) * nn);
                 } else {
                     next = 2.0 * nn;
                 }
