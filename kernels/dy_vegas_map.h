@@ -26,8 +26,8 @@ DY_DEVICE void dy_map_refine_axis(DY_GLOBAL double *edge, DY_GLOBAL double *a, D
     if (!(tot > 0.0) || !DY_ISFINITE(tot)) return; /* nothing seen: keep the map */
     for (b = 0; b < DY_NBINS; ++b) {               /* damping: a[] now holds m_b */
         const double r = nw[b] / tot;
-        a[b] = r <= 0.0 ? 0.0
-                        : (DY_FABS(r - 1.0) < 1e-12 ? 1.0 : DY_POW((r - 1.0) / DY_LOG(r), alpha));
+        const double q = r <= 0.0 ? 0.0 : (DY_FABS(r - 1.0) < 1e-12 ? 1.0 : (r - 1.0) / DY_LOG(r));
+        a[b] = alpha == 1.5 ? q * DY_SQRT(q) : DY_POW(q, alpha); /* the default without pow */
         msum += a[b];
     }
     if (lam > 0.0)

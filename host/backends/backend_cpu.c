@@ -212,12 +212,13 @@ static dy_status cpu_iterate(void *state, const dy_iter_plan *p, double *out, dy
                 Lc.chunk_begin = cg;
                 Lc.chunk_end = cg + 1;
                 Lc.sample_begin = c->sample_first + h0 * c->nh;
+                Lc.n_active = 1; /* its integral's entry only: no search per sample */
                 const dy_u64 count = (h1 - h0) * c->nh;
                 for (dy_u64 g = 0; g < count; ++g)
-                    dy_sample_one(s->params, s->grids, ctl, Lc, g, w, bins, obs);
+                    dy_sample_one(s->params, s->grids, c, Lc, g, w, bins, obs);
                 if (p->w_out) memcpy(p->w_out + Lc.sample_begin, w, count * sizeof *w);
                 for (dy_u32 r = 0; r < nroles; ++r)
-                    dy_reduce_chunk(s->params, ctl, Lc, r, w, bins, obs, s->hspec, s->fw,
+                    dy_reduce_chunk(s->params, c, Lc, r, w, bins, obs, s->hspec, s->fw,
                                     s->part + (size_t)cl * P);
             }
         }
