@@ -100,7 +100,9 @@ fi
 # ---- darkyield 0.1.0, built from its commit in a temporary worktree (cached by commit + options) --
 V010=$BUILD/peers/v0.1.0
 opts=()
-for k in DARKYIELD_CUDA DARKYIELD_OPENCL DARKYIELD_OPENMP DARKYIELD_MPI DARKYIELD_CUDA_ARCHITECTURES; do
+# 0.1.0 without CUDA: its fixed sm_70 list does not build with CUDA 13, and no item here runs on a GPU
+opts=(-DDARKYIELD_CUDA=OFF)
+for k in DARKYIELD_OPENCL DARKYIELD_OPENMP DARKYIELD_MPI; do
   v=$(sed -n "s/^$k:[A-Z]*=//p" "$BUILD/CMakeCache.txt")
   [ -n "$v" ] && opts+=("-D$k=$v")
 done
