@@ -210,7 +210,8 @@ DY_DEVICE void dy_finish(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_i
         DY_GLOBAL double *grid = grids + (dy_u64)j * DY_GRID_STRIDE(L.lay);
         if ((c->flags & DY_ICTL_REFINE) && d < params[j].dim)
             dy_map_refine_axis(grid + d * (DY_NBINS + 1), acc,
-                               grid + (L.lay.dim + d) * (DY_NBINS + 1), c->alpha, c->lambda);
+                               grid + (L.lay.dim + d) * (DY_NBINS + 1), c->alpha, c->lambda,
+                               c->merge);
         for (b = 0; b < DY_NBINS; ++b)
             acc[b] = 0.0;
     } else {

@@ -66,10 +66,10 @@ typedef struct dy_ictl {
     dy_u32 spc;          /* strata per chunk */
     dy_u32 n_chunks;     /* ceil(n_strata / spc) */
     dy_u32 flags;        /* DY_ICTL_* */
-    dy_u32 pad_;
-    double lambda;  /* uniform fraction mixed into the refined map (0: none) */
-    double alpha;   /* Lepage's damping exponent of the refinement */
-    double hweight; /* weight per sample of this iteration in the histograms (vegas.c) */
+    dy_u32 merge;        /* map intervals pooled per refinement bin (a power of 2, >= 1) */
+    double lambda;       /* uniform fraction mixed into the refined map (0: none) */
+    double alpha;        /* Lepage's damping exponent of the refinement */
+    double hweight;      /* weight per sample of this iteration in the histograms (vegas.c) */
 } dy_ictl;
 
 #define DY_ICTL_HIST   1u /* add this iteration to the histograms */

@@ -12,24 +12,37 @@
  * per-interval sums of w^2, which are overwritten; nw[0..DY_NBINS] is scratch.  No private
  * arrays: on a GPU (and in PoCL's work-groups) they would cost local memory per work item. */
 DY_DEVICE void dy_map_refine_axis(DY_GLOBAL double *edge, DY_GLOBAL double *a, DY_GLOBAL double *nw,
-                                  double alpha, double lam)
+                                  double alpha, double lam, dy_u32 merge)
 {
     double tot = 0.0, msum = 0.0, per, run = 0.0;
     int b, i, j = 0;
+    /* few samples per interval: pool `merge` neighbours into one refinement bin (in place: bin k
+     * reads intervals k*merge.. >= k), so each bin's sum is not mostly noise; the map keeps its
+     * DY_NBINS edges and the pooled density is spread evenly over the pooled intervals */
+    const int g = merge > 1 && merge <= DY_NBINS ? (int)merge : 1, K = DY_NBINS / g;
+    if (g > 1)
+        for (b = 0; b < K; ++b) {
+            double s = 0.0;
+            for (i = 0; i < g; ++i)
+                s += a[b * g + i];
+            a[b] = s;
+        }
     /* smoothing (1, 6, 1)/8, (7, 1)/8 at the ends, as in vegas (Lepage, arXiv:2009.05112) */
-    for (b = 0; b < DY_NBINS; ++b) {
-        const double l = a[b > 0 ? b - 1 : b], r = a[b < DY_NBINS - 1 ? b + 1 : b];
-        nw[b] = (b == 0 || b == DY_NBINS - 1) ? (7.0 * a[b] + (b == 0 ? r : l)) / 8.0
-                                              : (l + 6.0 * a[b] + r) / 8.0;
+    for (b = 0; b < K; ++b) {
+        const double l = a[b > 0 ? b - 1 : b], r = a[b < K - 1 ? b + 1 : b];
+        nw[b] = (b == 0 || b == K - 1) ? (7.0 * a[b] + (b == 0 ? r : l)) / 8.0
+                                       : (l + 6.0 * a[b] + r) / 8.0;
         tot += nw[b];
     }
     if (!(tot > 0.0) || !DY_ISFINITE(tot)) return; /* nothing seen: keep the map */
-    for (b = 0; b < DY_NBINS; ++b) {               /* damping: a[] now holds m_b */
+    for (b = 0; b < K; ++b) {                      /* damping: a[] now holds m_b */
         const double r = nw[b] / tot;
         const double q = r <= 0.0 ? 0.0 : (DY_FABS(r - 1.0) < 1e-12 ? 1.0 : (r - 1.0) / DY_LOG(r));
         a[b] = alpha == 1.5 ? q * DY_SQRT(q) : DY_POW(q, alpha); /* the default without pow */
         msum += a[b];
     }
+    for (b = DY_NBINS - 1; g > 1 && b >= 0; --b) /* spread back, top down (b / g <= b) */
+        a[b] = a[b / g] / g;
     if (lam > 0.0)
         for (b = 0; b < DY_NBINS; ++b)
             a[b] = (1.0 - lam) * a[b] + lam * msum * (edge[b + 1] - edge[b]);

@@ -18,9 +18,23 @@
 #define CHUNK_SAMPLES 2048u  /* target samples per reduction chunk (whole strata) */
 #define GROUP_SAMPLES 16u    /* unstratified: samples per variance group */
 #define ZERO_SAMPLES  65536u /* all-zero samples before a result is declared an explicit zero */
+#define MERGE_SAMPLES 32.0   /* samples per refinement bin wanted (refine_merge) */
+#define MERGE_MAX     8u     /* ... pooling at most this many intervals */
 #define GROWTH        2.0    /* an iteration has at most this many times the samples of the last */
 #define Q_CONSISTENT  1e-3   /* iterations less consistent than this (chi^2 Q) are not converged */
 #define Q_INFLATE     1e-2   /* ... and below this the error is scaled by sqrt(chi^2/dof) */
+
+/* Map intervals pooled per refinement bin, so that each bin sees about MERGE_SAMPLES samples of
+ * the iteration: with fewer, Lepage's refinement chases noise (6-D Genz product peak: 21 % fewer
+ * evaluations to 1e-2 and 12 % fewer to 1e-3 than refining all 128 intervals from 1024 samples;
+ * brem, whose iterations are larger, unchanged). */
+static dy_u32 refine_merge(double n)
+{
+    dy_u32 g = 1;
+    while (g < MERGE_MAX && n * g < MERGE_SAMPLES * DY_NBINS)
+        g *= 2;
+    return g;
+}
 
 void dy_vegas_options_default(dy_vegas_options *o)
 {
@@ -371,6 +385,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             c->flags = DY_ICTL_REFINE | (vs[i].phase == PH_MAIN ? DY_ICTL_HIST : 0u);
             c->alpha = o->alpha;
             c->lambda = vs[i].lambda;
+            c->merge = refine_merge((double)c->n_strata * c->nh);
             /* the iteration's weight per sample (combine), for the histograms too */
             c->hweight = vs[i].sd1 > 0.0 ? 1.0 / (vs[i].sd1 * vs[i].sd1) : 1.0;
         }
