@@ -7,11 +7,12 @@
 #include "dy_types.h"
 #include "processes/dy_proc_annihilation.h"
 #include "processes/dy_proc_brem.h"
+#include "processes/dy_proc_compton.h"
 #include "processes/dy_proc_genz.h"
 #include "processes/dy_proc_primakoff.h"
 
 /* X(ID, name) — the ID is the value of dy_params.process. */
-#define DY_PROCESS_LIST(X) X(0, genz) X(1, brem) X(2, annihilation) X(3, primakoff)
+#define DY_PROCESS_LIST(X) X(0, genz) X(1, brem) X(2, annihilation) X(3, primakoff) X(4, compton)
 
 #define DY_PROC_ENUM_(id, name) DY_PROC_##name = id,
 enum dy_process_id { DY_PROCESS_LIST(DY_PROC_ENUM_) DY_PROC_COUNT_ };
@@ -24,6 +25,8 @@ DY_DEVICE int dy_proc_scale_slot(dy_u32 process, int i)
 {
     if (process == DY_PROC_brem) return i == DY_BREM_P_NORM || i == DY_BREM_P_COUP;
     if (process == DY_PROC_primakoff) return i == DY_PRIM_NORM || i == DY_PRIM_G;
+    /* compton: not DY_CMP_Z, so each element of a run draws its own stream (independent errors) */
+    if (process == DY_PROC_compton) return i == DY_CMP_NORM || i == DY_CMP_EPS || i == DY_CMP_SIG;
     return 0;
 }
 

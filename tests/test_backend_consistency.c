@@ -28,7 +28,7 @@ static void fill(dy_params *p, size_t *n)
 }
 
 /* The physics processes: brem (e and mu, all mediators), annihilation (DM kinds, gamma A'),
- * Primakoff. */
+ * Primakoff, dark Compton. */
 static void fill_physics(dy_params *p, size_t *n)
 {
     size_t k = 0;
@@ -71,6 +71,15 @@ static void fill_physics(dy_params *p, size_t *n)
         memset(&p[k], 0, sizeof p[k]);
         dy_proc_primakoff_setup(&p[k], &c);
         p[k].process = DY_PROC_primakoff;
+        p[k].id = 1000 + k;
+        ++k;
+    }
+    for (int i = 0; i < 3; ++i) { /* near threshold, NA64-like, M -> 0 (Klein-Nishina) */
+        const double E[3] = {0.12, 60.0, 5.0}, M[3] = {0.01, 0.1, 1e-6};
+        dy_compton_config c = {E[i], M[i], 1e-4, i == 1 ? 82.0 : 1.0};
+        memset(&p[k], 0, sizeof p[k]);
+        dy_proc_compton_setup(&p[k], &c);
+        p[k].process = DY_PROC_compton;
         p[k].id = 1000 + k;
         ++k;
     }

@@ -357,8 +357,8 @@ static void unknown_enum_values(void **state)
     bad_variant(8, "  mediator: photon", 8, "unknown value 'photon' for 'model.mediator'",
                 "allowed: vector, lmu-ltau, b-l, scalar, pseudoscalar, axial, alp");
     bad_variant(2, "  particle: proton", 2, "'beam.particle'", "e-, e+, mu-, mu+, gamma");
-    bad_variant(9, "processes: [brem, compton]", 9, "unknown value 'compton' for 'processes'",
-                "primakoff");
+    bad_variant(9, "processes: [brem, moller]", 9, "unknown value 'moller' for 'processes'",
+                "primakoff, brem-positron, compton");
     bad_variant(12, "  n: 10\nbackend: gpu", 13, "'backend'", "auto, cpu, opencl, cuda");
     bad_variant(8, "  mediator: vector\n  dm_kind: wimp", 9, "'model.dm_kind'", "majorana");
     bad_variant(8, "  mediator: vector\n  decay: partly", 9, "'model.decay'", "visible");

@@ -177,6 +177,36 @@ static void primakoff_matches_closed_form(void **state)
     dy_assert_close(s, sc, 4.0 * e + 1e-4 * sc, 0.0);
 }
 
+/* Dark Compton: the engine's etl against the exact closed form; --per-atom is Z times per electron;
+ * below threshold an explicit zero with a note; the mediator is fixed (the dark photon). */
+static void compton_matches_closed_form(void **state)
+{
+    (void)state;
+    double s, e, sc, ec, sa, ea;
+    assert_int_equal(dy_run_cli("xsec --process compton --energy 50,0.05 --mass 0.1 --coupling "
+                                "1e-3 --method etl,closed --backend cpu --format csv "
+                                "--precision 5e-4",
+                                out, sizeof out),
+                     0);
+    assert_non_null(strstr(out, "per electron"));
+    assert_non_null(strstr(out, "explicit zero")); /* 50 MeV < 0.1 + 0.01/(2 m_e) GeV */
+    assert_int_equal(csv_row(out, "etl", 50.0, &s, &e), 0);
+    assert_int_equal(csv_row(out, "closed", 50.0, &sc, &ec), 0);
+    assert_true(s > 0.0 && e > 0.0 && e < 1e-3 * s);
+    dy_assert_close(sc, dy_compton_sigma(50.0, 0.1, 1e-3, 1.0), 0.0, 1e-9);
+    dy_assert_close(s, sc, 4.0 * e, 0.0);
+    assert_int_equal(csv_row(out, "etl", 0.05, &s, &e), 0);
+    assert_true(s == 0.0);
+    assert_int_equal(dy_run_cli("xsec --process compton --target Pb --per-atom --energy 50 --mass "
+                                "0.1 --coupling 1e-3 --method closed --format csv",
+                                out, sizeof out),
+                     0);
+    assert_int_equal(csv_row(out, "closed", 50.0, &sa, &ea), 0);
+    dy_assert_close(sa, 82.0 * sc, 0.0, 1e-9);
+    expect_error("xsec --process compton --energy 50 --mass 0.1 --mediator scalar", "compton");
+    expect_error("xsec --process compton --energy 50 --mass 0.1 --method nwa", "nwa");
+}
+
 /* The 2-D histogram (x slices x log theta bins) integrates back to the total cross section. */
 static void hist2d_integrates_to_sigma(void **state)
 {
@@ -439,6 +469,7 @@ int main(void)
                                        cmocka_unit_test(bad_input),
                                        cmocka_unit_test(annihilation_peak_and_nwa),
                                        cmocka_unit_test(primakoff_matches_closed_form),
+                                       cmocka_unit_test(compton_matches_closed_form),
                                        cmocka_unit_test(hdf5_table),
                                        cmocka_unit_test(hist2d_integrates_to_sigma),
                                        cmocka_unit_test(conventions_stated_and_recorded),

@@ -29,7 +29,7 @@ static void help(void)
         "Cross sections in pb at the given coupling; they scale as coupling^2.  Every output\n"
         "names the coupling, its unit and the conventions below in '#' lines (HDF5: "
         "attributes).\n\n"
-        "  --process P        brem, annihilation or primakoff\n"
+        "  --process P        brem, annihilation, primakoff or compton\n"
         "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2);\n"
         "                     nucleus mass M = A x 0.93149410242 GeV\n"
         "  --energy E,...     beam energy in GeV (any number of entries, comma-separated)\n"
@@ -40,11 +40,12 @@ static void help(void)
         "                       b-l           g_B-L of the B - L Z': alpha_X = g^2/(4 pi)\n"
         "                       scalar, pseudoscalar, axial   g_S, g_P, g_A: alpha_X = g^2/(4 pi)\n"
         "                       primakoff     g_agg in GeV^-1 (L includes -(g/4) a F Fdual)\n"
-        "                       annihilation  eps (the dark photon)\n"
+        "                       annihilation, compton  eps (the dark photon)\n"
         "                     allowed range %g .. %g\n"
         "  --method M,...     brem: etl (exact tree level, default), ww, iww, hiww;\n"
         "                     annihilation: bw (default), nwa (energy-integrated, pb GeV);\n"
-        "                     primakoff: etl (default), closed (small-angle closed form)\n"
+        "                     primakoff: etl (default), closed (small-angle closed form);\n"
+        "                     compton: etl (default), closed (exact closed form)\n"
         "  --form-factor F    elastic or elastic+inelastic (the quasi-elastic proton term);\n"
         "                     default: elastic+inelastic for brem, elastic for primakoff\n"
         "  --elastic-only     the same as --form-factor elastic\n"
@@ -64,6 +65,8 @@ static void help(void)
         "  --final-state F    invisible (default), ee, mumu\n"
         "  --channel C        resonant (default: e+e- -> A') or gamma (e+e- -> gamma A')\n"
         "  --per-atom         multiply by Z of --target\n"
+        "compton (gamma e- -> e- A', --energy is the photon energy; the electron free and at\n"
+        "  rest; sigma per electron, --per-atom multiplies by Z of --target)\n"
         "primakoff (--energy is the photon energy):\n"
         "  --mediator X       pseudoscalar (default) or scalar\n"
         "engine and output:\n"
@@ -315,6 +318,12 @@ static void make_header(text *h, const dy_xsec_request *r, const char *process, 
                  "%s; %s; etl: exact 2->2 with recoil, all angles; closed: small-angle, M -> "
                  "infinity, elastic form factor",
                  DY_CONV_CONSTANTS, ff);
+    } else if (r->process == DY_XPROC_COMPTON) {
+        snprintf(conv, (size_t)conv_size,
+                 "%s; target electron free and at rest (no binding, no motion); sigma %s; E = "
+                 "photon energy; x = E_A'/E; etl: exact tree level, both diagrams, A' "
+                 "polarisations -g + qq/M^2; closed: its analytic integral",
+                 DY_CONV_CONSTANTS, r->per_atom ? "per atom (Z electrons)" : "per electron");
     } else {
         char mchi[48] = "m_A'/3";
         if (r->dm_mass >= 0.0) snprintf(mchi, sizeof mchi, "%g GeV", r->dm_mass);
@@ -529,10 +538,12 @@ int dy_cmd_xsec(int argc, char **argv)
         req.process = DY_XPROC_ANNIHILATION;
     else if (!strcmp(process, "primakoff"))
         req.process = DY_XPROC_PRIMAKOFF;
+    else if (!strcmp(process, "compton"))
+        req.process = DY_XPROC_COMPTON;
     else
         return dy_cli_usage_error("xsec",
-                                  "--process '%s': expected brem, annihilation or "
-                                  "primakoff",
+                                  "--process '%s': expected brem, annihilation, "
+                                  "primakoff or compton",
                                   process);
     if (req.process == DY_XPROC_BREM) {
         const int m = mediator ? dy_model_from_name(mediator) : DY_MODEL_DARK_PHOTON;
@@ -548,6 +559,9 @@ int dy_cmd_xsec(int argc, char **argv)
             return dy_cli_usage_error("xsec", "--mediator: primakoff takes pseudoscalar or scalar");
         req.mediator = mediator && !strcmp(mediator, "scalar") ? 1 : 0;
         req.model = DY_MODEL_ALP;
+    } else if (mediator && req.process == DY_XPROC_COMPTON) {
+        return dy_cli_usage_error("xsec", "--mediator does not apply to compton (the dark photon "
+                                          "A' only)");
     } else if (mediator) {
         return dy_cli_usage_error("xsec",
                                   "--mediator does not apply to annihilation (the dark photon "
@@ -555,7 +569,7 @@ int dy_cmd_xsec(int argc, char **argv)
     }
     if (ww_set && req.process != DY_XPROC_BREM)
         return dy_cli_usage_error("xsec", "--ww-tmax and --ww-theta-max apply to --process brem");
-    if (req.process == DY_XPROC_ANNIHILATION && !target) {
+    if ((req.process == DY_XPROC_ANNIHILATION || req.process == DY_XPROC_COMPTON) && !target) {
         if (req.per_atom) return dy_cli_usage_error("xsec", "--per-atom needs --target");
         target = "1,1.008"; /* per electron: the target only matters with --per-atom */
     }
@@ -668,6 +682,7 @@ int dy_cmd_xsec(int argc, char **argv)
     const dy_coupling_info *ci = dy_coupling_info_of(req.model);
     const char *med = req.process == DY_XPROC_BREM        ? ci->model
                       : req.process == DY_XPROC_PRIMAKOFF ? alps[req.mediator]
+                      : req.process == DY_XPROC_COMPTON   ? "vector"
                       : req.channel == 1                  ? "gammaAp"
                       : req.visible == 1                  ? "ee"
                       : req.visible == 2                  ? "mumu"

@@ -58,8 +58,8 @@ static const char *const k_mediators[] = {"vector",       "lmu-ltau", "b-l", "sc
                                           "pseudoscalar", "axial",    "alp", NULL};
 static const char *const k_decays[] = {"invisible", "visible", NULL};
 static const char *const k_dm_kinds[] = {"dirac", "scalar", "majorana", "inelastic", NULL};
-static const char *const k_processes[] = {"brem", "annihilation", "primakoff", "brem-positron",
-                                          NULL};
+static const char *const k_processes[] = {"brem",          "annihilation", "primakoff",
+                                          "brem-positron", "compton",      NULL};
 static const char *const k_scales[] = {"log", "linear", NULL};
 static const char *const k_formats[] = {"hdf5", "csv", NULL};
 
@@ -329,6 +329,11 @@ static int load_processes(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         if (prim && !alp)
             return dy_yaml_fail(&c->y, e,
                                 "process 'primakoff' needs 'model.mediator: alp' (got '%s')",
+                                cfg->model.mediator);
+        if (!strcmp(cfg->processes[i], "compton") && strcmp(cfg->model.mediator, "vector"))
+            return dy_yaml_fail(&c->y, e,
+                                "process 'compton' (gamma e- -> e- A') is computed for "
+                                "'model.mediator: vector' only (got '%s')",
                                 cfg->model.mediator);
         if (!prim && alp)
             return dy_yaml_fail(&c->y, e,

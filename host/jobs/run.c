@@ -1,8 +1,9 @@
 /* run.c — the main job (see run.h).  Channels: brem of shower e- and e+ (or of the beam muon),
  * resonant annihilation of shower positrons on atomic electrons, Primakoff production by shower
- * photons.  MC cross sections at log-spaced energy nodes come from one engine call; the folding
- * N = n * int dE T(E) sigma(E) uses host/physics/fold.c.  Annihilation, whose Breit-Wigner is too
- * narrow for nodes, is folded by adaptive quadrature of its closed-form sigma(E+). */
+ * photons, dark Compton gamma e- -> e- A' of shower photons on atomic electrons.  MC cross sections
+ * at log-spaced energy nodes come from one engine call; the folding N = n * int dE T(E) sigma(E)
+ * uses host/physics/fold.c.  Annihilation, whose Breit-Wigner is too narrow for nodes, is folded by
+ * adaptive quadrature of its closed-form sigma(E+). */
 #include "run.h"
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
@@ -18,6 +19,7 @@
 #include "physics/materials.h"
 #include "physics/tracklength.h"
 #include "processes/dy_proc_annihilation.h"
+#include "processes/dy_proc_compton.h"
 #include "processes/dy_proc_primakoff.h"
 
 #define MAXCH             DY_GRID_MAX_CHANNELS
@@ -26,8 +28,10 @@
 
 typedef struct channel {
     char name[32];
-    int kind;            /* 0 node-folded MC (brem, primakoff), 1 annihilation quadrature */
-    int process;         /* DY_PROC_brem / DY_PROC_primakoff */
+    int kind;    /* 0 node-folded MC (brem, primakoff, compton), 1 annihilation quadrature */
+    int process; /* DY_PROC_brem / DY_PROC_primakoff / DY_PROC_compton */
+    double
+        escale; /* compton: n_e / sum_kept n_el Z_el (per-electron sigma, every electron); else 1 */
     dy_tracklength T;    /* track length of the particle that produces */
     int single_node;     /* muon beam: one node at the mean energy, N = n L sigma */
     double E_mean, L_cm; /* muon */
@@ -186,6 +190,14 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
                                     c->path);
             if ((s = add_channel(P, "primakoff", 0, DY_PROC_primakoff, DY_PARTICLE_PHOTON, err)))
                 return s;
+        } else if (!strcmp(p, "compton")) {
+            if (strcmp(c->model.mediator, "vector") || beam == DY_PARTICLE_MUON)
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: compton needs shower photons (electron, positron or "
+                                    "photon beam) and model.mediator: vector (got %s)",
+                                    c->path, c->model.mediator);
+            if ((s = add_channel(P, "compton", 0, DY_PROC_compton, DY_PARTICLE_PHOTON, err)))
+                return s;
         } else {
             return dy_error_set(err, DY_ERR_INVALID, "%s: unknown process '%s'", c->path, p);
         }
@@ -218,6 +230,13 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
         P->eln[P->nel++] = n;
         kept += n * P->mat.Z[i] * P->mat.Z[i];
     }
+    /* compton is per electron (free, at rest): sum_el n_el Z_el sigma_e over the kept elements,
+     * rescaled to every electron of the material, n_e sigma_e, which is exact */
+    double nz = 0.0;
+    for (int i = 0; i < P->nel; ++i)
+        nz += P->eln[i] * P->elZ[i];
+    for (int i = 0; i < P->nch; ++i)
+        P->ch[i].escale = P->ch[i].process == DY_PROC_compton && nz > 0.0 ? P->mat.n_e / nz : 1.0;
     if (kept < tot)
         fprintf(stderr,
                 "darkyield: note: elements with %.2g %% of sum n Z^2 of %s dropped from "
@@ -231,6 +250,8 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
 static double threshold(const plan *P, const channel *ch, double m)
 {
     if (ch->process == DY_PROC_brem) return (m + (P->lepton ? DY_M_MU : DY_M_E)) * (1.0 + 1e-6);
+    if (ch->process == DY_PROC_compton) /* s = m_e^2 + 2 m_e E > (m_e + m)^2 */
+        return (m + m * m / (2.0 * DY_M_E)) * (1.0 + 1e-6);
     return m * (1.0 + 1e-6) + m * m / (2.0 * P->elA[0] * DY_AMU_GEV); /* Primakoff */
 }
 
@@ -482,7 +503,7 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
      * (eps^2 for the A', g^2/(4 pi alpha) for the Z', physics/couplings.c) */
     const double c2 =
         dy_coupling_kernel_scale(dy_model_from_name(c->model.mediator), c->model.coupling);
-    const double u = c2 * DY_PB_TO_CM2, cut = c->cut_energy_min_GeV;
+    const double u = c2 * DY_PB_TO_CM2 * ch->escale, cut = c->cut_energy_min_GeV;
     const size_t nw = (size_t)NR * nk * XBINS, nh = (size_t)nk * XBINS;
     double *W = malloc(nw * sizeof *W); /* value rule: [bin or cut][node][x bin] */
     double *H = malloc(2 * nh * sizeof *H), *HV = H + nh; /* sum_el n h, sum_el n^2 dh^2 */
@@ -844,6 +865,14 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
                         dy_proc_brem_setup(p, pp->lepton, mediator_index(c->model.mediator),
                                            pp->elZ[el], pp->elA[el], E, m, 1.0, 1);
                         p->process = DY_PROC_brem;
+                    } else if (ch->process == DY_PROC_compton) {
+                        dy_compton_config cc;
+                        cc.e_gamma = E;
+                        cc.m_ap = m;
+                        cc.eps = 1.0;
+                        cc.Z = pp->elZ[el];            /* per atom */
+                        dy_proc_compton_setup(p, &cc); /* below threshold: explicit zero */
+                        p->process = DY_PROC_compton;
                     } else {
                         dy_primakoff_config pc;
                         memset(&pc, 0, sizeof pc);

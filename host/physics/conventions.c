@@ -10,9 +10,16 @@ char *dy_conventions_run(const char *channels, char *buf, int size)
     const int brem = strstr(c, "brem") != NULL;
     const int prim = strstr(c, "primakoff") != NULL;
     const int ann = strstr(c, "annihilation") != NULL;
-    snprintf(buf, (size_t)size, "%s%s%s%s%s", brem ? DY_CONV_RUN_BREM : "",
-             brem && (prim || ann) ? "; " : "", prim ? DY_CONV_RUN_PRIMAKOFF : "",
-             prim && ann ? "; " : "", ann ? DY_CONV_RUN_ANNIHILATION : "");
+    const int cmp = strstr(c, "compton") != NULL;
+    const char *part[4];
+    int n = 0, k = 0;
+    if (brem) part[n++] = DY_CONV_RUN_BREM;
+    if (prim) part[n++] = DY_CONV_RUN_PRIMAKOFF;
+    if (ann) part[n++] = DY_CONV_RUN_ANNIHILATION;
+    if (cmp) part[n++] = DY_CONV_RUN_COMPTON;
+    buf[0] = 0;
+    for (int i = 0; i < n && k >= 0 && k < size; ++i)
+        k += snprintf(buf + k, (size_t)(size - k), "%s%s", i ? "; " : "", part[i]);
     return buf;
 }
 

@@ -30,6 +30,9 @@
 #define DY_CONV_RUN_ANNIHILATION                                                                   \
     "annihilation: e+ e- -> A' -> chi chi closed-form Breit-Wigner with the running width "        \
     "sqrt(s) Gamma(sqrt(s)), electrons free and at rest"
+#define DY_CONV_RUN_COMPTON                                                                        \
+    "compton: exact tree-level gamma e- -> e- A' on electrons free and at rest, all angles, "      \
+    "n_e of the whole material"
 
 /* How errors of channels combine in 'total'. */
 #define DY_CONV_TOTAL_ERRORS                                                                       \

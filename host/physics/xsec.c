@@ -29,6 +29,7 @@ const char *dy_xsec_process_name(int process)
     return process == DY_XPROC_BREM           ? "brem"
            : process == DY_XPROC_ANNIHILATION ? "annihilation"
            : process == DY_XPROC_PRIMAKOFF    ? "primakoff"
+           : process == DY_XPROC_COMPTON      ? "compton"
                                               : "?";
 }
 
@@ -77,6 +78,10 @@ static dy_status check_common(const dy_xsec_request *r, dy_error *err)
                             "annihilation is computed for the dark photon A' (coupling eps) only, "
                             "not %s",
                             ci->model);
+    if (r->process == DY_XPROC_COMPTON && r->model != DY_MODEL_DARK_PHOTON)
+        return dy_error_set(
+            err, DY_ERR_INVALID,
+            "compton is computed for the dark photon A' (coupling eps) only, not %s", ci->model);
     if (r->process == DY_XPROC_PRIMAKOFF && r->model != DY_MODEL_ALP)
         return dy_error_set(err, DY_ERR_INVALID,
                             "primakoff produces the alp (coupling g_agg in GeV^-1), not %s",
@@ -200,6 +205,28 @@ static dy_status setup_primakoff(dy_xsec_request *r, dy_params *p, dy_error *err
     return DY_OK;
 }
 
+/* Dark Compton on a free electron at rest; per electron, or per atom (x Z) with --per-atom. */
+static dy_status setup_compton(dy_xsec_request *r, dy_params *p, dy_error *err)
+{
+    dy_compton_config c;
+    c.e_gamma = r->energy;
+    c.m_ap = r->mass;
+    c.eps = r->coupling;
+    c.Z = r->per_atom ? r->Z : 1.0;
+    memset(p, 0, sizeof *p);
+    const int st = dy_proc_compton_setup(p, &c);
+    p->process = DY_PROC_compton;
+    r->zero_reason[0] = 0;
+    if (st == DY_CMP_BELOW_THRESHOLD)
+        snprintf(r->zero_reason, sizeof r->zero_reason,
+                 "E = %g GeV is below the threshold m_A' + m_A'^2/(2 m_e) = %.6g GeV", r->energy,
+                 r->mass + r->mass * r->mass / (2.0 * DY_M_E));
+    else if (st != DY_CMP_OK)
+        return dy_error_set(err, DY_ERR_INVALID, "compton: invalid parameters (E %g, m %g)",
+                            r->energy, r->mass);
+    return DY_OK;
+}
+
 dy_status dy_xsec_setup(dy_xsec_request *r, dy_params *p, dy_error *err)
 {
     dy_status s = check_common(r, err);
@@ -209,6 +236,7 @@ dy_status dy_xsec_setup(dy_xsec_request *r, dy_params *p, dy_error *err)
     case DY_XPROC_BREM: return setup_brem(r, p, err);
     case DY_XPROC_ANNIHILATION: return setup_annihilation(r, p, err);
     case DY_XPROC_PRIMAKOFF: return setup_primakoff(r, p, err);
+    case DY_XPROC_COMPTON: return setup_compton(r, p, err);
     default:
         return dy_error_set(err, DY_ERR_INVALID, "process %s: no exact-tree-level integrand",
                             dy_xsec_process_name(r->process));
@@ -242,6 +270,12 @@ dy_status dy_xsec_approx(const dy_xsec_request *r, int method, double *sigma_pb,
         *sigma_pb = r->energy > r->mass
                         ? dy_primakoff_sigma_closed(r->energy, r->mass, r->coupling, r->Z, r->A)
                         : 0.0;
+        *err_pb = 0.0;
+        return DY_OK;
+    }
+    if (r->process == DY_XPROC_COMPTON && method == DY_XM_CLOSED) {
+        /* exact tree-level closed form (docs/physics-compton.md §3); 0 below threshold */
+        *sigma_pb = dy_compton_sigma(r->energy, r->mass, r->coupling, r->per_atom ? r->Z : 1.0);
         *err_pb = 0.0;
         return DY_OK;
     }
@@ -313,6 +347,17 @@ void dy_xsec_default_hists(const dy_xsec_request *r, dy_histspec h[DY_MAX_OBS],
         hist(&h[2], -14.0, 1.0, 60, 1);
         names[2] = "t";
         units[2] = "GeV^2";
+        break;
+    case DY_XPROC_COMPTON:
+        hist(&h[0], 0.0, 1.0, 50, 0);
+        names[0] = "x";
+        units[0] = "1";
+        hist(&h[1], -8.0, log10(DY_PI), 60, 1);
+        names[1] = "theta_Ap";
+        units[1] = "rad";
+        hist(&h[2], 0.0, r->energy, 50, 0);
+        names[2] = "T_recoil";
+        units[2] = "GeV";
         break;
     default: break;
     }

@@ -5,7 +5,12 @@
 #define DY_XSEC_H
 #include "darkyield/dy.h"
 
-enum dy_xsec_process { DY_XPROC_BREM = 0, DY_XPROC_ANNIHILATION = 1, DY_XPROC_PRIMAKOFF = 2 };
+enum dy_xsec_process {
+    DY_XPROC_BREM = 0,
+    DY_XPROC_ANNIHILATION = 1,
+    DY_XPROC_PRIMAKOFF = 2,
+    DY_XPROC_COMPTON = 3 /* dark Compton gamma e- -> e- A' on an electron at rest */
+};
 enum dy_xsec_method {
     DY_XM_ETL = 0, /* exact tree level on the engine (brem) / exact kinematics (others) */
     DY_XM_WW = 1,
@@ -13,7 +18,7 @@ enum dy_xsec_method {
     DY_XM_HIWW = 3,
     DY_XM_BW = 4,     /* annihilation: Breit-Wigner with energy-dependent width */
     DY_XM_NWA = 5,    /* annihilation: narrow-width approximation (energy-integrated, pb GeV) */
-    DY_XM_CLOSED = 6, /* Primakoff: small-angle closed form */
+    DY_XM_CLOSED = 6, /* Primakoff: small-angle closed form; Compton: exact closed form */
     DY_XM_COUNT
 };
 
@@ -33,7 +38,7 @@ typedef struct dy_xsec_request {
     /* annihilation */
     int dm_kind;  /* 0 dirac, 1 scalar, 2 majorana, 3 inelastic */
     int channel;  /* 0 resonant e+e- -> A' -> chi chi, 1 e+e- -> gamma A' */
-    int per_atom; /* multiply by Z */
+    int per_atom; /* multiply by Z (annihilation, compton: sigma is per electron) */
     int visible;  /* A' -> l l instead of chi chi */
     double alpha_d, dm_mass, dm_splitting;
     char zero_reason[128]; /* set by dy_xsec_setup when the point is an explicit zero */
