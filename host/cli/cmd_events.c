@@ -339,16 +339,26 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     return s;
 }
 
-static int summary(const opts *o, const dy_events_point *pt, double E, double m)
+static double wall(void)
 {
-    if (o->quiet) return 0;
-    const double t = pt->seconds_unweight;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* One line per point: the cross section, the unweighting and where the time went (the
+ * integration's is this point's share of the batch). */
+static void summary(const opts *o, const dy_events_point *pt, double E, double m, double t_write)
+{
+    if (o->quiet) return;
+    const double t = pt->seconds_unweight + t_write;
     fprintf(stderr,
             "darkyield: E=%g m=%g: sigma = %.6g +- %.2g pb; %llu events, efficiency %.3g, "
-            "w_max raised %u times; %.3g s integrating, %.3g s unweighting (%.3g events/s)\n",
+            "w_max raised %u times; %.3g s integrating, %.3g s drawing, %.3g s writing "
+            "(%.3g events/s after the integration)\n",
             E, m, pt->res.value, pt->res.error, (unsigned long long)pt->n_events, pt->st.efficiency,
-            pt->st.restarts, pt->seconds_integrate, t, t > 0 ? (double)pt->n_events / t : 0.0);
-    return 0;
+            pt->st.restarts, pt->seconds_integrate, pt->seconds_unweight, t_write,
+            t > 0 ? (double)pt->n_events / t : 0.0);
 }
 
 int dy_cmd_events(int argc, char **argv)
@@ -463,6 +473,7 @@ int dy_cmd_events(int argc, char **argv)
                 rc = dy_cli_fail(&err);
                 goto out;
             }
+            const double t_write = wall();
             if (!o.csv) {
                 char *text = lhe_text(&o, med, pt, E, m, dy_engine_backend(eng), argc, argv);
                 if (!text) {
@@ -497,7 +508,7 @@ int dy_cmd_events(int argc, char **argv)
                     dy_lhe_event(zs, &ev);
             }
             if (!o.csv) dy_lhe_end(zs);
-            summary(&o, pt, E, m);
+            summary(&o, pt, E, m, wall() - t_write);
             free(pt->draws); /* keep memory to one point's events */
             pt->draws = NULL;
         }
