@@ -6,12 +6,12 @@
  * section agree with the 3-D (phi-integrated) integral; a seed gives the same events bit for bit
  * and another seed others; all four mediators and both leptons.
  * DY_BACKENDS: cpu opencl cuda */
-#include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <string.h>
 #include "darkyield/dy_integrate.h"
 #include "dy_process_table.h"
 #include "dy_test_backend.h"
+#include "dy_test_chi2.h"
 #include "jobs/events.h"
 #include "physics/couplings.h"
 #include "physics/xsec.h"
@@ -143,32 +143,9 @@ static double obs_of(const dy_event *ev, int k, double E0)
     return atan2(hypot(p[1], p[2]), p[3]);
 }
 
-/* chi^2 p-value of event counts against the reference histogram h (content and error per bin);
- * bins are merged in order until each group expects >= 10 events. */
 static double pvalue(const dy_hist *h, const double *counts, int *ndof)
 {
-    double C = 0.0, N = 0.0, chi2 = 0.0;
-    for (unsigned b = 0; b < h->spec.nbins; ++b) {
-        C += h->content[b];
-        N += counts[b];
-    }
-    double gc = 0.0, gv = 0.0, gn = 0.0;
-    int groups = 0;
-    for (unsigned b = 0; b < h->spec.nbins; ++b) {
-        gc += h->content[b];
-        gv += h->error[b] * h->error[b];
-        gn += counts[b];
-        if (N * gc / C >= 10.0 || b + 1 == h->spec.nbins) {
-            const double e = N * gc / C, var = e + N * N * gv / (C * C);
-            if (var > 0.0) {
-                chi2 += (gn - e) * (gn - e) / var;
-                ++groups;
-            }
-            gc = gv = gn = 0.0;
-        }
-    }
-    *ndof = groups - 1;
-    return gsl_cdf_chisq_Q(chi2, groups - 1);
+    return dy_chi2_pvalue(h->content, h->error, counts, h->spec.nbins, ndof);
 }
 
 static void histogram(const dy_events_point *pt, uint64_t seed, int k, const dy_histspec *s,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "dy_test.h"
+#include "dy_test_chi2.h"
 #include "dy_test_cli.h"
 
 static char out[1 << 16];
@@ -115,7 +116,45 @@ static void read_like_g4darkbrem(char *text, int boson, lib *L)
     }
 }
 
-/* The issue's command as written, in a fresh directory; the cross section against xsec. */
+/* The bins of observable `name` in an `xsec --histograms` file: edges and the cross section per
+ * bin (density x width) with its error.  Returns the number of bins. */
+static int xsec_hist(char *text, const char *name, double *lo, double *hi, double *c, double *e)
+{
+    char key[64];
+    int n = 0;
+    snprintf(key, sizeof key, ",%s,", name);
+    for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+        const char *k = strstr(l, key);
+        if (l[0] == '#' || !k || n >= 256) continue;
+        k = strchr(k + strlen(key), ','); /* past the unit */
+        double d, de;
+        assert_int_equal(sscanf(k + 1, "%lf,%lf,%lf,%lf", &lo[n], &hi[n], &d, &de), 4);
+        c[n] = d * (hi[n] - lo[n]);
+        e[n] = de * (hi[n] - lo[n]);
+        ++n;
+    }
+    return n;
+}
+
+/* x = E/E0 (k = 0) or the polar angle (k = 1) of every boson line (id 622) of an LHE text,
+ * counted into the bins [lo, hi). */
+static void boson_counts(const char *text, int k, double E0, const double *lo, const double *hi,
+                         int n, double *counts)
+{
+    memset(counts, 0, (size_t)n * sizeof *counts);
+    for (const char *l = strstr(text, "\n622 1 "); l; l = strstr(l + 1, "\n622 1 ")) {
+        double p[4];
+        assert_int_equal(
+            sscanf(l + 1, "%*d %*d %*d %*d %*d %*d %lf %lf %lf %lf", &p[1], &p[2], &p[3], &p[0]),
+            4);
+        const double v = k == 0 ? p[0] / E0 : atan2(hypot(p[1], p[2]), p[3]);
+        for (int b = 0; b < n; ++b)
+            if (v >= lo[b] && v < hi[b]) counts[b] += 1.0;
+    }
+}
+
+/* The issue's command as written, in a fresh directory; its cross section and its x and theta_X
+ * histograms against `xsec --histograms` (another seed: independent numbers). */
 static void issue_command(void **state)
 {
     (void)state;
@@ -130,6 +169,8 @@ static void issue_command(void **state)
     assert_non_null(strstr(out, "efficiency"));
     snprintf(args, sizeof args, "%s/FILE.lhe", dir);
     t = slurp(args, NULL);
+    char *lhe = strdup(t);
+    assert_non_null(lhe);
     assert_non_null(strstr(t, "<LesHouchesEvents version=\"3.0\">"));
     assert_non_null(strstr(t, "\n11 1000741840 8.000000000000e+00 "));
     read_like_g4darkbrem(t, 622, &L);
@@ -140,8 +181,8 @@ static void issue_command(void **state)
     double s, e;
     snprintf(args, sizeof args,
              "xsec --process brem --lepton e --target W --energy 8 --mass 0.1 --precision 1e-3 "
-             "--backend cpu --format csv --output %s/xsec.csv",
-             dir);
+             "--backend cpu --seed 2 --format csv --output %s/xsec.csv --histograms %s/hist.csv",
+             dir, dir);
     if (run(args)) fail_msg("%s\n%s", args, out);
     snprintf(args, sizeof args, "%s/xsec.csv", dir);
     t = slurp(args, NULL);
@@ -151,6 +192,23 @@ static void issue_command(void **state)
     free(t);
     dy_assert_close(L.sigma, s, 4.0 * hypot(L.error, e), 0.0);
     assert_true(L.error > 0.0 && L.error < 2e-3 * L.sigma);
+    /* the events' x and theta_X against xsec's dsigma/dx and dsigma/dtheta_X (chi^2) */
+    static const char *const obs[2] = {"x", "theta_X"};
+    snprintf(args, sizeof args, "%s/hist.csv", dir);
+    for (int k = 0; k < 2; ++k) {
+        double lo[256], hi[256], c[256], ce[256], counts[256];
+        int dof;
+        t = slurp(args, NULL);
+        const int n = xsec_hist(t, obs[k], lo, hi, c, ce);
+        free(t);
+        assert_true(n >= 50);
+        boson_counts(lhe, k, 8.0, lo, hi, n, counts);
+        const double p = dy_chi2_pvalue(c, ce, counts, (unsigned)n, &dof);
+        print_message("%s against xsec --histograms: p = %.3g (%d dof)\n", obs[k], p, dof);
+        assert_true(dof >= 10);
+        assert_true(p > 1e-3);
+    }
+    free(lhe);
 }
 
 /* The same seed: the same bytes; gzip: the same text; another seed: other events. */
