@@ -375,6 +375,17 @@ static void bad_input(void **state)
                  "brem only");
     expect_error("events --process brem --target Water --energy 8 --mass 0.1 --n 1 --output x", 2,
                  "");
+    /* free text that could confuse XML or G4DarkBreM's reader ends up harmless in the header */
+    snprintf(args, sizeof args, "%s --n 5 --quiet --output '%s/Znuc<&>\xc3\xa9.lhe'", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(args, sizeof args, "%s/Znuc<&>\xc3\xa9.lhe", dir);
+    char *t = slurp(args, NULL);
+    assert_non_null(strstr(t, "Z_nuc&lt;&amp;&gt;??.lhe"));
+    lib L;
+    read_like_g4darkbrem(t, 622, &L); /* exactly one Znuc line */
+    assert_int_equal(L.n, 5);
+    assert_int_equal(L.Z, 74);
+    free(t);
     assert_int_equal(run("events --help"), 0);
     assert_non_null(strstr(out, "--boson-pdg"));
     assert_non_null(strstr(out, "--csv-unit"));

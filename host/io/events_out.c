@@ -85,12 +85,16 @@ void dy_evstream_discard(dy_evstream *s)
     s->open = 0;
 }
 
-/* Free text into the header: XML's &, < and > escaped; "Znuc" (G4DarkBreM reads the target Z
- * from the one line that contains it) spelled "Z_nuc". */
+/* Free text into the header: XML's &, < and > escaped, control and non-ASCII bytes (a command
+ * line may hold anything) as '?'; "Znuc" (G4DarkBreM reads the target Z from the one line that
+ * contains it) spelled "Z_nuc". */
 static void put_text(dy_evstream *s, const char *t)
 {
     for (; *t; ++t) {
-        if (*t == '&')
+        const unsigned char c = (unsigned char)*t;
+        if ((c < 0x20 && c != '\n') || c >= 0x7f)
+            put(s, "?", 1);
+        else if (*t == '&')
             put(s, "&amp;", 5);
         else if (*t == '<')
             put(s, "&lt;", 4);
