@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(cmake make gcc g++ pkg-config libgsl-dev libcmocka-dev librandom123-dev libyaml-dev
-      libhdf5-dev hdf5-tools ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
+      libhdf5-dev hdf5-tools zlib1g-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
       python3 python3-matplotlib python3-h5py python3-pip libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -22,6 +22,13 @@ if ! PYTHONPATH=build/pydeps /usr/bin/python3 -c 'import hepdata_validator' 2>/d
   /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --target build/pydeps \
       hepdata-validator ||
     echo "setup: warning: could not install hepdata-validator (the tests skip the HEPData check)"
+fi
+# pylhe reads the LHE files of `darkyield events` in the tests; it brings its own numpy, so it
+# goes into build/pydeps/lhe (put on the path only by that test), never beside Debian's.
+if ! PYTHONPATH=build/pydeps/lhe /usr/bin/python3 -c 'import pylhe' 2>/dev/null; then
+  mkdir -p build/pydeps/lhe
+  /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --target build/pydeps/lhe \
+      pylhe || echo "setup: warning: could not install pylhe (the events test reads LHE with xml.etree)"
 fi
 [ -x /usr/local/cuda/bin/nvcc ] && export PATH=/usr/local/cuda/bin:$PATH
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDARKYIELD_WERROR=ON >/dev/null

@@ -7,6 +7,7 @@
 #include "darkyield/dy.h"
 
 int dy_cmd_devices(int argc, char **argv);
+int dy_cmd_events(int argc, char **argv);
 int dy_cmd_integrate(int argc, char **argv);
 int dy_cmd_xsec(int argc, char **argv);
 int dy_cmd_run(int argc, char **argv);

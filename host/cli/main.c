@@ -12,6 +12,7 @@ static void usage(FILE *f)
             "usage: darkyield <command> [options]\n\n"
             "commands:\n"
             "  devices     list backends and devices (cuda, opencl, cpu)\n"
+            "  events      unweighted thin-target brem events (LHEF 3.0, G4DarkBreM CSV)\n"
             "  integrate   batched VEGAS on Genz test integrands (check a backend)\n"
             "  limit       exclusion/sensitivity curves from yield grids (configs/limit-*.yaml)\n"
             "  run         the main job: yield grids from a YAML config (configs/*.yaml)\n"
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "devices")) return dy_cmd_devices(argc - 1, argv + 1);
+    if (!strcmp(cmd, "events")) return dy_cmd_events(argc - 1, argv + 1);
     if (!strcmp(cmd, "integrate")) return dy_cmd_integrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "xsec")) return dy_cmd_xsec(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return dy_cmd_run(argc - 1, argv + 1);

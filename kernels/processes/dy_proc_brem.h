@@ -154,21 +154,61 @@ DY_DEVICE void dy_proc_brem_set_phi(dy_params *p, int sample_phi)
     p->dim = sample_phi ? DY_BREM_DIM_PHI : DY_BREM_DIM;
 }
 
-/* Integrand on (0,1)^dim including the Jacobian: dsigma in pb.
+/* u -> the phase-space point of dy_proc_brem_eval, up to t (phi, u3, is left to the caller):
  * u0 -> y = ln(1-x) on [YLO, YHI], density flat above YB, exp(y - YB) below (set_xrange);
  * u1 -> w = 1 - cos(theta) by w = w_c v/(1-v), v in [0, 2/(2+w_c)], w_c = U_min/(2 x E0^2),
  *       U_min = m^2(1-x)/x + m_l^2 x (the angular peak, P6), which flattens 1/(w_c + w)^2;
- * u2 -> ln t on [ln t_-, ln t_+] (exact limits), or dy_proc_brem_map_t_breaks when I_TMAP;
+ * u2 -> ln t on [ln t_-, ln t_+] (exact limits), or dy_proc_brem_map_t_breaks when I_TMAP.
+ * Fills K at the angle level and K->t; *jac = the map's Jacobian (without phi's 2 pi), *x, *w,
+ * dt[0] = t - t_-, dt[1] = t_+ - t.  Returns 0 outside phase space.  Shared by the integrand and
+ * the event generator (host/physics/brem_event.c), so an event is the point its weight was
+ * computed at. */
+DY_DEVICE int dy_proc_brem_point(const dy_params *p, const double *u, dy_brem_kin *K, double *jac,
+                                 double *x_out, double *w_out, double *dt)
+{
+    const double E0 = p->par[DY_BREM_P_E0], ml = p->par[DY_BREM_P_ML], m = p->par[DY_BREM_P_M];
+    const double M = p->par[DY_BREM_P_MN];
+    double y, omx, x, wc, vmax, v, omv, w, lt, t;
+    *jac = dy_proc_brem_map_y(p, u[0], &y);
+    if (!(*jac > 0.0)) return 0;
+    omx = DY_EXP(y);
+    x = -DY_EXPM1(y);
+    *jac *= omx;
+    wc = (m * m * omx / x + ml * ml * x) / (2.0 * x * E0 * E0);
+    vmax = 2.0 / (2.0 + wc);
+    v = vmax * u[1];
+    omv = (1.0 - u[1]) + u[1] * (wc / (2.0 + wc)); /* 1 - v without cancellation */
+    w = wc * v / omv;
+    *jac *= vmax * wc / (omv * omv);
+    if (w > 2.0) w = 2.0;
+    *x_out = x;
+    *w_out = w;
+    if (!dy_brem_kin_angle(K, E0, ml, m, M, x, w)) return 0;
+    if (!(K->tmin > 0.0)) return 0;
+    if (p->ipar[DY_BREM_I_TMAP]) {
+        *jac *= dy_proc_brem_map_t_breaks(K->tmin, K->tmax, p->par[DY_BREM_P_TA],
+                                          p->par[DY_BREM_P_D], u[2], &t, &dt[0], &dt[1]);
+    } else {
+        lt = DY_LOG(K->tmax / K->tmin);
+        t = K->tmin * DY_EXP(lt * u[2]);
+        *jac *= lt * t;
+        dt[0] = t - K->tmin; /* exact near the limits (Sterbenz), where sdel needs them */
+        dt[1] = K->tmax - t;
+    }
+    K->t = t;
+    return 1;
+}
+
+/* Integrand on (0,1)^dim including the Jacobian: dsigma in pb.  u0..u2 as dy_proc_brem_point;
  * u3 -> phi = 2 pi u3 (dim 4 only; dim 3 uses 2 pi <A^2>_phi).
  * obs (written for k < nobs, the others 0): [0] x, [1] theta_X (rad), [2] E' (GeV), [3] polar
  * angle of the recoil lepton (rad; dim 4 only, 0 in dim 3). */
 DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *obs, dy_u32 nobs)
 {
-    const double E0 = p->par[DY_BREM_P_E0], ml = p->par[DY_BREM_P_ML], m = p->par[DY_BREM_P_M];
-    const double M = p->par[DY_BREM_P_MN];
+    const double E0 = p->par[DY_BREM_P_E0], M = p->par[DY_BREM_P_MN];
     const int med = p->ipar[DY_BREM_I_MEDIATOR];
     const int phi4 = p->dim == DY_BREM_DIM_PHI;
-    double y, omx, x, wc, vmax, v, omv, w, jac, lt, t, dtlo, dthi, g2t2, a2, f, Ep, polar = 0.0;
+    double x, w, jac, t, dt[2], g2t2, a2, f, Ep, polar = 0.0;
     dy_brem_kin K;
     dy_brem_inv I;
     dy_ffscales s;
@@ -176,30 +216,8 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
     obs[1] = 0.0;
     obs[2] = 0.0;
     obs[3] = 0.0;
-    jac = dy_proc_brem_map_y(p, u[0], &y);
-    if (!(jac > 0.0)) return 0.0;
-    omx = DY_EXP(y);
-    x = -DY_EXPM1(y);
-    jac *= omx;
-    wc = (m * m * omx / x + ml * ml * x) / (2.0 * x * E0 * E0);
-    vmax = 2.0 / (2.0 + wc);
-    v = vmax * u[1];
-    omv = (1.0 - u[1]) + u[1] * (wc / (2.0 + wc)); /* 1 - v without cancellation */
-    w = wc * v / omv;
-    jac *= vmax * wc / (omv * omv);
-    if (w > 2.0) w = 2.0;
-    if (!dy_brem_kin_angle(&K, E0, ml, m, M, x, w)) return 0.0;
-    if (!(K.tmin > 0.0)) return 0.0;
-    if (p->ipar[DY_BREM_I_TMAP]) {
-        jac *= dy_proc_brem_map_t_breaks(K.tmin, K.tmax, p->par[DY_BREM_P_TA], p->par[DY_BREM_P_D],
-                                         u[2], &t, &dtlo, &dthi);
-    } else {
-        lt = DY_LOG(K.tmax / K.tmin);
-        t = K.tmin * DY_EXP(lt * u[2]);
-        jac *= lt * t;
-        dtlo = t - K.tmin; /* exact near the limits (Sterbenz), where sdel needs them */
-        dthi = K.tmax - t;
-    }
+    if (!dy_proc_brem_point(p, u, &K, &jac, &x, &w, dt)) return 0.0;
+    t = K.t;
     jac *= DY_TWO_PI;
     if (phi4) {
         if (!dy_brem_kin_t(&K, t, DY_TWO_PI * u[3])) return 0.0;
@@ -208,7 +226,7 @@ DY_DEVICE double dy_proc_brem_eval(const dy_params *p, const double *u, double *
         Ep = K.pp[0];
         if (nobs > 3) polar = dy_brem_polar(K.pp);
     } else {
-        if (!dy_brem_kin_t_phiavg(&K, t, dtlo, dthi)) return 0.0;
+        if (!dy_brem_kin_t_phiavg(&K, t, dt[0], dt[1])) return 0.0;
         a2 = dy_me_brem_a2_phiavg(&K, med);
         Ep = K.Ep;
     }

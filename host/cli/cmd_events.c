@@ -1,0 +1,541 @@
+/* cmd_events.c — `darkyield events`: unweighted thin-target brem events (LHEF 3.0 or
+ * G4DarkBreM's CSV library) from each point's converged VEGAS map (docs/events.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "cli.h"
+#include "darkyield/dy_integrate.h"
+#include "dy_process_table.h"
+#include "io/events_out.h"
+#include "io/outset.h"
+#include "jobs/events.h"
+#include "physics/conventions.h"
+#include "physics/couplings.h"
+#include "physics/materials.h"
+#include "physics/xsec.h"
+
+#define MAXV  256
+#define MAX_N 1000000000ULL /* events per file at most */
+#define PDG_AP                                                                                     \
+    622 /* the dark photon's id in dark-brem-lib-gen's libraries (G4DarkBreM's default) */
+#define CMD "events"
+
+static void help(void)
+{
+    printf(
+        "usage: darkyield events --process brem --target T --energy E[,E...] --mass m[,m...]\n"
+        "                        --n N --output FILE|DIR [options]\n\n"
+        "Unweighted events of dark-boson bremsstrahlung l N -> l N X on a thin target (one\n"
+        "interaction at the given beam energy), drawn from each point's converged VEGAS map by\n"
+        "accept-reject (docs/events.md); the same seed gives the same files, bit for bit, on a\n"
+        "backend.  Energies and momenta in GeV, lab frame (nucleus at rest, beam along +z).\n\n"
+        "  --process P        brem (the only process events support so far)\n"
+        "  --lepton L         e (default) or mu\n"
+        "  --mediator X       vector (default: dark photon A'), lmu-ltau (muons only), b-l,\n"
+        "                     scalar, pseudoscalar, axial\n"
+        "  --target T         element name (W, Pb, Cu, ...) or Z,A (e.g. 74,183.84)\n"
+        "  --energy E,...     beam (total) energy in GeV\n"
+        "  --mass m,...       boson mass in GeV\n"
+        "  --coupling g       the model's coupling (default 1; the cross section scales as g^2,\n"
+        "                     the kinematics not at all)\n"
+        "  --form-factor F    elastic or elastic+inelastic (default)\n"
+        "  --elastic-only     the same as --form-factor elastic\n"
+        "  --n N              events per file (LHE) or per energy (CSV), 1 .. 1e9 (required)\n"
+        "  --seed S           random seed, 0 .. 2^64-1 (default 1)\n"
+        "  --format F         lhe (default: LHEF 3.0, one file per energy and mass) or csv\n"
+        "                     (G4DarkBreM's library: one file per mass, every energy in it)\n"
+        "  --output PATH      the file, when there is one; else an existing directory, where\n"
+        "                     the files are named darkyield_brem_<lepton>_<mediator>_Z<Z>_\n"
+        "                     m<mass>GeV[_E<energy>GeV].lhe|csv  (written together at the end,\n"
+        "                     none of them when anything fails)\n"
+        "  --gzip             compress (also implied by an --output FILE ending in .gz)\n"
+        "  --boson-pdg ID     PDG id of X in the files (default %d, as G4DarkBreM expects)\n"
+        "  --csv-unit U       GeV (default: what G4DarkBreM's model reads) or MeV\n"
+        "  --precision p      relative precision goal of the cross section (default 1e-3)\n"
+        "  --max-eval N       evaluation budget of each integral (default 1e8)\n"
+        "  --pilot N          pilot draws for the weight bound (default 262144, multiple of 16)\n"
+        "  --safety f         weight bound = f x the largest weight seen (default 1.2, >= 1)\n"
+        "  --backend B        cuda, opencl, cpu or auto\n"
+        "  --stats FILE.json  engine statistics\n"
+        "  --quiet            no per-point summary on stderr\n",
+        PDG_AP);
+}
+
+typedef struct opts {
+    dy_xsec_request req;
+    const char *target, *output, *format, *backend, *stats, *mediator;
+    double E[MAXV], M[MAXV], precision, safety, unit;
+    int nE, nM, gzip, pdg, quiet, csv;
+    uint64_t n, seed, max_eval, pilot;
+} opts;
+
+static int parse_list(const char *opt, const char *s, double *v, int *n)
+{
+    char bad[64];
+    const int st = dy_parse_double_list(s, v, MAXV, n, bad, sizeof bad);
+    if (st == -2) return dy_cli_usage_error(CMD, "%s: more than %d values", opt, MAXV);
+    if (st == -3) return dy_cli_usage_error(CMD, "%s: out of memory", opt);
+    if (st)
+        return dy_cli_usage_error(CMD, "%s: entry '%s' is not a number (expected e.g. 4,8)", opt,
+                                  bad);
+    for (int i = 0; i < *n; ++i) {
+        if (!(v[i] > 0.0))
+            return dy_cli_usage_error(CMD, "%s '%.15g': expected positive numbers (GeV)", opt,
+                                      v[i]);
+        for (int j = 0; j < i; ++j)
+            if (v[j] == v[i]) return dy_cli_usage_error(CMD, "%s lists %.15g twice", opt, v[i]);
+    }
+    return 0;
+}
+
+static int parse_target(const char *s, dy_xsec_request *r)
+{
+    double za[2];
+    int n = 0;
+    char bad[64];
+    if (strchr(s, ',')) {
+        if (dy_parse_double_list(s, za, 2, &n, bad, sizeof bad) || n != 2 || za[0] < 1 ||
+            za[1] < za[0] || za[0] > 200 || za[1] > 500)
+            return dy_cli_usage_error(CMD, "--target '%s': expected Z,A with 500 >= A >= Z >= 1",
+                                      s);
+        r->Z = za[0];
+        r->A = za[1];
+        return 0;
+    }
+    dy_material m;
+    dy_error err;
+    if (dy_material_lookup(s, &m, &err) != DY_OK) return dy_cli_fail(&err);
+    if (m.n_elem != 1)
+        return dy_cli_usage_error(CMD,
+                                  "--target '%s' is a compound or mixture; a thin-target event "
+                                  "scatters on one element (use Z,A)",
+                                  s);
+    r->Z = m.Z[0];
+    r->A = m.A[0];
+    return 0;
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
+{
+    if (dy_parse_u64(s, v) || *v < lo || *v > hi)
+        return dy_cli_usage_error(CMD, "%s '%s': expected an integer %llu .. %llu", opt, s,
+                                  (unsigned long long)lo, (unsigned long long)hi);
+    return 0;
+}
+
+static int parse(int argc, char **argv, opts *o, int *done)
+{
+    static const struct option lo[] = {{"process", required_argument, 0, 'P'},
+                                       {"lepton", required_argument, 0, 'l'},
+                                       {"mediator", required_argument, 0, 'x'},
+                                       {"target", required_argument, 0, 't'},
+                                       {"energy", required_argument, 0, 'E'},
+                                       {"mass", required_argument, 0, 'm'},
+                                       {"coupling", required_argument, 0, 'g'},
+                                       {"form-factor", required_argument, 0, 'R'},
+                                       {"elastic-only", no_argument, 0, 'e'},
+                                       {"n", required_argument, 0, 'n'},
+                                       {"seed", required_argument, 0, 's'},
+                                       {"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},
+                                       {"gzip", no_argument, 0, 'z'},
+                                       {"boson-pdg", required_argument, 0, 'B'},
+                                       {"csv-unit", required_argument, 0, 'U'},
+                                       {"precision", required_argument, 0, 'p'},
+                                       {"max-eval", required_argument, 0, 'N'},
+                                       {"pilot", required_argument, 0, 'L'},
+                                       {"safety", required_argument, 0, 'F'},
+                                       {"backend", required_argument, 0, 'b'},
+                                       {"stats", required_argument, 0, 'S'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+    const char *process = NULL;
+    int c, rc;
+    uint64_t v;
+    *done = 0;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'P': process = optarg; break;
+        case 'l':
+            if (strcmp(optarg, "e") && strcmp(optarg, "mu"))
+                return dy_cli_usage_error(CMD, "--lepton '%s': expected e or mu", optarg);
+            o->req.lepton = !strcmp(optarg, "mu");
+            break;
+        case 'x': o->mediator = optarg; break;
+        case 't': o->target = optarg; break;
+        case 'E':
+            if ((rc = parse_list("--energy", optarg, o->E, &o->nE))) return rc;
+            break;
+        case 'm':
+            if ((rc = parse_list("--mass", optarg, o->M, &o->nM))) return rc;
+            break;
+        case 'g':
+            if (dy_parse_double(optarg, &o->req.coupling) || !(o->req.coupling > 0.0))
+                return dy_cli_usage_error(CMD, "--coupling '%s': expected a positive number",
+                                          optarg);
+            break;
+        case 'R':
+            if (strcmp(optarg, "elastic") && strcmp(optarg, "elastic+inelastic"))
+                return dy_cli_usage_error(
+                    CMD, "--form-factor '%s': expected elastic or elastic+inelastic", optarg);
+            o->req.inelastic = !strcmp(optarg, "elastic+inelastic");
+            break;
+        case 'e': o->req.inelastic = 0; break;
+        case 'n':
+            if ((rc = parse_u64("--n", optarg, 1, MAX_N, &o->n))) return rc;
+            break;
+        case 's':
+            if (dy_parse_u64(optarg, &o->seed))
+                return dy_cli_usage_error(CMD, "--seed '%s': expected an integer 0 .. 2^64-1",
+                                          optarg);
+            break;
+        case 'f': o->format = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'z': o->gzip = 1; break;
+        case 'B':
+            if ((rc = parse_u64("--boson-pdg", optarg, 1, 2147483647ULL, &v))) return rc;
+            o->pdg = (int)v;
+            break;
+        case 'U':
+            if (strcmp(optarg, "GeV") && strcmp(optarg, "MeV"))
+                return dy_cli_usage_error(CMD, "--csv-unit '%s': expected GeV or MeV", optarg);
+            o->unit = !strcmp(optarg, "MeV") ? 1000.0 : 1.0;
+            break;
+        case 'p':
+            if (dy_parse_double(optarg, &o->precision) || !(o->precision > 0.0) ||
+                o->precision >= 1.0)
+                return dy_cli_usage_error(CMD, "--precision '%s': expected 0 < p < 1", optarg);
+            break;
+        case 'N':
+            if ((rc = parse_u64("--max-eval", optarg, 4096, UINT64_MAX, &o->max_eval))) return rc;
+            break;
+        case 'L':
+            if ((rc = parse_u64("--pilot", optarg, 16, 1u << 26, &o->pilot))) return rc;
+            if (o->pilot % 16)
+                return dy_cli_usage_error(CMD, "--pilot '%s': expected a multiple of 16", optarg);
+            break;
+        case 'F':
+            if (dy_parse_double(optarg, &o->safety) || !(o->safety >= 1.0) || o->safety > 100.0)
+                return dy_cli_usage_error(CMD, "--safety '%s': expected 1 <= f <= 100", optarg);
+            break;
+        case 'b': o->backend = optarg; break;
+        case 'S': o->stats = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'h':
+            help();
+            *done = 1;
+            return 0;
+        default:
+            return dy_cli_usage_error(CMD, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return dy_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (!process) return dy_cli_usage_error(CMD, "--process is required (brem)");
+    if (strcmp(process, "brem"))
+        return dy_cli_usage_error(CMD,
+                                  "--process '%s': events support brem only (annihilation and "
+                                  "primakoff events are not implemented yet)",
+                                  process);
+    const int m = o->mediator ? dy_model_from_name(o->mediator) : DY_MODEL_DARK_PHOTON;
+    if (m < 0 || m == DY_MODEL_ALP)
+        return dy_cli_usage_error(CMD,
+                                  "--mediator '%s': expected vector, lmu-ltau, b-l, scalar, "
+                                  "pseudoscalar or axial",
+                                  o->mediator);
+    o->req.model = m;
+    if (!o->target) return dy_cli_usage_error(CMD, "--target is required");
+    if (!o->nE) return dy_cli_usage_error(CMD, "--energy is required");
+    if (!o->nM) return dy_cli_usage_error(CMD, "--mass is required");
+    if (!o->n) return dy_cli_usage_error(CMD, "--n (events) is required");
+    if (!o->output) return dy_cli_usage_error(CMD, "--output is required");
+    if (strcmp(o->format, "lhe") && strcmp(o->format, "csv"))
+        return dy_cli_usage_error(CMD, "--format '%s': expected lhe or csv", o->format);
+    o->csv = !strcmp(o->format, "csv");
+    if (!o->csv && o->unit != 1.0)
+        return dy_cli_usage_error(CMD, "--csv-unit applies to --format csv");
+    return parse_target(o->target, &o->req);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static int ends_with(const char *s, const char *t)
+{
+    const size_t a = strlen(s), b = strlen(t);
+    return a >= b && !strcmp(s + a - b, t);
+}
+
+/* The file of (energy index ie, or -1 for a CSV's every energy; mass index im). */
+static char *file_name(const opts *o, const char *med, int ie, int im)
+{
+    char name[512], e[64] = "";
+    if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
+    snprintf(name, sizeof name, "darkyield_brem_%s_%s_Z%d_m%.10gGeV%s.%s%s",
+             o->req.lepton ? "mu" : "e", med, (int)lround(o->req.Z), o->M[im], e,
+             o->csv ? "csv" : "lhe", o->gzip ? ".gz" : "");
+    const size_t n = strlen(o->output) + strlen(name) + 2;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s/%s", o->output, name);
+    return s;
+}
+
+/* Free header text of one LHE file: what, how, conventions, the unweighting's figures. */
+static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt, double E, double m,
+                      const char *backend, int argc, char **argv)
+{
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    if (!f) return NULL;
+    const dy_coupling_info *ci = dy_coupling_info_of(o->req.model);
+    char cs[96];
+    dy_coupling_format(o->req.model, o->req.coupling, cs, sizeof cs);
+    fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
+    for (int i = 0; i < argc; ++i)
+        fprintf(f, " %s", argv[i]);
+    fprintf(f,
+            "\nprocess: brem %s N -> %s N X, X = %s (%s), thin target: one interaction at the "
+            "beam energy\n",
+            o->req.lepton ? "mu-" : "e-", o->req.lepton ? "mu-" : "e-", med, ci->particle);
+    fprintf(f, "target: %s, Z = %g, A = %g, nucleus PDG id %d, mass %.10g GeV\n", o->target,
+            o->req.Z, o->req.A, dy_nucleus_pdg(o->req.Z, o->req.A), pt->p.par[DY_BREM_P_MN]);
+    fprintf(f, "beam energy E0 = %.10g GeV; boson mass m = %.10g GeV; boson PDG id %d\n", E, m,
+            o->pdg);
+    fprintf(f, "coupling: %s [%s] = %s (%s); sigma scales as %s^2, the kinematics do not\n",
+            ci->name, ci->unit, cs, ci->definition, ci->name);
+    fprintf(f, "cross section: %.10g +- %.3g pb (VEGAS, %llu evaluations, chi2/dof %.3f)\n",
+            pt->res.value, pt->res.error, (unsigned long long)pt->res.n_eval, pt->res.chi2_dof);
+    fprintf(f,
+            "events: %llu unweighted (weight 1 each; sigma / N per event), accept-reject on the "
+            "converged VEGAS map against w_max = %.6g pb (%.3g x the largest of %llu pilot "
+            "weights %.6g, raised %u times); efficiency %.4g over %llu draws; largest weight "
+            "drawn %.6g (mean %.6g +- %.2g pb)\n",
+            (unsigned long long)pt->n_events, pt->st.w_max, o->safety, (unsigned long long)o->pilot,
+            pt->st.w_max_pilot, pt->st.restarts, pt->st.efficiency,
+            (unsigned long long)pt->st.draws, pt->st.w_max_seen, pt->st.mean_w,
+            pt->st.mean_w_error);
+    fprintf(f, "seed: %llu; backend: %s\n", (unsigned long long)o->seed, backend);
+    fprintf(f, "conventions: %s; %s; %s\n", DY_CONV_CONSTANTS,
+            o->req.inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC, DY_CONV_BREM_ETL);
+    fprintf(f, "particles: beam lepton, nucleus (in, at rest), lepton, nucleus, X (out); "
+               "E, p in GeV, lab frame, beam along +z; SCALUP = sqrt(t), t = -q^2 to the "
+               "nucleus\n");
+    if (fclose(f)) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* One line per point: the cross section, the unweighting and where the time went (the
+ * integration's is this point's share of the batch). */
+static void summary(const opts *o, const dy_events_point *pt, double E, double m, double t_write)
+{
+    if (o->quiet) return;
+    const double t = pt->seconds_unweight + t_write;
+    fprintf(stderr,
+            "darkyield: E=%g m=%g: sigma = %.6g +- %.2g pb; %llu events, efficiency %.3g, "
+            "w_max raised %u times; %.3g s integrating, %.3g s drawing, %.3g s writing "
+            "(%.3g events/s after the integration)\n",
+            E, m, pt->res.value, pt->res.error, (unsigned long long)pt->n_events, pt->st.efficiency,
+            pt->st.restarts, pt->seconds_integrate, pt->seconds_unweight, t_write,
+            t > 0 ? (double)pt->n_events / t : 0.0);
+}
+
+int dy_cmd_events(int argc, char **argv)
+{
+    opts o;
+    memset(&o, 0, sizeof o);
+    dy_xsec_request_default(&o.req);
+    o.format = "lhe";
+    o.precision = 1e-3;
+    o.safety = 1.2;
+    o.unit = 1.0;
+    o.seed = 1;
+    o.max_eval = 100000000ULL;
+    o.pilot = 1u << 18;
+    o.pdg = PDG_AP;
+    int done, rc = parse(argc, argv, &o, &done);
+    if (rc || done) return rc;
+    const char *med = dy_coupling_info_of(o.req.model)->model;
+    const int npts = o.nE * o.nM, nfiles = o.csv ? o.nM : npts;
+    const int to_dir = is_dir(o.output);
+    if (!to_dir && ends_with(o.output, ".gz")) o.gzip = 1;
+    if (!to_dir && nfiles > 1)
+        return dy_cli_usage_error(CMD,
+                                  "%d files to write (%s): --output must name an existing "
+                                  "directory, '%s' is not one",
+                                  nfiles, o.csv ? "one per mass" : "one per energy and mass",
+                                  o.output);
+    if (!strcmp(o.output, "-") && o.gzip)
+        return dy_cli_usage_error(CMD, "--gzip to standard output is not supported");
+
+    dy_events_point *pts = calloc((size_t)npts, sizeof *pts);
+    FILE **files = calloc((size_t)nfiles, sizeof *files);
+    char **paths = calloc((size_t)nfiles, sizeof *paths);
+    dy_evstream *zs = NULL;
+    dy_engine *eng = NULL;
+    dy_error err;
+    dy_outset set;
+    dy_outset_init(&set);
+    if (!pts || !files || !paths) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    /* every point valid before any work; every file created (as a temporary) before any work */
+    for (int i = 0; i < npts; ++i) {
+        o.req.energy = o.E[i / o.nM];
+        o.req.mass = o.M[i % o.nM];
+        if (dy_xsec_setup(&o.req, &pts[i].p, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        pts[i].p.id = 0;
+        if (o.req.zero_reason[0]) {
+            rc = dy_cli_usage_error(CMD, "E=%g GeV, m=%g GeV: no events: %s", o.req.energy,
+                                    o.req.mass, o.req.zero_reason);
+            goto out;
+        }
+    }
+    for (int k = 0; k < nfiles; ++k) {
+        paths[k] = to_dir ? file_name(&o, med, o.csv ? -1 : k / o.nM, o.csv ? k : k % o.nM)
+                          : strdup(o.output);
+        if (!paths[k]) {
+            fprintf(stderr, "darkyield: error: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+        if (!(files[k] = dy_outset_add(&set, paths[k], &err))) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+    }
+    if ((rc = dy_cli_open_engine(o.backend, &eng))) goto out;
+    dy_vegas_options vo;
+    dy_vegas_options_default(&vo);
+    vo.seed = o.seed;
+    vo.rel_precision = o.precision;
+    vo.max_eval = o.max_eval;
+    vo.progress = !o.quiet;
+    if (dy_events_integrate(eng, pts, (size_t)npts, &vo, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    dy_unweight_options uo;
+    dy_unweight_options_default(&uo);
+    uo.seed = o.seed;
+    uo.n_events = o.n;
+    uo.n_pilot = (uint32_t)o.pilot;
+    uo.safety = o.safety;
+    zs = calloc(1, sizeof *zs);
+    if (!zs) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    /* CSV: point i = (energy i / nM, mass i % nM) goes to file i % nM, energies in order */
+    for (int k = 0; k < nfiles; ++k) {
+        if (dy_evstream_open(zs, files[k], o.gzip, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        if (o.csv) dy_csv_begin(zs);
+        for (int i = 0; i < npts; ++i) {
+            if (o.csv ? i % o.nM != k : i != k) continue;
+            dy_events_point *pt = &pts[i];
+            const double E = o.E[i / o.nM], m = o.M[i % o.nM];
+            if (!pt->res.converged)
+                fprintf(stderr,
+                        "darkyield: warning: E=%g m=%g: precision goal %g not reached (%.2g)\n", E,
+                        m, o.precision, pt->res.error / fabs(pt->res.value));
+            if (dy_events_unweight(eng, pt, &uo, &err) != DY_OK) {
+                fprintf(stderr, "darkyield: E=%g GeV, m=%g GeV:\n", E, m);
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            const double t_write = wall();
+            if (!o.csv) {
+                char *text = lhe_text(&o, med, pt, E, m, dy_engine_backend(eng), argc, argv);
+                if (!text) {
+                    fprintf(stderr, "darkyield: error: out of memory\n");
+                    rc = 1;
+                    goto out;
+                }
+                const dy_lhe_info info = {pt->p.ipar[DY_BREM_I_LEPTON] ? 13 : 11,
+                                          dy_nucleus_pdg(o.req.Z, o.req.A),
+                                          E,
+                                          pt->p.par[DY_BREM_P_MN],
+                                          o.req.Z,
+                                          o.req.A,
+                                          pt->res.value,
+                                          pt->res.error,
+                                          text};
+                dy_lhe_begin(zs, &info);
+                free(text);
+            }
+            for (uint64_t j = 0; j < pt->n_events; ++j) {
+                dy_event ev;
+                if (dy_events_get(pt, o.seed, j, o.pdg, &ev) != 0) {
+                    dy_error_set(&err, DY_ERR_NUMERIC,
+                                 "E=%g m=%g: accepted draw %llu lies outside phase space", E, m,
+                                 (unsigned long long)j);
+                    rc = dy_cli_fail(&err);
+                    goto out;
+                }
+                if (o.csv)
+                    dy_csv_event(zs, o.req.Z, E, &ev, o.unit);
+                else
+                    dy_lhe_event(zs, &ev);
+            }
+            if (!o.csv) dy_lhe_end(zs);
+            summary(&o, pt, E, m, wall() - t_write);
+            free(pt->draws); /* keep memory to one point's events */
+            pt->draws = NULL;
+        }
+        if (dy_evstream_close(zs, paths[k], &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+    }
+    if (dy_outset_commit(&set, &err) != DY_OK) {
+        rc = dy_cli_fail(&err);
+        goto out;
+    }
+    if (!o.quiet)
+        for (int k = 0; k < nfiles; ++k)
+            if (strcmp(paths[k], "-")) fprintf(stderr, "darkyield: wrote %s\n", paths[k]);
+    rc = dy_cli_write_stats(eng, o.stats);
+out:
+    dy_outset_abort(&set); /* after a failure: no output file at all */
+    dy_engine_close(eng);
+    for (int i = 0; pts && i < npts; ++i)
+        dy_events_point_free(&pts[i]);
+    for (int k = 0; paths && k < nfiles; ++k)
+        free(paths[k]);
+    free(pts);
+    free(files);
+    free(paths);
+    if (zs) dy_evstream_discard(zs);
+    free(zs);
+    return rc;
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""events_pylhe.py DARKYIELD BUILD_DIR — `darkyield events` files read by pylhe (scikit-hep).
+
+Writes a plain and a gzip LHE file and reads both with pylhe: the <init> block (beam ids,
+energies, cross section and its error), the event count, the particle ids and statuses, and
+four-momentum conservation in every event.  pylhe is looked for on the path (ctest sets
+PYTHONPATH to BUILD_DIR/pydeps/lhe); when it is missing, one `pip install --target
+BUILD_DIR/pydeps/lhe pylhe` is tried; when that fails too (offline), the same checks run on
+Python's own XML parser and the script says that pylhe was skipped.
+"""
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+N = 500
+
+
+def load_pylhe(build):
+    try:
+        import pylhe  # noqa: F401
+        return pylhe
+    except ImportError:
+        pass
+    target = os.path.join(build, "pydeps", "lhe")
+    rc = subprocess.call(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--target", target, "pylhe"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if rc == 0:
+        sys.path.insert(0, target)
+        try:
+            import pylhe
+            return pylhe
+        except ImportError:
+            pass
+    return None
+
+
+def check_event(parts, where):
+    """parts: (id, status, px, py, pz, e, m) tuples; in = out, ids and statuses as written."""
+    ids = [p[0] for p in parts]
+    st = [p[1] for p in parts]
+    assert len(parts) == 5, where
+    assert ids[0] == 11 and ids[2] == 11 and ids[4] == 622, (where, ids)
+    assert ids[1] == ids[3] == 1000741840, (where, ids)
+    assert st == [-1, -1, 1, 1, 1], (where, st)
+    for c in range(2, 6):
+        pin = sum(p[c] for p in parts if p[1] == -1)
+        pout = sum(p[c] for p in parts if p[1] == 1)
+        # 13 significant digits are written; E + M ~ 180 GeV
+        assert abs(pin - pout) < 1e-9, (where, c, pin, pout)
+
+
+def read_xml(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
+        root = ET.fromstring(f.read())
+    init = root.find("init").text.split("\n")
+    init = [l.split() for l in init if l.strip()]
+    events = []
+    for ev in root.iter("event"):
+        lines = [l.split() for l in ev.text.strip().split("\n")]
+        parts = [(int(l[0]), int(l[1]), float(l[6]), float(l[7]), float(l[8]), float(l[9]),
+                  float(l[10])) for l in lines[1:]]
+        events.append(parts)
+    return init, events
+
+
+def main():
+    darkyield, build = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory(dir=build) as d:
+        files = []
+        for name in ("ev.lhe", "ev.lhe.gz"):
+            path = os.path.join(d, name)
+            subprocess.check_call(
+                [darkyield, "events", "--process", "brem", "--target", "W", "--energy", "8",
+                 "--mass", "0.1", "--n", str(N), "--seed", "5", "--backend", "cpu", "--quiet",
+                 "--output", path])
+            files.append(path)
+        init, events = read_xml(files[0])
+        assert init[0][:2] == ["11", "1000741840"], init
+        sigma, err = float(init[1][0]), float(init[1][1])
+        assert sigma > 0 and 0 < err < 0.01 * sigma, init
+        assert len(events) == N
+        for i, e in enumerate(events):
+            check_event(e, "xml event %d" % i)
+        pylhe = load_pylhe(build)
+        if pylhe is None:
+            print("SKIP: pylhe is not installed and 'pip install pylhe' failed (offline?): "
+                  "checked with xml.etree only")
+            return 0
+        for path in files:
+            if hasattr(pylhe, "LHEFile"):  # pylhe >= 0.9
+                lf = pylhe.LHEFile.fromfile(path)
+                ini, proc, events = lf.init.initInfo, lf.init.procInfo[0], lf.events
+                get = getattr
+            else:  # older: dictionaries
+                info = pylhe.read_lhe_init(path)
+                ini, proc, events = info["initInfo"], info["procInfo"][0], pylhe.read_lhe(path)
+                get = lambda o, k: o[k]  # noqa: E731
+            assert int(get(ini, "beamA")) == 11 and int(get(ini, "beamB")) == 1000741840, ini
+            assert abs(get(ini, "energyA") - 8.0) < 1e-12, ini
+            assert int(get(ini, "weightingStrategy")) == 3, ini
+            assert abs(get(proc, "xSection") - sigma) <= 1e-9 * sigma, proc
+            assert abs(get(proc, "error") - err) <= 1e-3 * err, proc
+            n = 0
+            for ev in events:
+                parts = [(int(p.id), int(p.status), p.px, p.py, p.pz, p.e, p.m)
+                         for p in ev.particles]
+                check_event(parts, "pylhe %s event %d" % (path, n))
+                assert abs(ev.eventinfo.weight - 1.0) < 1e-12
+                n += 1
+            assert n == N, (path, n)
+        print("pylhe %s read %d events from each of %s" % (pylhe.__version__, N, files))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+/* test_events.c — unweighted brem events (host/jobs/events.h) on the selected backend: every event
+ * conserves four-momentum and puts each particle on its mass shell; histograms of x = E_X/E0,
+ * the boson's angle, the recoil lepton's energy and angle follow the differential cross sections
+ * of an independent VEGAS run (chi^2 p-values, with the reference's own errors), and a wrong
+ * hypothesis (a scalar's spectrum) is rejected; the mean weight of the draws and the cross
+ * section agree with the 3-D (phi-integrated) integral; a seed gives the same events bit for bit
+ * and another seed others; all four mediators and both leptons.
+ * DY_BACKENDS: cpu opencl cuda */
+#include <stdlib.h>
+#include <string.h>
+#include "darkyield/dy_integrate.h"
+#include "dy_process_table.h"
+#include "dy_test_backend.h"
+#include "dy_test_chi2.h"
+#include "jobs/events.h"
+#include "physics/couplings.h"
+#include "physics/xsec.h"
+
+static dy_engine *engine;
+
+static int setup(void **state)
+{
+    (void)state;
+    engine = dy_test_open_engine();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dy_engine_close(engine);
+    return 0;
+}
+
+/* A point through the same set-up as the command line (dy_xsec_setup). */
+static void point(dy_events_point *pt, int lepton, int model, double Z, double A, double E,
+                  double m)
+{
+    dy_xsec_request r;
+    dy_error err;
+    memset(pt, 0, sizeof *pt);
+    dy_xsec_request_default(&r);
+    r.lepton = lepton;
+    r.model = model;
+    r.Z = Z;
+    r.A = A;
+    r.energy = E;
+    r.mass = m;
+    if (dy_xsec_setup(&r, &pt->p, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_true(r.zero_reason[0] == 0);
+}
+
+static void generate(dy_events_point *pts, size_t n, uint64_t seed, uint64_t n_events)
+{
+    dy_vegas_options o;
+    dy_unweight_options u;
+    dy_error err;
+    dy_vegas_options_default(&o);
+    o.seed = seed;
+    o.rel_precision = 2e-3;
+    if (dy_events_integrate(engine, pts, n, &o, &err) != DY_OK) fail_msg("%s", err.msg);
+    dy_unweight_options_default(&u);
+    u.seed = seed;
+    u.n_events = n_events;
+    for (size_t i = 0; i < n; ++i)
+        if (dy_events_unweight(engine, &pts[i], &u, &err) != DY_OK) fail_msg("%s", err.msg);
+}
+
+static double dot(const double *a, const double *b)
+{
+    return a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3];
+}
+
+/* Four-momentum balance to rounding, masses on shell, ids and statuses as LHEF and G4DarkBreM
+ * read them, x inside [m/E0, 1 - m_l/E0]; e and mu beams, all mediators, heavy and light
+ * nuclei. */
+static void conservation(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    enum { NP = 4, NEV = 2000 };
+    dy_events_point pts[NP];
+    point(&pts[0], 0, DY_MODEL_DARK_PHOTON, 74, 183.84, 8.0, 0.1);
+    point(&pts[1], 1, DY_MODEL_SCALAR, 82, 207.2, 100.0, 1.0);
+    point(&pts[2], 0, DY_MODEL_AXIAL, 6, 12.011, 4.0, 0.01);
+    point(&pts[3], 1, DY_MODEL_PSEUDOSCALAR, 13, 26.98, 15.0, 0.3);
+    generate(pts, NP, 3, NEV);
+    for (int k = 0; k < NP; ++k) {
+        const double E0 = pts[k].p.par[DY_BREM_P_E0], m = pts[k].p.par[DY_BREM_P_M];
+        const double ml = pts[k].p.par[DY_BREM_P_ML];
+        assert_true(pts[k].st.efficiency > 0.0 && pts[k].st.efficiency <= 1.0);
+        assert_true(pts[k].st.w_max_seen <= pts[k].st.w_max);
+        for (uint64_t i = 0; i < NEV; ++i) {
+            dy_event ev;
+            assert_int_equal(dy_events_get(&pts[k], 3, i, 622, &ev), 0);
+            assert_int_equal(ev.n, 5);
+            assert_int_equal(ev.part[0].pdg, k % 2 ? 13 : 11);
+            assert_int_equal(ev.part[2].pdg, ev.part[0].pdg);
+            assert_int_equal(ev.part[4].pdg, 622);
+            assert_int_equal(ev.part[1].pdg, ev.part[3].pdg);
+            assert_int_equal(ev.part[0].status, -1);
+            assert_int_equal(ev.part[1].status, -1);
+            for (int j = 2; j < 5; ++j)
+                assert_int_equal(ev.part[j].status, 1);
+            const double M = ev.part[1].m;
+            for (int c = 0; c < 4; ++c) {
+                const double in = ev.part[0].p[c] + ev.part[1].p[c];
+                const double out = ev.part[2].p[c] + ev.part[3].p[c] + ev.part[4].p[c];
+                dy_assert_close(out, in, 1e-12 * (E0 + M), 0.0);
+            }
+            for (int j = 0; j < 5; ++j) {
+                const double *p = ev.part[j].p;
+                /* components are sums of terms up to E0 + M: rounding ~ 1e-16 (E0 + M) each */
+                dy_assert_close(dot(p, p), ev.part[j].m * ev.part[j].m, 1e-12 * p[0] * (E0 + M),
+                                0.0);
+                assert_true(p[0] > 0.0);
+            }
+            const double x = ev.part[4].p[0] / E0;
+            assert_true(x >= m / E0 * (1 - 1e-12) && x <= 1.0 - ml / E0 * (1 - 1e-12));
+            assert_true(ev.t > 0.0);
+        }
+        /* the azimuth is uniform: <cos phi_X>, <sin phi_X> vanish within 5 sigma */
+        double sc = 0.0, ss = 0.0;
+        for (uint64_t i = 0; i < NEV; ++i) {
+            dy_event ev;
+            dy_events_get(&pts[k], 3, i, 622, &ev);
+            const double *q = ev.part[4].p, pt = hypot(q[1], q[2]);
+            if (pt > 0.0) {
+                sc += q[1] / pt;
+                ss += q[2] / pt;
+            }
+        }
+        assert_true(fabs(sc) < 5.0 * sqrt(NEV / 2.0) && fabs(ss) < 5.0 * sqrt(NEV / 2.0));
+        dy_events_point_free(&pts[k]);
+    }
+}
+
+static double obs_of(const dy_event *ev, int k, double E0)
+{
+    const double *p = k == 0 || k == 1 ? ev->part[4].p : ev->part[2].p;
+    if (k == 0) return p[0] / E0;
+    if (k == 2) return p[0];
+    return atan2(hypot(p[1], p[2]), p[3]);
+}
+
+static double pvalue(const dy_hist *h, const double *counts, int *ndof)
+{
+    return dy_chi2_pvalue(h->content, h->error, counts, h->spec.nbins, ndof);
+}
+
+static void histogram(const dy_events_point *pt, uint64_t seed, int k, const dy_histspec *s,
+                      double E0, double *counts)
+{
+    memset(counts, 0, DY_MAX_HBINS * sizeof *counts);
+    for (uint64_t i = 0; i < pt->n_events; ++i) {
+        dy_event ev;
+        dy_events_get(pt, seed, i, 622, &ev);
+        double v = obs_of(&ev, k, E0);
+        if (s->is_log) v = v > 0.0 ? log10(v) : -1e300;
+        const double f = (v - s->lo) / (s->hi - s->lo);
+        if (f >= 0.0 && f < 1.0) counts[(int)(f * s->nbins)] += 1.0;
+    }
+}
+
+/* Distributions: 20000 events of 8 GeV e- on W, m = 0.1 GeV against dsigma/dx, dsigma/dtheta_X,
+ * dsigma/dE', dsigma/dtheta' of an independent 4-D run (replica stream); the x and theta_X
+ * histograms against a scalar's spectra must fail. */
+static void distributions(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    enum { NEV = 20000 };
+    dy_events_point pt;
+    point(&pt, 0, DY_MODEL_DARK_PHOTON, 74, 183.84, 8.0, 0.1);
+    generate(&pt, 1, 11, NEV);
+    dy_xsec_request r;
+    dy_xsec_request_default(&r);
+    r.energy = 8.0;
+    dy_params ref[2];
+    dy_histspec hs[2 * DY_MAX_OBS];
+    dy_hist h[2 * DY_MAX_OBS];
+    dy_result res[2];
+    const char *names[DY_MAX_OBS], *units[DY_MAX_OBS];
+    dy_events_point sc;
+    point(&sc, 0, DY_MODEL_SCALAR, 74, 183.84, 8.0, 0.1);
+    ref[0] = pt.p;
+    ref[0].id = 7; /* a replica: streams independent of the events' */
+    ref[1] = sc.p;
+    ref[1].id = 7;
+    dy_xsec_default_hists(&r, hs, names, units);
+    dy_xsec_default_hists(&r, hs + DY_MAX_OBS, names, units);
+    dy_proc_brem_set_phi(&ref[0], 1);
+    dy_proc_brem_set_phi(&ref[1], 1);
+    dy_vegas_options o;
+    dy_error err;
+    dy_vegas_options_default(&o);
+    o.seed = 5;
+    o.rel_precision = 1e-3;
+    if (dy_integrate(engine, ref, 2, &o, hs, res, h, &err) != DY_OK) fail_msg("%s", err.msg);
+    double counts[DY_MAX_HBINS];
+    for (int k = 0; k < DY_MAX_OBS; ++k) {
+        int dof;
+        histogram(&pt, 11, k, &hs[k], 8.0, counts);
+        const double p = pvalue(&h[k], counts, &dof);
+        print_message("%s: p = %.3g (%d dof)\n", names[k], p, dof);
+        assert_true(dof >= 10);
+        assert_true(p > 1e-3);
+        if (k < 2) { /* the test has power: a scalar's spectrum is rejected */
+            const double q = pvalue(&h[DY_MAX_OBS + k], counts, &dof);
+            print_message("%s against the scalar's: p = %.3g\n", names[k], q);
+            assert_true(q < 1e-6);
+        }
+    }
+    dy_events_point_free(&pt);
+}
+
+/* The cross section the events carry: the 4-D integral, the mean weight of the draws and the
+ * 3-D (phi-integrated, the `xsec` default) integral agree within 4 sigma. */
+static void cross_section(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    dy_events_point pt;
+    point(&pt, 1, DY_MODEL_DARK_PHOTON, 74, 183.84, 20.0, 0.2);
+    generate(&pt, 1, 2, 2000);
+    dy_params p3 = pt.p;
+    dy_proc_brem_set_phi(&p3, 0);
+    dy_result r3;
+    dy_vegas_options o;
+    dy_error err;
+    dy_vegas_options_default(&o);
+    o.seed = 9;
+    o.rel_precision = 1e-3;
+    if (dy_integrate(engine, &p3, 1, &o, NULL, &r3, NULL, &err) != DY_OK) fail_msg("%s", err.msg);
+    dy_assert_close(pt.res.value, r3.value, 4.0 * hypot(pt.res.error, r3.error), 0.0);
+    dy_assert_close(pt.st.mean_w, r3.value, 4.0 * hypot(pt.st.mean_w_error, r3.error), 0.0);
+    dy_events_point_free(&pt);
+}
+
+/* A seed fixes the events bit for bit (a fresh integration and unweighting); another seed gives
+ * other events. */
+static void reproducible(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    dy_events_point a, b, c;
+    point(&a, 0, DY_MODEL_DARK_PHOTON, 82, 207.2, 8.0, 0.05);
+    b = a;
+    c = a;
+    generate(&a, 1, 4, 500);
+    generate(&b, 1, 4, 500);
+    generate(&c, 1, 5, 500);
+    assert_memory_equal(a.map, b.map, DY_MAP_STRIDE * sizeof *a.map);
+    assert_memory_equal(a.draws, b.draws, 500 * sizeof *a.draws);
+    int same = 0;
+    for (int i = 0; i < 500; ++i) {
+        dy_event ea, eb, ec;
+        dy_events_get(&a, 4, (uint64_t)i, 622, &ea);
+        dy_events_get(&b, 4, (uint64_t)i, 622, &eb);
+        dy_events_get(&c, 5, (uint64_t)i, 622, &ec);
+        assert_memory_equal(&ea, &eb, sizeof ea);
+        same += ea.part[4].p[0] == ec.part[4].p[0];
+    }
+    assert_true(same < 5);
+    dy_events_point_free(&a);
+    dy_events_point_free(&b);
+    dy_events_point_free(&c);
+}
+
+/* A bound that is not safe (safety 1, a tiny pilot) is raised and generation restarts: the
+ * events then never exceed the final bound. */
+static void unsafe_bound_is_raised(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    dy_events_point pt;
+    point(&pt, 0, DY_MODEL_DARK_PHOTON, 74, 183.84, 8.0, 0.1);
+    dy_vegas_options o;
+    dy_unweight_options u;
+    dy_error err;
+    dy_vegas_options_default(&o);
+    o.rel_precision = 1e-2;
+    if (dy_events_integrate(engine, &pt, 1, &o, &err) != DY_OK) fail_msg("%s", err.msg);
+    dy_unweight_options_default(&u);
+    u.n_pilot = 16;
+    u.safety = 1.0;
+    u.n_events = 5000;
+    if (dy_events_unweight(engine, &pt, &u, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_true(pt.st.restarts > 0);
+    assert_true(pt.st.w_max > pt.st.w_max_pilot);
+    assert_true(pt.st.w_max_seen <= pt.st.w_max);
+    dy_events_point_free(&pt);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(conservation),           cmocka_unit_test(distributions),
+        cmocka_unit_test(cross_section),          cmocka_unit_test(reproducible),
+        cmocka_unit_test(unsafe_bound_is_raised),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,402 @@
+/* test_events_cli.c — `darkyield events` end to end on the cpu backend: the command of issue 15 as
+ * written; its file read the way G4DarkBreM's LHE library reader reads one (target Z from the
+ * 'Znuc' line; beam lepton with status -1, the outgoing lepton two lines below, the boson two
+ * below that: docs/events.md); the <init> cross section against `darkyield xsec` within errors; a
+ * seed gives the same bytes, another seed other events; gzip equals the plain text; the CSV
+ * library (10 columns, GeV or MeV) matches the LHE events of the same seed; one file per point in
+ * a directory; bad input fails with a message and leaves no file behind. */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "dy_test.h"
+#include "dy_test_chi2.h"
+#include "dy_test_cli.h"
+
+static char out[1 << 16];
+static char dir[512];
+
+/* A fresh empty directory under the build tree. */
+static void fresh_dir(const char *name)
+{
+    char cmd[1200];
+    snprintf(dir, sizeof dir, "%s/test_events_cli_%s", DY_BINARY_DIR, name);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static int entries(const char *d)
+{
+    DIR *h = opendir(d);
+    int n = 0;
+    if (!h) return -1;
+    for (struct dirent *e; (e = readdir(h));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(h);
+    return n;
+}
+
+/* The whole file (plain or gzip: zlib reads both), malloc'd, NUL-terminated. */
+static char *slurp(const char *path, size_t *len)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g) fail_msg("cannot open %s", path);
+    size_t cap = 1 << 20, n = 0;
+    char *s = malloc(cap);
+    for (int k; s && (k = gzread(g, s + n, (unsigned)(cap - n - 1))) > 0;) {
+        n += (size_t)k;
+        if (cap - n < 2) s = realloc(s, cap *= 2);
+    }
+    gzclose(g);
+    if (!s) fail_msg("out of memory");
+    s[n] = '\0';
+    if (len) *len = n;
+    return s;
+}
+
+static int run(const char *args)
+{
+    return dy_run_cli(args, out, sizeof out);
+}
+
+static void expect_error(const char *args, int code, const char *needle)
+{
+    const int rc = run(args);
+    if (rc != code) fail_msg("'%s': exit %d, expected %d; output:\n%s", args, rc, code, out);
+    if (!strstr(out, needle)) fail_msg("'%s': output lacks '%s':\n%s", args, needle, out);
+}
+
+typedef struct lib {
+    int Z, n;              /* target Z, events found */
+    double E0;             /* incident energy of the first event */
+    double sigma, error;   /* <init> */
+    double rec[4], com[4]; /* the first event's recoil lepton and lepton + boson (E, p) */
+} lib;
+
+/* Reads an LHE text the way G4DarkBreM's library reader does (its rules, our code). */
+static void read_like_g4darkbrem(char *text, int boson, lib *L)
+{
+    char *lines[8] = {0};
+    int nl = 0;
+    memset(L, 0, sizeof *L);
+    L->Z = -1;
+    char *init = strstr(text, "<init>");
+    assert_non_null(init);
+    assert_int_equal(
+        sscanf(strchr(strchr(init, '\n') + 1, '\n') + 1, "%lf %lf", &L->sigma, &L->error), 2);
+    for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+        if (strstr(l, "Znuc")) {
+            double z;
+            assert_int_equal(sscanf(l, "%*d %lf", &z), 1);
+            assert_int_equal(L->Z, -1); /* one such line */
+            L->Z = (int)z;
+        }
+        memmove(lines, lines + 1, sizeof lines - sizeof *lines);
+        lines[7] = l;
+        nl++;
+        /* a complete candidate: lines[3] the beam, [5] the lepton, [7] the boson */
+        if (nl < 5 || !lines[3]) continue;
+        int id[3], st[3];
+        double v[3][5];
+        const char *c[3] = {lines[3], lines[5], lines[7]};
+        int ok = 1;
+        for (int k = 0; k < 3 && ok; ++k)
+            ok = sscanf(c[k], "%d %d %*s %*s %*s %*s %lf %lf %lf %lf %lf", &id[k], &st[k], &v[k][1],
+                        &v[k][2], &v[k][3], &v[k][0], &v[k][4]) == 7;
+        if (!ok || (id[0] != 11 && id[0] != 13) || st[0] != -1) continue;
+        if ((id[1] != 11 && id[1] != 13) || st[1] != 1 || id[2] != boson || st[2] != 1) continue;
+        assert_true(L->Z > 0); /* the reader needs Z before the first event */
+        if (L->n++ == 0) {
+            L->E0 = v[0][0];
+            for (int k = 0; k < 4; ++k) {
+                L->rec[k] = v[1][k];
+                L->com[k] = v[1][k] + v[2][k];
+            }
+        }
+    }
+}
+
+/* The bins of observable `name` in an `xsec --histograms` file: edges and the cross section per
+ * bin (density x width) with its error.  Returns the number of bins. */
+static int xsec_hist(char *text, const char *name, double *lo, double *hi, double *c, double *e)
+{
+    char key[64];
+    int n = 0;
+    snprintf(key, sizeof key, ",%s,", name);
+    for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+        const char *k = strstr(l, key);
+        if (l[0] == '#' || !k || n >= 256) continue;
+        k = strchr(k + strlen(key), ','); /* past the unit */
+        double d, de;
+        assert_int_equal(sscanf(k + 1, "%lf,%lf,%lf,%lf", &lo[n], &hi[n], &d, &de), 4);
+        c[n] = d * (hi[n] - lo[n]);
+        e[n] = de * (hi[n] - lo[n]);
+        ++n;
+    }
+    return n;
+}
+
+/* x = E/E0 (k = 0) or the polar angle (k = 1) of every boson line (id 622) of an LHE text,
+ * counted into the bins [lo, hi). */
+static void boson_counts(const char *text, int k, double E0, const double *lo, const double *hi,
+                         int n, double *counts)
+{
+    memset(counts, 0, (size_t)n * sizeof *counts);
+    for (const char *l = strstr(text, "\n622 1 "); l; l = strstr(l + 1, "\n622 1 ")) {
+        double p[4];
+        assert_int_equal(
+            sscanf(l + 1, "%*d %*d %*d %*d %*d %*d %lf %lf %lf %lf", &p[1], &p[2], &p[3], &p[0]),
+            4);
+        const double v = k == 0 ? p[0] / E0 : atan2(hypot(p[1], p[2]), p[3]);
+        for (int b = 0; b < n; ++b)
+            if (v >= lo[b] && v < hi[b]) counts[b] += 1.0;
+    }
+}
+
+/* The issue's command as written, in a fresh directory; its cross section and its x and theta_X
+ * histograms against `xsec --histograms` (another seed: independent numbers). */
+static void issue_command(void **state)
+{
+    (void)state;
+    fresh_dir("issue");
+    char args[2048], *t;
+    lib L;
+    snprintf(args, sizeof args,
+             "events --process brem --lepton e --target W --energy 8 --mass 0.1 --n 20000 "
+             "--seed 1 --format lhe --output %s/FILE.lhe --backend cpu",
+             dir);
+    if (run(args)) fail_msg("%s\n%s", args, out);
+    assert_non_null(strstr(out, "efficiency"));
+    snprintf(args, sizeof args, "%s/FILE.lhe", dir);
+    t = slurp(args, NULL);
+    char *lhe = strdup(t);
+    assert_non_null(lhe);
+    assert_non_null(strstr(t, "<LesHouchesEvents version=\"3.0\">"));
+    assert_non_null(strstr(t, "\n11 1000741840 8.000000000000e+00 "));
+    read_like_g4darkbrem(t, 622, &L);
+    free(t);
+    assert_int_equal(L.n, 20000);
+    assert_int_equal(L.Z, 74);
+    dy_assert_close(L.E0, 8.0, 0.0, 0.0);
+    double s, e;
+    snprintf(args, sizeof args,
+             "xsec --process brem --lepton e --target W --energy 8 --mass 0.1 --precision 1e-3 "
+             "--backend cpu --seed 2 --format csv --output %s/xsec.csv --histograms %s/hist.csv",
+             dir, dir);
+    if (run(args)) fail_msg("%s\n%s", args, out);
+    snprintf(args, sizeof args, "%s/xsec.csv", dir);
+    t = slurp(args, NULL);
+    const char *row = strstr(t, ",etl,");
+    assert_non_null(row);
+    assert_int_equal(sscanf(row + 5, "%lf,%lf", &s, &e), 2);
+    free(t);
+    dy_assert_close(L.sigma, s, 4.0 * hypot(L.error, e), 0.0);
+    assert_true(L.error > 0.0 && L.error < 2e-3 * L.sigma);
+    /* the events' x and theta_X against xsec's dsigma/dx and dsigma/dtheta_X (chi^2) */
+    static const char *const obs[2] = {"x", "theta_X"};
+    snprintf(args, sizeof args, "%s/hist.csv", dir);
+    for (int k = 0; k < 2; ++k) {
+        double lo[256], hi[256], c[256], ce[256], counts[256];
+        int dof;
+        t = slurp(args, NULL);
+        const int n = xsec_hist(t, obs[k], lo, hi, c, ce);
+        free(t);
+        assert_true(n >= 50);
+        boson_counts(lhe, k, 8.0, lo, hi, n, counts);
+        const double p = dy_chi2_pvalue(c, ce, counts, (unsigned)n, &dof);
+        print_message("%s against xsec --histograms: p = %.3g (%d dof)\n", obs[k], p, dof);
+        assert_true(dof >= 10);
+        assert_true(p > 1e-3);
+    }
+    free(lhe);
+}
+
+/* The same seed: the same bytes; gzip: the same text; another seed: other events. */
+static void seeds_and_gzip(void **state)
+{
+    (void)state;
+    fresh_dir("seed");
+    char args[2048], p[600];
+    size_t na, nb;
+    const char *base = "events --process brem --lepton mu --mediator scalar --target Pb "
+                       "--energy 50 --mass 0.3 --n 3000 --backend cpu --quiet";
+    snprintf(args, sizeof args, "%s --seed 7 --output %s/a.lhe", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(p, sizeof p, "%s/a.lhe", dir);
+    char *a = slurp(p, &na);
+    assert_int_equal(run(args), 0);
+    char *b = slurp(p, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(b);
+    snprintf(args, sizeof args, "%s --seed 7 --output %s/a.lhe.gz", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(p, sizeof p, "%s/a.lhe.gz", dir);
+    FILE *f = fopen(p, "rb");
+    unsigned char magic[2] = {0};
+    assert_non_null(f);
+    assert_int_equal(fread(magic, 1, 2, f), 2);
+    fclose(f);
+    assert_true(magic[0] == 0x1f && magic[1] == 0x8b);
+    b = slurp(p, &nb);
+    assert_string_equal(strstr(a, "<init>"), strstr(b, "<init>")); /* the command line differs */
+    free(b);
+    snprintf(args, sizeof args, "%s --seed 8 --output %s/c.lhe", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(p, sizeof p, "%s/c.lhe", dir);
+    b = slurp(p, &nb);
+    assert_true(strcmp(strstr(a, "<event>"), strstr(b, "<event>")) != 0);
+    lib La, Lb;
+    read_like_g4darkbrem(a, 622, &La);
+    read_like_g4darkbrem(b, 622, &Lb);
+    assert_int_equal(La.n, 3000);
+    assert_int_equal(La.Z, 82);
+    assert_true(La.rec[0] != Lb.rec[0]);
+    free(a);
+    free(b);
+}
+
+/* CSV: G4DarkBreM's columns; its rows are the LHE events of the same seed (lepton + boson); MeV
+ * scales every number by 1000; two energies in one file per mass. */
+static void csv_library(void **state)
+{
+    (void)state;
+    fresh_dir("csv");
+    char args[2048], p[600];
+    const char *base = "events --process brem --target W --energy 4 --mass 0.05 --n 400 "
+                       "--backend cpu --quiet --seed 3";
+    snprintf(args, sizeof args, "%s --output %s/a.lhe", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(args, sizeof args, "%s --format csv --output %s/a.csv", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(args, sizeof args, "%s --format csv --csv-unit MeV --output %s/m.csv.gz", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(p, sizeof p, "%s/a.lhe", dir);
+    char *t = slurp(p, NULL);
+    lib L;
+    read_like_g4darkbrem(t, 622, &L);
+    free(t);
+    snprintf(p, sizeof p, "%s/a.csv", dir);
+    char *c = slurp(p, NULL), *m;
+    snprintf(p, sizeof p, "%s/m.csv.gz", dir);
+    m = slurp(p, NULL);
+    const char *hdr = "target_Z,incident_energy,recoil_energy,recoil_px,recoil_py,recoil_pz,"
+                      "centerMomentum_energy,centerMomentum_px,centerMomentum_py,"
+                      "centerMomentum_pz\n";
+    assert_int_equal(strncmp(c, hdr, strlen(hdr)), 0);
+    assert_int_equal(strncmp(m, hdr, strlen(hdr)), 0);
+    double v[10], w[10];
+    assert_int_equal(sscanf(c + strlen(hdr), "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0],
+                            &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]),
+                     10);
+    assert_int_equal(sscanf(m + strlen(hdr), "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &w[0],
+                            &w[1], &w[2], &w[3], &w[4], &w[5], &w[6], &w[7], &w[8], &w[9]),
+                     10);
+    dy_assert_close(v[0], 74.0, 0.0, 0.0);
+    dy_assert_close(v[1], 4.0, 0.0, 0.0);
+    for (int k = 0; k < 4; ++k) {
+        dy_assert_close(v[2 + k], L.rec[k], 1e-11, 1e-10);
+        dy_assert_close(v[6 + k], L.com[k], 1e-11, 1e-10);
+    }
+    for (int k = 1; k < 10; ++k)
+        dy_assert_close(w[k], 1000.0 * v[k], 1e-300, 1e-11);
+    int rows = 0, bad = 0;
+    for (char *l = strtok(c, "\n"); l; l = strtok(NULL, "\n"), ++rows) {
+        int commas = 0;
+        for (char *q = l; *q; ++q)
+            commas += *q == ',';
+        bad += commas != 9;
+    }
+    assert_int_equal(rows, 401);
+    assert_int_equal(bad, 0);
+    free(c);
+    free(m);
+    /* a library of two energies: one file, both energies */
+    snprintf(args, sizeof args,
+             "events --process brem --target W --energy 4,8 --mass 0.05 --n 100 --backend cpu "
+             "--quiet --format csv --output %s/two.csv",
+             dir);
+    assert_int_equal(run(args), 0);
+    snprintf(p, sizeof p, "%s/two.csv", dir);
+    c = slurp(p, NULL);
+    assert_non_null(strstr(c, "\n74,4,"));
+    assert_non_null(strstr(c, "\n74,8,"));
+    free(c);
+}
+
+/* Several points into a directory: one LHE per energy and mass, named after them. */
+static void directory_of_files(void **state)
+{
+    (void)state;
+    fresh_dir("dir");
+    char args[2048], p[700];
+    snprintf(args, sizeof args,
+             "events --process brem --target 29,63.546 --energy 4,8 --mass 0.05,0.1 --n 50 "
+             "--backend cpu --quiet --gzip --output %s",
+             dir);
+    if (run(args)) fail_msg("%s\n%s", args, out);
+    assert_int_equal(entries(dir), 4);
+    snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z29_m0.1GeV_E8GeV.lhe.gz", dir);
+    struct stat sb;
+    assert_int_equal(stat(p, &sb), 0);
+}
+
+/* Bad input: exit 2 (usage) or 1, a message naming the problem, and no file at all. */
+static void bad_input(void **state)
+{
+    (void)state;
+    fresh_dir("bad");
+    char args[2048];
+    const char *base = "events --process brem --target W --energy 8 --mass 0.1 --backend cpu";
+    struct {
+        const char *extra, *needle;
+        int code;
+    } cases[] = {
+        {"--n 0 --output %s/x.lhe", "--n '0'", 2},
+        {"--n 10 --output %s/x.lhe --format root", "--format 'root'", 2},
+        {"--n 10 --output %s/x.lhe --mediator alp", "--mediator 'alp'", 2},
+        {"--n 10 --output %s/x.lhe --energy 4,8", "must name an existing directory", 2},
+        {"--n 10 --output %s/x.lhe --mass 9", "mass", 2},
+        {"--n 10 --output %s/x.lhe --safety 0.5", "--safety", 2},
+        {"--n 10 --output %s/x.lhe --pilot 100", "multiple of 16", 2},
+        {"--n 10 --output %s/x.lhe --csv-unit MeV", "--csv-unit applies", 2},
+        {"--n 10 --output %s/x.lhe --bogus", "unknown or incomplete option", 2},
+        {"--n 10 --output %s/no/such/dir/x.lhe", "x.lhe", 1},
+        {"--n 10", "--output is required", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; ++i) {
+        char extra[1024];
+        snprintf(extra, sizeof extra, cases[i].extra, dir);
+        snprintf(args, sizeof args, "%s %s", base, extra);
+        expect_error(args, cases[i].code, cases[i].needle);
+        assert_int_equal(entries(dir), 0);
+    }
+    expect_error("events --process primakoff --target W --energy 8 --mass 0.1 --n 1 --output x", 2,
+                 "brem only");
+    expect_error("events --process brem --target Water --energy 8 --mass 0.1 --n 1 --output x", 2,
+                 "");
+    /* free text that could confuse XML or G4DarkBreM's reader ends up harmless in the header */
+    snprintf(args, sizeof args, "%s --n 5 --quiet --output '%s/Znuc<&>\xc3\xa9.lhe'", base, dir);
+    assert_int_equal(run(args), 0);
+    snprintf(args, sizeof args, "%s/Znuc<&>\xc3\xa9.lhe", dir);
+    char *t = slurp(args, NULL);
+    assert_non_null(strstr(t, "Z_nuc&lt;&amp;&gt;??.lhe"));
+    lib L;
+    read_like_g4darkbrem(t, 622, &L); /* exactly one Znuc line */
+    assert_int_equal(L.n, 5);
+    assert_int_equal(L.Z, 74);
+    free(t);
+    assert_int_equal(run("events --help"), 0);
+    assert_non_null(strstr(out, "--boson-pdg"));
+    assert_non_null(strstr(out, "--csv-unit"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(issue_command), cmocka_unit_test(seeds_and_gzip),
+        cmocka_unit_test(csv_library),   cmocka_unit_test(directory_of_files),
+        cmocka_unit_test(bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
