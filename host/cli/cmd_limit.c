@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "io/outlock.h"
 #include "io/outset.h"
+#include "io/pyhf_export.h"
 #include "io/hepdata.h"
 #include "io/limit_config.h"
 #include "io/yield_reader.h"
@@ -766,6 +767,52 @@ int dy_cmd_limit(int argc, char **argv)
         if (hs != DY_OK) {
             rc = dy_cli_fail(&err);
             goto out;
+        }
+    }
+
+    if (cfg->want_pyhf) { /* a workspace per grid mass, normalised to the observed limit */
+        char pdir[4200], fidx[4300], fj[4800];
+        snprintf(pdir, sizeof pdir, "%s/pyhf", cfg->out_dir);
+        snprintf(fidx, sizeof fidx, "%s/index.csv", pdir);
+        if (mkdir(pdir, 0777) != 0 && errno != EEXIST) {
+            dy_error_set(&err, DY_ERR_IO, "cannot create '%s': %s", pdir, strerror(errno));
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        FILE *fi = dy_outset_add(&set, fidx, &err);
+        if (!fi) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        fprintf(fi,
+                "# HistFactory workspaces of '%s' (pyhf schema 1.0.0), one per grid mass; mu = 1 "
+                "is the observed %g%% CL limit of darkyield (%s): the signal there is "
+                "events_ref, at coupling_ref.  mu_exp*: darkyield's expected limits in mu\n",
+                cfg->name, 100.0 * cfg->cl, cfg->method);
+        fprintf(fi, "mass_GeV,file,coupling_ref,events_ref,mu_exp,mu_exp_m1,mu_exp_p1,mu_exp_m2,"
+                    "mu_exp_p2\n");
+        char names[DY_LCFG_MAX_SETS][64];
+        for (int d = 0; d < cfg->n_sets; ++d)
+            snprintf(names[d], sizeof names[d], "%s", cfg->set[d].name);
+        for (int m = 0, ig = 0; m < np; ++m) {
+            if (!pts[m].grid) continue;
+            const int idx = ig++;
+            if (!isfinite(pts[m].ev[0]) || !(pts[m].ev[0] > 0.0)) continue;
+            char base[512];
+            snprintf(base, sizeof base, "%s_m%04d.json", cfg->name, idx);
+            snprintf(fj, sizeof fj, "%s/%s", pdir, base);
+            FILE *fw = dy_outset_add(&set, fj, &err);
+            if (!fw) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            dy_pl_model pm;
+            dy_lpoint_model(cfg, &pts[m], &pm);
+            dy_pyhf_write(fw, &pm, (const char(*)[64])names, pts[m].ev[0]);
+            fprintf(fi, "%.10g,%s,%.10g,%.10g", pts[m].mass, base, R(m, 0, 0), pts[m].ev[0]);
+            for (int k = 1; k < NS; ++k)
+                fprintf(fi, ",%.10g", pts[m].ev[k] / pts[m].ev[0]);
+            fputc('\n', fi);
         }
     }
 
