@@ -167,6 +167,42 @@ static void test_hybrid_and_datasets(void **state)
         dy_assert_close(b[m] / a[m], sqrt(u / u0), 0.0, 3e-4); /* O(sigma^4) */
 }
 
+/* Visible mode (A' -> ee between z1 and z2): cousins-highland without uncertainties gives the
+ * band of method poisson, and two run periods with a shared window the band of their sum. */
+static void test_visible_datasets(void **state)
+{
+    (void)state;
+    const char *vis = "mode: visible\ndecay: {region: between, z1_cm: 50, z2_cm: 500}\n"
+                      "coupling_scan: {min: 1.0e-8, max: 0.1, per_decade: 20}\n";
+    char body[2048];
+    snprintf(body, sizeof body, "%sstatistics: {pot: 4e20, observed: 1, background: 0.4}\n", vis);
+    limit_cfg("vref", TMP "/smooth.h5", body);
+    snprintf(body, sizeof body,
+             "%sstatistics: {method: cousins-highland, yield_error: false}\n"
+             "datasets:\n  - {pot: 1e20, observed: 0, background: 0.1}\n"
+             "  - {pot: 3e20, observed: 1, background: 0.3}\n",
+             vis);
+    limit_cfg("vtwo", TMP "/smooth.h5", body);
+    run_ok("limit --no-plots " TMP "/vref.yaml");
+    run_ok("limit --no-plots " TMP "/vtwo.yaml");
+    static double a[NM], b[NM];
+    const char *cols[2] = {"obs_lower", "obs_upper"};
+    int finite = 0;
+    for (int k = 0; k < 2; ++k) {
+        assert_int_equal(csv_column(TMP "/vref/vref_limits.csv", cols[k], a, NM), NM);
+        assert_int_equal(csv_column(TMP "/vtwo/vtwo_limits.csv", cols[k], b, NM), NM);
+        for (int m = 0; m < NM; ++m) {
+            if (isnan(a[m])) {
+                assert_true(isnan(b[m]));
+                continue;
+            }
+            ++finite;
+            dy_assert_close(b[m], a[m], 0.0, 1e-7);
+        }
+    }
+    assert_true(finite > 20); /* the scan excludes a band at many masses */
+}
+
 /* 100 masses (the old cap was 64), interpolated 20 per decade: a power law is exact in log-log;
  * next to a resonance (a x30 spike at one grid mass) nothing is interpolated. */
 static void test_dense_interpolated(void **state)
@@ -314,9 +350,8 @@ static void test_config_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hybrid_and_datasets),
-        cmocka_unit_test(test_dense_interpolated),
-        cmocka_unit_test(test_pyhf_agrees),
+        cmocka_unit_test(test_hybrid_and_datasets), cmocka_unit_test(test_visible_datasets),
+        cmocka_unit_test(test_dense_interpolated),  cmocka_unit_test(test_pyhf_agrees),
         cmocka_unit_test(test_config_errors),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
