@@ -660,8 +660,12 @@ int dy_cmd_limit(int argc, char **argv)
             v.err_label = "expected 1 sigma";
             snprintf(descs[1], 512,
                      "Expected (median) %s CL upper limit on %s with the ±1σ band from "
-                     "the background-only Poisson distribution%s.",
-                     cl_s, nn.coupling, zero_band ? " (zero width at this background)" : "");
+                     "the background-only %s%s.",
+                     cl_s, nn.coupling,
+                     !strcmp(cfg->method, "cls-asymptotic") ? "Asimov data set (asymptotic CLs)"
+                     : !strcmp(cfg->method, "cls-toys")     ? "toys of q~_mu"
+                                                            : "Poisson distribution",
+                     zero_band ? " (zero width at this background)" : "");
             t[nt++] = (dy_hep_table){
                 "Expected limit", descs[1], "expected.yaml", nn.coupling, np, mass, 1, {v}};
             if (want_y) {
