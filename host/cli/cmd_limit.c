@@ -211,7 +211,13 @@ static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield
                 c->interp_per_decade, c->interp_max_dslope);
     fprintf(f, "# energy cut E > %g GeV; efficiency %s%s%s\n", cut, c->eff_table[0] ? "table " : "",
             c->eff_table[0] ? c->eff_table : "", c->eff_table[0] ? "" : "constant");
-    if (!c->eff_table[0]) fprintf(f, "# efficiency = %g\n", c->eff_const);
+    int own = 0; /* data sets with their own efficiency: listed in their lines above */
+    for (int d = 0; d < c->n_sets; ++d)
+        own |= c->set[d].have_eff;
+    if (own)
+        fprintf(f, "# efficiency = per data set\n");
+    else if (!c->eff_table[0])
+        fprintf(f, "# efficiency = %g\n", c->eff_const);
 }
 
 int dy_cmd_limit(int argc, char **argv)
