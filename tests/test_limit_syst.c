@@ -281,9 +281,9 @@ static void test_pyhf_agrees(void **state)
     fclose(sub);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "PYTHONPATH='%s/pydeps'${PYTHONPATH:+:$PYTHONPATH} /usr/bin/python3 "
+             "PYTHONPATH='%s/pydeps:%s/build/pydeps'${PYTHONPATH:+:$PYTHONPATH} /usr/bin/python3 "
              "'%s/tests/pyhf_check.py' '%s/pyhf/pyhf/sub.csv' 0.9 1e-4 2>&1",
-             DY_BINARY_DIR, DY_SOURCE_DIR, TMP);
+             DY_BINARY_DIR, DY_SOURCE_DIR, DY_SOURCE_DIR, TMP);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     static char out[1 << 15];
