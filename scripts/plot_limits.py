@@ -86,13 +86,30 @@ def main(argv):
     clabel = f"{coupling} [{cunit}]" if cunit not in ("", "1") else coupling
     massname = meta(comments, "mass", "m").split("[")[0].strip()
     title = meta(comments, "title", stem)
+    # what the curves are: "N_pot = 2.84e+11; observed = 0; background = 0.5; CL = 0.9; method = .."
+    stat = {}
+    for c in comments:
+        if c.strip().startswith("N_pot ="):
+            for part in c.split(";"):
+                if "=" in part:
+                    k, v = part.split("=", 1)
+                    stat[k.strip()] = v.strip()
+    if stat:
+        try:
+            cl = f"{100 * float(stat.get('CL', 'nan')):g}% CL"
+        except ValueError:
+            cl = ""
+        title += (f"\nN$_{{pot}}$ = {stat.get('N_pot', '?')}, {cl}, n = {stat.get('observed', '?')}, "
+                  f"b = {stat.get('background', '?')} ({stat.get('method', '?')})")
+        eff = [c.split("=", 1)[1].strip() for c in comments if c.strip().startswith("efficiency =")]
+        title += f", eff. {eff[0]}" if eff else ", eff. table"
     visible = "obs_lower" in cols
     m = cols["mass_GeV"]
     written = []
 
     def finish(fig, ax, name, xlabel, ylabel):
         ax.set_xscale("log"); ax.set_yscale("log")
-        ax.set_xlabel(xlabel); ax.set_ylabel(ylabel); ax.set_title(title)
+        ax.set_xlabel(xlabel); ax.set_ylabel(ylabel); ax.set_title(title, fontsize=9)
         ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
         dy_plotting.save(fig, outdir, name, written)
         plt.close(fig)
@@ -117,11 +134,13 @@ def main(argv):
             ax.plot(m[ok], eup[ok], "k--", lw=1)
     else:
         ok = np.isfinite(cols["coupling_obs"])
-        if "coupling_exp_m2" in cols:
+        # a band only where it has width (b = 0 with the exact methods: none)
+        if "coupling_exp_m2" in cols and np.any(cols["coupling_exp_p2"][ok] > cols["coupling_exp_m2"][ok]):
             ax.fill_between(m[ok], cols["coupling_exp_m2"][ok], cols["coupling_exp_p2"][ok],
                             color="gold", label="expected ±2σ")
-        ax.fill_between(m[ok], cols["coupling_exp_m1"][ok], cols["coupling_exp_p1"][ok],
-                        color="limegreen", label="expected ±1σ")
+        if np.any(cols["coupling_exp_p1"][ok] > cols["coupling_exp_m1"][ok]):
+            ax.fill_between(m[ok], cols["coupling_exp_m1"][ok], cols["coupling_exp_p1"][ok],
+                            color="limegreen", label="expected ±1σ")
         ax.plot(m[ok], cols["coupling_exp"][ok], "k--", lw=1, label="expected")
         ax.plot(m[ok], cols["coupling_obs"][ok], "b-", lw=2, label="observed")
     if gm2:
@@ -137,8 +156,9 @@ def main(argv):
         fig, ax = plt.subplots(figsize=(6.4, 4.8))
         mc = cols["m_chi_GeV"]
         ok = np.isfinite(cols["y_obs"])
-        ax.fill_between(mc[ok], cols["y_exp_m1"][ok], cols["y_exp_p1"][ok], color="limegreen",
-                        label="expected ±1σ")
+        if np.any(cols["y_exp_p1"][ok] > cols["y_exp_m1"][ok]):
+            ax.fill_between(mc[ok], cols["y_exp_m1"][ok], cols["y_exp_p1"][ok], color="limegreen",
+                            label="expected ±1σ")
         ax.plot(mc[ok], cols["y_exp"][ok], "k--", lw=1, label="expected")
         ax.plot(mc[ok], cols["y_obs"][ok], "b-", lw=2, label="observed")
         if thermal:

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(cmake make gcc g++ pkg-config libgsl-dev libcmocka-dev librandom123-dev libyaml-dev
       libhdf5-dev hdf5-tools zlib1g-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
-      python3 python3-matplotlib python3-h5py python3-pip libopenmpi-dev openmpi-bin)
+      python3 python3-matplotlib python3-h5py python3-pip python3-scipy libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -29,6 +29,14 @@ if ! PYTHONPATH=build/pydeps/lhe /usr/bin/python3 -c 'import pylhe' 2>/dev/null;
   mkdir -p build/pydeps/lhe
   /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --target build/pydeps/lhe \
       pylhe || echo "setup: warning: could not install pylhe (the events test reads LHE with xml.etree)"
+fi
+# pyhf (tests/pyhf_check.py compares darkyield's CLs with it): --no-deps, so that Debian's numpy
+# and scipy stay the ones in use; jsonschema and click come with hepdata-validator above.
+if ! PYTHONPATH=build/pydeps /usr/bin/python3 -c 'import pyhf' 2>/dev/null; then
+  mkdir -p build/pydeps
+  /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --no-deps --target build/pydeps \
+      pyhf tqdm jsonpatch jsonpointer click ||
+    echo "setup: warning: could not install pyhf (test_limit_syst skips the pyhf comparison)"
 fi
 [ -x /usr/local/cuda/bin/nvcc ] && export PATH=/usr/local/cuda/bin:$PATH
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDARKYIELD_WERROR=ON >/dev/null

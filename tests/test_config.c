@@ -190,6 +190,20 @@ static void bad_variant(int line, const char *text, int err_line, const char *n1
     expect_fail(write_variant("bad.yaml", line, text), DY_ERR_INVALID, err_line, n1, n2);
 }
 
+/* No cap at 64 masses (issue 17): a 1000-mass log grid parses, ends exact and increasing. */
+static void dense_mass_grid(void **state)
+{
+    (void)state;
+    const char *path = write_variant("dense.yaml", 10, "masses_GeV: {min: 0.001, max: 1, n: 1000}");
+    if (dy_config_load(path, &cfg, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_int_equal(cfg.n_masses, 1000);
+    dy_assert_close(cfg.masses_GeV[0], 0.001, 0, 1e-12);
+    dy_assert_close(cfg.masses_GeV[999], 1.0, 0, 1e-12);
+    for (int i = 1; i < 1000; ++i)
+        assert_true(cfg.masses_GeV[i] > cfg.masses_GeV[i - 1]);
+    dy_config_free(&cfg);
+}
+
 static void defaults_apply(void **state)
 {
     (void)state;
@@ -343,7 +357,7 @@ static void bad_values(void **state)
     bad_variant(8, "  mediator: alp\n  coupling: 1e-31", 9, "g_agg = 1e-31 GeV^-1", "outside");
     bad_variant(10, "masses_GeV: [0.01, -0.1]", 10, "masses_GeV", "> 0");
     bad_variant(10, "masses_GeV: {min: 0, max: 1, n: 3}", 10, "masses_GeV.min", "> 0");
-    bad_variant(10, "masses_GeV: {min: 0.01, max: 1, n: 65}", 10, "masses_GeV.n", "1..64");
+    bad_variant(10, "masses_GeV: {min: 0.01, max: 1, n: 4097}", 10, "masses_GeV.n", "1..4096");
     bad_variant(12, "  n: 0", 12, "energy_bins.n", "1..256");
     bad_variant(12, "  n: 257", 12, "energy_bins.n", "1..256");
     bad_variant(12, "  n: 10\nquadrature: {nodes: 2}", 13, "quadrature.nodes", "4..256");
@@ -483,12 +497,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fnv1a_known_answers), cmocka_unit_test(shipped_na64e_invisible),
         cmocka_unit_test(shipped_others),      cmocka_unit_test(defaults_apply),
-        cmocka_unit_test(every_key_parses),    cmocka_unit_test(mass_forms),
-        cmocka_unit_test(unknown_keys),        cmocka_unit_test(wrong_types),
-        cmocka_unit_test(bad_values),          cmocka_unit_test(unknown_enum_values),
-        cmocka_unit_test(missing_keys),        cmocka_unit_test(duplicate_keys),
-        cmocka_unit_test(malformed_yaml),      cmocka_unit_test(missing_file),
-        cmocka_unit_test(cross_field_rules),   cmocka_unit_test(parse_from_memory),
+        cmocka_unit_test(dense_mass_grid),     cmocka_unit_test(every_key_parses),
+        cmocka_unit_test(mass_forms),          cmocka_unit_test(unknown_keys),
+        cmocka_unit_test(wrong_types),         cmocka_unit_test(bad_values),
+        cmocka_unit_test(unknown_enum_values), cmocka_unit_test(missing_keys),
+        cmocka_unit_test(duplicate_keys),      cmocka_unit_test(malformed_yaml),
+        cmocka_unit_test(missing_file),        cmocka_unit_test(cross_field_rules),
+        cmocka_unit_test(parse_from_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,9 +13,11 @@
 #include "cli.h"
 #include "io/outlock.h"
 #include "io/outset.h"
+#include "io/pyhf_export.h"
 #include "io/hepdata.h"
 #include "io/limit_config.h"
 #include "io/yield_reader.h"
+#include "limit_points.h"
 #include "physics/couplings.h"
 #include "physics/dy_constants.h"
 #include "physics/gminus2.h"
@@ -155,7 +157,7 @@ static double zprime_br_invisible(double M)
 }
 
 static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield_file *y,
-                               double cut, const double *s)
+                               double cut, const double *s, int profile)
 {
     const dy_coupling_info *ci = dy_coupling_info_of(particle_model(c->particle));
     char cs[96];
@@ -173,11 +175,49 @@ static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield
                 strcmp(c->region, "between") ? "" : " cm");
     fprintf(f, "\n# N_pot = %g; observed = %d; background = %g; CL = %g; method = %s\n", c->n_pot,
             c->observed, c->background, c->cl, c->method);
-    fprintf(f, "# event limits: obs %.6g, expected %.6g (-1s %.6g, +1s %.6g, -2s %.6g, +2s %.6g)\n",
-            s[0], s[1], s[2], s[3], s[4], s[5]);
+    fprintf(
+        f, "# event limits%s: obs %.6g, expected %.6g (-1s %.6g, +1s %.6g, -2s %.6g, +2s %.6g)\n",
+        profile ? " (first mass; per mass in events_*)" : "", s[0], s[1], s[2], s[3], s[4], s[5]);
+    if (profile) {
+        fprintf(f, "# method %s: %s; yield error %s\n", c->method,
+                !strcmp(c->method, "cls-asymptotic")
+                    ? "profile-likelihood CLs, q~_mu, asymptotic formulae (Cowan et al., EPJC 71 "
+                      "(2011) 1554); log-normal nuisances, pyhf normsys conventions"
+                : !strcmp(c->method, "cls-toys")
+                    ? "profile-likelihood CLs, q~_mu distributions from toys"
+                    : "Cousins-Highland hybrid: Poisson CLs of the summed counts averaged over "
+                      "truncated-Gaussian priors (NIM A320 (1992) 331)",
+                c->yield_error ? "included (shared nuisance)" : "not included");
+        if (!strcmp(c->method, "cls-toys"))
+            fprintf(f, "# toys: %d per hypothesis and mu, seed %llu\n", c->n_toys,
+                    (unsigned long long)c->toy_seed);
+        for (int d = 0; d < c->n_sets; ++d) {
+            const dy_limit_dataset *ds = &c->set[d];
+            fprintf(f,
+                    "# data set %s: N_pot = %g (rel. sigma %g), observed %d, background %g (rel. "
+                    "sigma %g), efficiency %s%g (rel. sigma %g)",
+                    ds->name, ds->n_pot, ds->pot_rel_sigma, ds->observed, ds->background,
+                    ds->background_rel_sigma, ds->have_eff ? "" : "config x ",
+                    ds->have_eff ? ds->eff_const : 1.0, ds->eff_rel_sigma);
+            if (ds->have_emin) fprintf(f, ", E > %g GeV", ds->e_min);
+            if (ds->have_emax) fprintf(f, ", E < %g GeV", ds->e_max);
+            fputc('\n', f);
+        }
+    }
+    if (c->interp_per_decade > 0)
+        fprintf(f,
+                "# interpolated masses (grid = 0): %d per decade where d ln N/d ln m changes by "
+                "less than %g between neighbouring intervals; yields log-log interpolated\n",
+                c->interp_per_decade, c->interp_max_dslope);
     fprintf(f, "# energy cut E > %g GeV; efficiency %s%s%s\n", cut, c->eff_table[0] ? "table " : "",
             c->eff_table[0] ? c->eff_table : "", c->eff_table[0] ? "" : "constant");
-    if (!c->eff_table[0]) fprintf(f, "# efficiency = %g\n", c->eff_const);
+    int own = 0; /* data sets with their own efficiency: listed in their lines above */
+    for (int d = 0; d < c->n_sets; ++d)
+        own |= c->set[d].have_eff;
+    if (own)
+        fprintf(f, "# efficiency = per data set\n");
+    else if (!c->eff_table[0])
+        fprintf(f, "# efficiency = %g\n", c->eff_const);
 }
 
 int dy_cmd_limit(int argc, char **argv)
@@ -206,6 +246,7 @@ int dy_cmd_limit(int argc, char **argv)
     dy_error err;
     int rc = 0;
     double *res = NULL;
+    dy_lpoint *pts = NULL;
     dy_outset set; /* every output file, committed together */
     dy_outlock lock = {.fd = -1};
     struct {
@@ -254,25 +295,80 @@ int dy_cmd_limit(int argc, char **argv)
     if (cut < yf.cut_energy_min_GeV - 1e-12 && cut < g->ebin_edges_GeV[0])
         fprintf(stderr, "darkyield: warning: cut %g GeV is below the spectrum's range\n", cut);
 
-    /* event limits */
+    /* event limits: one set for the exact single-count methods, per mass for the profile ones */
+    const int profile = !strcmp(cfg->method, "cls-asymptotic") ||
+                        !strcmp(cfg->method, "cls-toys") ||
+                        !strcmp(cfg->method, "cousins-highland");
     const dy_limit_method method = !strcmp(cfg->method, "fc")          ? DY_LIMIT_FC
                                    : !strcmp(cfg->method, "classical") ? DY_LIMIT_CLASSICAL
                                                                        : DY_LIMIT_POISSON;
     double s[NS];
     dy_limit_expected ex;
-    if (dy_limit_upper(cfg->observed, cfg->background, cfg->cl, method, &s[0], &err) != DY_OK ||
-        dy_limit_expected_upper(cfg->background, cfg->cl, method, &ex, &err) != DY_OK) {
-        rc = dy_cli_fail(&err);
+    memset(&ex, 0, sizeof ex);
+    if (!profile) {
+        if (dy_limit_upper(cfg->observed, cfg->background, cfg->cl, method, &s[0], &err) != DY_OK ||
+            dy_limit_expected_upper(cfg->background, cfg->cl, method, &ex, &err) != DY_OK) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        s[1] = ex.median;
+        s[2] = ex.m1;
+        s[3] = ex.p1;
+        s[4] = ex.m2;
+        s[5] = ex.p2;
+    }
+    if (visible && cfg->n_sets > 1)
+        for (int d = 0; d < cfg->n_sets; ++d)
+            if (cfg->set[d].have_emin || cfg->set[d].have_emax ||
+                cfg->set[d].have_eff != cfg->set[0].have_eff) {
+                dy_error_set(&err, DY_ERR_INVALID,
+                             "%s: data set '%s': in 'mode: visible' the data sets share the "
+                             "energy window and the kind of efficiency (a number each, or all "
+                             "the 'efficiency' of the config)",
+                             cfg->path, cfg->set[d].name);
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+
+    /* the signal of every data set per grid mass, then the interpolated masses */
+    pts = calloc((size_t)nm, sizeof *pts);
+    if (!pts) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        rc = 1;
         goto out;
     }
-    s[1] = ex.median;
-    s[2] = ex.m1;
-    s[3] = ex.p1;
-    s[4] = ex.m2;
-    s[5] = ex.p2;
+    int n_nosignal = 0;
+    for (int m = 0; m < nm; ++m) {
+        const double M = g->masses_GeV[m];
+        dy_lpoint_signal(cfg, &yf, m, cut,
+                         !strcmp(cfg->particle, "zprime") ? zprime_br_invisible(M) : 1.0, &pts[m]);
+        double st = 0.0;
+        for (int d = 0; d < cfg->n_sets; ++d)
+            st += pts[m].S[d];
+        if (!(st > 0.0)) {
+            fprintf(stderr,
+                    "darkyield: note: m = %g GeV: no signal above the cut (yield 0): no "
+                    "sensitivity, the limit is written as inf (HEPData '-')\n",
+                    M);
+            ++n_nosignal;
+        }
+    }
+    int np = nm;
+    if (cfg->interp_per_decade > 0 && nm > 1) {
+        dy_lpoint *o = NULL;
+        np = dy_lpoints_interpolate(pts, nm, cfg->n_sets, cfg->interp_per_decade,
+                                    cfg->interp_max_dslope, &o);
+        if (np < 0) {
+            fprintf(stderr, "darkyield: error: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+        free(pts);
+        pts = o;
+    }
 
-    /* per mass: res[m][k][0/1] = lower/upper edge for event limit k; res sig = Y */
-    res = calloc((size_t)nm * (NS * 2 + 1), sizeof(double));
+    /* per point: res[m][k][0/1] = lower/upper edge for event limit k; RY = N_sig/(N_pot g^2) */
+    res = calloc((size_t)np * (NS * 2 + 1), sizeof(double));
     if (!res) {
         fprintf(stderr, "darkyield: error: out of memory\n");
         rc = 1;
@@ -280,49 +376,67 @@ int dy_cmd_limit(int argc, char **argv)
     }
 #define R(m, k, e) res[(size_t)(m) * (NS * 2 + 1) + (k)*2 + (e)]
 #define RY(m)      res[(size_t)(m) * (NS * 2 + 1) + NS * 2]
-    const int same_cut = fabs(cut - yf.cut_energy_min_GeV) <= 1e-9 * fmax(1.0, cut);
-    int open_warned = 0, n_nosignal = 0;
-    for (int m = 0; m < nm; ++m) {
-        const double M = g->masses_GeV[m];
+    int open_warned = 0, first_ev = -1;
+    for (int m = 0, im = 0; m < np; ++m) {
+        dy_lpoint *pt = &pts[m];
+        const double M = pt->mass;
+        double St = 0.0;
+        for (int d = 0; d < cfg->n_sets; ++d)
+            St += pt->S[d];
+        if (profile) {
+            if (dy_lpoint_events(cfg, pt, &err) != DY_OK) {
+                dy_error e2 = err;
+                dy_error_set(&err, e2.status, "%s: m = %g GeV: %s", cfg->path, M, e2.msg);
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            if (first_ev < 0 && isfinite(pt->ev[0])) first_ev = m;
+        } else {
+            memcpy(pt->ev, s, sizeof s);
+        }
+        RY(m) = St / (cfg->n_pot * yf.coupling * yf.coupling);
+        if (!visible) {
+            for (int k = 0; k < NS; ++k) {
+                R(m, k, 0) = dy_limit_coupling_invisible(pt->ev[k], 1.0, St, yf.coupling);
+                R(m, k, 1) = INFINITY;
+            }
+            continue;
+        }
+        /* visible: the spectrum of this grid mass with decays in the volume */
+        while (im < nm && g->masses_GeV[im] != M)
+            ++im;
         memset(spec, 0, sizeof *spec);
         spec->mass_GeV = M;
         spec->c0 = yf.coupling;
-        spec->n_pot = cfg->n_pot;
-        spec->decay = !visible ? DY_DECAY_NONE : dark_photon ? DY_DECAY_AP_EE : DY_DECAY_ALP_GG;
+        spec->n_pot = cfg->n_sets > 1 ? 1.0 : cfg->n_pot;
+        spec->decay = dark_photon ? DY_DECAY_AP_EE : DY_DECAY_ALP_GG;
         spec->region = !strcmp(cfg->region, "beyond") ? DY_REGION_BEYOND : DY_REGION_BETWEEN;
         spec->z1_cm = cfg->z1_cm;
         spec->z2_cm = cfg->z2_cm;
-        double Y = 0.0;
         for (int e = 0; e < g->n_ebins; ++e) {
             const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
             if (!(hi > cut)) continue;
             const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
             const int k = spec->n_bins++;
+            const double dn = g->sum_dNdE[dy_yield_grid_index(g, im, e)] * (hi - l2);
             spec->e_lo[k] = l2;
             spec->e_hi[k] = hi;
-            spec->w[k] = g->sum_dNdE[dy_yield_grid_index(g, m, e)] * (hi - l2) *
-                         dy_limit_efficiency(cfg, M, c);
-            Y += spec->w[k];
+            if (cfg->n_sets == 1) {
+                spec->w[k] = dn * dy_limit_efficiency(cfg, M, c);
+            } else {
+                for (int d = 0; d < cfg->n_sets; ++d)
+                    spec->w[k] += cfg->set[d].n_pot * dn *
+                                  (cfg->set[d].have_eff ? cfg->set[d].eff_const
+                                                        : dy_limit_efficiency(cfg, M, c));
+            }
         }
-        /* the file's N_above_cut is the exact integral when the cut and efficiency allow it */
-        if (same_cut && !cfg->eff_table[0]) Y = g->sum_N_above[m] * cfg->eff_const;
-        if (!(Y > 0.0)) {
-            fprintf(stderr,
-                    "darkyield: note: m = %g GeV: no signal above the cut (yield 0): no "
-                    "sensitivity, the limit is written as inf (HEPData '-')\n",
-                    M);
-            ++n_nosignal;
-        }
-        if (!strcmp(cfg->particle, "zprime")) Y *= zprime_br_invisible(M);
-        RY(m) = Y / (yf.coupling * yf.coupling);
         for (int k = 0; k < NS; ++k) {
-            if (!visible) {
-                R(m, k, 0) = dy_limit_coupling_invisible(s[k], cfg->n_pot, Y, yf.coupling);
-                R(m, k, 1) = INFINITY;
+            int flags;
+            if (!isfinite(pt->ev[k])) {
+                R(m, k, 0) = R(m, k, 1) = NAN;
                 continue;
             }
-            int flags;
-            if (dy_limit_coupling_band(spec, s[k], cfg->g_min, cfg->g_max, cfg->per_decade,
+            if (dy_limit_coupling_band(spec, pt->ev[k], cfg->g_min, cfg->g_max, cfg->per_decade,
                                        &R(m, k, 0), &R(m, k, 1), &flags, &err) != DY_OK) {
                 rc = dy_cli_fail(&err);
                 goto out;
@@ -337,6 +451,13 @@ int dy_cmd_limit(int argc, char **argv)
             }
         }
     }
+    if (profile) /* the header and summary quote the event limits of the first mass */
+        for (int k = 0; k < NS; ++k)
+            s[k] = first_ev >= 0 ? pts[first_ev].ev[k] : INFINITY;
+    int zero_band = 1; /* every expected band of zero width (b = 0 and the exact methods) */
+    for (int m = 0; m < np; ++m)
+        if (pts[m].ev[2] != pts[m].ev[1] || pts[m].ev[3] != pts[m].ev[1]) zero_band = 0;
+    (void)n_nosignal;
 
     /* hepdata/ is per directory: one limit job at a time writes into it */
     if (dy_outlock_take(&lock, cfg->out_dir, "darkyield-limit", "limit outputs", &err) != DY_OK) {
@@ -401,7 +522,7 @@ int dy_cmd_limit(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
-        print_hdr_comments(a.f, cfg, &yf, cut, s);
+        print_hdr_comments(a.f, cfg, &yf, cut, s, profile);
         fprintf(a.f, "# coupling: %s [%s]; mass: %s [GeV]%s\n", nn.coupling,
                 nn.coupling_units[0] ? nn.coupling_units : "1", nn.mass,
                 want_y ? "; y = eps^2 alpha_D (m_chi/m_A')^4" : "");
@@ -420,22 +541,30 @@ int dy_cmd_limit(int argc, char **argv)
             else
                 fprintf(a.f, ",coupling_%s", k_sname[k]);
         if (!visible) fprintf(a.f, ",signal_per_pot_coupling2");
+        if (profile) fprintf(a.f, ",events_obs,events_exp,events_exp_m1,events_exp_p1");
+        if (profile && !strcmp(cfg->method, "cls-toys")) fprintf(a.f, ",events_obs_toy_err");
+        if (cfg->interp_per_decade > 0) fprintf(a.f, ",grid");
         if (want_y) {
             fprintf(a.f, ",m_chi_GeV");
             for (int k = 0; k < NS; ++k)
                 fprintf(a.f, ",y_%s", k_sname[k]);
         }
         fputc('\n', a.f);
-        for (int m = 0; m < nm; ++m) {
-            fprintf(a.f, "%.10g", g->masses_GeV[m]);
+        for (int m = 0; m < np; ++m) {
+            fprintf(a.f, "%.10g", pts[m].mass);
             for (int k = 0; k < NS; ++k)
                 if (visible)
                     fprintf(a.f, ",%.8g,%.8g", R(m, k, 0), R(m, k, 1));
                 else
                     fprintf(a.f, ",%.8g", R(m, k, 0));
             if (!visible) fprintf(a.f, ",%.8g", RY(m));
+            if (profile)
+                fprintf(a.f, ",%.8g,%.8g,%.8g,%.8g", pts[m].ev[0], pts[m].ev[1], pts[m].ev[2],
+                        pts[m].ev[3]);
+            if (profile && !strcmp(cfg->method, "cls-toys")) fprintf(a.f, ",%.3g", pts[m].toy_err);
+            if (cfg->interp_per_decade > 0) fprintf(a.f, ",%d", pts[m].grid);
             if (want_y) {
-                fprintf(a.f, ",%.10g", g->masses_GeV[m] * cfg->mchi_over_m);
+                fprintf(a.f, ",%.10g", pts[m].mass * cfg->mchi_over_m);
                 for (int k = 0; k < NS; ++k)
                     fprintf(a.f, ",%.8g", R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4);
             }
@@ -482,27 +611,27 @@ int dy_cmd_limit(int argc, char **argv)
         dy_hep_table t[8];
         int nt = 0;
         char cl_s[32], comm[8192];
-        double *col = calloc((size_t)nm * (NS * 2 + 4), sizeof(double));
-        double *ycol = col + (size_t)nm * NS * 2; /* scratch: y obs, exp, -, + */
+        double *col = calloc((size_t)np * (NS * 2 + 4), sizeof(double));
+        double *ycol = col + (size_t)np * NS * 2; /* scratch: y obs, exp, -, + */
         if (!col) {
             rc = 1;
             goto out;
         }
-        for (int m = 0; m < nm; ++m)
+        for (int m = 0; m < np; ++m)
             for (int k = 0; k < NS; ++k) {
-                col[(size_t)(2 * k) * nm + m] = R(m, k, 0);
-                col[(size_t)(2 * k + 1) * nm + m] = R(m, k, 1);
+                col[(size_t)(2 * k) * np + m] = R(m, k, 0);
+                col[(size_t)(2 * k + 1) * np + m] = R(m, k, 1);
             }
         /* err arrays for ±1σ around the median (lower edge) */
-        double *em = malloc(sizeof(double) * nm * 6);
+        double *em = malloc(sizeof(double) * np * 6);
         if (!em) {
             free(col);
             rc = 1;
             goto out;
         }
-        for (int m = 0; m < nm; ++m) {
+        for (int m = 0; m < np; ++m) {
             em[m] = R(m, 1, 0) - R(m, 2, 0);
-            em[nm + m] = R(m, 3, 0) - R(m, 1, 0);
+            em[np + m] = R(m, 3, 0) - R(m, 1, 0);
         }
         snprintf(cl_s, sizeof cl_s, "%g%%", 100.0 * cfg->cl);
         dy_hep_var mass = {.name = nn.mass, .units = "GeV", .values = g->masses_GeV};
@@ -513,7 +642,6 @@ int dy_cmd_limit(int argc, char **argv)
         char npot_s[32];
         snprintf(npot_s, sizeof npot_s, "%g", cfg->n_pot);
         base.qual_value[1] = npot_s;
-        const int zero_band = ex.m1 == ex.median && ex.p1 == ex.median;
         snprintf(comm, sizeof comm,
                  "darkyield %s: %s limits (%s) from %s, N_pot = %g, %d observed, "
                  "background %g, %s. Coupling %s: %s.%s",
@@ -531,26 +659,30 @@ int dy_cmd_limit(int argc, char **argv)
             snprintf(descs[0], 512, "Observed %s CL upper limit on %s (invisible decays).", cl_s,
                      nn.coupling);
             t[nt++] = (dy_hep_table){
-                "Observed limit", descs[0], "observed.yaml", nn.coupling, nm, mass, 1, {v}};
-            v.values = col + 2 * nm;
+                "Observed limit", descs[0], "observed.yaml", nn.coupling, np, mass, 1, {v}};
+            v.values = col + 2 * np;
             v.err_minus = em;
-            v.err_plus = em + nm;
+            v.err_plus = em + np;
             v.err_label = "expected 1 sigma";
             snprintf(descs[1], 512,
                      "Expected (median) %s CL upper limit on %s with the ±1σ band from "
-                     "the background-only Poisson distribution%s.",
-                     cl_s, nn.coupling, zero_band ? " (zero width at this background)" : "");
+                     "the background-only %s%s.",
+                     cl_s, nn.coupling,
+                     !strcmp(cfg->method, "cls-asymptotic") ? "Asimov data set (asymptotic CLs)"
+                     : !strcmp(cfg->method, "cls-toys")     ? "toys of q~_mu"
+                                                            : "Poisson distribution",
+                     zero_band ? " (zero width at this background)" : "");
             t[nt++] = (dy_hep_table){
-                "Expected limit", descs[1], "expected.yaml", nn.coupling, nm, mass, 1, {v}};
+                "Expected limit", descs[1], "expected.yaml", nn.coupling, np, mass, 1, {v}};
             if (want_y) {
-                for (int m = 0; m < nm; ++m) {
+                for (int m = 0; m < np; ++m) {
                     ycol[m] = R(m, 0, 0) * R(m, 0, 0) * cfg->alpha_D * r4;
-                    em[2 * nm + m] = g->masses_GeV[m] * cfg->mchi_over_m;
-                    em[3 * nm + m] = R(m, 1, 0) * R(m, 1, 0) * cfg->alpha_D * r4;
-                    em[4 * nm + m] = em[3 * nm + m] - R(m, 2, 0) * R(m, 2, 0) * cfg->alpha_D * r4;
-                    em[5 * nm + m] = R(m, 3, 0) * R(m, 3, 0) * cfg->alpha_D * r4 - em[3 * nm + m];
+                    em[2 * np + m] = pts[m].mass * cfg->mchi_over_m;
+                    em[3 * np + m] = R(m, 1, 0) * R(m, 1, 0) * cfg->alpha_D * r4;
+                    em[4 * np + m] = em[3 * np + m] - R(m, 2, 0) * R(m, 2, 0) * cfg->alpha_D * r4;
+                    em[5 * np + m] = R(m, 3, 0) * R(m, 3, 0) * cfg->alpha_D * r4 - em[3 * np + m];
                 }
-                dy_hep_var mchi = {.name = "m_chi", .units = "GeV", .values = em + 2 * nm};
+                dy_hep_var mchi = {.name = "m_chi", .units = "GeV", .values = em + 2 * np};
                 dy_hep_var yv = base;
                 yv.name = "y";
                 yv.units = "";
@@ -565,21 +697,21 @@ int dy_cmd_limit(int argc, char **argv)
                 yv.qual_value[4] = rq;
                 snprintf(descs[2], 512, "Observed limit on y = eps^2 alpha_D (m_chi/m_A')^4.");
                 t[nt++] = (dy_hep_table){
-                    "Observed limit on y", descs[2], "observed_y.yaml", "y", nm, mchi, 1, {yv}};
-                yv.values = em + 3 * nm;
-                yv.err_minus = em + 4 * nm;
-                yv.err_plus = em + 5 * nm;
+                    "Observed limit on y", descs[2], "observed_y.yaml", "y", np, mchi, 1, {yv}};
+                yv.values = em + 3 * np;
+                yv.err_minus = em + 4 * np;
+                yv.err_plus = em + 5 * np;
                 yv.err_label = "expected 1 sigma";
                 snprintf(descs[3], 512, "Expected limit on y with its ±1σ band.");
                 t[nt++] = (dy_hep_table){
-                    "Expected limit on y", descs[3], "expected_y.yaml", "y", nm, mchi, 1, {yv}};
+                    "Expected limit on y", descs[3], "expected_y.yaml", "y", np, mchi, 1, {yv}};
             }
         } else {
             dy_hep_var lo = base, up = base;
             lo.name = "lower edge";
             up.name = "upper edge";
             lo.values = col;
-            up.values = col + nm;
+            up.values = col + np;
             snprintf(descs[0], 512,
                      "Observed %s CL excluded band in %s: from the lower to the "
                      "upper edge ('-': nothing excluded).",
@@ -588,18 +720,18 @@ int dy_cmd_limit(int argc, char **argv)
                                      descs[0],
                                      "observed.yaml",
                                      nn.coupling,
-                                     nm,
+                                     np,
                                      mass,
                                      2,
                                      {lo, up}};
-            lo.values = col + 2 * nm;
-            up.values = col + 3 * nm;
+            lo.values = col + 2 * np;
+            up.values = col + 3 * np;
             snprintf(descs[1], 512, "Expected (median) excluded band in %s.", nn.coupling);
             t[nt++] = (dy_hep_table){"Expected excluded region",
                                      descs[1],
                                      "expected.yaml",
                                      nn.coupling,
-                                     nm,
+                                     np,
                                      mass,
                                      2,
                                      {lo, up}};
@@ -648,6 +780,52 @@ int dy_cmd_limit(int argc, char **argv)
         }
     }
 
+    if (cfg->want_pyhf) { /* a workspace per grid mass, normalised to the observed limit */
+        char pdir[4200], fidx[4300], fj[4800];
+        snprintf(pdir, sizeof pdir, "%s/pyhf", cfg->out_dir);
+        snprintf(fidx, sizeof fidx, "%s/index.csv", pdir);
+        if (mkdir(pdir, 0777) != 0 && errno != EEXIST) {
+            dy_error_set(&err, DY_ERR_IO, "cannot create '%s': %s", pdir, strerror(errno));
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        FILE *fi = dy_outset_add(&set, fidx, &err);
+        if (!fi) {
+            rc = dy_cli_fail(&err);
+            goto out;
+        }
+        fprintf(fi,
+                "# HistFactory workspaces of '%s' (pyhf schema 1.0.0), one per grid mass; mu = 1 "
+                "is the observed %g%% CL limit of darkyield (%s): the signal there is "
+                "events_ref, at coupling_ref.  mu_exp*: darkyield's expected limits in mu\n",
+                cfg->name, 100.0 * cfg->cl, cfg->method);
+        fprintf(fi, "mass_GeV,file,coupling_ref,events_ref,mu_exp,mu_exp_m1,mu_exp_p1,mu_exp_m2,"
+                    "mu_exp_p2\n");
+        char names[DY_LCFG_MAX_SETS][64];
+        for (int d = 0; d < cfg->n_sets; ++d)
+            snprintf(names[d], sizeof names[d], "%s", cfg->set[d].name);
+        for (int m = 0, ig = 0; m < np; ++m) {
+            if (!pts[m].grid) continue;
+            const int idx = ig++;
+            if (!isfinite(pts[m].ev[0]) || !(pts[m].ev[0] > 0.0)) continue;
+            char base[512];
+            snprintf(base, sizeof base, "%s_m%04d.json", cfg->name, idx);
+            snprintf(fj, sizeof fj, "%s/%s", pdir, base);
+            FILE *fw = dy_outset_add(&set, fj, &err);
+            if (!fw) {
+                rc = dy_cli_fail(&err);
+                goto out;
+            }
+            dy_pl_model pm;
+            dy_lpoint_model(cfg, &pts[m], &pm);
+            dy_pyhf_write(fw, &pm, (const char(*)[64])names, pts[m].ev[0]);
+            fprintf(fi, "%.10g,%s,%.10g,%.10g", pts[m].mass, base, R(m, 0, 0), pts[m].ev[0]);
+            for (int k = 1; k < NS; ++k)
+                fprintf(fi, ",%.10g", pts[m].ev[k] / pts[m].ev[0]);
+            fputc('\n', fi);
+        }
+    }
+
     if (dy_outset_commit(&set, &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
@@ -661,14 +839,14 @@ int dy_cmd_limit(int argc, char **argv)
     if (visible) {
         printf("%12s %14s %14s %14s %14s\n", "mass/GeV", "obs lower", "obs upper", "exp lower",
                "exp upper");
-        for (int m = 0; m < nm; ++m)
-            printf("%12.5g %14.5g %14.5g %14.5g %14.5g\n", g->masses_GeV[m], R(m, 0, 0), R(m, 0, 1),
+        for (int m = 0; m < np; ++m)
+            printf("%12.5g %14.5g %14.5g %14.5g %14.5g\n", pts[m].mass, R(m, 0, 0), R(m, 0, 1),
                    R(m, 1, 0), R(m, 1, 1));
     } else {
         printf("%12s %14s %14s %14s %14s%s\n", "mass/GeV", nn.coupling, "expected", "exp -1s",
                "exp +1s", want_y ? "        y(obs)" : "");
-        for (int m = 0; m < nm; ++m) {
-            printf("%12.5g %14.5g %14.5g %14.5g %14.5g", g->masses_GeV[m], R(m, 0, 0), R(m, 1, 0),
+        for (int m = 0; m < np; ++m) {
+            printf("%12.5g %14.5g %14.5g %14.5g %14.5g", pts[m].mass, R(m, 0, 0), R(m, 1, 0),
                    R(m, 2, 0), R(m, 3, 0));
             if (want_y) printf(" %14.5g", R(m, 0, 0) * R(m, 0, 0) * cfg->alpha_D * r4);
             printf("\n");
@@ -705,6 +883,7 @@ out:
     dy_outset_abort(&set); /* after a failure: no output at all */
     dy_outlock_release(&lock);
     free(res);
+    free(pts);
     dy_yield_file_free(&yf);
     dy_limit_config_free(cfg);
     free(cfg);

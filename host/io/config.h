@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "darkyield/dy_status.h"
 
-#define DY_CFG_MAX_MASSES    64
+#define DY_CFG_MAX_MASSES    4096 /* = DY_YIELD_MAX_MASSES: the reader takes what run writes */
 #define DY_CFG_MAX_PROCESSES 8
 #define DY_CFG_MAX_EBINS     256
 #define DY_CFG_STR_LEN       4096 /* paths */
@@ -62,7 +62,7 @@ typedef struct dy_config {
     dy_config_model model;
     int n_processes;                          /* 1..8, no repeats */
     char processes[DY_CFG_MAX_PROCESSES][32]; /* "brem", "annihilation", "primakoff", ... */
-    int n_masses;                             /* 1..64, strictly increasing */
+    int n_masses;                             /* 1..DY_CFG_MAX_MASSES, strictly increasing */
     double masses_GeV[DY_CFG_MAX_MASSES];     /* 0 < m < beam energy */
     char mass_scale[8];                       /* "list", "log" or "linear" (how they were given) */
     dy_config_ebins ebins;                    /* bins of the produced particle's energy */

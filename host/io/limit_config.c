@@ -85,17 +85,41 @@ static int section(dy_yaml_ctx *c, yaml_node_t *root, const char *key, int requi
     return dy_yaml_check_map(c, *out, key, allowed);
 }
 
-static const char *const k_root[] = {"name",     "yields",        "channels",   "model",
-                                     "mode",     "decay",         "statistics", "efficiency",
-                                     "cuts",     "coupling_scan", "thermal",    "gminus2",
-                                     "overlays", "output",        NULL};
+static const char *const k_root[] = {
+    "name",       "yields",     "channels", "model",         "mode",    "decay",
+    "statistics", "efficiency", "cuts",     "coupling_scan", "thermal", "gminus2",
+    "overlays",   "output",     "datasets", "interpolate",   NULL};
 static const char *const k_model[] = {"particle", "alpha_D", "mchi_over_m", NULL};
 static const char *const k_particles[] = {"dark_photon", "zprime", "alp", NULL};
 static const char *const k_modes[] = {"invisible", "visible", NULL};
 static const char *const k_decay[] = {"region", "z1_cm", "z2_cm", NULL};
 static const char *const k_regions[] = {"between", "beyond", NULL};
-static const char *const k_stat[] = {"pot", "observed", "background", "cl", "method", NULL};
-static const char *const k_methods[] = {"poisson", "classical", "fc", NULL};
+static const char *const k_stat[] = {"pot",
+                                     "observed",
+                                     "background",
+                                     "cl",
+                                     "method",
+                                     "pot_rel_sigma",
+                                     "background_rel_sigma",
+                                     "efficiency_rel_sigma",
+                                     "yield_error",
+                                     "toys",
+                                     "seed",
+                                     NULL};
+static const char *const k_methods[] = {"poisson",  "classical",        "fc", "cls-asymptotic",
+                                        "cls-toys", "cousins-highland", NULL};
+static const char *const k_set[] = {"name",
+                                    "pot",
+                                    "observed",
+                                    "background",
+                                    "pot_rel_sigma",
+                                    "background_rel_sigma",
+                                    "efficiency",
+                                    "efficiency_rel_sigma",
+                                    "energy_min_GeV",
+                                    "energy_max_GeV",
+                                    NULL};
+static const char *const k_interp[] = {"per_decade", "max_slope_change", NULL};
 static const char *const k_eff[] = {"table", NULL};
 static const char *const k_cuts[] = {"energy_min_GeV", NULL};
 static const char *const k_scan[] = {"min", "max", "per_decade", NULL};
@@ -104,7 +128,7 @@ static const char *const k_tkinds[] = {"scalar", "majorana", "pseudo-dirac", "di
 static const char *const k_gm2[] = {"delta_a_mu", "sigma", NULL};
 static const char *const k_over[] = {"file", "label", NULL};
 static const char *const k_out[] = {"dir", "formats", "plots", NULL};
-static const char *const k_formats[] = {"csv", "hepdata", NULL};
+static const char *const k_formats[] = {"csv", "hepdata", "pyhf", NULL};
 
 static int name_list(dy_yaml_ctx *c, yaml_node_t *v, const char *k, const char *const *allowed,
                      int max, char (*names)[32], int *n)
@@ -139,6 +163,82 @@ static int scalar_bool(dy_yaml_ctx *c, yaml_node_t *v, const char *k, int *out)
         if (dy_yaml_in_list(dy_yaml_str(v), no) >= 0) return *out = 0, 0;
     }
     return dy_yaml_fail(c, v, "'%s' must be true or false", k);
+}
+
+/* pot, observed, background and the relative sigmas of one data set from map s (section sect) */
+static int load_counts(dy_yaml_ctx *c, yaml_node_t *s, const char *sect, dy_limit_dataset *d)
+{
+    yaml_node_t *w;
+    double obs;
+    char k[160];
+    if (opt_num(c, s, sect, "pot", 0.0, 0.0, 0, HUGE_VAL, &d->n_pot, NULL) ||
+        opt_num(c, s, sect, "observed", 0.0, 0.0, 1, 100000.0, &obs, &w) ||
+        opt_num(c, s, sect, "background", 0.0, 0.0, 1, 1e5, &d->background, NULL) ||
+        opt_num(c, s, sect, "pot_rel_sigma", 0.0, 0.0, 1, 9.99, &d->pot_rel_sigma, NULL) ||
+        opt_num(c, s, sect, "background_rel_sigma", 0.0, 0.0, 1, 9.99, &d->background_rel_sigma,
+                NULL) ||
+        opt_num(c, s, sect, "efficiency_rel_sigma", 0.0, 0.0, 1, 9.99, &d->eff_rel_sigma, NULL))
+        return -1;
+    if (obs != floor(obs))
+        return dy_yaml_fail(c, w, "'%s' must be a whole number of events, got %g",
+                            dy_yaml_key(k, sizeof k, sect, "observed"), obs);
+    d->observed = (int)obs;
+    return 0;
+}
+
+static int load_datasets(dy_yaml_ctx *c, yaml_node_t *v, dy_limit_config *cfg)
+{
+    if (v->type != YAML_SEQUENCE_NODE)
+        return dy_yaml_fail(c, v, "'datasets' must be a list of maps, got %s", dy_yaml_kind(v));
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         ++it) {
+        yaml_node_t *e = dy_yaml_node(c, *it), *x, *w1, *w2;
+        if (cfg->n_sets >= DY_LCFG_MAX_SETS)
+            return dy_yaml_fail(c, e, "'datasets' has more than %d entries", DY_LCFG_MAX_SETS);
+        if (e->type != YAML_MAPPING_NODE)
+            return dy_yaml_fail(c, e, "each entry of 'datasets' must be a map, got %s",
+                                dy_yaml_kind(e));
+        if (dy_yaml_check_map(c, e, "datasets", k_set)) return -1;
+        dy_limit_dataset *d = &cfg->set[cfg->n_sets];
+        memset(d, 0, sizeof *d);
+        if ((x = get(c, e, "name", NULL))) {
+            if (to_string(c, x, "datasets.name", d->name, sizeof d->name)) return -1;
+            for (const char *p = d->name; *p; ++p)
+                if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
+                    return dy_yaml_fail(c, x,
+                                        "'datasets.name' may use only letters, digits and . _ + "
+                                        "-, got '%s'",
+                                        d->name);
+        } else {
+            snprintf(d->name, sizeof d->name, "set%d", cfg->n_sets + 1);
+        }
+        for (int j = 0; j < cfg->n_sets; ++j)
+            if (!strcmp(cfg->set[j].name, d->name))
+                return dy_yaml_fail(c, x ? x : e, "'datasets' names '%s' twice", d->name);
+        if (!get(c, e, "pot", NULL))
+            return dy_yaml_fail(c, e, "missing required key 'datasets.pot' (data set '%s')",
+                                d->name);
+        if (load_counts(c, e, "datasets", d)) return -1;
+        if ((x = get(c, e, "efficiency", NULL))) {
+            d->have_eff = 1;
+            if (dy_yaml_double(c, x, "datasets.efficiency", &d->eff_const)) return -1;
+            if (!(d->eff_const > 0.0 && d->eff_const <= 1.0))
+                return dy_yaml_fail(c, x, "'datasets.efficiency' must be in (0, 1], got %g",
+                                    d->eff_const);
+        }
+        if (opt_num(c, e, "datasets", "energy_min_GeV", NAN, 0.0, 1, HUGE_VAL, &d->e_min, &w1) ||
+            opt_num(c, e, "datasets", "energy_max_GeV", NAN, 0.0, 0, HUGE_VAL, &d->e_max, &w2))
+            return -1;
+        d->have_emin = w1 != NULL;
+        d->have_emax = w2 != NULL;
+        if (w1 && w2 && !(d->e_max > d->e_min))
+            return dy_yaml_fail(c, w2,
+                                "'datasets.energy_max_GeV' (%g) must be above energy_min_GeV (%g)",
+                                d->e_max, d->e_min);
+        ++cfg->n_sets;
+    }
+    if (cfg->n_sets == 0) return dy_yaml_fail(c, v, "'datasets' must not be empty");
+    return 0;
 }
 
 static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
@@ -216,23 +316,79 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
         }
     }
 
-    /* statistics */
+    /* statistics: one data set here, or several under 'datasets' (docs/limits.md §1.5) */
     if (section(c, root, "statistics", 1, k_stat, &s)) return -1;
-    if (!get(c, s, "pot", NULL)) return dy_yaml_fail(c, s, "missing required key 'statistics.pot'");
-    double obs;
-    if (opt_num(c, s, "statistics", "pot", 0.0, 0.0, 0, HUGE_VAL, &cfg->n_pot, NULL) ||
-        opt_num(c, s, "statistics", "observed", 0.0, 0.0, 1, 100000.0, &obs, &w) ||
-        opt_num(c, s, "statistics", "background", 0.0, 0.0, 1, 1e5, &cfg->background, NULL) ||
-        opt_num(c, s, "statistics", "cl", 0.9, 0.0, 0, 0.9999999, &cfg->cl, NULL))
-        return -1;
-    if (obs != floor(obs))
-        return dy_yaml_fail(c, w, "'statistics.observed' must be a whole number of events, got %g",
-                            obs);
-    cfg->observed = (int)obs;
+    yaml_node_t *dsn = get(c, root, "datasets", NULL), *wm;
+    if (opt_num(c, s, "statistics", "cl", 0.9, 0.0, 0, 0.9999999, &cfg->cl, NULL)) return -1;
     snprintf(cfg->method, sizeof cfg->method, "poisson");
-    if ((v = get(c, s, "method", NULL)) &&
-        to_enum(c, v, "statistics.method", k_methods, cfg->method, sizeof cfg->method))
+    if ((wm = get(c, s, "method", NULL)) &&
+        to_enum(c, wm, "statistics.method", k_methods, cfg->method, sizeof cfg->method))
         return -1;
+    const int profile = !strcmp(cfg->method, "cls-asymptotic") ||
+                        !strcmp(cfg->method, "cls-toys") ||
+                        !strcmp(cfg->method, "cousins-highland");
+    cfg->yield_error = profile;
+    if ((v = get(c, s, "yield_error", NULL))) {
+        if (scalar_bool(c, v, "statistics.yield_error", &cfg->yield_error)) return -1;
+        if (cfg->yield_error && !profile)
+            return dy_yaml_fail(c, v,
+                                "'statistics.yield_error: true' needs 'statistics.method' "
+                                "cls-asymptotic, cls-toys or cousins-highland");
+    }
+    double toys, seed;
+    if (opt_num(c, s, "statistics", "toys", 5000.0, 100.0, 1, 1e6, &toys, &w)) return -1;
+    if (w && strcmp(cfg->method, "cls-toys"))
+        return dy_yaml_fail(c, w, "'statistics.toys' applies to 'method: cls-toys'");
+    if (toys != floor(toys))
+        return dy_yaml_fail(c, w, "'statistics.toys' must be a whole number, got %g", toys);
+    cfg->n_toys = (int)toys;
+    if (opt_num(c, s, "statistics", "seed", 1.0, 0.0, 1, 9007199254740992.0, &seed, &w)) return -1;
+    if (seed != floor(seed))
+        return dy_yaml_fail(c, w, "'statistics.seed' must be a whole number, got %g", seed);
+    cfg->toy_seed = (uint64_t)seed;
+    if (dsn) {
+        static const char *const per_set[] = {"pot",
+                                              "observed",
+                                              "background",
+                                              "pot_rel_sigma",
+                                              "background_rel_sigma",
+                                              "efficiency_rel_sigma",
+                                              NULL};
+        for (int i = 0; per_set[i]; ++i)
+            if ((v = get(c, s, per_set[i], NULL)))
+                return dy_yaml_fail(c, v,
+                                    "'statistics.%s' and 'datasets' both given: give it per data "
+                                    "set",
+                                    per_set[i]);
+        if (load_datasets(c, dsn, cfg)) return -1;
+    } else {
+        if (!get(c, s, "pot", NULL))
+            return dy_yaml_fail(c, s, "missing required key 'statistics.pot'");
+        cfg->n_sets = 1;
+        dy_limit_dataset *d = &cfg->set[0];
+        snprintf(d->name, sizeof d->name, "all");
+        if (load_counts(c, s, "statistics", d)) return -1;
+    }
+    /* totals: what one counting experiment (and the old methods) sees */
+    cfg->n_pot = cfg->background = 0.0;
+    cfg->observed = 0;
+    int any_unc = cfg->yield_error;
+    for (int i = 0; i < cfg->n_sets; ++i) {
+        const dy_limit_dataset *d = &cfg->set[i];
+        cfg->n_pot += d->n_pot;
+        cfg->observed += d->observed;
+        cfg->background += d->background;
+        any_unc |=
+            d->pot_rel_sigma > 0.0 || d->background_rel_sigma > 0.0 || d->eff_rel_sigma > 0.0;
+    }
+    if (!profile && (any_unc || cfg->n_sets > 1))
+        return dy_yaml_fail(c, wm ? wm : s,
+                            "uncertainties (*_rel_sigma) and several data sets need "
+                            "'statistics.method' cls-asymptotic, cls-toys or cousins-highland "
+                            "(got '%s')",
+                            cfg->method);
+    if (cfg->observed > 100000)
+        return dy_yaml_fail(c, dsn ? dsn : s, "more than 100000 observed events in all");
 
     /* efficiency: a number or {table: file.csv} */
     cfg->eff_const = 1.0;
@@ -342,6 +498,20 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
         }
     }
 
+    /* interpolation between grid masses (invisible mode): docs/limits.md §2.1 */
+    if (section(c, root, "interpolate", 0, k_interp, &s)) return -1;
+    if (s) {
+        if (visible) return dy_yaml_fail(c, s, "'interpolate' applies to 'mode: invisible' only");
+        double pd2;
+        if (opt_num(c, s, "interpolate", "per_decade", 20.0, 1.0, 1, 1000.0, &pd2, &w) ||
+            opt_num(c, s, "interpolate", "max_slope_change", 0.5, 0.0, 0, 100.0,
+                    &cfg->interp_max_dslope, NULL))
+            return -1;
+        if (pd2 != floor(pd2))
+            return dy_yaml_fail(c, w, "'interpolate.per_decade' must be a whole number");
+        cfg->interp_per_decade = (int)pd2;
+    }
+
     if (section(c, root, "output", 0, k_out, &s)) return -1;
     if ((v = get(c, s, "dir", NULL))) {
         if (to_string(c, v, "output.dir", cfg->out_dir, sizeof cfg->out_dir)) return -1;
@@ -350,14 +520,17 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
     }
     cfg->want_csv = cfg->want_hepdata = 1;
     if ((v = get(c, s, "formats", NULL))) {
-        char f[2][32];
+        char f[3][32];
         int n;
-        if (name_list(c, v, "output.formats", k_formats, 2, f, &n)) return -1;
+        if (name_list(c, v, "output.formats", k_formats, 3, f, &n)) return -1;
         cfg->want_csv = cfg->want_hepdata = 0;
         for (int i = 0; i < n; ++i) {
             cfg->want_csv |= !strcmp(f[i], "csv");
             cfg->want_hepdata |= !strcmp(f[i], "hepdata");
+            cfg->want_pyhf |= !strcmp(f[i], "pyhf");
         }
+        if (cfg->want_pyhf && strcmp(cfg->mode, "invisible"))
+            return dy_yaml_fail(c, v, "'pyhf' workspaces are written for 'mode: invisible' only");
     }
     cfg->want_plots = cfg->want_csv;
     if ((v = get(c, s, "plots", NULL))) {

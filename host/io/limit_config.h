@@ -6,12 +6,27 @@
 #ifndef DY_LIMIT_CONFIG_H
 #define DY_LIMIT_CONFIG_H
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "darkyield/dy_status.h"
 
 #define DY_LCFG_PATH     4096
 #define DY_LCFG_MAX_OVER 8
 #define DY_LCFG_MAX_CH   8
+#define DY_LCFG_MAX_SETS 64 /* = DY_PL_MAX_BINS */
+
+/* One data set (run period or energy bin): its own particles on target, observed count,
+ * background, efficiency and energy window, with relative 1-sigma uncertainties (fractions). */
+typedef struct dy_limit_dataset {
+    char name[64];
+    double n_pot, pot_rel_sigma;
+    int observed;
+    double background, background_rel_sigma; /* events */
+    int have_eff;                            /* 0: the config's 'efficiency' (number or table) */
+    double eff_const, eff_rel_sigma;
+    int have_emin, have_emax; /* 0: the cut / the top of the spectrum */
+    double e_min, e_max;      /* GeV */
+} dy_limit_dataset;
 
 typedef struct dy_limit_config {
     char path[DY_LCFG_PATH];   /* the config file as given */
@@ -25,12 +40,20 @@ typedef struct dy_limit_config {
     char mode[16];      /* "invisible" (default) or "visible" */
     char region[16];    /* visible: "between" (z1..z2) or "beyond" (no decay before z1) */
     double z1_cm, z2_cm;
-    double n_pot;                  /* particles on target (EOT, MOT) */
-    int observed;                  /* default 0 */
-    double background;             /* default 0 */
-    double cl;                     /* default 0.9 */
-    char method[16];               /* "poisson" (CLs, default), "classical", "fc" */
-    double eff_const;              /* default 1 (when no table) */
+    double n_pot;      /* particles on target (EOT, MOT), summed over data sets */
+    int observed;      /* default 0; summed over data sets */
+    double background; /* default 0; summed over data sets */
+    int n_sets;        /* data sets: 'statistics' alone gives one */
+    dy_limit_dataset set[DY_LCFG_MAX_SETS];
+    int yield_error;          /* the yield's quoted error as a nuisance (profile methods) */
+    int n_toys;               /* cls-toys: toys per hypothesis, default 5000 */
+    uint64_t toy_seed;        /* default 1 */
+    int interp_per_decade;    /* 0: no interpolation between grid masses */
+    double interp_max_dslope; /* interpolate where d ln Y/d ln m changes less than this */
+    double cl;                /* default 0.9 */
+    char method[24];  /* "poisson" (CLs, default), "classical", "fc", "cls-asymptotic", "cls-toys",
+                         "cousins-highland" */
+    double eff_const; /* default 1 (when no table) */
     char eff_table[DY_LCFG_PATH];  /* "" or a CSV: mass_GeV,energy_GeV,efficiency */
     int eff_nm, eff_ne;            /* the table: a full grid, masses x energies, increasing */
     double *eff_m, *eff_e, *eff_v; /* eff_v[im*eff_ne + ie] */
@@ -47,7 +70,7 @@ typedef struct dy_limit_config {
     int n_overlays;
     char overlay_file[DY_LCFG_MAX_OVER][DY_LCFG_PATH], overlay_label[DY_LCFG_MAX_OVER][128];
     char out_dir[DY_LCFG_PATH]; /* default out/limits/<name> */
-    int want_csv, want_hepdata, want_plots;
+    int want_csv, want_hepdata, want_plots, want_pyhf;
 } dy_limit_config;
 
 dy_status dy_limit_config_load(const char *path, dy_limit_config *cfg, dy_error *err);

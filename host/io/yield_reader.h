@@ -16,7 +16,8 @@ typedef struct dy_yield_file {
                                   files of darkyield 0.1.0, which did not name the coupling) */
 } dy_yield_file;
 
-/* What the reader accepts (darkyield run writes at most 64 masses and 256 bins). */
+/* What the reader accepts (darkyield run writes at most DY_CFG_MAX_MASSES = 4096 masses and 256
+ * bins). */
 #define DY_YIELD_MAX_MASSES 4096
 #define DY_YIELD_MAX_EBINS  4096
 #define DY_YIELD_MAX_FILE   ((size_t)1 << 32) /* bytes */
