@@ -69,11 +69,31 @@ int dy_cli_spawn(const char *const *argv, const char *const *env_add)
     return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
 }
 
+/* The plot scripts: $DARKYIELD_SCRIPTS, else those installed beside the binary
+ * (<bindir>/DY_SCRIPTS_REL, i.e. <prefix>/share/darkyield/scripts), else the source tree's. */
+static void scripts_dir(char *buf, size_t n)
+{
+    const char *dir = getenv("DARKYIELD_SCRIPTS");
+    if (dir && *dir) {
+        snprintf(buf, n, "%s", dir);
+        return;
+    }
+    char exe[4096];
+    const ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = k > 0 ? (exe[k] = 0, strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = 0;
+        snprintf(buf, n, "%s/%s", exe, DY_SCRIPTS_REL);
+        if (access(buf, R_OK) == 0) return;
+    }
+    snprintf(buf, n, "%s", DY_SCRIPTS_DIR);
+}
+
 void dy_cli_plot(const char *script_name, const char *const *args)
 {
-    char script[4200];
-    const char *dir = getenv("DARKYIELD_SCRIPTS");
-    snprintf(script, sizeof script, "%s/%s", dir && *dir ? dir : DY_SCRIPTS_DIR, script_name);
+    char script[8400], dir[4200];
+    scripts_dir(dir, sizeof dir);
+    snprintf(script, sizeof script, "%s/%s", dir, script_name);
     if (access(script, R_OK) != 0) {
         fprintf(stderr, "darkyield: plots skipped: %s not found (set DARKYIELD_SCRIPTS)\n", script);
         return;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/xsec_names.h"
 #include "cli.h"
 #include "io/outset.h"
 #include "io/xsec_hdf5.h"
@@ -100,31 +101,11 @@ static int parse_list(const char *cmd, const char *opt, const char *s, double *v
     return 0;
 }
 
-/* --target: an element name, or Z,A (the whole string is parsed; nothing is cut) */
-static int parse_target(const char *s, dy_xsec_request *r)
+/* A name check of api/xsec_names.c failed: the same words as the library's, with "--". */
+static int names_error(const dy_error *err)
 {
-    double za[2];
-    int n = 0;
-    char bad[64];
-    if (strchr(s, ',')) {
-        if (dy_parse_double_list(s, za, 2, &n, bad, sizeof bad) || n != 2 || za[0] < 1 ||
-            za[1] < za[0])
-            return dy_cli_usage_error("xsec", "--target '%s': expected Z,A with A >= Z >= 1", s);
-        r->Z = za[0];
-        r->A = za[1];
-        return 0;
-    }
-    dy_material m;
-    dy_error err;
-    if (dy_material_lookup(s, &m, &err) != DY_OK) return dy_cli_fail(&err);
-    if (m.n_elem != 1)
-        return dy_cli_usage_error("xsec",
-                                  "--target '%s' is a compound or mixture; cross "
-                                  "sections are per atom of one element (use Z,A)",
-                                  s);
-    r->Z = m.Z[0];
-    r->A = m.A[0];
-    return 0;
+    if (err->status == DY_ERR_NOT_FOUND) return dy_cli_fail(err); /* unknown material */
+    return dy_cli_usage_error("xsec", "--%s", err->msg);
 }
 
 /* --method: names separated by commas, each valid, no empty entry */
@@ -287,8 +268,6 @@ static void tprintf(text *t, const char *fmt, ...)
     t->n += (size_t)k;
 }
 
-static const char *const k_dm_kinds[] = {"dirac", "scalar", "majorana", "inelastic"};
-
 /* The '#' lines that start every output of this command: what was computed, the coupling with
  * its unit and definition, every convention, the K definition and the explicit zeros. */
 static void make_header(text *h, const dy_xsec_request *r, const char *process, const char *lep,
@@ -327,7 +306,7 @@ static void make_header(text *h, const dy_xsec_request *r, const char *process, 
                  r->channel == 1 ? "gamma A'"
                  : r->visible    ? (r->visible == 2 ? "mu mu" : "e e")
                                  : "chi chi",
-                 r->alpha_d, k_dm_kinds[r->dm_kind], mchi, r->dm_splitting);
+                 r->alpha_d, dy_xsec_dm_kind_name(r->dm_kind), mchi, r->dm_splitting);
     }
     tprintf(h, "# conventions: %s\n", conv);
     if (with_k) tprintf(h, "# %s\n", DY_CONV_KFACTOR);
@@ -380,7 +359,9 @@ int dy_cmd_xsec(int argc, char **argv)
     const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
     const char *stats = NULL;
     const char *process = NULL, *target = NULL, *h2out = NULL, *mediator = NULL;
-    int ff_set = 0, ww_set = 0, hdf5_out = 0;
+    int ww_set = 0, hdf5_out = 0;
+    const char *form_factor = NULL;
+    dy_error nerr;
     dy_outset set; /* every output file, committed together at the end */
     dy_outset_init(&set);
     dy_xsec_request_default(&req);
@@ -390,9 +371,7 @@ int dy_cmd_xsec(int argc, char **argv)
         switch (c) {
         case 'P': process = optarg; break;
         case 'l':
-            if (strcmp(optarg, "e") && strcmp(optarg, "mu"))
-                return dy_cli_usage_error("xsec", "--lepton '%s': expected e or mu", optarg);
-            req.lepton = !strcmp(optarg, "mu");
+            if (dy_xsec_names_lepton(optarg, &req, &nerr)) return names_error(&nerr);
             break;
         case 'x': mediator = optarg; break;
         case 't': target = optarg; break;
@@ -432,26 +411,16 @@ int dy_cmd_xsec(int argc, char **argv)
         case 'K': kout = optarg; break;
         case 'H': hout = optarg; break;
         case '2': h2out = optarg; break;
-        case 'e':
-            req.inelastic = 0;
-            ff_set = 1;
-            break;
+        case 'e': form_factor = "elastic"; break;
         case 'a':
             if (dy_parse_double(optarg, &req.alpha_d) || !(req.alpha_d > 0.0))
                 return dy_cli_usage_error("xsec", "--alpha-d '%s': expected a positive number",
                                           optarg);
             break;
-        case 'k': {
-            req.dm_kind = -1;
-            for (int i = 0; i < 4; ++i)
-                if (!strcmp(optarg, k_dm_kinds[i])) req.dm_kind = i;
-            if (req.dm_kind < 0)
-                return dy_cli_usage_error("xsec",
-                                          "--dm-kind '%s': expected dirac, scalar, "
-                                          "majorana or inelastic",
-                                          optarg);
+        case 'k':
+            if (dy_xsec_names_annihilation(optarg, NULL, NULL, &req, &nerr))
+                return names_error(&nerr);
             break;
-        }
         case 'c':
             if (dy_parse_double(optarg, &req.dm_mass) || !(req.dm_mass > 0.0))
                 return dy_cli_usage_error("xsec", "--dm-mass '%s': expected a positive mass in GeV",
@@ -462,50 +431,20 @@ int dy_cmd_xsec(int argc, char **argv)
                 return dy_cli_usage_error("xsec", "--dm-splitting '%s': expected >= 0", optarg);
             break;
         case 'F':
-            if (!strcmp(optarg, "invisible"))
-                req.visible = 0;
-            else if (!strcmp(optarg, "ee"))
-                req.visible = 1;
-            else if (!strcmp(optarg, "mumu"))
-                req.visible = 2;
-            else
-                return dy_cli_usage_error("xsec",
-                                          "--final-state '%s': expected invisible, ee or "
-                                          "mumu",
-                                          optarg);
+            if (dy_xsec_names_annihilation(NULL, optarg, NULL, &req, &nerr))
+                return names_error(&nerr);
             break;
         case 'C':
-            if (!strcmp(optarg, "resonant"))
-                req.channel = 0;
-            else if (!strcmp(optarg, "gamma"))
-                req.channel = 1;
-            else
-                return dy_cli_usage_error("xsec", "--channel '%s': expected resonant or gamma",
-                                          optarg);
+            if (dy_xsec_names_annihilation(NULL, NULL, optarg, &req, &nerr))
+                return names_error(&nerr);
             break;
         case 'A': req.per_atom = 1; break;
         case 'R':
-            if (!strcmp(optarg, "elastic"))
-                req.inelastic = 0;
-            else if (!strcmp(optarg, "elastic+inelastic"))
-                req.inelastic = 1;
-            else
-                return dy_cli_usage_error("xsec",
-                                          "--form-factor '%s': expected elastic or "
-                                          "elastic+inelastic",
-                                          optarg);
-            ff_set = 1;
+            if (dy_xsec_names_form_factor(optarg, &req, &nerr)) return names_error(&nerr);
+            form_factor = optarg;
             break;
         case 'T':
-            if (!strcmp(optarg, "m2"))
-                req.ww_tmax = DY_BREM_TMAX_M2;
-            else if (!strcmp(optarg, "E0sq"))
-                req.ww_tmax = DY_BREM_TMAX_E02;
-            else
-                return dy_cli_usage_error("xsec",
-                                          "--ww-tmax '%s': expected m2 (m^2 + m_l^2) or E0sq "
-                                          "(E0^2)",
-                                          optarg);
+            if (dy_xsec_names_ww_tmax(optarg, &req, &nerr)) return names_error(&nerr);
             ww_set = 1;
             break;
         case 'Q':
@@ -523,50 +462,24 @@ int dy_cmd_xsec(int argc, char **argv)
     }
     if (optind < argc) return dy_cli_usage_error("xsec", "unexpected argument '%s'", argv[optind]);
     if (!process) return dy_cli_usage_error("xsec", "--process is required");
-    if (!strcmp(process, "brem"))
-        req.process = DY_XPROC_BREM;
-    else if (!strcmp(process, "annihilation"))
-        req.process = DY_XPROC_ANNIHILATION;
-    else if (!strcmp(process, "primakoff"))
-        req.process = DY_XPROC_PRIMAKOFF;
-    else
-        return dy_cli_usage_error("xsec",
-                                  "--process '%s': expected brem, annihilation or "
-                                  "primakoff",
-                                  process);
-    if (req.process == DY_XPROC_BREM) {
-        const int m = mediator ? dy_model_from_name(mediator) : DY_MODEL_DARK_PHOTON;
-        if (m < 0 || m == DY_MODEL_ALP)
-            return dy_cli_usage_error("xsec",
-                                      "--mediator '%s': expected vector, lmu-ltau, b-l, scalar, "
-                                      "pseudoscalar or axial",
-                                      mediator);
-        req.model = m;
-    } else if (req.process == DY_XPROC_PRIMAKOFF) {
-        if (!ff_set) req.inelastic = 0; /* elastic (Tsai) by default */
-        if (mediator && strcmp(mediator, "pseudoscalar") && strcmp(mediator, "scalar"))
-            return dy_cli_usage_error("xsec", "--mediator: primakoff takes pseudoscalar or scalar");
-        req.mediator = mediator && !strcmp(mediator, "scalar") ? 1 : 0;
-        req.model = DY_MODEL_ALP;
-    } else if (mediator) {
-        return dy_cli_usage_error("xsec",
-                                  "--mediator does not apply to annihilation (the dark photon "
-                                  "A'; --dm-kind and --final-state choose the final state)");
-    }
+    /* process, then the model (primakoff: elastic by default), then an explicit form factor */
+    if (dy_xsec_names_process(process, &req, &nerr) ||
+        dy_xsec_names_model(process, mediator, &req, &nerr) ||
+        dy_xsec_names_form_factor(form_factor, &req, &nerr))
+        return names_error(&nerr);
     if (ww_set && req.process != DY_XPROC_BREM)
         return dy_cli_usage_error("xsec", "--ww-tmax and --ww-theta-max apply to --process brem");
-    if (req.process == DY_XPROC_ANNIHILATION && !target) {
-        if (req.per_atom) return dy_cli_usage_error("xsec", "--per-atom needs --target");
-        target = "1,1.008"; /* per electron: the target only matters with --per-atom */
-    }
-    if (!target) return dy_cli_usage_error("xsec", "--target is required");
+    if (req.process == DY_XPROC_ANNIHILATION && !target && req.per_atom)
+        return dy_cli_usage_error("xsec", "--per-atom needs --target");
+    if (!target && req.process != DY_XPROC_ANNIHILATION)
+        return dy_cli_usage_error("xsec", "--target is required");
     if (!nE) return dy_cli_usage_error("xsec", "--energy is required");
     if (!nM) return dy_cli_usage_error("xsec", "--mass is required");
     if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "hdf5"))
         return dy_cli_usage_error("xsec", "--format '%s': expected table, csv or hdf5", format);
     if (!strcmp(format, "hdf5") && !output)
         return dy_cli_usage_error("xsec", "--format hdf5 needs --output FILE");
-    if ((rc = parse_target(target, &req))) return rc;
+    if (dy_xsec_names_target(target, &req, &nerr)) return names_error(&nerr);
     if (!nmeth) methods[nmeth++] = req.process == DY_XPROC_ANNIHILATION ? DY_XM_BW : DY_XM_ETL;
     int want_etl = 0, n_approx = 0;
     for (int i = 0; i < nmeth; ++i) {
@@ -671,7 +584,7 @@ int dy_cmd_xsec(int argc, char **argv)
                       : req.channel == 1                  ? "gammaAp"
                       : req.visible == 1                  ? "ee"
                       : req.visible == 2                  ? "mumu"
-                                                          : k_dm_kinds[req.dm_kind];
+                                                          : dy_xsec_dm_kind_name(req.dm_kind);
     make_header(&hdr, &req, process, lep, med, methods, nmeth, n_approx > 0 && want_etl, notes.s,
                 conv, sizeof conv);
     make_header(&hdr_k, &req, process, lep, med, methods, nmeth, 1, notes.s, conv, sizeof conv);
