@@ -234,7 +234,10 @@ static void yields_from_text(void **state)
     const double *ea, *et, *ed;
     const double *a = dy_yields_N_above(y, -1, &ea), *t = dy_yields_N_total(y, 0, &et);
     const double *d = dy_yields_dNdE(y, 0, &ed);
+    double above[2], above_err[2];
     for (int m = 0; m < 2; ++m) {
+        above[m] = a[m];
+        above_err[m] = ea[m];
         assert_true(dy_yields_masses(y)[m] == g.masses_GeV[m]);
         assert_true(a[m] == g.sum_N_above[m] && ea[m] == g.sum_N_above_err[m]);
         assert_true(t[m] == g.ch[0].N_total[m] && et[m] == g.ch[0].N_total_err[m]);
@@ -256,6 +259,29 @@ static void yields_from_text(void **state)
     snprintf(path, sizeof path, "%s/api_integrated.csv", dir);
     assert_int_equal(stat(path, &st), 0);
     dy_yields_free(y);
+
+    /* overrides as --set: twice the coupling, four times the yields (MC errors apart) */
+    const char *sets[] = {"model.coupling=2e-4", "masses_GeV=[0.1, 0.2]"};
+    o.sets = sets;
+    o.n_sets = 2;
+    dy_yields *y2 = NULL;
+    if (dy_yields_run_string(e, text, strlen(text), "api.yaml", &o, &y2, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    dy_assert_close(dy_yields_coupling(y2), 2e-4, 0.0, 0.0);
+    const double *a2e, *a2 = dy_yields_N_above(y2, -1, &a2e);
+    for (int m = 0; m < 2; ++m) {
+        const double sig = hypot(a2e[m], 4.0 * above_err[m]);
+        if (!(fabs(a2[m] - 4.0 * above[m]) <= 4.0 * sig + 1e-9 * above[m]))
+            fail_msg("m %d: %.10g, expected 4 x %.10g +- %.3g", m, a2[m], above[m], sig);
+    }
+    dy_yields_free(y2);
+    const char *bad_set[] = {"seed.x=1"};
+    o.sets = bad_set;
+    o.n_sets = 1;
+    assert_int_equal(dy_yields_run_string(e, text, strlen(text), "api.yaml", &o, &y2, &err),
+                     DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "--set seed.x"));
+    assert_null(y2);
     dy_engine_close(e);
 }
 

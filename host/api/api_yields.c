@@ -69,7 +69,9 @@ dy_status dy_yields_run_file(dy_engine *e, const char *path, const dy_yields_opt
     *out = NULL;
     dy_yields *y = calloc(1, sizeof *y);
     if (!y) return dy_error_set(err, DY_ERR_NOMEM, "dy_yields_run_file: out of memory");
-    return finish(e, o, y, dy_config_load(path, &y->cfg, err), out, err);
+    const dy_status st =
+        dy_config_load_with(path, o ? o->sets : NULL, o ? o->n_sets : 0, &y->cfg, err);
+    return finish(e, o, y, st, out, err);
 }
 
 dy_status dy_yields_run_string(dy_engine *e, const char *yaml, size_t len, const char *name,
@@ -81,7 +83,9 @@ dy_status dy_yields_run_string(dy_engine *e, const char *yaml, size_t len, const
     dy_yields *y = calloc(1, sizeof *y);
     if (!y) return dy_error_set(err, DY_ERR_NOMEM, "dy_yields_run_string: out of memory");
     const char *label = name && *name ? name : "config";
-    return finish(e, o, y, dy_config_parse(yaml, len, label, &y->cfg, err), out, err);
+    const dy_status st =
+        dy_config_parse_with(yaml, len, label, o ? o->sets : NULL, o ? o->n_sets : 0, &y->cfg, err);
+    return finish(e, o, y, st, out, err);
 }
 
 void dy_yields_free(dy_yields *y)

@@ -28,13 +28,16 @@ static const char *const k_sname[NS] = {"obs", "exp", "exp_m1", "exp_p1", "exp_m
 static void help(void)
 {
     printf(
-        "usage: darkyield limit LIMIT.yaml [--no-plots]\n\n"
+        "usage: darkyield limit LIMIT.yaml [options]\n\n"
         "Exclusion (observed) and sensitivity (expected, ±1σ/±2σ) limits on the coupling per\n"
         "mass from the yields of 'darkyield run': N_sig = N_pot (g/g0)^2 sum_E eff Y(E) "
         "[P_decay].\n"
         "Writes <out>/<name>_limits.csv, thermal-relic or (g-2) CSVs, <out>/hepdata/ and plots.\n"
         "Schema and physics: docs/limits.md; examples: configs/limit-*.yaml.\n\n"
-        "  --no-plots   skip the plots\n");
+        "  --set KEY=VALUE  override a config key (observed=3, yields=out/x/x.h5); repeatable\n"
+        "  --format F       summary on stdout: table (default), csv or json\n"
+        "  --quiet          only warnings and errors on stderr\n"
+        "  --no-plots       skip the plots\n");
 }
 
 typedef struct names {
@@ -78,7 +81,9 @@ static int check_model(const dy_limit_config *c, const dy_yield_file *y, dy_erro
                          c->path, c->yields);
             return -1;
         }
-        fprintf(stderr,
+        if (!dy_cli_quiet)
+            fprintf(
+                stderr,
                 "darkyield: note: yield file '%s' names no model; taking its yields as per %s^2 "
                 "of the %s\n",
                 c->yields, ci->name, ci->particle);
@@ -180,16 +185,157 @@ static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield
     if (!c->eff_table[0]) fprintf(f, "# efficiency = %g\n", c->eff_const);
 }
 
+/* res holds per mass, for each of the NS limits, (lower or the limit, upper), then the signal. */
+#define R(m, k, e) res[(size_t)(m) * (NS * 2 + 1) + (k)*2 + (e)]
+#define RY(m)      res[(size_t)(m) * (NS * 2 + 1) + NS * 2]
+
+/* The limits table: a header row, then one row per mass (the CSV file's body, and the CSV
+ * summary on stdout). */
+static void limit_rows(FILE *f, const dy_limit_config *cfg, const dy_yield_grid *g,
+                       const double *res, int visible, int want_y, double r4)
+{
+    const int nm = g->n_masses;
+    fprintf(f, "mass_GeV");
+    for (int k = 0; k < NS; ++k)
+        if (visible)
+            fprintf(f, ",%s_lower,%s_upper", k_sname[k], k_sname[k]);
+        else
+            fprintf(f, ",coupling_%s", k_sname[k]);
+    if (!visible) fprintf(f, ",signal_per_pot_coupling2");
+    if (want_y) {
+        fprintf(f, ",m_chi_GeV");
+        for (int k = 0; k < NS; ++k)
+            fprintf(f, ",y_%s", k_sname[k]);
+    }
+    fputc('\n', f);
+    for (int m = 0; m < nm; ++m) {
+        fprintf(f, "%.10g", g->masses_GeV[m]);
+        for (int k = 0; k < NS; ++k)
+            if (visible)
+                fprintf(f, ",%.8g,%.8g", R(m, k, 0), R(m, k, 1));
+            else
+                fprintf(f, ",%.8g", R(m, k, 0));
+        if (!visible) fprintf(f, ",%.8g", RY(m));
+        if (want_y) {
+            fprintf(f, ",%.10g", g->masses_GeV[m] * cfg->mchi_over_m);
+            for (int k = 0; k < NS; ++k)
+                fprintf(f, ",%.8g", R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* The limits as one JSON object: the event limits, then per mass the coupling limits named as
+ * the CSV columns (visible decays: excluded bands, lower and upper). */
+static void limit_json(const dy_limit_config *cfg, const dy_yield_grid *g, const double *res,
+                       const double *s, int visible, int want_y, double r4, const names *nn,
+                       const char *csv)
+{
+    FILE *f = stdout;
+    const int nm = g->n_masses;
+    double *col = malloc((size_t)(nm > 0 ? nm : 1) * sizeof *col);
+    if (!col) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        return;
+    }
+    fputs("{\n", f);
+    dy_json_key(f, "darkyield", 1);
+    dy_json_str(f, DY_VERSION);
+    dy_json_key(f, "command", 0);
+    dy_json_str(f, "limit");
+    dy_json_key(f, "name", 0);
+    dy_json_str(f, cfg->name);
+    dy_json_key(f, "config", 0);
+    dy_json_str(f, cfg->path);
+    dy_json_key(f, "yields", 0);
+    dy_json_str(f, cfg->yields);
+    dy_json_key(f, "particle", 0);
+    dy_json_str(f, cfg->particle);
+    dy_json_key(f, "title", 0);
+    dy_json_str(f, nn->title);
+    dy_json_key(f, "mode", 0);
+    dy_json_str(f, cfg->mode);
+    dy_json_key(f, "coupling_name", 0);
+    dy_json_str(f, nn->coupling);
+    dy_json_key(f, "coupling_unit", 0);
+    dy_json_str(f, nn->coupling_units[0] ? nn->coupling_units : "1");
+    dy_json_key(f, "n_pot", 0);
+    dy_json_num(f, cfg->n_pot);
+    dy_json_key(f, "observed", 0);
+    fprintf(f, "%d", cfg->observed);
+    dy_json_key(f, "background", 0);
+    dy_json_num(f, cfg->background);
+    dy_json_key(f, "cl", 0);
+    dy_json_num(f, cfg->cl);
+    dy_json_key(f, "method", 0);
+    dy_json_str(f, cfg->method);
+    dy_json_key(f, "event_limits", 0);
+    fputs("{", f);
+    for (int k = 0; k < NS; ++k) {
+        fprintf(f, "%s\"%s\": ", k ? ", " : "", k_sname[k]);
+        dy_json_num(f, s[k]);
+    }
+    fputs("}", f);
+    dy_json_key(f, "masses_GeV", 0);
+    dy_json_nums(f, g->masses_GeV, nm);
+    char key[64];
+    for (int k = 0; k < NS; ++k)
+        for (int e = 0; e < (visible ? 2 : 1); ++e) {
+            if (visible)
+                snprintf(key, sizeof key, "%s_%s", k_sname[k], e ? "upper" : "lower");
+            else
+                snprintf(key, sizeof key, "coupling_%s", k_sname[k]);
+            for (int m = 0; m < nm; ++m)
+                col[m] = R(m, k, e);
+            dy_json_key(f, key, 0);
+            dy_json_nums(f, col, nm); /* inf (no signal at that mass) is null */
+        }
+    if (!visible) {
+        for (int m = 0; m < nm; ++m)
+            col[m] = RY(m);
+        dy_json_key(f, "signal_per_pot_coupling2", 0);
+        dy_json_nums(f, col, nm);
+    }
+    if (want_y) {
+        for (int m = 0; m < nm; ++m)
+            col[m] = g->masses_GeV[m] * cfg->mchi_over_m;
+        dy_json_key(f, "m_chi_GeV", 0);
+        dy_json_nums(f, col, nm);
+        for (int k = 0; k < NS; ++k) {
+            for (int m = 0; m < nm; ++m)
+                col[m] = R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4;
+            snprintf(key, sizeof key, "y_%s", k_sname[k]);
+            dy_json_key(f, key, 0);
+            dy_json_nums(f, col, nm);
+        }
+    }
+    dy_json_key(f, "outputs", 0);
+    fputs("[", f);
+    if (cfg->want_csv) dy_json_str(f, csv);
+    fputs("]\n}\n", f);
+    free(col);
+}
+
 int dy_cmd_limit(int argc, char **argv)
 {
-    const char *path = NULL;
-    int want_plots = 1;
+    const char *path = NULL, *sets[DY_CLI_MAX_SETS];
+    int want_plots = 1, n_sets = 0, format = DY_FMT_TABLE;
     for (int i = 1; i < argc; ++i) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             help();
             return 0;
         } else if (!strcmp(argv[i], "--no-plots")) {
             want_plots = 0;
+        } else if (!strcmp(argv[i], "--set")) {
+            if (++i >= argc) return dy_cli_usage_error("limit", "--set needs KEY=VALUE");
+            if (n_sets == DY_CLI_MAX_SETS)
+                return dy_cli_usage_error("limit", "more than %d --set options", DY_CLI_MAX_SETS);
+            sets[n_sets++] = argv[i];
+        } else if (!strcmp(argv[i], "--format")) {
+            if (++i >= argc || (format = dy_cli_format_from_name(argv[i])) < 0)
+                return dy_cli_usage_error("limit", "--format needs table, csv or json");
+        } else if (!strcmp(argv[i], "--quiet")) {
+            dy_cli_quiet = 1;
         } else if (argv[i][0] == '-') {
             return dy_cli_usage_error("limit", "unknown option '%s'", argv[i]);
         } else if (!path) {
@@ -219,7 +365,9 @@ int dy_cmd_limit(int argc, char **argv)
         free(spec);
         return 1;
     }
-    if (dy_limit_config_load(path, cfg, &err) != DY_OK) {
+    dy_cli_stdout_reserved = format != DY_FMT_TABLE;
+    FILE *info = format == DY_FMT_TABLE ? stdout : stderr; /* "wrote ..." lines */
+    if (dy_limit_config_load_with(path, sets, n_sets, cfg, &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
     }
@@ -278,8 +426,6 @@ int dy_cmd_limit(int argc, char **argv)
         rc = 1;
         goto out;
     }
-#define R(m, k, e) res[(size_t)(m) * (NS * 2 + 1) + (k)*2 + (e)]
-#define RY(m)      res[(size_t)(m) * (NS * 2 + 1) + NS * 2]
     const int same_cut = fabs(cut - yf.cut_energy_min_GeV) <= 1e-9 * fmax(1.0, cut);
     int open_warned = 0, n_nosignal = 0;
     for (int m = 0; m < nm; ++m) {
@@ -307,10 +453,11 @@ int dy_cmd_limit(int argc, char **argv)
         /* the file's N_above_cut is the exact integral when the cut and efficiency allow it */
         if (same_cut && !cfg->eff_table[0]) Y = g->sum_N_above[m] * cfg->eff_const;
         if (!(Y > 0.0)) {
-            fprintf(stderr,
-                    "darkyield: note: m = %g GeV: no signal above the cut (yield 0): no "
-                    "sensitivity, the limit is written as inf (HEPData '-')\n",
-                    M);
+            if (!dy_cli_quiet)
+                fprintf(stderr,
+                        "darkyield: note: m = %g GeV: no signal above the cut (yield 0): no "
+                        "sensitivity, the limit is written as inf (HEPData '-')\n",
+                        M);
             ++n_nosignal;
         }
         if (!strcmp(cfg->particle, "zprime")) Y *= zprime_br_invisible(M);
@@ -413,34 +560,7 @@ int dy_cmd_limit(int argc, char **argv)
         if (want_y)
             fprintf(a.f, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
         fprintf(a.f, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");
-        fprintf(a.f, "mass_GeV");
-        for (int k = 0; k < NS; ++k)
-            if (visible)
-                fprintf(a.f, ",%s_lower,%s_upper", k_sname[k], k_sname[k]);
-            else
-                fprintf(a.f, ",coupling_%s", k_sname[k]);
-        if (!visible) fprintf(a.f, ",signal_per_pot_coupling2");
-        if (want_y) {
-            fprintf(a.f, ",m_chi_GeV");
-            for (int k = 0; k < NS; ++k)
-                fprintf(a.f, ",y_%s", k_sname[k]);
-        }
-        fputc('\n', a.f);
-        for (int m = 0; m < nm; ++m) {
-            fprintf(a.f, "%.10g", g->masses_GeV[m]);
-            for (int k = 0; k < NS; ++k)
-                if (visible)
-                    fprintf(a.f, ",%.8g,%.8g", R(m, k, 0), R(m, k, 1));
-                else
-                    fprintf(a.f, ",%.8g", R(m, k, 0));
-            if (!visible) fprintf(a.f, ",%.8g", RY(m));
-            if (want_y) {
-                fprintf(a.f, ",%.10g", g->masses_GeV[m] * cfg->mchi_over_m);
-                for (int k = 0; k < NS; ++k)
-                    fprintf(a.f, ",%.8g", R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4);
-            }
-            fputc('\n', a.f);
-        }
+        limit_rows(a.f, cfg, g, res, visible, want_y, r4);
         if (have_therm) {
             if (!(a.f = dy_outset_add(&set, ftherm, &err))) {
                 rc = dy_cli_fail(&err);
@@ -654,6 +774,14 @@ int dy_cmd_limit(int argc, char **argv)
     }
 
     /* summary on stdout */
+    if (format == DY_FMT_CSV) {
+        limit_rows(stdout, cfg, g, res, visible, want_y, r4);
+        goto summarised;
+    }
+    if (format == DY_FMT_JSON) {
+        limit_json(cfg, g, res, s, visible, want_y, r4, &nn, fcsv);
+        goto summarised;
+    }
     printf("# %s: %s, %s; N_pot = %g, %d observed, background %g, CL %g (%s): s_up = %.4g, "
            "expected %.4g [%.4g, %.4g]\n",
            cfg->name, nn.title, cfg->mode, cfg->n_pot, cfg->observed, cfg->background, cfg->cl,
@@ -674,8 +802,11 @@ int dy_cmd_limit(int argc, char **argv)
             printf("\n");
         }
     }
-    if (cfg->want_csv) printf("wrote %s\n", fcsv);
-    if (cfg->want_hepdata) printf("wrote %s/submission.yaml\n", hdir);
+summarised:
+    if (info == stdout || !dy_cli_quiet) {
+        if (cfg->want_csv) fprintf(info, "wrote %s\n", fcsv);
+        if (cfg->want_hepdata) fprintf(info, "wrote %s/submission.yaml\n", hdir);
+    }
     fflush(stdout);
 
     if (want_plots && cfg->want_plots && cfg->want_csv) {
@@ -700,8 +831,6 @@ int dy_cmd_limit(int argc, char **argv)
         dy_cli_plot("plot_limits.py", args);
     }
 out:
-#undef R
-#undef RY
     dy_outset_abort(&set); /* after a failure: no output at all */
     dy_outlock_release(&lock);
     free(res);
@@ -711,3 +840,5 @@ out:
     free(spec);
     return rc;
 }
+#undef R
+#undef RY

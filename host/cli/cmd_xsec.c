@@ -74,6 +74,7 @@ static void help(void)
         "  --backend B        cuda, opencl, cpu or auto\n"
         "  --stats FILE.json  engine statistics (launches, bytes, host/device seconds)\n"
         "  --format F         table (default), csv or hdf5 (needs --output)\n"
+        "  --quiet            only warnings and errors on stderr (no progress, notes)\n"
         "  --output FILE      write the table/csv to FILE (default, or '-': standard output)\n"
         "  --kfactor FILE     K = sigma_approx / sigma_etl for every approximation (csv), as DMG4\n"
         "                     (sigma_etl = sigma_approx / K)\n"
@@ -341,6 +342,7 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"hist2d", required_argument, 0, '2'},
                                          {"elastic-only", no_argument, 0, 'e'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"quiet", no_argument, 0, 'q'},
                                          {"alpha-d", required_argument, 0, 'a'},
                                          {"dm-kind", required_argument, 0, 'k'},
                                          {"dm-mass", required_argument, 0, 'c'},
@@ -455,6 +457,7 @@ int dy_cmd_xsec(int argc, char **argv)
             ww_set = 1;
             break;
         case 'h': help(); return 0;
+        case 'q': dy_cli_quiet = 1; break;
         default:
             return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
@@ -521,8 +524,9 @@ int dy_cmd_xsec(int argc, char **argv)
         }
         par[i].id = 0; /* streams keyed by content: a point's value never depends on the list */
         if (req.zero_reason[0]) {
-            fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy, req.mass,
-                    req.zero_reason);
+            if (!dy_cli_quiet)
+                fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy,
+                        req.mass, req.zero_reason);
             tprintf(&notes, "# note: E = %.10g GeV, m = %.10g GeV: explicit zero: %s\n", req.energy,
                     req.mass, req.zero_reason);
         }
@@ -537,7 +541,7 @@ int dy_cmd_xsec(int argc, char **argv)
         o.seed = seed;
         o.rel_precision = precision;
         o.max_eval = max_eval;
-        o.progress = 1;
+        o.progress = !dy_cli_quiet;
         if (dy_integrate(eng, par, (size_t)npts, &o, hs, res, hist, &err) != DY_OK) {
             rc = dy_cli_fail(&err);
             goto out;
@@ -762,7 +766,8 @@ int dy_cmd_xsec(int argc, char **argv)
         rc = dy_cli_fail(&err);
         goto out;
     }
-    if (hdf5_out && strcmp(output, "-")) fprintf(stderr, "darkyield: wrote %s\n", output);
+    if (hdf5_out && strcmp(output, "-") && !dy_cli_quiet)
+        fprintf(stderr, "darkyield: wrote %s\n", output);
     rc = dy_cli_write_stats(eng, stats);
 out:
     dy_outset_abort(&set); /* after a failure: no output file at all */

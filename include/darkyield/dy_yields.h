@@ -19,9 +19,13 @@ typedef struct dy_yields dy_yields; /* opaque: the configuration and its grid */
 typedef struct dy_yields_options {
     const char *backend; /* NULL: the config's backend: (auto: the best available) */
     int progress;        /* 1: the plan and a progress line on stderr (a terminal only) */
+    /* Overrides as `darkyield run --set`: n_sets strings "key=value" (dotted keys, YAML values,
+     * e.g. "beam.energy_GeV=150"), applied to the config before it is validated. */
+    const char *const *sets;
+    int n_sets;
 } dy_yields_options;
 
-/* The defaults: the config's backend, no progress. */
+/* The defaults: the config's backend, no progress, no overrides. */
 DY_API void dy_yields_options_default(dy_yields_options *o);
 
 /* Load and validate the config at path, compute its grid and return it in *out (dy_yields_free).
