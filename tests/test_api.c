@@ -6,6 +6,7 @@
  * config errors naming the config and line. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "darkyield/dy.h"
@@ -102,6 +103,47 @@ static void xsec_is_the_engine_result(void **state)
         assert_true(w[i].value == a && w[i].error == ae);
         assert_true(isnan(w[i].chi2_dof) && w[i].n_eval == 0 && w[i].converged);
     }
+    dy_engine_close(e);
+}
+
+/* Histograms: every observable's bins add up to the cross section (to rounding: the same
+ * weights), and the 4-D form they need (azimuth sampled) agrees with the 3-D default (azimuth
+ * integrated analytically) within the errors. */
+static void xsec_histograms(void **state)
+{
+    (void)state;
+    dy_engine *e = cpu();
+    dy_xsec_spec s;
+    dy_xsec_value v, v3;
+    dy_error err;
+    brem_spec(&s);
+    dy_xsec_histogram *h = calloc(DY_XSEC_MAX_OBS, sizeof *h);
+    assert_non_null(h);
+    if (dy_xsec_compute_histograms(e, &s, 1, &E[1], &M[1], &v, h, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    static const char *const names[] = {"x", "theta_X", "E_lepton", "theta_lepton"};
+    for (int k = 0; k < DY_XSEC_MAX_OBS; ++k) {
+        assert_string_equal(h[k].name, names[k]);
+        assert_true(h[k].nbins > 0);
+        double sum = 0.0;
+        for (int b = 0; b < h[k].nbins; ++b) {
+            assert_true(h[k].edges[b + 1] > h[k].edges[b]);
+            assert_true(h[k].dsigma[b] >= 0.0 && h[k].error[b] >= 0.0);
+            sum += h[k].dsigma[b] * (h[k].edges[b + 1] - h[k].edges[b]);
+        }
+        dy_assert_close(sum, v.value, 0.0, 1e-12);
+    }
+    assert_true(h[1].log_bins && !h[0].log_bins);
+    assert_int_equal(dy_xsec_compute(e, &s, 1, &E[1], &M[1], &v3, &err), DY_OK);
+    const double sig = hypot(v.error, v3.error);
+    if (!(fabs(v.value - v3.value) < 4.0 * sig))
+        fail_msg("4-D %.8g +- %.3g vs 3-D %.8g +- %.3g", v.value, v.error, v3.value, v3.error);
+    /* deterministic methods have no histograms */
+    s.method = "ww";
+    assert_int_equal(dy_xsec_compute_histograms(e, &s, 1, &E[1], &M[1], &v, h, &err),
+                     DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "histograms need a Monte-Carlo method"));
+    free(h);
     dy_engine_close(e);
 }
 
@@ -313,11 +355,9 @@ static void yields_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(version),
-        cmocka_unit_test(xsec_is_the_engine_result),
-        cmocka_unit_test(annihilation_per_atom),
-        cmocka_unit_test(xsec_errors),
-        cmocka_unit_test(yields_from_text),
+        cmocka_unit_test(version),         cmocka_unit_test(xsec_is_the_engine_result),
+        cmocka_unit_test(xsec_histograms), cmocka_unit_test(annihilation_per_atom),
+        cmocka_unit_test(xsec_errors),     cmocka_unit_test(yields_from_text),
         cmocka_unit_test(yields_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,8 +85,51 @@ static dy_status request_of(const dy_xsec_spec *s, dy_xsec_request *r, int *meth
     return DY_OK;
 }
 
+_Static_assert(DY_XSEC_MAX_OBS == DY_MAX_OBS && DY_XSEC_MAX_BINS == DY_MAX_HBINS,
+               "dy_xsec_histogram mirrors the engine's histograms");
+
+/* The engine's histogram of one observable as densities per unit, times z (per atom). */
+static void histogram_of(const dy_hist *h, const char *name, const char *unit, double z,
+                         dy_xsec_histogram *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "%s", name);
+    snprintf(out->unit, sizeof out->unit, "%s", unit);
+    out->nbins = (int)h->spec.nbins;
+    out->log_bins = h->spec.is_log != 0;
+    for (int b = 0; b <= out->nbins; ++b) {
+        const double t = h->spec.lo + (h->spec.hi - h->spec.lo) * b / out->nbins;
+        out->edges[b] = out->log_bins ? pow(10.0, t) : t;
+    }
+    for (int b = 0; b < out->nbins; ++b) {
+        const double w = out->edges[b + 1] - out->edges[b];
+        out->dsigma[b] = z * h->content[b] / w;
+        out->error[b] = z * h->error[b] / w;
+    }
+}
+
+static dy_status compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const double *energy_GeV,
+                         const double *mass_GeV, dy_xsec_value *out, dy_xsec_histogram *hout,
+                         dy_error *err);
+
 dy_status dy_xsec_compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const double *energy_GeV,
                           const double *mass_GeV, dy_xsec_value *out, dy_error *err)
+{
+    return compute(e, s, n, energy_GeV, mass_GeV, out, NULL, err);
+}
+
+dy_status dy_xsec_compute_histograms(dy_engine *e, const dy_xsec_spec *s, size_t n,
+                                     const double *energy_GeV, const double *mass_GeV,
+                                     dy_xsec_value *out, dy_xsec_histogram *hist, dy_error *err)
+{
+    if (n && !hist)
+        return dy_error_set(err, DY_ERR_INVALID, "dy_xsec_compute_histograms: NULL histograms");
+    return compute(e, s, n, energy_GeV, mass_GeV, out, hist, err);
+}
+
+static dy_status compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const double *energy_GeV,
+                         const double *mass_GeV, dy_xsec_value *out, dy_xsec_histogram *hout,
+                         dy_error *err)
 {
     dy_xsec_request r;
     int method = DY_XM_ETL;
@@ -94,12 +137,20 @@ dy_status dy_xsec_compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const d
     if (!s || (n && (!energy_GeV || !mass_GeV || !out)))
         return dy_error_set(err, DY_ERR_INVALID, "dy_xsec_compute: NULL argument");
     if ((st = request_of(s, &r, &method, err)) != DY_OK) return st;
+    if (hout && !on_engine(method))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "histograms need a Monte-Carlo method (etl, or bw for annihilation), "
+                            "not %s",
+                            dy_xsec_method_name(method));
     if (n == 0) return DY_OK;
     dy_params *par = calloc(n, sizeof *par);
     dy_result *res = calloc(n, sizeof *res);
     dy_xsec_value *val = calloc(n, sizeof *val);
+    dy_histspec *hs = hout ? calloc(n * DY_MAX_OBS, sizeof *hs) : NULL;
+    dy_hist *hist = hout ? calloc(n * DY_MAX_OBS, sizeof *hist) : NULL;
+    const char *hn[DY_MAX_OBS], *hu[DY_MAX_OBS];
     dy_engine *own = NULL;
-    if (!par || !res || !val) {
+    if (!par || !res || !val || (hout && (!hs || !hist))) {
         st = dy_error_set(err, DY_ERR_NOMEM, "dy_xsec_compute: out of memory for %zu points", n);
         goto done;
     }
@@ -115,7 +166,9 @@ dy_status dy_xsec_compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const d
         r.mass = mass_GeV[i];
         if ((st = dy_xsec_setup(&r, &par[i], err)) != DY_OK) goto done;
         par[i].id = 0; /* streams keyed by content: a point's value never depends on the list */
-        dy_xsec_select_form(&r, &par[i], NULL);
+        if (hs) dy_xsec_default_hists(&r, &hs[i * DY_MAX_OBS], hn, hu);
+        /* brem: phi sampled (4-D) only for the recoil lepton's angle histogram */
+        dy_xsec_select_form(&r, &par[i], hs ? &hs[i * DY_MAX_OBS] : NULL);
         val[i].energy_GeV = r.energy;
         val[i].mass_GeV = r.mass;
         val[i].unit = dy_xsec_method_unit(method);
@@ -131,7 +184,7 @@ dy_status dy_xsec_compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const d
         o.seed = s->seed;
         o.rel_precision = s->precision;
         o.max_eval = s->max_eval;
-        if ((st = dy_integrate(e, par, n, &o, NULL, res, NULL, err)) != DY_OK) goto done;
+        if ((st = dy_integrate(e, par, n, &o, hs, res, hist, err)) != DY_OK) goto done;
         /* --per-atom: annihilation is per electron, Z of them per atom */
         const double z = r.process == DY_XPROC_ANNIHILATION && r.per_atom ? r.Z : 1.0;
         for (size_t i = 0; i < n; ++i) {
@@ -141,6 +194,8 @@ dy_status dy_xsec_compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const d
             val[i].q = res[i].q;
             val[i].n_eval = res[i].n_eval;
             val[i].converged = res[i].converged;
+            for (int k = 0; hout && k < DY_MAX_OBS; ++k)
+                histogram_of(&hist[i * DY_MAX_OBS + k], hn[k], hu[k], z, &hout[i * DY_MAX_OBS + k]);
         }
     } else {
         for (size_t i = 0; i < n; ++i) {
@@ -157,6 +212,8 @@ dy_status dy_xsec_compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const d
     st = DY_OK;
 done:
     dy_engine_close(own);
+    free(hs);
+    free(hist);
     free(par);
     free(res);
     free(val);

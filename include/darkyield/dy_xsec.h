@@ -70,6 +70,31 @@ DY_API dy_status dy_xsec_compute(dy_engine *e, const dy_xsec_spec *s, size_t n,
                                  const double *energy_GeV, const double *mass_GeV,
                                  dy_xsec_value *out, dy_error *err);
 
+/* Differential cross sections of one point in one observable (the `--histograms` output of
+ * `darkyield xsec`): dsigma/d(observable) averaged over each bin, pb per unit of the observable
+ * (annihilation per_atom: times Z).  Observables per process — brem: x = E_X/E0, theta_X (rad),
+ * E_lepton (GeV), theta_lepton (rad); annihilation: cos_theta_star, E_lab (GeV), theta_lab
+ * (rad); primakoff: theta_a (rad), t (GeV^2).  An unused slot has nbins 0 and name "". */
+#define DY_XSEC_MAX_OBS  4
+#define DY_XSEC_MAX_BINS 256
+typedef struct dy_xsec_histogram {
+    char name[32];                      /* "x", "theta_X", ... */
+    char unit[16];                      /* "1", "rad", "GeV", "GeV^2" */
+    int nbins;                          /* 0: unused */
+    int log_bins;                       /* 1: bins equal in log10 of the observable */
+    double edges[DY_XSEC_MAX_BINS + 1]; /* bin edges, in the observable's unit */
+    double dsigma[DY_XSEC_MAX_BINS];    /* pb per unit */
+    double error[DY_XSEC_MAX_BINS];     /* one standard deviation, same unit */
+} dy_xsec_histogram;
+
+/* dy_xsec_compute, with the histograms of every point: hist[i * DY_XSEC_MAX_OBS + k] is
+ * observable k of point i.  Monte-Carlo methods only (etl, bw); brem then integrates the
+ * azimuth numerically (4-D), since theta_lepton depends on it. */
+DY_API dy_status dy_xsec_compute_histograms(dy_engine *e, const dy_xsec_spec *s, size_t n,
+                                            const double *energy_GeV, const double *mass_GeV,
+                                            dy_xsec_value *out, dy_xsec_histogram *hist,
+                                            dy_error *err);
+
 /* One point: the same as dy_xsec_compute with n = 1. */
 DY_API dy_status dy_xsec_point(dy_engine *e, const dy_xsec_spec *s, double energy_GeV,
                                double mass_GeV, dy_xsec_value *out, dy_error *err);
