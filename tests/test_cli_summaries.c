@@ -1,7 +1,8 @@
 /* test_cli_summaries.c — the command line as users script it: `--set key=value` on run and limit
  * configs (the value used and recorded in the outputs' config), `--format csv|json` summaries on
  * stdout that hold the numbers of the output files and nothing else, `--quiet` leaving stderr
- * empty, and malformed overrides refused before any output exists. */
+ * empty, malformed overrides refused before any output exists, and ranges lo:hi:n[:log] for
+ * the energies and masses of `xsec`. */
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
@@ -290,6 +291,38 @@ static void xsec_quiet(void **state)
     assert_non_null(strstr(out, ",etl,"));
 }
 
+/* --mass lo:hi:n[:log]: the points of numpy's geomspace / linspace, end points exact. */
+static void xsec_ranges(void **state)
+{
+    (void)state;
+    const char *a[] = {"xsec",     "--process", "brem",   "--target",     "W",
+                       "--energy", "2:8:4",     "--mass", "0.01:1:5:log", "--method",
+                       "ww",       "--format",  "csv",    "--quiet",      NULL};
+    assert_int_equal(run(a), 0);
+    double E[20], M[20];
+    int n = 0;
+    for (const char *p = strstr(out, "\nbrem,"); p && n < 20; p = strstr(p + 1, "\nbrem,")) {
+        /* process,lepton,mediator,Z,A,energy_GeV,mass_GeV,... */
+        assert_int_equal(sscanf(p + 1, "brem,e,vector,%*[^,],%*[^,],%lf,%lf", &E[n], &M[n]), 2);
+        ++n;
+    }
+    assert_int_equal(n, 20);
+    for (int i = 0; i < 20; ++i) {
+        dy_assert_close(E[i], 2.0 + 2.0 * (i / 5), 0.0, 1e-15);
+        dy_assert_close(M[i], 0.01 * pow(10.0, 0.5 * (i % 5)), 0.0, 1e-14);
+    }
+    assert_true(M[4] == 1.0 && E[19] == 8.0);
+    const char *b[] = {"xsec",     "--process", "brem",   "--target",   "W",
+                       "--energy", "8",         "--mass", "0.1:0.01:3", NULL};
+    expect_refused(b, "--mass '0.1:0.01:3': expected 0 < lo < hi");
+    const char *c[] = {"xsec",     "--process", "brem",   "--target",       "W",
+                       "--energy", "8",         "--mass", "0.01:1:3:cubic", NULL};
+    expect_refused(c, "or a range lo:hi:n");
+    const char *d[] = {"xsec",     "--process", "brem",   "--target", "W",
+                       "--energy", "8",         "--mass", "0.01:1:0", NULL};
+    expect_refused(d, "the number of values must be 1 .. 256");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +331,7 @@ int main(void)
         cmocka_unit_test(bad_overrides),
         cmocka_unit_test(limit_summaries),
         cmocka_unit_test(xsec_quiet),
+        cmocka_unit_test(xsec_ranges),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
