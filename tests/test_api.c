@@ -83,6 +83,8 @@ static void xsec_is_the_engine_result(void **state)
         assert_true(v[i].n_eval == res[i].n_eval && v[i].converged == res[i].converged);
         assert_true(v[i].error <= 2e-2 * v[i].value); /* the precision asked for */
         assert_string_equal(v[i].unit, "pb");
+        assert_string_equal(v[i].coupling_name, "eps");
+        assert_true(v[i].Z == 74.0 && v[i].A == 183.84);
         assert_true(v[i].energy_GeV == E[i] && v[i].mass_GeV == M[i]);
     }
     /* sigma ~ eps^2 exactly: the coupling stays out of the random stream */

@@ -172,6 +172,10 @@ static dy_status compute(dy_engine *e, const dy_xsec_spec *s, size_t n, const do
         val[i].energy_GeV = r.energy;
         val[i].mass_GeV = r.mass;
         val[i].unit = dy_xsec_method_unit(method);
+        val[i].Z = r.Z;
+        val[i].A = r.A;
+        val[i].coupling_name = dy_coupling_info_of(r.model)->name;
+        val[i].coupling_unit = dy_coupling_info_of(r.model)->unit;
         if (r.zero_reason[0]) snprintf(val[i].note, sizeof val[i].note, "%s", r.zero_reason);
     }
     if (on_engine(method)) {

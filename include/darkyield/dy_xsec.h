@@ -58,7 +58,9 @@ typedef struct dy_xsec_value {
     uint64_t n_eval;  /* integrand evaluations (0 for deterministic methods) */
     int converged;    /* 1 when the precision goal was met (or an explicit zero) */
     const char *unit; /* "pb" or "pb*GeV" (static string) */
-    char note[128];   /* why the point is an explicit zero (below threshold, ...), or "" */
+    double Z, A;      /* the target element the value is for */
+    const char *coupling_name, *coupling_unit; /* "eps", "g_Z'", "g_agg"; "1", "GeV^-1" */
+    char note[128]; /* why the point is an explicit zero (below threshold, ...), or "" */
 } dy_xsec_value;
 
 /* Cross sections at n points (energy_GeV[i], mass_GeV[i]), computed in one batched engine call.
