@@ -4,6 +4,7 @@
 #define DY_CLI_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "darkyield/dy.h"
 
 int dy_cmd_devices(int argc, char **argv);
@@ -35,6 +36,27 @@ int dy_cli_spawn(const char *const *argv, const char *const *env_add);
 /* Run scripts/<script_name> (or $DARKYIELD_SCRIPTS/...) with python3, MPLBACKEND=Agg and the
  * NULL-terminated args; a missing script or Python module is a note on stderr, not an error. */
 void dy_cli_plot(const char *script_name, const char *const *args);
+
+/* --quiet: no progress, plan, backend or "wrote" lines and no notes; errors and warnings stay. */
+extern int dy_cli_quiet;
+/* Set while stdout carries a CSV or JSON summary: child processes write to stderr instead. */
+extern int dy_cli_stdout_reserved;
+
+/* --format of run and limit: the summary on stdout as a table (default), CSV or JSON; in CSV
+ * and JSON modes nothing else goes to stdout.  -1 for an unknown name. */
+enum { DY_FMT_TABLE = 0, DY_FMT_CSV = 1, DY_FMT_JSON = 2 };
+int dy_cli_format_from_name(const char *s);
+
+/* JSON pieces for the summaries: a string (quoted, escaped), a number (%.17g; null when not
+ * finite, as JSON has no inf or nan), an array of n numbers. */
+void dy_json_str(FILE *f, const char *s);
+void dy_json_num(FILE *f, double x);
+void dy_json_nums(FILE *f, const double *v, int n);
+/* "key": for objects; first = 1 for the first key of an object (no comma). */
+void dy_json_key(FILE *f, const char *key, int first);
+
+/* --set key=value options collected by the commands (at most DY_CLI_MAX_SETS). */
+#define DY_CLI_MAX_SETS 64
 
 /* --stats FILE: the engine's statistics as JSON (docs/engine.md, "Statistics"); NULL path: no-op.
  * Returns the exit code (0, or 1 when the file cannot be written). */

@@ -91,6 +91,7 @@ int dy_cli_open_engine(const char *name, dy_engine **e)
 {
     dy_error err;
     if (dy_engine_open(name, e, &err) != DY_OK) return dy_cli_fail(&err);
-    fprintf(stderr, "darkyield: backend %s: %s\n", dy_engine_backend(*e), dy_engine_device(*e));
+    if (!dy_cli_quiet)
+        fprintf(stderr, "darkyield: backend %s: %s\n", dy_engine_backend(*e), dy_engine_device(*e));
     return 0;
 }

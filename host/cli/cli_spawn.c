@@ -52,10 +52,15 @@ int dy_cli_spawn(const char *const *argv, const char *const *env_add)
     sigaddset(&def, SIGPIPE);
     posix_spawnattr_setsigdefault(&at, &def);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+    /* stdout holding a CSV or JSON summary: the child's chatter goes to stderr */
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (dy_cli_stdout_reserved) posix_spawn_file_actions_adddup2(&fa, 2, 1);
     fflush(NULL); /* our buffered output comes before the child's */
     const int e = strchr(argv[0], '/')
-                      ? posix_spawn(&pid, argv[0], NULL, &at, (char *const *)argv, env)
-                      : posix_spawnp(&pid, argv[0], NULL, &at, (char *const *)argv, env);
+                      ? posix_spawn(&pid, argv[0], &fa, &at, (char *const *)argv, env)
+                      : posix_spawnp(&pid, argv[0], &fa, &at, (char *const *)argv, env);
+    posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     free(env);
     if (e != 0) {
@@ -69,13 +74,35 @@ int dy_cli_spawn(const char *const *argv, const char *const *env_add)
     return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
 }
 
+/* The plot scripts: $DARKYIELD_SCRIPTS, else those installed beside the binary
+ * (<bindir>/DY_SCRIPTS_REL, i.e. <prefix>/share/darkyield/scripts), else the source tree's. */
+static void scripts_dir(char *buf, size_t n)
+{
+    const char *dir = getenv("DARKYIELD_SCRIPTS");
+    if (dir && *dir) {
+        snprintf(buf, n, "%s", dir);
+        return;
+    }
+    char exe[4096];
+    const ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = k > 0 ? (exe[k] = 0, strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = 0;
+        snprintf(buf, n, "%s/%s", exe, DY_SCRIPTS_REL);
+        if (access(buf, R_OK) == 0) return;
+    }
+    snprintf(buf, n, "%s", DY_SCRIPTS_DIR);
+}
+
 void dy_cli_plot(const char *script_name, const char *const *args)
 {
-    char script[4200];
-    const char *dir = getenv("DARKYIELD_SCRIPTS");
-    snprintf(script, sizeof script, "%s/%s", dir && *dir ? dir : DY_SCRIPTS_DIR, script_name);
+    char script[8400], dir[4200];
+    scripts_dir(dir, sizeof dir);
+    snprintf(script, sizeof script, "%s/%s", dir, script_name);
     if (access(script, R_OK) != 0) {
-        fprintf(stderr, "darkyield: plots skipped: %s not found (set DARKYIELD_SCRIPTS)\n", script);
+        if (!dy_cli_quiet)
+            fprintf(stderr, "darkyield: plots skipped: %s not found (set DARKYIELD_SCRIPTS)\n",
+                    script);
         return;
     }
     const char *argv[64];
@@ -87,10 +114,11 @@ void dy_cli_plot(const char *script_name, const char *const *args)
     argv[n] = NULL;
     static const char *const env[] = {"MPLBACKEND=Agg", NULL};
     const int rc = dy_cli_spawn(argv, env);
-    if (rc == 3)
-        fprintf(stderr, "darkyield: plots skipped: python3 lacks a module the plots need "
-                        "(apt-get install python3-matplotlib python3-h5py)\n");
-    else if (rc < 0)
+    if (rc == 3) {
+        if (!dy_cli_quiet)
+            fprintf(stderr, "darkyield: plots skipped: python3 lacks a module the plots need "
+                            "(apt-get install python3-matplotlib python3-h5py)\n");
+    } else if (rc < 0)
         fprintf(stderr, "darkyield: plots skipped: cannot start %s: %s\n", argv[0],
                 strerror(errno));
     else if (rc != 0)

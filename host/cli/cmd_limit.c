@@ -30,13 +30,16 @@ static const char *const k_sname[NS] = {"obs", "exp", "exp_m1", "exp_p1", "exp_m
 static void help(void)
 {
     printf(
-        "usage: darkyield limit LIMIT.yaml [--no-plots]\n\n"
+        "usage: darkyield limit LIMIT.yaml [options]\n\n"
         "Exclusion (observed) and sensitivity (expected, ±1σ/±2σ) limits on the coupling per\n"
         "mass from the yields of 'darkyield run': N_sig = N_pot (g/g0)^2 sum_E eff Y(E) "
         "[P_decay].\n"
         "Writes <out>/<name>_limits.csv, thermal-relic or (g-2) CSVs, <out>/hepdata/ and plots.\n"
         "Schema and physics: docs/limits.md; examples: configs/limit-*.yaml.\n\n"
-        "  --no-plots   skip the plots\n");
+        "  --set KEY=VALUE  override a config key (observed=3, yields=out/x/x.h5); repeatable\n"
+        "  --format F       summary on stdout: table (default), csv or json\n"
+        "  --quiet          only warnings and errors on stderr\n"
+        "  --no-plots       skip the plots\n");
 }
 
 typedef struct names {
@@ -80,10 +83,11 @@ static int check_model(const dy_limit_config *c, const dy_yield_file *y, dy_erro
                          c->path, c->yields);
             return -1;
         }
-        fprintf(stderr,
-                "darkyield: note: yield file '%s' names no model; taking its yields as per %s^2 "
-                "of the %s\n",
-                c->yields, ci->name, ci->particle);
+        if (!dy_cli_quiet)
+            fprintf(stderr,
+                    "darkyield: note: yield file '%s' names no model; taking its yields as per "
+                    "%s^2 of the %s\n",
+                    c->yields, ci->name, ci->particle);
         return 0;
     }
     const int have = dy_model_from_name(y->model);
@@ -220,16 +224,165 @@ static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield
         fprintf(f, "# efficiency = %g\n", c->eff_const);
 }
 
+/* res holds per point, for each of the NS limits, (lower or the limit, upper), then the signal. */
+#define R(m, k, e) res[(size_t)(m) * (NS * 2 + 1) + (k)*2 + (e)]
+#define RY(m)      res[(size_t)(m) * (NS * 2 + 1) + NS * 2]
+
+/* The limits table: a header row, then one row per point (the CSV file's body, and the CSV
+ * summary on stdout). */
+static void limit_rows(FILE *f, const dy_limit_config *cfg, const dy_lpoint *pts, int np,
+                       const double *res, int visible, int profile, int want_y, double r4)
+{
+    fprintf(f, "mass_GeV");
+    for (int k = 0; k < NS; ++k)
+        if (visible)
+            fprintf(f, ",%s_lower,%s_upper", k_sname[k], k_sname[k]);
+        else
+            fprintf(f, ",coupling_%s", k_sname[k]);
+    if (!visible) fprintf(f, ",signal_per_pot_coupling2");
+    if (profile) fprintf(f, ",events_obs,events_exp,events_exp_m1,events_exp_p1");
+    if (profile && !strcmp(cfg->method, "cls-toys")) fprintf(f, ",events_obs_toy_err");
+    if (cfg->interp_per_decade > 0) fprintf(f, ",grid");
+    if (want_y) {
+        fprintf(f, ",m_chi_GeV");
+        for (int k = 0; k < NS; ++k)
+            fprintf(f, ",y_%s", k_sname[k]);
+    }
+    fputc('\n', f);
+    for (int m = 0; m < np; ++m) {
+        fprintf(f, "%.10g", pts[m].mass);
+        for (int k = 0; k < NS; ++k)
+            if (visible)
+                fprintf(f, ",%.8g,%.8g", R(m, k, 0), R(m, k, 1));
+            else
+                fprintf(f, ",%.8g", R(m, k, 0));
+        if (!visible) fprintf(f, ",%.8g", RY(m));
+        if (profile)
+            fprintf(f, ",%.8g,%.8g,%.8g,%.8g", pts[m].ev[0], pts[m].ev[1], pts[m].ev[2],
+                    pts[m].ev[3]);
+        if (profile && !strcmp(cfg->method, "cls-toys")) fprintf(f, ",%.3g", pts[m].toy_err);
+        if (cfg->interp_per_decade > 0) fprintf(f, ",%d", pts[m].grid);
+        if (want_y) {
+            fprintf(f, ",%.10g", pts[m].mass * cfg->mchi_over_m);
+            for (int k = 0; k < NS; ++k)
+                fprintf(f, ",%.8g", R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* The limits as one JSON object: the event limits, then per point the coupling limits named as
+ * the CSV columns (visible decays: excluded bands, lower and upper). */
+static void limit_json(const dy_limit_config *cfg, const dy_lpoint *pts, int np, const double *res,
+                       const double *s, int visible, int want_y, double r4, const names *nn,
+                       const char *csv)
+{
+    FILE *f = stdout;
+    double *col = malloc((size_t)(np > 0 ? np : 1) * sizeof *col);
+    if (!col) {
+        fprintf(stderr, "darkyield: error: out of memory\n");
+        return;
+    }
+    fputs("{\n", f);
+    dy_json_key(f, "darkyield", 1);
+    dy_json_str(f, DY_VERSION);
+    dy_json_key(f, "command", 0);
+    dy_json_str(f, "limit");
+    dy_json_key(f, "name", 0);
+    dy_json_str(f, cfg->name);
+    dy_json_key(f, "config", 0);
+    dy_json_str(f, cfg->path);
+    dy_json_key(f, "yields", 0);
+    dy_json_str(f, cfg->yields);
+    dy_json_key(f, "particle", 0);
+    dy_json_str(f, cfg->particle);
+    dy_json_key(f, "title", 0);
+    dy_json_str(f, nn->title);
+    dy_json_key(f, "mode", 0);
+    dy_json_str(f, cfg->mode);
+    dy_json_key(f, "coupling_name", 0);
+    dy_json_str(f, nn->coupling);
+    dy_json_key(f, "coupling_unit", 0);
+    dy_json_str(f, nn->coupling_units[0] ? nn->coupling_units : "1");
+    dy_json_key(f, "n_pot", 0);
+    dy_json_num(f, cfg->n_pot);
+    dy_json_key(f, "observed", 0);
+    fprintf(f, "%d", cfg->observed);
+    dy_json_key(f, "background", 0);
+    dy_json_num(f, cfg->background);
+    dy_json_key(f, "cl", 0);
+    dy_json_num(f, cfg->cl);
+    dy_json_key(f, "method", 0);
+    dy_json_str(f, cfg->method);
+    dy_json_key(f, "event_limits", 0);
+    fputs("{", f);
+    for (int k = 0; k < NS; ++k) {
+        fprintf(f, "%s\"%s\": ", k ? ", " : "", k_sname[k]);
+        dy_json_num(f, s[k]);
+    }
+    fputs("}", f);
+    for (int m = 0; m < np; ++m)
+        col[m] = pts[m].mass;
+    dy_json_key(f, "masses_GeV", 0);
+    dy_json_nums(f, col, np);
+    char key[64];
+    for (int k = 0; k < NS; ++k)
+        for (int e = 0; e < (visible ? 2 : 1); ++e) {
+            if (visible)
+                snprintf(key, sizeof key, "%s_%s", k_sname[k], e ? "upper" : "lower");
+            else
+                snprintf(key, sizeof key, "coupling_%s", k_sname[k]);
+            for (int m = 0; m < np; ++m)
+                col[m] = R(m, k, e);
+            dy_json_key(f, key, 0);
+            dy_json_nums(f, col, np); /* inf (no signal at that mass) is null */
+        }
+    if (!visible) {
+        for (int m = 0; m < np; ++m)
+            col[m] = RY(m);
+        dy_json_key(f, "signal_per_pot_coupling2", 0);
+        dy_json_nums(f, col, np);
+    }
+    if (want_y) {
+        for (int m = 0; m < np; ++m)
+            col[m] = pts[m].mass * cfg->mchi_over_m;
+        dy_json_key(f, "m_chi_GeV", 0);
+        dy_json_nums(f, col, np);
+        for (int k = 0; k < NS; ++k) {
+            for (int m = 0; m < np; ++m)
+                col[m] = R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4;
+            snprintf(key, sizeof key, "y_%s", k_sname[k]);
+            dy_json_key(f, key, 0);
+            dy_json_nums(f, col, np);
+        }
+    }
+    dy_json_key(f, "outputs", 0);
+    fputs("[", f);
+    if (cfg->want_csv) dy_json_str(f, csv);
+    fputs("]\n}\n", f);
+    free(col);
+}
+
 int dy_cmd_limit(int argc, char **argv)
 {
-    const char *path = NULL;
-    int want_plots = 1;
+    const char *path = NULL, *sets[DY_CLI_MAX_SETS];
+    int want_plots = 1, n_sets = 0, format = DY_FMT_TABLE;
     for (int i = 1; i < argc; ++i) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             help();
             return 0;
         } else if (!strcmp(argv[i], "--no-plots")) {
             want_plots = 0;
+        } else if (!strcmp(argv[i], "--set")) {
+            if (++i >= argc) return dy_cli_usage_error("limit", "--set needs KEY=VALUE");
+            if (n_sets == DY_CLI_MAX_SETS)
+                return dy_cli_usage_error("limit", "more than %d --set options", DY_CLI_MAX_SETS);
+            sets[n_sets++] = argv[i];
+        } else if (!strcmp(argv[i], "--format")) {
+            if (++i >= argc || (format = dy_cli_format_from_name(argv[i])) < 0)
+                return dy_cli_usage_error("limit", "--format needs table, csv or json");
+        } else if (!strcmp(argv[i], "--quiet")) {
+            dy_cli_quiet = 1;
         } else if (argv[i][0] == '-') {
             return dy_cli_usage_error("limit", "unknown option '%s'", argv[i]);
         } else if (!path) {
@@ -260,7 +413,9 @@ int dy_cmd_limit(int argc, char **argv)
         free(spec);
         return 1;
     }
-    if (dy_limit_config_load(path, cfg, &err) != DY_OK) {
+    dy_cli_stdout_reserved = format != DY_FMT_TABLE;
+    FILE *info = format == DY_FMT_TABLE ? stdout : stderr; /* "wrote ..." lines */
+    if (dy_limit_config_load_with(path, sets, n_sets, cfg, &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
     }
@@ -346,10 +501,11 @@ int dy_cmd_limit(int argc, char **argv)
         for (int d = 0; d < cfg->n_sets; ++d)
             st += pts[m].S[d];
         if (!(st > 0.0)) {
-            fprintf(stderr,
-                    "darkyield: note: m = %g GeV: no signal above the cut (yield 0): no "
-                    "sensitivity, the limit is written as inf (HEPData '-')\n",
-                    M);
+            if (!dy_cli_quiet)
+                fprintf(stderr,
+                        "darkyield: note: m = %g GeV: no signal above the cut (yield 0): no "
+                        "sensitivity, the limit is written as inf (HEPData '-')\n",
+                        M);
             ++n_nosignal;
         }
     }
@@ -374,8 +530,6 @@ int dy_cmd_limit(int argc, char **argv)
         rc = 1;
         goto out;
     }
-#define R(m, k, e) res[(size_t)(m) * (NS * 2 + 1) + (k)*2 + (e)]
-#define RY(m)      res[(size_t)(m) * (NS * 2 + 1) + NS * 2]
     int open_warned = 0, first_ev = -1;
     for (int m = 0, im = 0; m < np; ++m) {
         dy_lpoint *pt = &pts[m];
@@ -534,42 +688,7 @@ int dy_cmd_limit(int argc, char **argv)
         if (want_y)
             fprintf(a.f, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
         fprintf(a.f, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");
-        fprintf(a.f, "mass_GeV");
-        for (int k = 0; k < NS; ++k)
-            if (visible)
-                fprintf(a.f, ",%s_lower,%s_upper", k_sname[k], k_sname[k]);
-            else
-                fprintf(a.f, ",coupling_%s", k_sname[k]);
-        if (!visible) fprintf(a.f, ",signal_per_pot_coupling2");
-        if (profile) fprintf(a.f, ",events_obs,events_exp,events_exp_m1,events_exp_p1");
-        if (profile && !strcmp(cfg->method, "cls-toys")) fprintf(a.f, ",events_obs_toy_err");
-        if (cfg->interp_per_decade > 0) fprintf(a.f, ",grid");
-        if (want_y) {
-            fprintf(a.f, ",m_chi_GeV");
-            for (int k = 0; k < NS; ++k)
-                fprintf(a.f, ",y_%s", k_sname[k]);
-        }
-        fputc('\n', a.f);
-        for (int m = 0; m < np; ++m) {
-            fprintf(a.f, "%.10g", pts[m].mass);
-            for (int k = 0; k < NS; ++k)
-                if (visible)
-                    fprintf(a.f, ",%.8g,%.8g", R(m, k, 0), R(m, k, 1));
-                else
-                    fprintf(a.f, ",%.8g", R(m, k, 0));
-            if (!visible) fprintf(a.f, ",%.8g", RY(m));
-            if (profile)
-                fprintf(a.f, ",%.8g,%.8g,%.8g,%.8g", pts[m].ev[0], pts[m].ev[1], pts[m].ev[2],
-                        pts[m].ev[3]);
-            if (profile && !strcmp(cfg->method, "cls-toys")) fprintf(a.f, ",%.3g", pts[m].toy_err);
-            if (cfg->interp_per_decade > 0) fprintf(a.f, ",%d", pts[m].grid);
-            if (want_y) {
-                fprintf(a.f, ",%.10g", pts[m].mass * cfg->mchi_over_m);
-                for (int k = 0; k < NS; ++k)
-                    fprintf(a.f, ",%.8g", R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * r4);
-            }
-            fputc('\n', a.f);
-        }
+        limit_rows(a.f, cfg, pts, np, res, visible, profile, want_y, r4);
         if (have_therm) {
             if (!(a.f = dy_outset_add(&set, ftherm, &err))) {
                 rc = dy_cli_fail(&err);
@@ -832,6 +951,14 @@ int dy_cmd_limit(int argc, char **argv)
     }
 
     /* summary on stdout */
+    if (format == DY_FMT_CSV) {
+        limit_rows(stdout, cfg, pts, np, res, visible, profile, want_y, r4);
+        goto summarised;
+    }
+    if (format == DY_FMT_JSON) {
+        limit_json(cfg, pts, np, res, s, visible, want_y, r4, &nn, fcsv);
+        goto summarised;
+    }
     printf("# %s: %s, %s; N_pot = %g, %d observed, background %g, CL %g (%s): s_up = %.4g, "
            "expected %.4g [%.4g, %.4g]\n",
            cfg->name, nn.title, cfg->mode, cfg->n_pot, cfg->observed, cfg->background, cfg->cl,
@@ -852,8 +979,11 @@ int dy_cmd_limit(int argc, char **argv)
             printf("\n");
         }
     }
-    if (cfg->want_csv) printf("wrote %s\n", fcsv);
-    if (cfg->want_hepdata) printf("wrote %s/submission.yaml\n", hdir);
+summarised:
+    if (info == stdout || !dy_cli_quiet) {
+        if (cfg->want_csv) fprintf(info, "wrote %s\n", fcsv);
+        if (cfg->want_hepdata) fprintf(info, "wrote %s/submission.yaml\n", hdir);
+    }
     fflush(stdout);
 
     if (want_plots && cfg->want_plots && cfg->want_csv) {
@@ -878,8 +1008,6 @@ int dy_cmd_limit(int argc, char **argv)
         dy_cli_plot("plot_limits.py", args);
     }
 out:
-#undef R
-#undef RY
     dy_outset_abort(&set); /* after a failure: no output at all */
     dy_outlock_release(&lock);
     free(res);
@@ -890,3 +1018,5 @@ out:
     free(spec);
     return rc;
 }
+#undef R
+#undef RY

@@ -31,6 +31,10 @@ static void help(void)
            "Grid points (masses) are computed in groups and committed to <out>/<name>.ckpt as\n"
            "they finish; SIGINT/SIGTERM stop after the current group.  Results are identical\n"
            "however the grid is split (shards, ranks, resumes): docs/distributed.md.\n\n"
+           "  --set KEY=VALUE  override a config key (dotted: beam.energy_GeV=150,\n"
+           "                   masses_GeV=[0.01,0.1]); repeatable; the outputs record the result\n"
+           "  --format F       summary on stdout: table (default), csv or json\n"
+           "  --quiet          only warnings and errors on stderr (no plan, progress, notes)\n"
            "  --backend B      cuda, opencl, cpu or auto (overrides the config's backend:)\n"
            "  --stats FILE     engine statistics as JSON (launches, bytes to/from the device,\n"
            "                   host and device seconds; under MPI: FILE.rank<N> per worker)\n"
@@ -71,6 +75,96 @@ static void install_handlers(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The summary as CSV: one row per channel (and "total") and mass, the coupling named. */
+static void print_csv(const dy_yield_grid *g)
+{
+    const dy_grid_coupling cp = dy_grid_coupling_of(g);
+    printf("channel,mass_GeV,N_above_cut,N_above_cut_err,N_total,N_total_err,cut_energy_min_GeV,"
+           "coupling,coupling_name,coupling_unit\n");
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const dy_yield_channel *ch = c < g->n_channels ? &g->ch[c] : NULL;
+        for (int m = 0; m < g->n_masses; ++m)
+            printf("%s,%.10g,%.10g,%.4g,%.10g,%.4g,%.10g,%.10g,%s,%s\n", ch ? ch->name : "total",
+                   g->masses_GeV[m], ch ? ch->N_above[m] : g->sum_N_above[m],
+                   ch ? ch->N_above_err[m] : g->sum_N_above_err[m],
+                   ch ? ch->N_total[m] : g->sum_N_total[m],
+                   ch ? ch->N_total_err[m] : g->sum_N_total_err[m], g->cut_energy_min_GeV,
+                   g->coupling, cp.name, cp.unit);
+    }
+}
+
+/* The summary as one JSON object, named like the HDF5 file (docs/config.md). */
+static void print_json(const dy_config *cfg, const dy_yield_grid *g, const char *h5,
+                       const char *csv)
+{
+    const dy_grid_coupling cp = dy_grid_coupling_of(g);
+    char hash[24], per[256];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)g->config_hash);
+    dy_grid_units(g, 0, per, sizeof per);
+    FILE *f = stdout;
+    fputs("{\n", f);
+    dy_json_key(f, "darkyield", 1);
+    dy_json_str(f, DY_VERSION);
+    dy_json_key(f, "command", 0);
+    dy_json_str(f, "run");
+    dy_json_key(f, "name", 0);
+    dy_json_str(f, cfg->name);
+    dy_json_key(f, "config", 0);
+    dy_json_str(f, cfg->path);
+    dy_json_key(f, "config_hash", 0);
+    dy_json_str(f, hash);
+    dy_json_key(f, "seed", 0);
+    fprintf(f, "%llu", (unsigned long long)g->seed);
+    dy_json_key(f, "backend", 0);
+    dy_json_str(f, g->backend);
+    dy_json_key(f, "device", 0);
+    dy_json_str(f, g->device);
+    dy_json_key(f, "wall_seconds", 0);
+    dy_json_num(f, g->wall_seconds);
+    dy_json_key(f, "model", 0);
+    dy_json_str(f, cp.model);
+    dy_json_key(f, "coupling", 0);
+    dy_json_num(f, g->coupling);
+    dy_json_key(f, "coupling_name", 0);
+    dy_json_str(f, cp.name);
+    dy_json_key(f, "coupling_unit", 0);
+    dy_json_str(f, cp.unit);
+    dy_json_key(f, "coupling_definition", 0);
+    dy_json_str(f, cp.definition);
+    dy_json_key(f, "yields_per", 0);
+    dy_json_str(f, per);
+    dy_json_key(f, "cut_energy_min_GeV", 0);
+    dy_json_num(f, g->cut_energy_min_GeV);
+    dy_json_key(f, "masses_GeV", 0);
+    dy_json_nums(f, g->masses_GeV, g->n_masses);
+    dy_json_key(f, "channels", 0);
+    fputs("{", f);
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const dy_yield_channel *ch = c < g->n_channels ? &g->ch[c] : NULL;
+        fputs(c ? ",\n    " : "\n    ", f);
+        dy_json_str(f, ch ? ch->name : "total");
+        fputs(": {\"N_above_cut\": ", f);
+        dy_json_nums(f, ch ? ch->N_above : g->sum_N_above, g->n_masses);
+        fputs(", \"N_above_cut_err\": ", f);
+        dy_json_nums(f, ch ? ch->N_above_err : g->sum_N_above_err, g->n_masses);
+        fputs(", \"N_total\": ", f);
+        dy_json_nums(f, ch ? ch->N_total : g->sum_N_total, g->n_masses);
+        fputs(", \"N_total_err\": ", f);
+        dy_json_nums(f, ch ? ch->N_total_err : g->sum_N_total_err, g->n_masses);
+        fputs("}", f);
+    }
+    fputs("\n  }", f);
+    dy_json_key(f, "outputs", 0);
+    fputs("[", f);
+    int k = 0;
+    if (cfg->want_hdf5) dy_json_str(f, h5), ++k;
+    if (cfg->want_csv) {
+        if (k) fputs(", ", f);
+        dy_json_str(f, csv);
+    }
+    fputs("]\n}\n", f);
+}
+
 static void print_table(const dy_config *cfg, const dy_yield_grid *g)
 {
     char per[256]; /* "per particle on target at g_Z' = 1; scales as g_Z'^2" */
@@ -85,8 +179,8 @@ static void print_table(const dy_config *cfg, const dy_yield_grid *g)
 
 int dy_cmd_run(int argc, char **argv)
 {
-    const char *path = NULL, *backend = NULL, *stats = NULL;
-    int want_plots = 1;
+    const char *path = NULL, *backend = NULL, *stats = NULL, *sets[DY_CLI_MAX_SETS];
+    int want_plots = 1, n_sets = 0, format = DY_FMT_TABLE;
     dy_grid_opts o;
     dy_error err;
     dy_grid_opts_default(&o);
@@ -103,6 +197,16 @@ int dy_cmd_run(int argc, char **argv)
             backend = argv[i];
         } else if (!strcmp(a, "--no-plots")) {
             want_plots = 0;
+        } else if (!strcmp(a, "--set")) {
+            if (++i >= argc) return dy_cli_usage_error("run", "--set needs KEY=VALUE");
+            if (n_sets == DY_CLI_MAX_SETS)
+                return dy_cli_usage_error("run", "more than %d --set options", DY_CLI_MAX_SETS);
+            sets[n_sets++] = argv[i];
+        } else if (!strcmp(a, "--format")) {
+            if (++i >= argc || (format = dy_cli_format_from_name(argv[i])) < 0)
+                return dy_cli_usage_error("run", "--format needs table, csv or json");
+        } else if (!strcmp(a, "--quiet")) {
+            dy_cli_quiet = 1;
         } else if (!strcmp(a, "--shard")) {
             if (++i >= argc) return dy_cli_usage_error("run", "--shard needs I/N");
             if (dy_shard_parse(argv[i], &o.shard_i, &o.shard_n, &err) != DY_OK)
@@ -137,7 +241,10 @@ int dy_cmd_run(int argc, char **argv)
     dy_mpi m;
     if (dy_mpi_start(&m, NULL, NULL, &err) != DY_OK) return dy_cli_fail(&err);
     const int root = m.rank == 0;
-    o.progress = root;
+    const int talk = root && !dy_cli_quiet;                /* plan, progress and notes on stderr */
+    FILE *info = format == DY_FMT_TABLE ? stdout : stderr; /* "wrote ..." lines */
+    dy_cli_stdout_reserved = format != DY_FMT_TABLE;
+    o.progress = talk;
     o.stats = stats;
     o.stop = &g_stop;
     g_announce = root;
@@ -152,13 +259,13 @@ int dy_cmd_run(int argc, char **argv)
     memset(&g, 0, sizeof g);
     memset(&ck, 0, sizeof ck);
     ck.fd = -1;
-    if (dy_config_load(path, &cfg, &err) != DY_OK) {
+    if (dy_config_load_with(path, sets, n_sets, &cfg, &err) != DY_OK) {
         rc = root ? dy_cli_fail(&err) : 2;
         dy_mpi_end(&m, 0);
         return rc;
     }
     if (!backend && strcmp(cfg.backend, "auto")) backend = cfg.backend;
-    if (dy_run_open(&cfg, root, &r, &err) != DY_OK) { /* every config error, before any output */
+    if (dy_run_open(&cfg, talk, &r, &err) != DY_OK) { /* every config error, before any output */
         rc = root ? dy_cli_fail(&err) : 2;
         goto out;
     }
@@ -168,7 +275,7 @@ int dy_cmd_run(int argc, char **argv)
     dy_status s;
     if (m.size > 1) {
         dy_mpi_outcome mo;
-        if (root)
+        if (talk)
             fprintf(stderr, "darkyield: MPI: rank 0 schedules %s over %d worker rank(s)\n",
                     o.schedule == DY_SCHED_STATIC ? "static blocks" : "a dynamic queue",
                     m.size - 1);
@@ -202,9 +309,12 @@ int dy_cmd_run(int argc, char **argv)
             goto out;
         }
         if (ck.fd >= 0) remove(ckpath);
-        printf("wrote %s (shard %d of %d: %d grid point(s); combine with 'darkyield merge')\n",
-               part, o.shard_i, o.shard_n,
-               (dy_run_points(r) - o.shard_i + o.shard_n - 1) / o.shard_n);
+        if (info == stdout || !dy_cli_quiet)
+            fprintf(info,
+                    "wrote %s (shard %d of %d: %d grid point(s); combine with 'darkyield "
+                    "merge')\n",
+                    part, o.shard_i, o.shard_n,
+                    (dy_run_points(r) - o.shard_i + o.shard_n - 1) / o.shard_n);
         goto out;
     }
     if (dy_run_fold(r, &g, &err) != DY_OK) {
@@ -225,9 +335,16 @@ int dy_cmd_run(int argc, char **argv)
         goto out;
     }
     if (ck.fd >= 0) remove(ckpath); /* the outputs hold everything now */
-    print_table(&cfg, &g);
-    if (cfg.want_hdf5) printf("wrote %s\n", h5);
-    if (cfg.want_csv) printf("wrote %s\n", csv);
+    if (format == DY_FMT_CSV)
+        print_csv(&g);
+    else if (format == DY_FMT_JSON)
+        print_json(&cfg, &g, h5, csv);
+    else
+        print_table(&cfg, &g);
+    if (info == stdout || !dy_cli_quiet) {
+        if (cfg.want_hdf5) fprintf(info, "wrote %s\n", h5);
+        if (cfg.want_csv) fprintf(info, "wrote %s\n", csv);
+    }
     fflush(stdout);
     if (want_plots && cfg.want_plots && cfg.want_hdf5) {
         const char *args[] = {h5, cfg.out_dir, NULL};

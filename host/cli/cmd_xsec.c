@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/xsec_names.h"
 #include "cli.h"
 #include "io/outset.h"
 #include "io/xsec_hdf5.h"
@@ -32,8 +33,9 @@ static void help(void)
         "  --process P        brem, annihilation, primakoff or compton\n"
         "  --target T         element name (Pb, W, Cu, Al, ...) or Z,A (e.g. 82,207.2);\n"
         "                     nucleus mass M = A x 0.93149410242 GeV\n"
-        "  --energy E,...     beam energy in GeV (any number of entries, comma-separated)\n"
-        "  --mass m,...       boson mass in GeV\n"
+        "  --energy E,...     beam energy in GeV (any number of entries, comma-separated,\n"
+        "                     or a range lo:hi:n, lo:hi:n:log, e.g. 10:100:10)\n"
+        "  --mass m,...       boson mass in GeV (list or range, e.g. 0.001:1:20:log)\n"
         "  --coupling g       the model's coupling (default 1):\n"
         "                       vector        eps, kinetic mixing: alpha_X = eps^2 alpha\n"
         "                       lmu-ltau      g_Z' of the L_mu - L_tau Z': alpha_X = g^2/(4 pi)\n"
@@ -76,6 +78,7 @@ static void help(void)
         "  --backend B        cuda, opencl, cpu or auto\n"
         "  --stats FILE.json  engine statistics (launches, bytes, host/device seconds)\n"
         "  --format F         table (default), csv or hdf5 (needs --output)\n"
+        "  --quiet            only warnings and errors on stderr (no progress, notes)\n"
         "  --output FILE      write the table/csv to FILE (default, or '-': standard output)\n"
         "  --kfactor FILE     K = sigma_approx / sigma_etl for every approximation (csv), as DMG4\n"
         "                     (sigma_etl = sigma_approx / K)\n"
@@ -87,8 +90,48 @@ static void help(void)
         DY_COUPLING_MIN, DY_COUPLING_MAX);
 }
 
+/* "lo:hi:n[:log|:lin]": n values from lo to hi (both included), equally spaced in log10 or
+ * linearly (the default), as numpy's geomspace / linspace. */
+static int parse_range(const char *cmd, const char *opt, const char *s, double *v, int *n)
+{
+    char buf[256], *f[5];
+    int k = 0;
+    if (strlen(s) >= sizeof buf)
+        return dy_cli_usage_error(cmd, "%s '%.64s...': range too long", opt, s);
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *p = buf; k < 5;) {
+        f[k++] = p;
+        char *c = strchr(p, ':');
+        if (!c) break;
+        *c = 0;
+        p = c + 1;
+    }
+    double lo, hi;
+    uint64_t np;
+    const int logs = k == 4 && !strcmp(f[3], "log");
+    if ((k != 3 && k != 4) || (k == 4 && !logs && strcmp(f[3], "lin")) ||
+        dy_parse_double(f[0], &lo) || dy_parse_double(f[1], &hi) || dy_parse_u64(f[2], &np))
+        return dy_cli_usage_error(cmd,
+                                  "%s '%s': expected a list (0.01,0.1) or a range lo:hi:n "
+                                  "or lo:hi:n:log (e.g. 0.001:1:20:log)",
+                                  opt, s);
+    if (np < 1 || np > MAXV)
+        return dy_cli_usage_error(cmd, "%s '%s': the number of values must be 1 .. %d", opt, s,
+                                  MAXV);
+    if (!(lo > 0.0) || !(hi > lo || (np == 1 && hi == lo)))
+        return dy_cli_usage_error(cmd, "%s '%s': expected 0 < lo < hi (GeV)", opt, s);
+    *n = (int)np;
+    for (int i = 0; i < *n; ++i) {
+        const double t = *n > 1 ? (double)i / (*n - 1) : 0.0;
+        v[i] = logs ? lo * pow(hi / lo, t) : lo + (hi - lo) * t;
+    }
+    v[*n - 1] = *n > 1 ? hi : lo; /* the end point exactly as given */
+    return 0;
+}
+
 static int parse_list(const char *cmd, const char *opt, const char *s, double *v, int *n)
 {
+    if (strchr(s, ':')) return parse_range(cmd, opt, s, v, n);
     char bad[64];
     const int st = dy_parse_double_list(s, v, MAXV, n, bad, sizeof bad);
     if (st == -2) return dy_cli_usage_error(cmd, "%s: more than %d values", opt, MAXV);
@@ -103,31 +146,11 @@ static int parse_list(const char *cmd, const char *opt, const char *s, double *v
     return 0;
 }
 
-/* --target: an element name, or Z,A (the whole string is parsed; nothing is cut) */
-static int parse_target(const char *s, dy_xsec_request *r)
+/* A name check of api/xsec_names.c failed: the same words as the library's, with "--". */
+static int names_error(const dy_error *err)
 {
-    double za[2];
-    int n = 0;
-    char bad[64];
-    if (strchr(s, ',')) {
-        if (dy_parse_double_list(s, za, 2, &n, bad, sizeof bad) || n != 2 || za[0] < 1 ||
-            za[1] < za[0])
-            return dy_cli_usage_error("xsec", "--target '%s': expected Z,A with A >= Z >= 1", s);
-        r->Z = za[0];
-        r->A = za[1];
-        return 0;
-    }
-    dy_material m;
-    dy_error err;
-    if (dy_material_lookup(s, &m, &err) != DY_OK) return dy_cli_fail(&err);
-    if (m.n_elem != 1)
-        return dy_cli_usage_error("xsec",
-                                  "--target '%s' is a compound or mixture; cross "
-                                  "sections are per atom of one element (use Z,A)",
-                                  s);
-    r->Z = m.Z[0];
-    r->A = m.A[0];
-    return 0;
+    if (err->status == DY_ERR_NOT_FOUND) return dy_cli_fail(err); /* unknown material */
+    return dy_cli_usage_error("xsec", "--%s", err->msg);
 }
 
 /* --method: names separated by commas, each valid, no empty entry */
@@ -290,8 +313,6 @@ static void tprintf(text *t, const char *fmt, ...)
     t->n += (size_t)k;
 }
 
-static const char *const k_dm_kinds[] = {"dirac", "scalar", "majorana", "inelastic"};
-
 /* The '#' lines that start every output of this command: what was computed, the coupling with
  * its unit and definition, every convention, the K definition and the explicit zeros. */
 static void make_header(text *h, const dy_xsec_request *r, const char *process, const char *lep,
@@ -336,7 +357,7 @@ static void make_header(text *h, const dy_xsec_request *r, const char *process, 
                  r->channel == 1 ? "gamma A'"
                  : r->visible    ? (r->visible == 2 ? "mu mu" : "e e")
                                  : "chi chi",
-                 r->alpha_d, k_dm_kinds[r->dm_kind], mchi, r->dm_splitting);
+                 r->alpha_d, dy_xsec_dm_kind_name(r->dm_kind), mchi, r->dm_splitting);
     }
     tprintf(h, "# conventions: %s\n", conv);
     if (with_k) tprintf(h, "# %s\n", DY_CONV_KFACTOR);
@@ -371,6 +392,7 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"hist2d", required_argument, 0, '2'},
                                          {"elastic-only", no_argument, 0, 'e'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"quiet", no_argument, 0, 'q'},
                                          {"alpha-d", required_argument, 0, 'a'},
                                          {"dm-kind", required_argument, 0, 'k'},
                                          {"dm-mass", required_argument, 0, 'c'},
@@ -389,7 +411,9 @@ int dy_cmd_xsec(int argc, char **argv)
     const char *backend = NULL, *format = "table", *output = NULL, *kout = NULL, *hout = NULL;
     const char *stats = NULL;
     const char *process = NULL, *target = NULL, *h2out = NULL, *mediator = NULL;
-    int ff_set = 0, ww_set = 0, hdf5_out = 0;
+    int ww_set = 0, hdf5_out = 0;
+    const char *form_factor = NULL;
+    dy_error nerr;
     dy_outset set; /* every output file, committed together at the end */
     dy_outset_init(&set);
     dy_xsec_request_default(&req);
@@ -399,9 +423,7 @@ int dy_cmd_xsec(int argc, char **argv)
         switch (c) {
         case 'P': process = optarg; break;
         case 'l':
-            if (strcmp(optarg, "e") && strcmp(optarg, "mu"))
-                return dy_cli_usage_error("xsec", "--lepton '%s': expected e or mu", optarg);
-            req.lepton = !strcmp(optarg, "mu");
+            if (dy_xsec_names_lepton(optarg, &req, &nerr)) return names_error(&nerr);
             break;
         case 'x': mediator = optarg; break;
         case 't': target = optarg; break;
@@ -441,26 +463,16 @@ int dy_cmd_xsec(int argc, char **argv)
         case 'K': kout = optarg; break;
         case 'H': hout = optarg; break;
         case '2': h2out = optarg; break;
-        case 'e':
-            req.inelastic = 0;
-            ff_set = 1;
-            break;
+        case 'e': form_factor = "elastic"; break;
         case 'a':
             if (dy_parse_double(optarg, &req.alpha_d) || !(req.alpha_d > 0.0))
                 return dy_cli_usage_error("xsec", "--alpha-d '%s': expected a positive number",
                                           optarg);
             break;
-        case 'k': {
-            req.dm_kind = -1;
-            for (int i = 0; i < 4; ++i)
-                if (!strcmp(optarg, k_dm_kinds[i])) req.dm_kind = i;
-            if (req.dm_kind < 0)
-                return dy_cli_usage_error("xsec",
-                                          "--dm-kind '%s': expected dirac, scalar, "
-                                          "majorana or inelastic",
-                                          optarg);
+        case 'k':
+            if (dy_xsec_names_annihilation(optarg, NULL, NULL, &req, &nerr))
+                return names_error(&nerr);
             break;
-        }
         case 'c':
             if (dy_parse_double(optarg, &req.dm_mass) || !(req.dm_mass > 0.0))
                 return dy_cli_usage_error("xsec", "--dm-mass '%s': expected a positive mass in GeV",
@@ -471,50 +483,20 @@ int dy_cmd_xsec(int argc, char **argv)
                 return dy_cli_usage_error("xsec", "--dm-splitting '%s': expected >= 0", optarg);
             break;
         case 'F':
-            if (!strcmp(optarg, "invisible"))
-                req.visible = 0;
-            else if (!strcmp(optarg, "ee"))
-                req.visible = 1;
-            else if (!strcmp(optarg, "mumu"))
-                req.visible = 2;
-            else
-                return dy_cli_usage_error("xsec",
-                                          "--final-state '%s': expected invisible, ee or "
-                                          "mumu",
-                                          optarg);
+            if (dy_xsec_names_annihilation(NULL, optarg, NULL, &req, &nerr))
+                return names_error(&nerr);
             break;
         case 'C':
-            if (!strcmp(optarg, "resonant"))
-                req.channel = 0;
-            else if (!strcmp(optarg, "gamma"))
-                req.channel = 1;
-            else
-                return dy_cli_usage_error("xsec", "--channel '%s': expected resonant or gamma",
-                                          optarg);
+            if (dy_xsec_names_annihilation(NULL, NULL, optarg, &req, &nerr))
+                return names_error(&nerr);
             break;
         case 'A': req.per_atom = 1; break;
         case 'R':
-            if (!strcmp(optarg, "elastic"))
-                req.inelastic = 0;
-            else if (!strcmp(optarg, "elastic+inelastic"))
-                req.inelastic = 1;
-            else
-                return dy_cli_usage_error("xsec",
-                                          "--form-factor '%s': expected elastic or "
-                                          "elastic+inelastic",
-                                          optarg);
-            ff_set = 1;
+            if (dy_xsec_names_form_factor(optarg, &req, &nerr)) return names_error(&nerr);
+            form_factor = optarg;
             break;
         case 'T':
-            if (!strcmp(optarg, "m2"))
-                req.ww_tmax = DY_BREM_TMAX_M2;
-            else if (!strcmp(optarg, "E0sq"))
-                req.ww_tmax = DY_BREM_TMAX_E02;
-            else
-                return dy_cli_usage_error("xsec",
-                                          "--ww-tmax '%s': expected m2 (m^2 + m_l^2) or E0sq "
-                                          "(E0^2)",
-                                          optarg);
+            if (dy_xsec_names_ww_tmax(optarg, &req, &nerr)) return names_error(&nerr);
             ww_set = 1;
             break;
         case 'Q':
@@ -525,6 +507,7 @@ int dy_cmd_xsec(int argc, char **argv)
             ww_set = 1;
             break;
         case 'h': help(); return 0;
+        case 'q': dy_cli_quiet = 1; break;
         default:
             return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
@@ -532,55 +515,25 @@ int dy_cmd_xsec(int argc, char **argv)
     }
     if (optind < argc) return dy_cli_usage_error("xsec", "unexpected argument '%s'", argv[optind]);
     if (!process) return dy_cli_usage_error("xsec", "--process is required");
-    if (!strcmp(process, "brem"))
-        req.process = DY_XPROC_BREM;
-    else if (!strcmp(process, "annihilation"))
-        req.process = DY_XPROC_ANNIHILATION;
-    else if (!strcmp(process, "primakoff"))
-        req.process = DY_XPROC_PRIMAKOFF;
-    else if (!strcmp(process, "compton"))
-        req.process = DY_XPROC_COMPTON;
-    else
-        return dy_cli_usage_error("xsec",
-                                  "--process '%s': expected brem, annihilation, "
-                                  "primakoff or compton",
-                                  process);
-    if (req.process == DY_XPROC_BREM) {
-        const int m = mediator ? dy_model_from_name(mediator) : DY_MODEL_DARK_PHOTON;
-        if (m < 0 || m == DY_MODEL_ALP)
-            return dy_cli_usage_error("xsec",
-                                      "--mediator '%s': expected vector, lmu-ltau, b-l, scalar, "
-                                      "pseudoscalar or axial",
-                                      mediator);
-        req.model = m;
-    } else if (req.process == DY_XPROC_PRIMAKOFF) {
-        if (!ff_set) req.inelastic = 0; /* elastic (Tsai) by default */
-        if (mediator && strcmp(mediator, "pseudoscalar") && strcmp(mediator, "scalar"))
-            return dy_cli_usage_error("xsec", "--mediator: primakoff takes pseudoscalar or scalar");
-        req.mediator = mediator && !strcmp(mediator, "scalar") ? 1 : 0;
-        req.model = DY_MODEL_ALP;
-    } else if (mediator && req.process == DY_XPROC_COMPTON) {
-        return dy_cli_usage_error("xsec", "--mediator does not apply to compton (the dark photon "
-                                          "A' only)");
-    } else if (mediator) {
-        return dy_cli_usage_error("xsec",
-                                  "--mediator does not apply to annihilation (the dark photon "
-                                  "A'; --dm-kind and --final-state choose the final state)");
-    }
+    /* process, then the model (primakoff: elastic by default), then an explicit form factor */
+    if (dy_xsec_names_process(process, &req, &nerr) ||
+        dy_xsec_names_model(process, mediator, &req, &nerr) ||
+        dy_xsec_names_form_factor(form_factor, &req, &nerr))
+        return names_error(&nerr);
     if (ww_set && req.process != DY_XPROC_BREM)
         return dy_cli_usage_error("xsec", "--ww-tmax and --ww-theta-max apply to --process brem");
-    if ((req.process == DY_XPROC_ANNIHILATION || req.process == DY_XPROC_COMPTON) && !target) {
-        if (req.per_atom) return dy_cli_usage_error("xsec", "--per-atom needs --target");
-        target = "1,1.008"; /* per electron: the target only matters with --per-atom */
-    }
-    if (!target) return dy_cli_usage_error("xsec", "--target is required");
+    const int per_electron =
+        req.process == DY_XPROC_ANNIHILATION || req.process == DY_XPROC_COMPTON;
+    if (per_electron && !target && req.per_atom)
+        return dy_cli_usage_error("xsec", "--per-atom needs --target");
+    if (!target && !per_electron) return dy_cli_usage_error("xsec", "--target is required");
     if (!nE) return dy_cli_usage_error("xsec", "--energy is required");
     if (!nM) return dy_cli_usage_error("xsec", "--mass is required");
     if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "hdf5"))
         return dy_cli_usage_error("xsec", "--format '%s': expected table, csv or hdf5", format);
     if (!strcmp(format, "hdf5") && !output)
         return dy_cli_usage_error("xsec", "--format hdf5 needs --output FILE");
-    if ((rc = parse_target(target, &req))) return rc;
+    if (dy_xsec_names_target(target, &req, &nerr)) return names_error(&nerr);
     if (!nmeth) methods[nmeth++] = req.process == DY_XPROC_ANNIHILATION ? DY_XM_BW : DY_XM_ETL;
     int want_etl = 0, n_approx = 0;
     for (int i = 0; i < nmeth; ++i) {
@@ -622,8 +575,9 @@ int dy_cmd_xsec(int argc, char **argv)
         }
         par[i].id = 0; /* streams keyed by content: a point's value never depends on the list */
         if (req.zero_reason[0]) {
-            fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy, req.mass,
-                    req.zero_reason);
+            if (!dy_cli_quiet)
+                fprintf(stderr, "darkyield: note: E=%g m=%g: explicit zero: %s\n", req.energy,
+                        req.mass, req.zero_reason);
             tprintf(&notes, "# note: E = %.10g GeV, m = %.10g GeV: explicit zero: %s\n", req.energy,
                     req.mass, req.zero_reason);
         }
@@ -638,7 +592,7 @@ int dy_cmd_xsec(int argc, char **argv)
         o.seed = seed;
         o.rel_precision = precision;
         o.max_eval = max_eval;
-        o.progress = 1;
+        o.progress = !dy_cli_quiet;
         if (dy_integrate(eng, par, (size_t)npts, &o, hs, res, hist, &err) != DY_OK) {
             rc = dy_cli_fail(&err);
             goto out;
@@ -686,7 +640,7 @@ int dy_cmd_xsec(int argc, char **argv)
                       : req.channel == 1                  ? "gammaAp"
                       : req.visible == 1                  ? "ee"
                       : req.visible == 2                  ? "mumu"
-                                                          : k_dm_kinds[req.dm_kind];
+                                                          : dy_xsec_dm_kind_name(req.dm_kind);
     make_header(&hdr, &req, process, lep, med, methods, nmeth, n_approx > 0 && want_etl, notes.s,
                 conv, sizeof conv);
     make_header(&hdr_k, &req, process, lep, med, methods, nmeth, 1, notes.s, conv, sizeof conv);
@@ -864,7 +818,8 @@ int dy_cmd_xsec(int argc, char **argv)
         rc = dy_cli_fail(&err);
         goto out;
     }
-    if (hdf5_out && strcmp(output, "-")) fprintf(stderr, "darkyield: wrote %s\n", output);
+    if (hdf5_out && strcmp(output, "-") && !dy_cli_quiet)
+        fprintf(stderr, "darkyield: wrote %s\n", output);
     rc = dy_cli_write_stats(eng, stats);
 out:
     dy_outset_abort(&set); /* after a failure: no output file at all */

@@ -10,6 +10,7 @@
 #include <yaml.h>
 #include "io/config.h"
 #include "io/infile.h"
+#include "io/yaml_override.h"
 #include "io/yaml_util.h"
 #include "physics/couplings.h"
 
@@ -483,7 +484,40 @@ dy_status dy_config_parse(const char *text, size_t len, const char *path, dy_con
     return st;
 }
 
+/* The text with the overrides applied, parsed; a problem found only then says so. */
+static dy_status parse_with_sets(const char *text, size_t len, const char *path,
+                                 const char *const *sets, int n_sets, dy_config *cfg, dy_error *err)
+{
+    if (n_sets <= 0) return dy_config_parse(text, len, path, cfg, err);
+    char *merged;
+    size_t mlen;
+    dy_status st = dy_yaml_override(text, len, path, sets, n_sets, &merged, &mlen, err);
+    if (st != DY_OK) return st;
+    st = dy_config_parse(merged, mlen, path, cfg, err);
+    free(merged);
+    if (st != DY_OK && err) {
+        const size_t k = strlen(err->msg);
+        snprintf(err->msg + k, sizeof err->msg - k, " (in the config with the --set overrides)");
+    }
+    return st;
+}
+
 dy_status dy_config_load(const char *path, dy_config *cfg, dy_error *err)
+{
+    return dy_config_load_with(path, NULL, 0, cfg, err);
+}
+
+dy_status dy_config_parse_with(const char *text, size_t len, const char *path,
+                               const char *const *sets, int n_sets, dy_config *cfg, dy_error *err)
+{
+    if (!cfg) return dy_error_set(err, DY_ERR_INVALID, "dy_config_parse: NULL config");
+    memset(cfg, 0, sizeof *cfg);
+    if (!text || !path) return dy_error_set(err, DY_ERR_INVALID, "dy_config_parse: NULL argument");
+    return parse_with_sets(text, len, path, sets, n_sets, cfg, err);
+}
+
+dy_status dy_config_load_with(const char *path, const char *const *sets, int n_sets, dy_config *cfg,
+                              dy_error *err)
 {
     if (!path || !cfg) return dy_error_set(err, DY_ERR_INVALID, "dy_config_load: NULL argument");
     memset(cfg, 0, sizeof *cfg);
@@ -505,7 +539,7 @@ dy_status dy_config_load(const char *path, dy_config *cfg, dy_error *err)
         st = dy_error_set(err, DY_ERR_INVALID, "config file '%s' is larger than %d bytes", path,
                           DY_CFG_MAX_BYTES);
     else
-        st = dy_config_parse(buf, n, path, cfg, err);
+        st = parse_with_sets(buf, n, path, sets, n_sets, cfg, err);
     free(buf);
     return st;
 }

@@ -82,6 +82,13 @@ dy_status dy_config_load(const char *path, dy_config *cfg, dy_error *err);
 dy_status dy_config_parse(const char *text, size_t len, const char *path, dy_config *cfg,
                           dy_error *err);
 
+/* The same with --set overrides ("beam.energy_GeV=150", io/yaml_override.h) applied to the text
+ * before it is validated; the recorded config_text is the overridden one. */
+dy_status dy_config_load_with(const char *path, const char *const *sets, int n_sets, dy_config *cfg,
+                              dy_error *err);
+dy_status dy_config_parse_with(const char *text, size_t len, const char *path,
+                               const char *const *sets, int n_sets, dy_config *cfg, dy_error *err);
+
 /* Free config_text and zero the struct (safe on a zeroed or failed config). */
 void dy_config_free(dy_config *cfg);
 

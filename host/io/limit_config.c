@@ -3,6 +3,7 @@
  * message "FILE:LINE:COLUMN: what is wrong" naming the dotted key. */
 #include "io/limit_config.h"
 #include "io/infile.h"
+#include "io/yaml_override.h"
 #include "io/yaml_util.h"
 #include "physics/couplings.h"
 #include <ctype.h>
@@ -561,7 +562,32 @@ dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
     return st;
 }
 
+/* The text with the overrides applied, parsed; a problem found only then says so. */
+static dy_status parse_with_sets(const char *text, size_t len, const char *path,
+                                 const char *const *sets, int n_sets, dy_limit_config *cfg,
+                                 dy_error *err)
+{
+    if (n_sets <= 0) return dy_limit_config_parse(text, len, path, cfg, err);
+    char *merged;
+    size_t mlen;
+    dy_status st = dy_yaml_override(text, len, path, sets, n_sets, &merged, &mlen, err);
+    if (st != DY_OK) return st;
+    st = dy_limit_config_parse(merged, mlen, path, cfg, err);
+    free(merged);
+    if (st != DY_OK && err) {
+        const size_t k = strlen(err->msg);
+        snprintf(err->msg + k, sizeof err->msg - k, " (in the config with the --set overrides)");
+    }
+    return st;
+}
+
 dy_status dy_limit_config_load(const char *path, dy_limit_config *cfg, dy_error *err)
+{
+    return dy_limit_config_load_with(path, NULL, 0, cfg, err);
+}
+
+dy_status dy_limit_config_load_with(const char *path, const char *const *sets, int n_sets,
+                                    dy_limit_config *cfg, dy_error *err)
 {
     if (!path || !cfg) return dy_error_set(err, DY_ERR_INVALID, "dy_limit_config_load: NULL");
     memset(cfg, 0, sizeof *cfg);
@@ -582,7 +608,7 @@ dy_status dy_limit_config_load(const char *path, dy_limit_config *cfg, dy_error 
     else if (n > cap)
         st = dy_error_set(err, DY_ERR_INVALID, "limit config '%s' is larger than 1 MiB", path);
     else
-        st = dy_limit_config_parse(buf, n, path, cfg, err);
+        st = parse_with_sets(buf, n, path, sets, n_sets, cfg, err);
     free(buf);
     return st;
 }

@@ -74,6 +74,9 @@ typedef struct dy_limit_config {
 } dy_limit_config;
 
 dy_status dy_limit_config_load(const char *path, dy_limit_config *cfg, dy_error *err);
+/* The same with --set overrides ("observed=3", io/yaml_override.h) applied before validation. */
+dy_status dy_limit_config_load_with(const char *path, const char *const *sets, int n_sets,
+                                    dy_limit_config *cfg, dy_error *err);
 dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
                                 dy_limit_config *cfg, dy_error *err);
 void dy_limit_config_free(dy_limit_config *cfg);

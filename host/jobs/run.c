@@ -49,6 +49,7 @@ typedef struct plan {
     int lepton; /* brem: 0 e, 1 mu */
     int nch;
     channel ch[MAXCH];
+    int verbose;                   /* notes on stderr (dy_run_open's verbose) */
     int nel;                       /* elements kept */
     double elZ[8], elA[8], eln[8]; /* Z, A, atoms/cm^3 */
     int K;                         /* nodes per (channel, mass, element) */
@@ -119,11 +120,12 @@ static dy_status add_channel(plan *P, const char *name, int kind, int process, i
     return s;
 }
 
-static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
+static dy_status make_plan(const dy_config *c, int verbose, plan *P, dy_error *err)
 {
     dy_status s;
     memset(P, 0, sizeof *P);
     P->cfg = c;
+    P->verbose = verbose;
     if ((s = find_material(c->target.material, &P->mat, err)) != DY_OK) return s;
     P->L_cm =
         c->target.thickness_cm > 0 ? c->target.thickness_cm : c->target.thickness_X0 * P->mat.X0_cm;
@@ -237,7 +239,7 @@ static dy_status make_plan(const dy_config *c, plan *P, dy_error *err)
         nz += P->eln[i] * P->elZ[i];
     for (int i = 0; i < P->nch; ++i)
         P->ch[i].escale = P->ch[i].process == DY_PROC_compton && nz > 0.0 ? P->mat.n_e / nz : 1.0;
-    if (kept < tot)
+    if (kept < tot && P->verbose)
         fprintf(stderr,
                 "darkyield: note: elements with %.2g %% of sum n Z^2 of %s dropped from "
                 "brem/Primakoff\n",
@@ -807,7 +809,7 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
     if (!r) return dy_error_set(err, DY_ERR_NOMEM, "run: out of memory");
     plan *pp = &r->P;
     r->verbose = verbose;
-    if ((s = make_plan(c, pp, err)) != DY_OK) {
+    if ((s = make_plan(c, verbose, pp, err)) != DY_OK) {
         for (int i = 0; i < pp->nch; ++i) {
             dy_tracklength_free(&pp->ch[i].T);
             free(pp->ch[i].cutw);

@@ -1,8 +1,8 @@
 /* xsec.h — one cross-section request (process, particles, target, energy, mass, coupling) turned
  * into engine parameters (exact tree level) or into a deterministic approximation (WW family).
  * This is the host half of the process table: each process has a setup and default histograms. */
-#ifndef DY_XSEC_H
-#define DY_XSEC_H
+#ifndef DY_PHYSICS_XSEC_H
+#define DY_PHYSICS_XSEC_H
 #include "darkyield/dy.h"
 
 enum dy_xsec_process {

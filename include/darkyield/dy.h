@@ -1,8 +1,10 @@
-/* dy.h — the darkyield public C API (umbrella header). */
+/* dy.h — the darkyield public C API (umbrella header; docs/api.md). */
 #ifndef DY_H
 #define DY_H
-#define DY_VERSION "0.1.0"
+#include "dy_version.h"
+#include "dy_status.h"
 #include "dy_engine.h"
 #include "dy_integrate.h"
-#include "dy_status.h"
+#include "dy_xsec.h"
+#include "dy_yields.h"
 #endif

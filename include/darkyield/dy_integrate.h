@@ -10,6 +10,10 @@
 #include "dy_engine.h"
 #include "dy_types.h" /* dy_params, dy_histspec (kernels/dy_types.h) */
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct dy_result;
 
 typedef struct dy_vegas_options {
@@ -56,7 +60,7 @@ typedef struct dy_vegas_options {
 /* Defaults: seed 1, 1e-3 relative, 1e8 evaluations, 1024 samples at the start and 2^22 per
  * iteration at most, 1..8 warm-up iterations, 2..200 combined iterations, stratified, defensive
  * mixture 0.1 where the support ends inside the domain. */
-void dy_vegas_options_default(dy_vegas_options *o);
+DY_API void dy_vegas_options_default(dy_vegas_options *o);
 
 typedef struct dy_result {
     double value;         /* integral estimate (units of the integrand: pb for cross sections) */
@@ -81,29 +85,34 @@ typedef struct dy_hist {
 
 /* Integrate n integrals.  hspec (n * DY_MAX_OBS entries, nbins 0 = unused) and hist (same size)
  * may be NULL.  res[i] is filled for every i. */
-dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy_vegas_options *o,
-                       const dy_histspec *hspec, dy_result *res, dy_hist *hist, dy_error *err);
+DY_API dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n,
+                              const dy_vegas_options *o, const dy_histspec *hspec, dy_result *res,
+                              dy_hist *hist, dy_error *err);
 
 /* Raw weights of one launch (the first n_samples samples of iteration `iteration` on a flat map,
  * unstratified): w has n * n_samples entries.  For backend-consistency checks. */
-dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uint64_t seed,
-                            uint32_t iteration, uint32_t n_samples, double *w, dy_error *err);
+DY_API dy_status dy_engine_weights(dy_engine *e, const dy_params *params, size_t n, uint64_t seed,
+                                   uint32_t iteration, uint32_t n_samples, double *w,
+                                   dy_error *err);
 
 /* The same on given maps (n * DY_MAP_STRIDE, as dy_vegas_options.maps_out returns them; NULL:
  * flat): the weights of draws from the adapted density, e.g. for unweighted events. */
-dy_status dy_engine_weights_on_maps(dy_engine *e, const dy_params *params, size_t n,
-                                    const double *maps, uint64_t seed, uint32_t iteration,
-                                    uint32_t n_samples, double *w, dy_error *err);
+DY_API dy_status dy_engine_weights_on_maps(dy_engine *e, const dy_params *params, size_t n,
+                                           const double *maps, uint64_t seed, uint32_t iteration,
+                                           uint32_t n_samples, double *w, dy_error *err);
 
 /* The point x in (0,1)^dim of draw `sample` of iteration `iteration` on map `map` (NULL: flat) —
  * the same point whose weight dy_engine_weights_on_maps returned, reproduced on the host (the
  * random numbers depend only on seed, the integral's stream key, iteration and sample).  *jac
  * gets the map's Jacobian. */
-void dy_engine_point(const dy_params *p, const double *map, uint64_t seed, uint32_t iteration,
-                     uint32_t sample, double *x, double *jac);
+DY_API void dy_engine_point(const dy_params *p, const double *map, uint64_t seed,
+                            uint32_t iteration, uint32_t sample, double *x, double *jac);
 
 /* The random-stream key of an integral: a hash of its process, dimension, parameters (less those
  * that only scale the integrand, dy_proc_scale_slot) and id. */
-uint64_t dy_stream_key(const dy_params *p);
+DY_API uint64_t dy_stream_key(const dy_params *p);
 
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -3,6 +3,11 @@
 #ifndef DY_STATUS_H
 #define DY_STATUS_H
 #include <stddef.h>
+#include "dy_api.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum dy_status {
     DY_OK = 0,
@@ -23,10 +28,13 @@ typedef struct dy_error {
 } dy_error;
 
 /* Short name of a status ("invalid input", "device error", ...). */
-const char *dy_status_string(dy_status s);
+DY_API const char *dy_status_string(dy_status s);
 
 /* Record s and a printf-style message in err (NULL err is allowed); returns s. */
-dy_status dy_error_set(dy_error *err, dy_status s, const char *fmt, ...)
+DY_API dy_status dy_error_set(dy_error *err, dy_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,0 +1,80 @@
+/* dy_yields.h — the main job of `darkyield run` as a call: a run configuration (YAML, schema in
+ * docs/config.md; a file or text in memory) turned into a yield grid over masses and energy bins,
+ * per particle on target at the configured coupling (scaling as its square).  Units: GeV.
+ * docs/api.md. */
+#ifndef DY_PUBLIC_YIELDS_H
+#define DY_PUBLIC_YIELDS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "dy_api.h"
+#include "dy_engine.h"
+#include "dy_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dy_yields dy_yields; /* opaque: the configuration and its grid */
+
+typedef struct dy_yields_options {
+    const char *backend; /* NULL: the config's backend: (auto: the best available) */
+    int progress;        /* 1: the plan and a progress line on stderr (a terminal only) */
+    /* Overrides as `darkyield run --set`: n_sets strings "key=value" (dotted keys, YAML values,
+     * e.g. "beam.energy_GeV=150"), applied to the config before it is validated. */
+    const char *const *sets;
+    int n_sets;
+} dy_yields_options;
+
+/* The defaults: the config's backend, no progress, no overrides. */
+DY_API void dy_yields_options_default(dy_yields_options *o);
+
+/* Load and validate the config at path, compute its grid and return it in *out (dy_yields_free).
+ * e: the engine to compute on; NULL opens one (options->backend, else the config's).  Every
+ * configuration error (file:line: key: problem) is reported before anything is computed;
+ * nothing is written to disk (dy_yields_write does that). */
+DY_API dy_status dy_yields_run_file(dy_engine *e, const char *path, const dy_yields_options *o,
+                                    dy_yields **out, dy_error *err);
+
+/* The same from the YAML text yaml[0..len); name is used in messages ("name:3: ...") and as the
+ * default run name.  Relative paths in the text are relative to the current directory. */
+DY_API dy_status dy_yields_run_string(dy_engine *e, const char *yaml, size_t len, const char *name,
+                                      const dy_yields_options *o, dy_yields **out, dy_error *err);
+
+DY_API void dy_yields_free(dy_yields *y);
+
+/* Shape: masses, energy bins of the produced particle, channels ("brem-e-", "brem-e+",
+ * "annihilation", "primakoff", "brem-mu"; channel index -1 is their total). */
+DY_API int dy_yields_n_masses(const dy_yields *y);
+DY_API int dy_yields_n_ebins(const dy_yields *y);
+DY_API int dy_yields_n_channels(const dy_yields *y);
+DY_API const double *dy_yields_masses(const dy_yields *y);                  /* [n_masses], GeV */
+DY_API const double *dy_yields_ebin_edges(const dy_yields *y);              /* [n_ebins + 1], GeV */
+DY_API const char *dy_yields_channel_name(const dy_yields *y, int channel); /* -1: "total" */
+
+/* Arrays of a channel (-1: total), with their one-standard-deviation errors (MC and folding),
+ * or NULL for a channel that does not exist:
+ *   dNdE       [n_masses * n_ebins], row-major by mass, 1/GeV per particle on target;
+ *   N_above    [n_masses], the yield above the config's energy cut;
+ *   N_total    [n_masses], the yield over all energies. */
+DY_API const double *dy_yields_dNdE(const dy_yields *y, int channel, const double **error);
+DY_API const double *dy_yields_N_above(const dy_yields *y, int channel, const double **error);
+DY_API const double *dy_yields_N_total(const dy_yields *y, int channel, const double **error);
+
+/* What the numbers are: the energy cut (GeV), the coupling they are at, its name ("eps", "g_Z'",
+ * "g_agg") and unit ("1", "GeV^-1"), the run name, and the backend and device they came from. */
+DY_API double dy_yields_cut_GeV(const dy_yields *y);
+DY_API double dy_yields_coupling(const dy_yields *y);
+DY_API const char *dy_yields_coupling_name(const dy_yields *y);
+DY_API const char *dy_yields_coupling_unit(const dy_yields *y);
+DY_API const char *dy_yields_name(const dy_yields *y);
+DY_API const char *dy_yields_backend(const dy_yields *y);
+DY_API const char *dy_yields_device(const dy_yields *y);
+
+/* Write the grid as `darkyield run` does (HDF5 and CSV as the config asks, no plots) into out_dir
+ * (NULL: the config's out_dir): <name>.h5, <name>.csv, <name>_integrated.csv, all or none. */
+DY_API dy_status dy_yields_write(const dy_yields *y, const char *out_dir, dy_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
