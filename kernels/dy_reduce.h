@@ -123,19 +123,22 @@ DY_DEVICE void dy_reduce_chunk(DY_GLOBAL const dy_params *params, DY_GLOBAL cons
             if (DY_ISFINITE(v)) a[bins[g * L.lay.dim + d]] += v * v;
         }
     } else {
-        /* histogram k: per bin, like the totals, the sum over strata of the stratum mean of
-         * w 1_bin and of its within-stratum variance / n_h (stratified errors per bin) */
+        /* histogram k: per bin the sum over strata of the stratum mean of w 1_bin (the
+         * stratified estimate, as the totals) and the plain sum of (w 1_bin)^2, whose
+         * unstratified variance dy_finish takes, and the bin's samples (docs/engine.md, Histograms)
+         */
         const dy_u32 k = role - 1 - L.lay.dim;
         DY_GLOBAL const dy_histspec *h = hspec + (dy_u64)c->integral * L.lay.n_obs + k;
-        DY_GLOBAL double *hh = rec + DY_NTOT + L.lay.dim * DY_NBINS + 2 * (dy_u64)k * L.lay.hbins;
+        DY_GLOBAL double *hh =
+            rec + DY_NTOT + L.lay.dim * DY_NBINS + DY_HREC * (dy_u64)k * L.lay.hbins;
         dy_u32 b;
-        for (b = 0; b < 2 * L.lay.hbins; ++b)
+        for (b = 0; b < DY_HREC * L.lay.hbins; ++b)
             hh[b] = 0.0;
         for (g = first; g < last; g += nh) {
             dy_u32 i, j;
             for (i = 0; i < nh; ++i) {
                 const int hb = dy_hist_bin(h, obs[(g + i) * L.lay.n_obs + k]);
-                double sum = 0.0, sq = 0.0;
+                double sum = 0.0, sq = 0.0, cnt = 0.0;
                 int seen = 0;
                 if (hb < 0) continue;
                 for (j = 0; j < i && !seen; ++j) /* the bin's first sample in the stratum */
@@ -146,10 +149,12 @@ DY_DEVICE void dy_reduce_chunk(DY_GLOBAL const dy_params *params, DY_GLOBAL cons
                     if (DY_ISFINITE(v) && dy_hist_bin(h, obs[(g + j) * L.lay.n_obs + k]) == hb) {
                         sum += v;
                         sq += v * v;
+                        cnt += 1.0;
                     }
                 }
-                hh[2 * hb] += sum / nh;
-                hh[2 * hb + 1] += DY_FMAX(sq - sum * sum / nh, 0.0) / ((double)(nh - 1) * nh);
+                hh[DY_HREC * hb] += sum / nh;
+                hh[DY_HREC * hb + 1] += sq;
+                hh[DY_HREC * hb + 2] += cnt;
             }
         }
     }
@@ -181,9 +186,9 @@ DY_DEVICE dy_u32 dy_finish_tasks(dy_layout lay)
 }
 
 /* Work item r of the finish launch: task r % T of active integral r / T.  out gets the
- * iteration's DY_NTOT totals per active integral; hrun holds per integral sum_i w_i c_i then
- * sum_i w_i^2 v_i per histogram bin, hw sum_i w_i, w_i = n_i x ictl.hweight (the iteration
- * weights of the totals, vegas.c). */
+ * iteration's DY_NTOT totals per active integral; hrun holds per integral DY_HRUN blocks of
+ * n_obs x hbins accumulators (dy_types.h), hw sum_i w_i, w_i = n_i x ictl.hweight (the
+ * iteration weights of the totals, vegas.c). */
 DY_DEVICE void dy_finish(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_ictl *ctl,
                          dy_launch L, dy_u64 r, DY_GLOBAL double *itrec, DY_GLOBAL double *grids,
                          DY_GLOBAL const dy_histspec *hspec, DY_GLOBAL double *hrun,
@@ -216,16 +221,30 @@ DY_DEVICE void dy_finish(DY_GLOBAL const dy_params *params, DY_GLOBAL const dy_i
             acc[b] = 0.0;
     } else {
         const dy_u32 k = (t - 1 - L.lay.dim) / L.lay.hbins, b = (t - 1 - L.lay.dim) % L.lay.hbins;
-        const dy_u64 q = DY_NTOT + L.lay.dim * DY_NBINS + 2 * ((dy_u64)k * L.lay.hbins + b);
-        const dy_u64 hq = (dy_u64)j * 2 * L.lay.n_obs * L.lay.hbins + (dy_u64)k * L.lay.hbins + b;
+        const dy_u64 q = DY_NTOT + L.lay.dim * DY_NBINS + DY_HREC * ((dy_u64)k * L.lay.hbins + b);
+        const dy_u64 B = (dy_u64)L.lay.n_obs * L.lay.hbins; /* stride of hrun's accumulators */
+        DY_GLOBAL double *hq = hrun + (dy_u64)j * DY_HRUN * B + (dy_u64)k * L.lay.hbins + b;
         if ((c->flags & DY_ICTL_HIST) && b < hspec[(dy_u64)j * L.lay.n_obs + k].nbins) {
             const double ns = (double)c->n_strata, wi = n * c->hweight;
-            const double cc = rec[q] / ns, v = rec[q + 1] / (ns * ns);
-            hrun[hq] += wi * cc;
-            hrun[hq + (dy_u64)L.lay.n_obs * L.lay.hbins] += wi * wi * v;
+            /* the bin's variance as if the n samples were drawn without strata (Cochran,
+             * Sampling Techniques, 3rd ed., 1977, Sec. 5.6: never below the stratified variance
+             * in expectation, with equal strata and samples); the stratified one comes from the
+             * few samples a bin has in each stratum and is often 0 where the bin's edge cuts a
+             * stratum.  sy: the iteration's sum of w 1_bin */
+            const double cc = rec[q] / ns, sy = rec[q] * c->nh;
+            const double v = DY_FMAX(rec[q + 1] - sy * sy / n, 0.0) / (n * (n - 1.0));
+            hq[0] += wi * cc;
+            hq[B] += wi * wi * v;
+            hq[2 * B] += wi * wi * cc;
+            hq[3 * B] += wi * wi * cc * cc;
+            hq[4 * B] += wi * wi;
+            hq[5 * B] += 1.0;
+            hq[6 * B] += rec[q + 1];
+            hq[7 * B] += rec[q + 2];
         }
         rec[q] = 0.0;
         rec[q + 1] = 0.0;
+        rec[q + 2] = 0.0;
     }
 }
 

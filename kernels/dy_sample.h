@@ -14,7 +14,7 @@
 /* Doubles in one reduction record of the batch layout (see dy_types.h). */
 DY_DEVICE dy_u64 dy_record_size(dy_layout lay)
 {
-    return DY_NTOT + (dy_u64)lay.dim * DY_NBINS + 2 * (dy_u64)lay.n_obs * lay.hbins;
+    return DY_NTOT + (dy_u64)lay.dim * DY_NBINS + DY_HREC * (dy_u64)lay.n_obs * lay.hbins;
 }
 
 /* The control entry whose range holds `key` (a sample or a chunk index): entries are ordered,

@@ -44,9 +44,17 @@ typedef struct dy_histspec {
 #define DY_MAX_FUNC 2
 #define DY_NTOT     (5 + 2 * DY_MAX_FUNC)
 
+/* Per histogram bin in a reduction record: sum over strata of the stratum mean of w 1_bin, the
+ * plain sum of (w 1_bin)^2 and the samples in the bin. */
+#define DY_HREC 3
+/* Per histogram bin, accumulated over the main iterations i (weights w_i, estimates c_i,
+ * variances v_i): sum w c, sum w^2 v, sum w^2 c, sum w^2 c^2, sum w^2, iterations, and the raw
+ * sum of (w 1_bin)^2 and count of the samples in the bin. */
+#define DY_HRUN 8
+
 /* Shape of a batch's state, fixed when it opens: map axes, observables and histogram bins
  * stored per integral.  A reduction record (per chunk, per iteration) is DY_NTOT totals, then
- * dim x DY_NBINS map sums of w^2, then n_obs x hbins x (sum w, sum w^2). */
+ * dim x DY_NBINS map sums of w^2, then n_obs x hbins x DY_HREC bin sums (DY_HREC). */
 typedef struct dy_layout {
     dy_u32 dim, n_obs, hbins;
     dy_u32 n_func; /* functionals of histogram 0 per integral (weights: n_func x hbins each) */

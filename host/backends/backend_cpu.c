@@ -106,7 +106,7 @@ static dy_status cpu_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
 {
     cpu_state *s = state;
     const size_t n = d->n, P = dy_record_size(d->lay), G = DY_GRID_STRIDE(d->lay);
-    const size_t H = 2 * (size_t)d->lay.n_obs * d->lay.hbins;
+    const size_t H = DY_HRUN * (size_t)d->lay.n_obs * d->lay.hbins;
     (void)st;
     cpu_batch_close(s);
     s->n = n;
@@ -247,7 +247,7 @@ static dy_status cpu_histograms(void *state, double *hrun, double *hw, dy_dev_st
     cpu_state *s = state;
     (void)st;
     (void)err;
-    memcpy(hrun, s->hrun, s->n * 2 * s->lay.n_obs * (size_t)s->lay.hbins * sizeof *hrun);
+    memcpy(hrun, s->hrun, s->n * DY_HRUN * s->lay.n_obs * (size_t)s->lay.hbins * sizeof *hrun);
     memcpy(hw, s->hw, s->n * sizeof *hw);
     return DY_OK;
 }

@@ -242,7 +242,7 @@ static dy_status cu_batch_open(void *state, const dy_batch_desc *d, dy_dev_stats
     cu_state *s = state;
     dy_status st = DY_OK;
     const size_t n = d->n, P = dy_record_size(d->lay), G = DY_GRID_STRIDE(d->lay);
-    const size_t H = 2 * (size_t)d->lay.n_obs * d->lay.hbins, NO = d->lay.n_obs;
+    const size_t H = DY_HRUN * (size_t)d->lay.n_obs * d->lay.hbins, NO = d->lay.n_obs;
     cu_batch_close(s);
     s->n = n;
     s->lay = d->lay;
@@ -400,7 +400,7 @@ static dy_status cu_histograms(void *state, double *hrun, double *hw, dy_dev_sta
 {
     cu_state *s = state;
     dy_status st = DY_OK;
-    const size_t H = 2 * (size_t)s->lay.n_obs * s->lay.hbins;
+    const size_t H = DY_HRUN * (size_t)s->lay.n_obs * s->lay.hbins;
     if (H)
         CU_TRY(cudaMemcpy(hrun, s->hrun, s->n * H * sizeof(double), cudaMemcpyDeviceToHost),
                "read histograms");

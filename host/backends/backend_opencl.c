@@ -332,7 +332,7 @@ static dy_status ocl_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
     cl_state *s = state;
     dy_status st = DY_OK;
     const size_t n = d->n, P = dy_record_size(d->lay), G = DY_GRID_STRIDE(d->lay);
-    const size_t H = 2 * (size_t)d->lay.n_obs * d->lay.hbins, NO = d->lay.n_obs;
+    const size_t H = DY_HRUN * (size_t)d->lay.n_obs * d->lay.hbins, NO = d->lay.n_obs;
     ocl_batch_close(s);
     s->n = n;
     s->lay = d->lay;
@@ -507,7 +507,7 @@ static dy_status ocl_histograms(void *state, double *hrun, double *hw, dy_dev_st
 {
     cl_state *s = state;
     dy_status st = DY_OK;
-    const size_t H = 2 * (size_t)s->lay.n_obs * s->lay.hbins;
+    const size_t H = DY_HRUN * (size_t)s->lay.n_obs * s->lay.hbins;
     if (H)
         CL_TRY(clEnqueueReadBuffer(s->q, s->b_hrun, CL_TRUE, 0, s->n * H * sizeof(double), hrun, 0,
                                    NULL, NULL),

@@ -58,7 +58,7 @@ typedef struct dy_backend_type {
     /* One iteration; out gets DY_NTOT doubles per active integral. */
     dy_status (*iterate)(void *state, const dy_iter_plan *p, double *out, dy_dev_stats *st,
                          dy_error *err);
-    /* The histogram accumulators: hrun (n * 2 * n_obs * hbins) and hw (n). */
+    /* The histogram accumulators: hrun (n * DY_HRUN * n_obs * hbins) and hw (n). */
     dy_status (*histograms)(void *state, double *hrun, double *hw, dy_dev_stats *st, dy_error *err);
     /* The batch's current maps into out (DY_MAP_STRIDE doubles per integral, dim axes used). */
     dy_status (*read_maps)(void *state, double *out, dy_dev_stats *st, dy_error *err);

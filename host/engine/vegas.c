@@ -15,14 +15,15 @@
 #include "backend.h"
 #include "darkyield/dy_integrate.h"
 
-#define CHUNK_SAMPLES 2048u  /* target samples per reduction chunk (whole strata) */
-#define GROUP_SAMPLES 16u    /* unstratified: samples per variance group */
-#define ZERO_SAMPLES  65536u /* all-zero samples before a result is declared an explicit zero */
-#define MERGE_SAMPLES 32.0   /* samples per refinement bin wanted (refine_merge) */
-#define MERGE_MAX     8u     /* ... pooling at most this many intervals */
-#define GROWTH        2.0    /* an iteration has at most this many times the samples of the last */
-#define Q_CONSISTENT  1e-3   /* iterations less consistent than this (chi^2 Q) are not converged */
-#define Q_INFLATE     1e-2   /* ... and below this the error is scaled by sqrt(chi^2/dof) */
+#define CHUNK_SAMPLES    2048u  /* target samples per reduction chunk (whole strata) */
+#define GROUP_SAMPLES    16u    /* unstratified: samples per variance group */
+#define ZERO_SAMPLES     65536u /* all-zero samples before a result is declared an explicit zero */
+#define MERGE_SAMPLES    32.0   /* samples per refinement bin wanted (refine_merge) */
+#define MERGE_MAX        8u     /* ... pooling at most this many intervals */
+#define GROWTH           2.0  /* an iteration has at most this many times the samples of the last */
+#define Q_CONSISTENT     1e-3 /* iterations less consistent than this (chi^2 Q) are not converged */
+#define Q_INFLATE        1e-2 /* ... and below this the error is scaled by sqrt(chi^2/dof) */
+#define HIST_MIN_SAMPLES 25   /* a histogram bin of fewer samples gets at least a sample's error */
 
 /* Map intervals pooled per refinement bin, so that each bin sees about MERGE_SAMPLES samples of
  * the iteration: with fewer, Lepage's refinement chases noise (6-D Genz product peak: 21 % fewer
@@ -101,6 +102,7 @@ typedef struct istate {
     int n_weights;             /* 1: weights n_i (an iteration was far worse than predicted) */
     uint32_t last_n;           /* samples of its latest iteration */
     int unstratified;          /* stratification switched off (iterations were inconsistent) */
+    double hist_n;             /* samples of the iterations its histograms hold */
 } istate;
 
 /* Strata of an iteration of n samples in dim dimensions: ns per axis with ns^dim <= n/2 (at least
@@ -323,6 +325,34 @@ static dy_status run_iteration(dy_engine *e, dy_ictl *ctl, uint32_t na, dy_launc
     return st;
 }
 
+/* One histogram bin from its accumulators a[s * B] over the main iterations i (DY_HRUN,
+ * kernels/dy_types.h: weights w_i, estimates c_i, unstratified variances v_i), sw = sum w_i.
+ * Its error is the largest of three (docs/engine.md, Histograms):
+ *  - internal: sum w_i^2 v_i / sw^2, the iterations' own variances propagated;
+ *  - external: m/(m-1) sum w_i^2 (c_i - C)^2 / sw^2, the scatter of the iterations (R. T. Birge,
+ *    Phys. Rev. 40 (1932) 207; the PDG's scale factor does the same for the totals).  The weights
+ *    are the totals', so an iteration whose map left the bin almost unsampled (c_i = 0 +- 0) can
+ *    weigh most: only the scatter sees that;
+ *  - one sample: a bin seen by no sample (or a few) has a variance estimate of 0 (or of those
+ *    few, whose weights need not represent the bin: in a thinly sampled tail the rare large
+ *    weights are missing), however much it holds.  A bin of fewer than HIST_MIN_SAMPLES samples
+ *    is known only to within about one sample of the mean weight: 1.841 |I| / N, N the
+ *    histogrammed samples, 1.841 the 1-sigma upper limit on a Poisson mean for 0 events
+ *    (N. Gehrels, ApJ 303 (1986) 336, Table 1). */
+static void hist_bin(const double *a, size_t B, double sw, double I, double N, double *content,
+                     double *error)
+{
+    const double C = a[0] / sw, m = a[5 * B], k = a[7 * B];
+    const double floor_err = N > 0.0 && k < HIST_MIN_SAMPLES ? 1.841 * fabs(I) / N : 0.0;
+    double var = a[B] / (sw * sw);
+    if (m > 1.0) {
+        const double ext = (a[3 * B] - 2.0 * C * a[2 * B] + C * C * a[4 * B]) * m / (m - 1.0);
+        var = fmax(var, ext / (sw * sw));
+    }
+    *content = C;
+    *error = fmax(sqrt(var), floor_err);
+}
+
 dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy_vegas_options *o,
                        const dy_histspec *hspec, dy_result *res, dy_hist *hist, dy_error *err)
 {
@@ -383,6 +413,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             c->integral = (dy_u32)i;
             strata(vs[i].n_next, params[i].dim, o->stratify && !vs[i].unstratified, c);
             c->flags = DY_ICTL_REFINE | (vs[i].phase == PH_MAIN ? DY_ICTL_HIST : 0u);
+            if (c->flags & DY_ICTL_HIST) vs[i].hist_n += (double)c->n_strata * c->nh;
             c->alpha = o->alpha;
             c->lambda = vs[i].lambda;
             c->merge = refine_merge((double)c->n_strata * c->nh);
@@ -580,7 +611,7 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
     if (hist) {
         double *hrun = NULL, *hw = NULL;
         if (lay.n_obs) {
-            hrun = calloc(n * 2 * lay.n_obs * (size_t)lay.hbins, sizeof *hrun);
+            hrun = calloc(n * DY_HRUN * lay.n_obs * (size_t)lay.hbins, sizeof *hrun);
             hw = calloc(n, sizeof *hw);
             if (!hrun || !hw) {
                 free(hrun);
@@ -600,11 +631,11 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
                 memset(h, 0, sizeof *h);
                 if (!hspec || ob >= lay.n_obs) continue;
                 h->spec = hspec[i * DY_MAX_OBS + ob];
-                const size_t base = i * 2 * lay.n_obs * (size_t)lay.hbins + ob * (size_t)lay.hbins;
-                for (uint32_t hb = 0; hb < h->spec.nbins && hw[i] > 0.0; ++hb) {
-                    h->content[hb] = hrun[base + hb] / hw[i];
-                    h->error[hb] = sqrt(hrun[base + (size_t)lay.n_obs * lay.hbins + hb]) / hw[i];
-                }
+                const size_t B = (size_t)lay.n_obs * lay.hbins;
+                const double *a = hrun + i * DY_HRUN * B + ob * (size_t)lay.hbins;
+                for (uint32_t hb = 0; hb < h->spec.nbins && hw[i] > 0.0; ++hb)
+                    hist_bin(a + hb, B, hw[i], res[i].value, vs[i].hist_n, &h->content[hb],
+                             &h->error[hb]);
             }
         free(hrun);
         free(hw);
