@@ -323,6 +323,63 @@ static void xsec_ranges(void **state)
     expect_refused(d, "the number of values must be 1 .. 256");
 }
 
+/* --verbose: a line per VEGAS iteration naming channel and mass (run), per point (xsec), per
+ * mass (limit); the numbers are those of a quiet run (same seed); --quiet with it is refused. */
+static void verbose_detail(void **state)
+{
+    (void)state;
+    char od[600];
+    snprintf(od, sizeof od, "output.dir=%s/verbose", dir);
+    const char *a[] = {"run",       cfg,
+                       "--backend", "cpu",
+                       "--format",  "json",
+                       "--set",     od,
+                       "--set",     "processes=[brem]",
+                       "--set",     "masses_GeV=[0.1]",
+                       "--set",     "precision=0.05",
+                       "--set",     "quadrature.nodes=9",
+                       "--verbose", NULL};
+    assert_int_equal(run(a), 0);
+    const char *line = strstr(err, "darkyield: vegas: brem-e- m = 0.1 GeV, integral ");
+    if (!line) fail_msg("no per-iteration line on stderr:\n%s", err);
+    assert_non_null(strstr(line, ", iteration "));
+    assert_non_null(strstr(line, "chi2/dof"));
+    double v[1], q[1];
+    const char *tot = strstr(out, "\"total\": {");
+    assert_non_null(tot);
+    assert_int_equal(json_array(tot, "N_above_cut", v, 1), 1);
+    a[16] = "--quiet";
+    assert_int_equal(run(a), 0);
+    assert_string_equal(err, "");
+    tot = strstr(out, "\"total\": {");
+    assert_non_null(tot);
+    assert_int_equal(json_array(tot, "N_above_cut", q, 1), 1);
+    assert_true(v[0] == q[0] && v[0] > 0.0);
+
+    const char *x[] = {"xsec", "--process", "brem", "--target",  "W",   "--energy",
+                       "8",    "--mass",    "0.1",  "--backend", "cpu", "--precision",
+                       "2e-2", "--format",  "csv",  "--verbose", NULL};
+    assert_int_equal(run(x), 0);
+    assert_non_null(strstr(err, "darkyield: vegas: point 1 of 1, iteration "));
+    assert_non_null(strstr(out, ",etl,"));
+
+    const char *l[] = {"limit", lcfg, "--format", "csv", "--verbose", NULL};
+    assert_int_equal(run(l), 0);
+    const char *m[] = {"m = 0.1 GeV (grid mass)", "m = 0.2 GeV (grid mass)",
+                       "m = 0.3 GeV (grid mass)"};
+    for (int i = 0; i < 3; ++i)
+        if (!strstr(err, m[i])) fail_msg("stderr lacks '%s':\n%s", m[i], err);
+    assert_non_null(strstr(err, "event limits obs 2.303"));
+
+    const char *b[] = {"limit", lcfg, "--quiet", "--verbose", NULL};
+    expect_refused(b, "--quiet and --verbose exclude each other");
+    const char *c[] = {"xsec", "--process", "brem", "--target",  "W",       "--energy",
+                       "8",    "--mass",    "0.1",  "--verbose", "--quiet", NULL};
+    expect_refused(c, "--quiet and --verbose exclude each other");
+    const char *d[] = {"run", cfg, "--verbose", "--quiet", NULL};
+    expect_refused(d, "--quiet and --verbose exclude each other");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +389,7 @@ int main(void)
         cmocka_unit_test(limit_summaries),
         cmocka_unit_test(xsec_quiet),
         cmocka_unit_test(xsec_ranges),
+        cmocka_unit_test(verbose_detail),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "dy_test.h"
 #include "io/config.h"
+#include "io/limit_config.h"
 #include "physics/materials.h"
 
 #define TMPDIR DY_BINARY_DIR "/test_config_tmp"
@@ -77,7 +78,8 @@ static void shipped_na64e_invisible(void **state)
     dy_assert_close(cfg.cut_energy_min_GeV, 50.0, 0, 0);
     assert_int_equal(cfg.quad_nodes, 33);
     dy_assert_close(cfg.precision, 0.01, 0, 0);
-    assert_string_equal(cfg.out_dir, "out/na64e-invisible");
+    /* relative to the config file: the repository's out/ whatever the current directory */
+    assert_string_equal(cfg.out_dir, DY_SOURCE_DIR "/configs/../out/na64e-invisible");
     assert_true(cfg.want_hdf5 && cfg.want_csv && cfg.want_plots);
     dy_config_free(&cfg);
     assert_null(cfg.config_text);
@@ -492,6 +494,67 @@ static void parse_from_memory(void **state)
     dy_config_free(&cfg);
 }
 
+/* Paths in a config are relative to the config file's directory; absolute ones stay; an
+ * in-memory config labelled without a '/' keeps them relative to the current directory; the
+ * default output directory is relative to the current directory. */
+static void relative_paths(void **state)
+{
+    (void)state;
+    const char *base = "beam: {particle: e-, energy_GeV: 100}\nmodel: {mediator: vector}\n"
+                       "processes: [brem]\nmasses_GeV: [0.01]\nenergy_bins: {n: 4}\n";
+    char text[1024];
+    mkdir(TMPDIR "/sub", 0755);
+    snprintf(text, sizeof text,
+             "%starget: {material: Pb, thickness_X0: 40, tracklengths: {e+: tl/ep.csv, "
+             "gamma: /abs/g.csv}}\noutput: {dir: ../o, plots: false}\n",
+             base);
+    const char *p = write_text("sub/rel.yaml", text);
+    if (dy_config_load(p, &cfg, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_string_equal(cfg.target.tracklength_file[1], TMPDIR "/sub/tl/ep.csv");
+    assert_string_equal(cfg.target.tracklength_file[2], "/abs/g.csv");
+    assert_string_equal(cfg.target.tracklength_file[0], "");
+    assert_string_equal(cfg.out_dir, TMPDIR "/sub/../o");
+    dy_config_free(&cfg);
+    /* --set values are part of the config: the same rule */
+    const char *sets[] = {"output.dir=/abs/out"};
+    if (dy_config_load_with(p, sets, 1, &cfg, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_string_equal(cfg.out_dir, "/abs/out");
+    dy_config_free(&cfg);
+    assert_int_equal(dy_config_parse(text, strlen(text), "config", &cfg, &err), DY_OK);
+    assert_string_equal(cfg.target.tracklength_file[1], "tl/ep.csv");
+    assert_string_equal(cfg.out_dir, "../o");
+    dy_config_free(&cfg);
+    snprintf(text, sizeof text, "%starget: {material: Pb, thickness_X0: 40}\n", base);
+    if (dy_config_load(write_text("sub/def.yaml", text), &cfg, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    assert_string_equal(cfg.out_dir, "out/def");
+    dy_config_free(&cfg);
+
+    /* a limit config: the efficiency table and overlay are read while parsing, so they are
+     * found only if resolved against the config's directory (the test runs elsewhere) */
+    write_text("sub/eff.csv", "mass_GeV,energy_GeV,efficiency\n0.001,0,0.2\n0.001,100,0.2\n"
+                              "1,0,0.2\n1,100,0.2\n");
+    write_text("sub/over.csv", "mass_GeV,eps\n0.01,1e-4\n0.5,1e-3\n");
+    p = write_text("sub/lim.yaml", "yields: y.h5\nmodel: {particle: dark_photon}\n"
+                                   "statistics: {pot: 1e10}\nefficiency: {table: eff.csv}\n"
+                                   "overlays: [{file: over.csv}]\noutput: {dir: /abs/lim}\n");
+    static dy_limit_config lc;
+    if (dy_limit_config_load(p, &lc, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_string_equal(lc.yields, TMPDIR "/sub/y.h5");
+    assert_string_equal(lc.eff_table, TMPDIR "/sub/eff.csv");
+    assert_string_equal(lc.overlay_file[0], TMPDIR "/sub/over.csv");
+    assert_string_equal(lc.overlay_label[0], "over.csv");
+    assert_string_equal(lc.out_dir, "/abs/lim");
+    dy_limit_config_free(&lc);
+    /* the same text elsewhere: the table is not found, and the message names it */
+    const char *q =
+        write_text("lim2.yaml", "yields: y.h5\nmodel: {particle: dark_photon}\n"
+                                "statistics: {pot: 1e10}\nefficiency: {table: eff.csv}\n");
+    assert_int_equal(dy_limit_config_load(q, &lc, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, TMPDIR "/eff.csv"));
+    dy_limit_config_free(&lc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,7 +566,7 @@ int main(void)
         cmocka_unit_test(unknown_enum_values), cmocka_unit_test(missing_keys),
         cmocka_unit_test(duplicate_keys),      cmocka_unit_test(malformed_yaml),
         cmocka_unit_test(missing_file),        cmocka_unit_test(cross_field_rules),
-        cmocka_unit_test(parse_from_memory),
+        cmocka_unit_test(parse_from_memory),   cmocka_unit_test(relative_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,10 @@ void dy_cli_plot(const char *script_name, const char *const *args);
 
 /* --quiet: no progress, plan, backend or "wrote" lines and no notes; errors and warnings stay. */
 extern int dy_cli_quiet;
+/* --verbose: more progress detail on stderr (per VEGAS iteration, per limit mass). */
+extern int dy_cli_verbose;
+/* --quiet and --verbose together: a usage error of cmd (2); else 0. */
+int dy_cli_check_verbosity(const char *cmd);
 /* Set while stdout carries a CSV or JSON summary: child processes write to stderr instead. */
 extern int dy_cli_stdout_reserved;
 

@@ -5,6 +5,14 @@
 #include "cli.h"
 
 int dy_cli_quiet = 0;
+int dy_cli_verbose = 0;
+
+int dy_cli_check_verbosity(const char *cmd)
+{
+    if (dy_cli_quiet && dy_cli_verbose)
+        return dy_cli_usage_error(cmd, "--quiet and --verbose exclude each other");
+    return 0;
+}
 int dy_cli_stdout_reserved = 0;
 
 int dy_cli_format_from_name(const char *s)

@@ -39,6 +39,7 @@ static void help(void)
         "  --set KEY=VALUE  override a config key (observed=3, yields=out/x/x.h5); repeatable\n"
         "  --format F       summary on stdout: table (default), csv or json\n"
         "  --quiet          only warnings and errors on stderr\n"
+        "  --verbose        a line per mass on stderr (signal, event limits)\n"
         "  --no-plots       skip the plots\n");
 }
 
@@ -383,6 +384,8 @@ int dy_cmd_limit(int argc, char **argv)
                 return dy_cli_usage_error("limit", "--format needs table, csv or json");
         } else if (!strcmp(argv[i], "--quiet")) {
             dy_cli_quiet = 1;
+        } else if (!strcmp(argv[i], "--verbose")) {
+            dy_cli_verbose = 1;
         } else if (argv[i][0] == '-') {
             return dy_cli_usage_error("limit", "unknown option '%s'", argv[i]);
         } else if (!path) {
@@ -392,6 +395,7 @@ int dy_cmd_limit(int argc, char **argv)
         }
     }
     if (!path) return dy_cli_usage_error("limit", "a LIMIT config file is required");
+    if (dy_cli_check_verbosity("limit")) return 2;
 
     dy_limit_config *cfg = calloc(1, sizeof *cfg);
     dy_signal_spec *spec = calloc(1, sizeof *spec);
@@ -548,6 +552,12 @@ int dy_cmd_limit(int argc, char **argv)
         } else {
             memcpy(pt->ev, s, sizeof s);
         }
+        if (dy_cli_verbose)
+            fprintf(stderr,
+                    "darkyield: limit: m = %g GeV (%s): signal %.6g events at %s = %g; event "
+                    "limits obs %.4g, expected %.4g [%.4g, %.4g]\n",
+                    M, pt->grid ? "grid mass" : "interpolated", St, axis_names(cfg).coupling,
+                    yf.coupling, pt->ev[0], pt->ev[1], pt->ev[2], pt->ev[3]);
         RY(m) = St / (cfg->n_pot * yf.coupling * yf.coupling);
         if (!visible) {
             for (int k = 0; k < NS; ++k) {

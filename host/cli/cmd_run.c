@@ -35,6 +35,7 @@ static void help(void)
            "                   masses_GeV=[0.01,0.1]); repeatable; the outputs record the result\n"
            "  --format F       summary on stdout: table (default), csv or json\n"
            "  --quiet          only warnings and errors on stderr (no plan, progress, notes)\n"
+           "  --verbose        also a line per VEGAS iteration of every integral on stderr\n"
            "  --backend B      cuda, opencl, cpu or auto (overrides the config's backend:)\n"
            "  --stats FILE     engine statistics as JSON (launches, bytes to/from the device,\n"
            "                   host and device seconds; under MPI: FILE.rank<N> per worker)\n"
@@ -207,6 +208,8 @@ int dy_cmd_run(int argc, char **argv)
                 return dy_cli_usage_error("run", "--format needs table, csv or json");
         } else if (!strcmp(a, "--quiet")) {
             dy_cli_quiet = 1;
+        } else if (!strcmp(a, "--verbose")) {
+            dy_cli_verbose = 1;
         } else if (!strcmp(a, "--shard")) {
             if (++i >= argc) return dy_cli_usage_error("run", "--shard needs I/N");
             if (dy_shard_parse(argv[i], &o.shard_i, &o.shard_n, &err) != DY_OK)
@@ -235,6 +238,7 @@ int dy_cmd_run(int argc, char **argv)
         }
     }
     if (!path) return dy_cli_usage_error("run", "a CONFIG file is required");
+    if (dy_cli_check_verbosity("run")) return 2;
     if (o.resume && o.fresh)
         return dy_cli_usage_error("run", "--resume and --fresh exclude each other");
 
@@ -244,7 +248,7 @@ int dy_cmd_run(int argc, char **argv)
     const int talk = root && !dy_cli_quiet;                /* plan, progress and notes on stderr */
     FILE *info = format == DY_FMT_TABLE ? stdout : stderr; /* "wrote ..." lines */
     dy_cli_stdout_reserved = format != DY_FMT_TABLE;
-    o.progress = talk;
+    o.progress = talk ? 1 + dy_cli_verbose : 0;
     o.stats = stats;
     o.stop = &g_stop;
     g_announce = root;

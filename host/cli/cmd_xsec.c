@@ -79,6 +79,7 @@ static void help(void)
         "  --stats FILE.json  engine statistics (launches, bytes, host/device seconds)\n"
         "  --format F         table (default), csv or hdf5 (needs --output)\n"
         "  --quiet            only warnings and errors on stderr (no progress, notes)\n"
+        "  --verbose          a line per VEGAS iteration of each point on stderr\n"
         "  --output FILE      write the table/csv to FILE (default, or '-': standard output)\n"
         "  --kfactor FILE     K = sigma_approx / sigma_etl for every approximation (csv), as DMG4\n"
         "                     (sigma_etl = sigma_approx / K)\n"
@@ -370,6 +371,17 @@ typedef struct row {
     int method, converged, ok;
 } row;
 
+/* --verbose: one stderr line per combined VEGAS iteration (points numbered as the rows). */
+static void print_iteration(void *ctx, size_t i, uint32_t it, double value, double error,
+                            const dy_result *run)
+{
+    fprintf(stderr,
+            "darkyield: vegas: point %zu of %d, iteration %u: %.6g +- %.2g; combined %.6g +- "
+            "%.2g, chi2/dof %.2f, %llu evaluations\n",
+            i + 1, *(const int *)ctx, it, value, error, run->value, run->error, run->chi2_dof,
+            (unsigned long long)run->n_eval);
+}
+
 int dy_cmd_xsec(int argc, char **argv)
 {
     static const struct option opts[] = {{"process", required_argument, 0, 'P'},
@@ -393,6 +405,7 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"elastic-only", no_argument, 0, 'e'},
                                          {"help", no_argument, 0, 'h'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"verbose", no_argument, 0, 'V'},
                                          {"alpha-d", required_argument, 0, 'a'},
                                          {"dm-kind", required_argument, 0, 'k'},
                                          {"dm-mass", required_argument, 0, 'c'},
@@ -508,6 +521,7 @@ int dy_cmd_xsec(int argc, char **argv)
             break;
         case 'h': help(); return 0;
         case 'q': dy_cli_quiet = 1; break;
+        case 'V': dy_cli_verbose = 1; break;
         default:
             return dy_cli_usage_error("xsec", "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
@@ -515,6 +529,7 @@ int dy_cmd_xsec(int argc, char **argv)
     }
     if (optind < argc) return dy_cli_usage_error("xsec", "unexpected argument '%s'", argv[optind]);
     if (!process) return dy_cli_usage_error("xsec", "--process is required");
+    if (dy_cli_check_verbosity("xsec")) return 2;
     /* process, then the model (primakoff: elastic by default), then an explicit form factor */
     if (dy_xsec_names_process(process, &req, &nerr) ||
         dy_xsec_names_model(process, mediator, &req, &nerr) ||
@@ -592,7 +607,12 @@ int dy_cmd_xsec(int argc, char **argv)
         o.seed = seed;
         o.rel_precision = precision;
         o.max_eval = max_eval;
-        o.progress = !dy_cli_quiet;
+        int n_ctx = npts;
+        o.progress = !dy_cli_quiet && !dy_cli_verbose;
+        if (dy_cli_verbose) { /* a line per iteration instead of the progress line */
+            o.on_iteration = print_iteration;
+            o.ctx = &n_ctx;
+        }
         if (dy_integrate(eng, par, (size_t)npts, &o, hs, res, hist, &err) != DY_OK) {
             rc = dy_cli_fail(&err);
             goto out;

@@ -259,8 +259,10 @@ static int load_beam_target(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         char key[64];
         snprintf(key, sizeof key, "target.tracklengths.%s", k_tl_keys[i]);
         if (lookup(c, tl, "target.tracklengths", k_tl_keys[i], 0, &v)) return -1;
-        if (v && dy_yaml_string(&c->y, v, key, cfg->target.tracklength_file[i],
-                                sizeof cfg->target.tracklength_file[i]))
+        if (v && (dy_yaml_string(&c->y, v, key, cfg->target.tracklength_file[i],
+                                 sizeof cfg->target.tracklength_file[i]) ||
+                  dy_yaml_resolve_path(&c->y, v, key, cfg->target.tracklength_file[i],
+                                       sizeof cfg->target.tracklength_file[i])))
             return -1;
     }
     if (wx0 && wcm)
@@ -383,7 +385,10 @@ static int load_output(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         lookup(c, out, "output", "dir", 0, &v))
         return -1;
     if (v) {
-        if (dy_yaml_string(&c->y, v, "output.dir", cfg->out_dir, sizeof cfg->out_dir)) return -1;
+        /* relative to the config's directory; the default below to the current one */
+        if (dy_yaml_string(&c->y, v, "output.dir", cfg->out_dir, sizeof cfg->out_dir) ||
+            dy_yaml_resolve_path(&c->y, v, "output.dir", cfg->out_dir, sizeof cfg->out_dir))
+            return -1;
     } else if ((size_t)snprintf(cfg->out_dir, sizeof cfg->out_dir, "out/%s", cfg->name) >=
                sizeof cfg->out_dir) {
         return dy_yaml_fail(&c->y, NULL, "default output directory 'out/%s' is too long",

@@ -262,7 +262,9 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
     if (!(v = get(c, root, "yields", NULL)))
         return dy_yaml_fail(c, root,
                             "missing required key 'yields' (the HDF5 file of 'darkyield run')");
-    if (to_string(c, v, "yields", cfg->yields, sizeof cfg->yields)) return -1;
+    if (to_string(c, v, "yields", cfg->yields, sizeof cfg->yields) ||
+        dy_yaml_resolve_path(c, v, "yields", cfg->yields, sizeof cfg->yields))
+        return -1;
     if ((v = get(c, root, "channels", NULL)) &&
         name_list(c, v, "channels", NULL, DY_LCFG_MAX_CH, cfg->channels, &cfg->n_channels))
         return -1;
@@ -399,7 +401,9 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
             if (dy_yaml_check_map(c, v, "efficiency", k_eff)) return -1;
             if (!(t = get(c, v, "table", NULL)))
                 return dy_yaml_fail(c, v, "missing required key 'efficiency.table'");
-            if (to_string(c, t, "efficiency.table", cfg->eff_table, sizeof cfg->eff_table))
+            if (to_string(c, t, "efficiency.table", cfg->eff_table, sizeof cfg->eff_table) ||
+                dy_yaml_resolve_path(c, t, "efficiency.table", cfg->eff_table,
+                                     sizeof cfg->eff_table))
                 return -1;
             dy_error e2;
             if (dy_limit_efficiency_load(cfg, cfg->eff_table, &e2) != DY_OK)
@@ -483,7 +487,9 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
             if (!(f = get(c, e, "file", NULL)))
                 return dy_yaml_fail(c, e, "missing 'overlays.file'");
             const int i = cfg->n_overlays++;
-            if (to_string(c, f, "overlays.file", cfg->overlay_file[i], DY_LCFG_PATH)) return -1;
+            if (to_string(c, f, "overlays.file", cfg->overlay_file[i], DY_LCFG_PATH) ||
+                dy_yaml_resolve_path(c, f, "overlays.file", cfg->overlay_file[i], DY_LCFG_PATH))
+                return -1;
             dy_error e2;
             if (dy_check_input(cfg->overlay_file[i], "overlay file", &e2) != DY_OK)
                 return dy_yaml_fail(c, f, "'overlays.file': %s", e2.msg);
@@ -515,7 +521,9 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
 
     if (section(c, root, "output", 0, k_out, &s)) return -1;
     if ((v = get(c, s, "dir", NULL))) {
-        if (to_string(c, v, "output.dir", cfg->out_dir, sizeof cfg->out_dir)) return -1;
+        if (to_string(c, v, "output.dir", cfg->out_dir, sizeof cfg->out_dir) ||
+            dy_yaml_resolve_path(c, v, "output.dir", cfg->out_dir, sizeof cfg->out_dir))
+            return -1;
     } else {
         snprintf(cfg->out_dir, sizeof cfg->out_dir, "out/limits/%s", cfg->name);
     }

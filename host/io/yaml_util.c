@@ -324,3 +324,17 @@ void dy_yaml_default_name(const char *path, const char *fallback, char *name, si
         if (!isalnum((unsigned char)*p) && !strchr("._+-", *p)) *p = '_';
     if (!name[0]) snprintf(name, size, "%s", fallback);
 }
+
+int dy_yaml_resolve_path(dy_yaml_ctx *c, const yaml_node_t *n, const char *k, char *buf,
+                         size_t size)
+{
+    const char *slash = c->path ? strrchr(c->path, '/') : NULL;
+    if (!buf[0] || buf[0] == '/' || !slash) return 0;
+    const size_t dir = (size_t)(slash - c->path) + 1, len = strlen(buf); /* "dir/" */
+    if (dir + len >= size)
+        return dy_yaml_fail(c, n, "'%s' is too long once taken relative to the config's directory",
+                            k);
+    memmove(buf + dir, buf, len + 1);
+    memcpy(buf, c->path, dir);
+    return 0;
+}

@@ -72,4 +72,11 @@ int dy_yaml_name_list(dy_yaml_ctx *c, yaml_node_t *v, const char *k, const char 
 /* Run name from a file path: the file stem with characters outside [A-Za-z0-9._+-] replaced by
  * '_'; `fallback` when nothing is left. */
 void dy_yaml_default_name(const char *path, const char *fallback, char *name, size_t size);
+/* A path read from the config (in buf, of size size): relative paths are taken relative to the
+ * directory of the config file c->path (a label without '/', e.g. an in-memory config, leaves them
+ * relative to the current directory); absolute paths stay.  n and k name the value for the error
+ * when the result does not fit.  0 = ok, -1 = error recorded. */
+int dy_yaml_resolve_path(dy_yaml_ctx *c, const yaml_node_t *n, const char *k, char *buf,
+                         size_t size);
+
 #endif

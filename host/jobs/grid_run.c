@@ -268,7 +268,8 @@ dy_status dy_grid_exec_serial(dy_run *r, dy_engine *e, const dy_grid_opts *o, dy
         if (!dy_run_point_done(r, all[i])) todo[nt++] = all[i];
     dy_grid_progress_start(&pr, r, all, na, o->progress);
     /* a single group over everything: the engine's own progress line is the finer one */
-    const int engine_progress = o->progress && nt <= G;
+    const int engine_progress = o->progress && nt <= G && o->progress < 2;
+    const int per_iteration = o->progress >= 2 ? 2 : 0; /* --verbose: instead of the line */
     for (int i = 0; i < nt && s == DY_OK; i += G) {
         if (o->stop && *o->stop) {
             char path[4400];
@@ -280,7 +281,7 @@ dy_status dy_grid_exec_serial(dy_run *r, dy_engine *e, const dy_grid_opts *o, dy
             break;
         }
         const int g = nt - i < G ? nt - i : G;
-        s = dy_run_compute(r, e, todo + i, g, engine_progress, err);
+        s = dy_run_compute(r, e, todo + i, g, engine_progress | per_iteration, err);
         if (s == DY_OK) s = dy_grid_commit(r, ck, todo + i, g, err);
         if (s == DY_OK && !engine_progress) dy_grid_progress_add(&pr, r, todo + i, g);
     }

@@ -19,7 +19,7 @@ typedef struct dy_grid_opts {
     int checkpoint;       /* commit finished points to the checkpoint (default 1) */
     int group;            /* grid points per engine call (0: automatic, dy_grid_group_size) */
     int schedule;         /* MPI only: DY_SCHED_DYNAMIC (work queue) or DY_SCHED_STATIC (blocks) */
-    int progress;         /* whole-grid progress on stderr */
+    int progress;         /* whole-grid progress on stderr; 2: also a line per VEGAS iteration */
     volatile sig_atomic_t *stop; /* set by a signal handler: stop after the current group */
     const char *stats;           /* MPI: each worker's engine statistics to <stats>.rank<N> */
     dy_outlock *lock;            /* where dy_grid_prepare keeps the output lock (NULL: none) */

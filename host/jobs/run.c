@@ -1024,6 +1024,35 @@ static void run_targets(void *ctx, size_t n, const dy_result *res, const double 
     }
 }
 
+/* --verbose: one stderr line per combined VEGAS iteration, naming the integral's channel and mass
+ * (found from its plan id as in the cut weights above). */
+typedef struct iter_ctx {
+    const dy_run *r;
+    const int *idx;
+} iter_ctx;
+
+static void print_iteration(void *ctx, size_t i, uint32_t it, double value, double error,
+                            const dy_result *run)
+{
+    const iter_ctx *x = ctx;
+    const plan *P = &x->r->P;
+    const char *chn = "?";
+    double mass = NAN;
+    for (int c = 0; c < P->nch; ++c) {
+        const channel *ch = &P->ch[c];
+        const int cnt = P->nel * (ch->single_node ? 1 : P->K), off = x->idx[i] - ch->first_param;
+        if (ch->first_param < 0 || off < 0 || off >= x->r->NM * cnt) continue;
+        chn = ch->name;
+        mass = P->cfg->masses_GeV[off / cnt];
+        break;
+    }
+    fprintf(stderr,
+            "darkyield: vegas: %s m = %g GeV, integral %d, iteration %u: %.6g +- %.2g; "
+            "combined %.6g +- %.2g, chi2/dof %.2f, %llu evaluations\n",
+            chn, mass, x->idx[i], it, value, error, run->value, run->error, run->chi2_dof,
+            (unsigned long long)run->n_eval);
+}
+
 dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int engine_progress,
                          dy_error *err)
 {
@@ -1061,7 +1090,12 @@ dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int en
     o.seed = c->seed;
     o.rel_precision = c->precision;
     o.max_eval = c->max_eval;
-    o.progress = engine_progress;
+    o.progress = engine_progress & 1;
+    iter_ctx ictx = {r, idx};
+    if (engine_progress & 2) { /* --verbose */
+        o.on_iteration = print_iteration;
+        o.ctx = &ictx;
+    }
     run_budget budget = {r, idx, np};
     double *fw = calloc(m * DY_MAX_FUNC * DY_MAX_HBINS, sizeof *fw);
     if (!fw) {

@@ -27,8 +27,8 @@ int dy_run_points_done(const dy_run *r);
 /* Relative cost estimate of point p (orders the dynamic queue; never affects results). */
 double dy_run_point_cost(const dy_run *r, int p);
 
-/* Compute points pts[0..np) in one engine call and mark them done.  engine_progress: the
- * engine's own progress line (terminal only). */
+/* Compute points pts[0..np) in one engine call and mark them done.  engine_progress: bit 0, the
+ * engine's own progress line (terminal only); bit 1, a stderr line per VEGAS iteration. */
 dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int engine_progress,
                          dy_error *err);
 

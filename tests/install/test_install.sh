@@ -115,11 +115,12 @@ cmp -s "$T/cli.vals" "$T/api.vals" || {
 ./yield_grid >"$T/grid.out" 2>"$T/grid.err" || fail "yield_grid: $(cat "$T/grid.err")"
 [ -f example-out/example.h5 ] && [ -f example-out/example_integrated.csv ] ||
     fail "yield_grid wrote no outputs"
-sed -n '/^static const char config\[\] = /,/;$/p' "$S/examples/yield_grid.c" |
-    sed 's/^[^"]*"//; s/\\n"[;]*$//' >"$T/example.yaml"
+# (output.dir is relative to the config file: the file goes into cli-run/)
 mkdir -p "$T/cli-run"
-cd "$T/cli-run"
-"$P/bin/darkyield" run "$T/example.yaml" --backend cpu --no-plots >/dev/null 2>"$T/run.err" ||
+sed -n '/^static const char config\[\] = /,/;$/p' "$S/examples/yield_grid.c" |
+    sed 's/^[^"]*"//; s/\\n"[;]*$//' >"$T/cli-run/example.yaml"
+cd "$T"
+"$P/bin/darkyield" run "$T/cli-run/example.yaml" --backend cpu --no-plots >/dev/null 2>"$T/run.err" ||
     fail "installed darkyield run: $(cat "$T/run.err")"
 grep -v '^#' "$T/cmake/example-out/example_integrated.csv" >"$T/api.int"
 grep -v '^#' "$T/cli-run/example-out/example_integrated.csv" >"$T/cli.int"
