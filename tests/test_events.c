@@ -448,12 +448,73 @@ static void primakoff(void **state)
     dy_events_point_free(&b);
 }
 
+/* Dark Compton gamma e- -> e- A' (8 GeV, m = 0.05 GeV): balance, mass shells (the recoil's as
+ * |q|^2 - T^2 = 2 m_e T), x = E_A'/omega against an independent run's dsigma/dx by chi^2. */
+static void compton(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    dy_events_point pt;
+    dy_xsec_request r;
+    dy_error err;
+    memset(&pt, 0, sizeof pt);
+    dy_xsec_request_default(&r);
+    r.process = DY_XPROC_COMPTON;
+    r.Z = 1;
+    r.A = 1.008;
+    r.energy = 8.0;
+    r.mass = 0.05;
+    if (dy_xsec_setup(&r, &pt.p, &err) != DY_OK) fail_msg("%s", err.msg);
+    generate(&pt, 1, 3, 20000);
+    const double me = 0.51099895e-3;
+    double counts[DY_MAX_HBINS] = {0};
+    dy_histspec hs[DY_MAX_OBS];
+    dy_hist h[DY_MAX_OBS];
+    const char *names[DY_MAX_OBS], *units[DY_MAX_OBS];
+    dy_xsec_default_hists(&r, hs, names, units);
+    for (uint64_t i = 0; i < 20000; ++i) {
+        dy_event ev;
+        assert_int_equal(dy_events_get(&pt, 3, i, 622, &ev), 0);
+        assert_int_equal(ev.n, 4);
+        assert_true(ev.part[0].pdg == 22 && ev.part[1].pdg == 11 && ev.part[2].pdg == 11 &&
+                    ev.part[3].pdg == 622);
+        for (int c = 0; c < 4; ++c)
+            dy_assert_close(ev.part[2].p[c] + ev.part[3].p[c], ev.part[0].p[c] + ev.part[1].p[c],
+                            1e-12 * 8.0, 0.0);
+        const double *a = ev.part[3].p, *e = ev.part[2].p;
+        dy_assert_close(dot(a, a), 0.05 * 0.05, 1e-12 * a[0] * a[0], 0.0);
+        const double T = e[0] - me, q2 = e[1] * e[1] + e[2] * e[2] + e[3] * e[3];
+        dy_assert_close(q2 - T * T, 2.0 * me * T, 1e-9 * q2 + 1e-13 * 8.0 * 8.0, 0.0);
+        const double f = (a[0] / 8.0 - hs[0].lo) / (hs[0].hi - hs[0].lo);
+        if (f >= 0.0 && f < 1.0) counts[(int)(f * hs[0].nbins)] += 1.0;
+    }
+    dy_params ref = pt.p;
+    ref.id = 7;
+    dy_result res;
+    dy_vegas_options o;
+    dy_vegas_options_default(&o);
+    o.seed = 5;
+    o.rel_precision = 1e-3;
+    if (dy_integrate(engine, &ref, 1, &o, hs, &res, h, &err) != DY_OK) fail_msg("%s", err.msg);
+    int dof;
+    const double p = pvalue(&h[0], counts, &dof);
+    print_message("compton x: p = %.3g (%d dof)\n", p, dof);
+    assert_true(dof >= 10);
+    assert_true(p > 1e-3);
+    dy_assert_close(pt.st.mean_w, res.value, 4.0 * hypot(pt.st.mean_w_error, res.error), 0.0);
+    dy_events_point_free(&pt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(conservation),           cmocka_unit_test(distributions),
-        cmocka_unit_test(cross_section),          cmocka_unit_test(reproducible),
-        cmocka_unit_test(unsafe_bound_is_raised), cmocka_unit_test(primakoff),
+        cmocka_unit_test(conservation),
+        cmocka_unit_test(distributions),
+        cmocka_unit_test(cross_section),
+        cmocka_unit_test(reproducible),
+        cmocka_unit_test(unsafe_bound_is_raised),
+        cmocka_unit_test(primakoff),
+        cmocka_unit_test(compton),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -374,7 +374,9 @@ static void bad_input(void **state)
         assert_int_equal(entries(dir), 0);
     }
     expect_error("events --process annihilation --target W --energy 8 --mass 0.1 --n 1 --output x",
-                 2, "brem and primakoff only");
+                 2, "brem, primakoff and compton only");
+    expect_error("events --process compton --target W --energy 8 --mass 0.05 --n 1 --output x", 2,
+                 "no --target");
     expect_error("events --process primakoff --target W --energy 8 --mass 0.1 --n 1 --output x "
                  "--format csv",
                  2, "written as lhe");

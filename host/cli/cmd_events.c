@@ -37,7 +37,9 @@ static void help(void)
         "interaction at the given beam energy), drawn from each point's converged VEGAS map by\n"
         "accept-reject (docs/events.md); the same seed gives the same files, bit for bit, on a\n"
         "backend.  Energies and momenta in GeV, lab frame (nucleus at rest, beam along +z).\n\n"
-        "  --process P        brem or primakoff (annihilation, compton: not implemented)\n"
+        "  --process P        brem, primakoff or compton (gamma e- -> e- A' on a free\n"
+        "                     electron at rest, per electron: no --target); annihilation:\n"
+        "                     not implemented\n"
         "  --lepton L         brem: e (default) or mu\n"
         "  --mediator X       brem: vector (default: dark photon A'), lmu-ltau (muons only),\n"
         "                     b-l, scalar, pseudoscalar, axial; primakoff: pseudoscalar\n"
@@ -58,10 +60,11 @@ static void help(void)
         "  --output PATH      the file, when there is one; else an existing directory, where\n"
         "                     the files are named darkyield_brem_<lepton>_<mediator>_Z<Z>_\n"
         "                     m<mass>GeV[_E<energy>GeV].lhe|csv or darkyield_primakoff_\n"
-        "                     <mediator>_Z<Z>_m<mass>GeV_E<energy>GeV.lhe (written together,\n"
+        "                     <mediator>_Z<Z>_m<mass>GeV_E<energy>GeV.lhe, darkyield_compton_\n"
+        "                     vector_m<mass>GeV_E<energy>GeV.lhe (written together,\n"
         "                     none of them when anything fails)\n"
         "  --gzip             compress (also implied by an --output FILE ending in .gz)\n"
-        "  --boson-pdg ID     PDG id of X in the files (brem: default %d, as G4DarkBreM\n"
+        "  --boson-pdg ID     PDG id of X in the files (brem, compton: default %d, as G4DarkBreM\n"
         "                     expects; primakoff: %d, MadGraph's ALP_linear_UFO)\n"
         "  --csv-unit U       GeV (default: what G4DarkBreM's model reads) or MeV\n"
         "  --precision p      relative precision goal of the cross section (default 1e-3)\n"
@@ -78,7 +81,7 @@ typedef struct opts {
     dy_xsec_request req;
     const char *target, *output, *format, *backend, *stats, *mediator, *lepton, *ff;
     double E[MAXV], M[MAXV], precision, safety, unit;
-    int nE, nM, gzip, pdg, quiet, csv, prim;
+    int nE, nM, gzip, pdg, quiet, csv, prim, cmp;
     uint64_t n, seed, max_eval, pilot;
 } opts;
 
@@ -247,14 +250,28 @@ static int parse(int argc, char **argv, opts *o, int *done)
         }
     }
     if (optind < argc) return dy_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-    if (!process) return dy_cli_usage_error(CMD, "--process is required (brem or primakoff)");
-    if (strcmp(process, "brem") && strcmp(process, "primakoff"))
+    if (!process)
+        return dy_cli_usage_error(CMD, "--process is required (brem, primakoff or compton)");
+    if (strcmp(process, "brem") && strcmp(process, "primakoff") && strcmp(process, "compton"))
         return dy_cli_usage_error(CMD,
-                                  "--process '%s': events support brem and primakoff only "
-                                  "(annihilation and compton events are not implemented yet)",
+                                  "--process '%s': events support brem, primakoff and compton "
+                                  "only (annihilation events are not implemented yet)",
                                   process);
     o->prim = !strcmp(process, "primakoff");
-    if (o->prim) {
+    o->cmp = !strcmp(process, "compton");
+    if (o->cmp) {
+        o->req.process = DY_XPROC_COMPTON;
+        o->req.model = DY_MODEL_DARK_PHOTON;
+        if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
+        if (o->mediator)
+            return dy_cli_usage_error(CMD, "--mediator does not apply to compton (the dark "
+                                           "photon A' only)");
+        if (o->ff || o->target)
+            return dy_cli_usage_error(CMD, "compton scatters on a free electron at rest (cross "
+                                           "section per electron): no --target or "
+                                           "--form-factor");
+        if (!o->pdg) o->pdg = PDG_AP;
+    } else if (o->prim) {
         o->req.process = DY_XPROC_PRIMAKOFF;
         if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
         if (o->mediator && strcmp(o->mediator, "pseudoscalar") && strcmp(o->mediator, "scalar"))
@@ -276,7 +293,7 @@ static int parse(int argc, char **argv, opts *o, int *done)
         if (!o->pdg) o->pdg = PDG_AP;
     }
     if (o->ff) o->req.inelastic = !strcmp(o->ff, "elastic+inelastic");
-    if (!o->target) return dy_cli_usage_error(CMD, "--target is required");
+    if (!o->target && !o->cmp) return dy_cli_usage_error(CMD, "--target is required");
     if (!o->nE) return dy_cli_usage_error(CMD, "--energy is required");
     if (!o->nM) return dy_cli_usage_error(CMD, "--mass is required");
     if (!o->n) return dy_cli_usage_error(CMD, "--n (events) is required");
@@ -284,11 +301,18 @@ static int parse(int argc, char **argv, opts *o, int *done)
     if (strcmp(o->format, "lhe") && strcmp(o->format, "csv"))
         return dy_cli_usage_error(CMD, "--format '%s': expected lhe or csv", o->format);
     o->csv = !strcmp(o->format, "csv");
-    if (o->csv && o->prim)
-        return dy_cli_usage_error(CMD, "--format csv is G4DarkBreM's brem library: primakoff "
-                                       "events are written as lhe");
+    if (o->csv && (o->prim || o->cmp))
+        return dy_cli_usage_error(CMD,
+                                  "--format csv is G4DarkBreM's brem library: %s events "
+                                  "are written as lhe",
+                                  o->prim ? "primakoff" : "compton");
     if (!o->csv && o->unit != 1.0)
         return dy_cli_usage_error(CMD, "--csv-unit applies to --format csv");
+    if (o->cmp) { /* per electron: Z, A as `xsec --process compton` without a target */
+        o->req.Z = 1.0;
+        o->req.A = 1.008;
+        return 0;
+    }
     return parse_target(o->target, &o->req);
 }
 
@@ -309,7 +333,10 @@ static char *file_name(const opts *o, const char *med, int ie, int im)
 {
     char name[512], e[64] = "";
     if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
-    if (o->prim)
+    if (o->cmp)
+        snprintf(name, sizeof name, "darkyield_compton_%s_m%.10gGeV%s.lhe%s", med, o->M[im], e,
+                 o->gzip ? ".gz" : "");
+    else if (o->prim)
         snprintf(name, sizeof name, "darkyield_primakoff_%s_Z%d_m%.10gGeV%s.lhe%s", med,
                  (int)lround(o->req.Z), o->M[im], e, o->gzip ? ".gz" : "");
     else
@@ -336,7 +363,12 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
     for (int i = 0; i < argc; ++i)
         fprintf(f, " %s", argv[i]);
-    if (o->prim)
+    if (o->cmp)
+        fprintf(f,
+                "\nprocess: dark compton gamma e- -> e- A', A' = %s (%s), on a free electron at "
+                "rest: one interaction at the photon energy\n",
+                med, ci->particle);
+    else if (o->prim)
         fprintf(f,
                 "\nprocess: primakoff gamma N -> a N, a = %s (%s), thin target: one interaction "
                 "at the photon energy\n",
@@ -346,9 +378,12 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
                 "\nprocess: brem %s N -> %s N X, X = %s (%s), thin target: one interaction at "
                 "the beam energy\n",
                 o->req.lepton ? "mu-" : "e-", o->req.lepton ? "mu-" : "e-", med, ci->particle);
-    fprintf(f, "target: %s, Z = %g, A = %g, nucleus PDG id %d, mass %.10g GeV\n", o->target,
-            o->req.Z, o->req.A, dy_nucleus_pdg(o->req.Z, o->req.A),
-            pt->p.par[o->prim ? DY_PRIM_MN : DY_BREM_P_MN]);
+    if (o->cmp)
+        fprintf(f, "target: a free electron at rest (no binding); cross section per electron\n");
+    else
+        fprintf(f, "target: %s, Z = %g, A = %g, nucleus PDG id %d, mass %.10g GeV\n", o->target,
+                o->req.Z, o->req.A, dy_nucleus_pdg(o->req.Z, o->req.A),
+                pt->p.par[o->prim ? DY_PRIM_MN : DY_BREM_P_MN]);
     fprintf(f, "beam energy E0 = %.10g GeV; boson mass m = %.10g GeV; boson PDG id %d\n", E, m,
             o->pdg);
     fprintf(f, "coupling: %s [%s] = %s (%s); sigma scales as %s^2, the kinematics do not\n",
@@ -365,11 +400,21 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
             (unsigned long long)pt->st.draws, pt->st.w_max_seen, pt->st.mean_w,
             pt->st.mean_w_error);
     fprintf(f, "seed: %llu; backend: %s\n", (unsigned long long)o->seed, backend);
-    fprintf(f, "conventions: %s; %s; %s\n", DY_CONV_CONSTANTS,
-            o->req.inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC,
-            o->prim ? "primakoff: exact 2->2 gamma Z -> a Z with recoil, all angles"
-                    : DY_CONV_BREM_ETL);
-    if (o->prim)
+    if (o->cmp)
+        fprintf(f,
+                "conventions: %s; compton: exact tree-level gamma e- -> e- A' on a free "
+                "electron at rest, all angles\n",
+                DY_CONV_CONSTANTS);
+    else
+        fprintf(f, "conventions: %s; %s; %s\n", DY_CONV_CONSTANTS,
+                o->req.inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC,
+                o->prim ? "primakoff: exact 2->2 gamma Z -> a Z with recoil, all angles"
+                        : DY_CONV_BREM_ETL);
+    if (o->cmp)
+        fprintf(f, "particles: photon, electron (in, at rest), electron, A' (out); E, p in GeV, "
+                   "lab frame, photon along +z; SCALUP = sqrt(t), t = -(p - p')^2 to the "
+                   "electron\n");
+    else if (o->prim)
         fprintf(f, "particles: photon, nucleus (in, at rest), a, nucleus (out); E, p in GeV, "
                    "lab frame, photon along +z; SCALUP = sqrt(t), t = -q^2 to the nucleus\n");
     else
@@ -525,14 +570,17 @@ int dy_cmd_events(int argc, char **argv)
                     rc = 1;
                     goto out;
                 }
-                const dy_lhe_info info = {o.prim                         ? 22
+                /* compton: the second beam is the electron at rest; no target Z */
+                const dy_lhe_info info = {o.prim || o.cmp                ? 22
                                           : pt->p.ipar[DY_BREM_I_LEPTON] ? 13
                                                                          : 11,
-                                          dy_nucleus_pdg(o.req.Z, o.req.A),
+                                          o.cmp ? 11 : dy_nucleus_pdg(o.req.Z, o.req.A),
                                           E,
-                                          pt->p.par[o.prim ? DY_PRIM_MN : DY_BREM_P_MN],
-                                          o.req.Z,
-                                          o.req.A,
+                                          o.cmp    ? DY_M_E
+                                          : o.prim ? pt->p.par[DY_PRIM_MN]
+                                                   : pt->p.par[DY_BREM_P_MN],
+                                          o.cmp ? 0.0 : o.req.Z,
+                                          o.cmp ? 0.0 : o.req.A,
                                           pt->res.value,
                                           pt->res.error,
                                           text};

@@ -1,12 +1,13 @@
-/* events.h — the events job: thin-target brem (phi sampled: the 4-D form) or Primakoff integrals
- * with their maps kept (one batched VEGAS run), unweighted draws per point, and the events they
- * give. */
+/* events.h — the events job: thin-target brem (phi sampled: the 4-D form), Primakoff or dark
+ * Compton integrals with their maps kept (one batched VEGAS run), unweighted draws per point,
+ * and the events they give. */
 #ifndef DY_EVENTS_H
 #define DY_EVENTS_H
 #include <stdint.h>
 #include "darkyield/dy.h"
 #include "jobs/unweight.h"
 #include "physics/brem_event.h"
+#include "physics/compton_event.h"
 #include "physics/primakoff_event.h"
 
 typedef struct dy_events_point {
