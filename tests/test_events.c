@@ -4,7 +4,9 @@
  * of an independent VEGAS run (chi^2 p-values, with the reference's own errors), and a wrong
  * hypothesis (a scalar's spectrum) is rejected; the mean weight of the draws and the cross
  * section agree with the 3-D (phi-integrated) integral; a seed gives the same events bit for bit
- * and another seed others; all four mediators and both leptons.
+ * and another seed others; all four mediators and both leptons.  Primakoff gamma N -> a N: the same
+ * checks (conservation, the recoil on its mass shell, t and theta_a against dsigma/dt and
+ * dsigma/dtheta_a, a wrong mass rejected, the mean weight against sigma, a seed's events).
  * DY_BACKENDS: cpu opencl cuda */
 #include <stdlib.h>
 #include <string.h>
@@ -292,12 +294,227 @@ static void unsafe_bound_is_raised(void **state)
     dy_events_point_free(&pt);
 }
 
+/* A Primakoff point as `darkyield events --process primakoff` sets it up (elastic). */
+static void prim_point(dy_events_point *pt, int parity, double Z, double A, double E, double m)
+{
+    dy_xsec_request r;
+    dy_error err;
+    memset(pt, 0, sizeof *pt);
+    dy_xsec_request_default(&r);
+    r.process = DY_XPROC_PRIMAKOFF;
+    r.model = DY_MODEL_ALP;
+    r.mediator = parity;
+    r.inelastic = 0;
+    r.Z = Z;
+    r.A = A;
+    r.energy = E;
+    r.mass = m;
+    if (dy_xsec_setup(&r, &pt->p, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_true(r.zero_reason[0] == 0);
+}
+
+/* obs 1 = theta_a (the ALP's polar angle), obs 2 = t (= 2 M E (1 - x): the energy fraction) */
+static double prim_obs(const dy_event *ev, int k)
+{
+    if (k == 2) return ev->t;
+    const double *p = ev->part[2].p;
+    return atan2(hypot(p[1], p[2]), p[3]);
+}
+
+static void prim_histogram(const dy_events_point *pt, uint64_t seed, int k, const dy_histspec *s,
+                           double *counts)
+{
+    memset(counts, 0, DY_MAX_HBINS * sizeof *counts);
+    for (uint64_t i = 0; i < pt->n_events; ++i) {
+        dy_event ev;
+        assert_int_equal(dy_events_get(pt, seed, i, 9000005, &ev), 0);
+        double v = prim_obs(&ev, k);
+        if (s->is_log) v = v > 0.0 ? log10(v) : -1e300;
+        const double f = (v - s->lo) / (s->hi - s->lo);
+        if (f >= 0.0 && f < 1.0) counts[(int)(f * s->nbins)] += 1.0;
+    }
+}
+
+/* Primakoff: every event balances four-momentum, the ALP and the recoil sit on their mass shells
+ * (the recoil's from t = |q|^2 - omega^2 and omega = t/2M, well conditioned), ids and statuses;
+ * t and theta_a of 20000 events (8 GeV photons on W, m = 0.1 GeV) against an independent run's
+ * dsigma/dt, dsigma/dtheta_a by chi^2; m = 0.13 GeV's spectra rejected; the mean weight equals
+ * sigma within 4 sigma; a seed fixes the events. */
+static void primakoff(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    enum { NEV = 20000 };
+    dy_events_point pts[3];
+    prim_point(&pts[0], 0, 74, 183.84, 8.0, 0.1);
+    prim_point(&pts[1], 1, 6, 12.011, 2.0, 0.3);
+    prim_point(&pts[2], 0, 82, 207.2, 100.0, 0.01);
+    generate(pts, 3, 3, NEV);
+    for (int k = 0; k < 3; ++k) {
+        const double E = pts[k].p.par[DY_PRIM_EG], m = pts[k].p.par[DY_PRIM_MA];
+        const double M = pts[k].p.par[DY_PRIM_MN];
+        assert_true(pts[k].st.efficiency > 0.0 && pts[k].st.efficiency <= 1.0);
+        dy_assert_close(pts[k].st.mean_w, pts[k].res.value,
+                        4.0 * hypot(pts[k].st.mean_w_error, pts[k].res.error), 0.0);
+        for (uint64_t i = 0; i < (k ? 2000u : (uint64_t)NEV); ++i) {
+            dy_event ev;
+            assert_int_equal(dy_events_get(&pts[k], 3, i, 9000005, &ev), 0);
+            assert_int_equal(ev.n, 4);
+            assert_int_equal(ev.part[0].pdg, 22);
+            assert_int_equal(ev.part[1].pdg, 1000000000 +
+                                                 10000 * (k == 0   ? 74
+                                                          : k == 1 ? 6
+                                                                   : 82) +
+                                                 10 * (k == 0   ? 184
+                                                       : k == 1 ? 12
+                                                                : 207));
+            assert_int_equal(ev.part[3].pdg, ev.part[1].pdg);
+            assert_int_equal(ev.part[2].pdg, 9000005);
+            assert_int_equal(ev.part[0].status, -1);
+            assert_int_equal(ev.part[1].status, -1);
+            assert_int_equal(ev.part[2].status, 1);
+            assert_int_equal(ev.part[3].status, 1);
+            for (int c = 0; c < 4; ++c) {
+                const double in = ev.part[0].p[c] + ev.part[1].p[c];
+                const double out = ev.part[2].p[c] + ev.part[3].p[c];
+                dy_assert_close(out, in, 1e-12 * (E + M), 0.0);
+            }
+            const double *a = ev.part[2].p, *k0 = ev.part[0].p;
+            dy_assert_close(dot(a, a), m * m, 1e-12 * a[0] * a[0], 0.0);
+            dy_assert_close(dot(k0, k0), 0.0, 0.0, 0.0);
+            /* recoil on shell <=> omega = E - E_a = t/2M and |q|^2 - omega^2 = t */
+            const double om = E - a[0], q2 = (k0[1] - a[1]) * (k0[1] - a[1]) +
+                                             (k0[2] - a[2]) * (k0[2] - a[2]) +
+                                             ev.part[3].p[3] * ev.part[3].p[3];
+            assert_true(ev.t >= pts[k].p.par[DY_PRIM_TMIN] * (1 - 1e-12) &&
+                        ev.t <= pts[k].p.par[DY_PRIM_THI] * (1 + 1e-12));
+            dy_assert_close(om, ev.t / (2.0 * M), 1e-9 * ev.t / M + 1e-15 * E, 0.0);
+            dy_assert_close(q2 - om * om, ev.t, 1e-9 * ev.t, 0.0);
+        }
+    }
+    /* distributions against an independent run (replica streams), and against m = 0.13 GeV's */
+    dy_xsec_request r;
+    dy_xsec_request_default(&r);
+    r.process = DY_XPROC_PRIMAKOFF;
+    r.energy = 8.0;
+    dy_events_point wrong;
+    prim_point(&wrong, 0, 74, 183.84, 8.0, 0.13);
+    dy_params ref[2] = {pts[0].p, wrong.p};
+    ref[0].id = ref[1].id = 7;
+    dy_histspec hs[2 * DY_MAX_OBS];
+    dy_hist h[2 * DY_MAX_OBS];
+    dy_result res[2];
+    const char *names[DY_MAX_OBS], *units[DY_MAX_OBS];
+    dy_xsec_default_hists(&r, hs, names, units);
+    dy_xsec_default_hists(&r, hs + DY_MAX_OBS, names, units);
+    dy_vegas_options o;
+    dy_error err;
+    dy_vegas_options_default(&o);
+    o.seed = 5;
+    o.rel_precision = 1e-3;
+    if (dy_integrate(engine, ref, 2, &o, hs, res, h, &err) != DY_OK) fail_msg("%s", err.msg);
+    double counts[DY_MAX_HBINS];
+    for (int k = 1; k <= 2; ++k) {
+        int dof;
+        prim_histogram(&pts[0], 3, k, &hs[k], counts);
+        const double p = pvalue(&h[k], counts, &dof);
+        print_message("primakoff %s: p = %.3g (%d dof)\n", names[k], p, dof);
+        assert_true(dof >= 10);
+        assert_true(p > 1e-3);
+        const double q = pvalue(&h[DY_MAX_OBS + k], counts, &dof);
+        print_message("primakoff %s against m = 0.13 GeV: p = %.3g\n", names[k], q);
+        assert_true(q < 1e-6);
+    }
+    /* a seed: the same events bit for bit; another seed: others */
+    dy_events_point a, b;
+    prim_point(&a, 0, 74, 183.84, 8.0, 0.1);
+    b = a;
+    generate(&a, 1, 3, 500);
+    generate(&b, 1, 4, 500);
+    int same = 0;
+    for (int i = 0; i < 500; ++i) {
+        dy_event e0, ea, eb;
+        dy_events_get(&pts[0], 3, (uint64_t)i, 9000005, &e0);
+        dy_events_get(&a, 3, (uint64_t)i, 9000005, &ea);
+        dy_events_get(&b, 4, (uint64_t)i, 9000005, &eb);
+        assert_memory_equal(&e0, &ea, sizeof ea);
+        same += ea.part[2].p[1] == eb.part[2].p[1];
+    }
+    assert_true(same < 5);
+    for (int k = 0; k < 3; ++k)
+        dy_events_point_free(&pts[k]);
+    dy_events_point_free(&wrong);
+    dy_events_point_free(&a);
+    dy_events_point_free(&b);
+}
+
+/* Dark Compton gamma e- -> e- A' (8 GeV, m = 0.05 GeV): balance, mass shells (the recoil's as
+ * |q|^2 - T^2 = 2 m_e T), x = E_A'/omega against an independent run's dsigma/dx by chi^2. */
+static void compton(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    dy_events_point pt;
+    dy_xsec_request r;
+    dy_error err;
+    memset(&pt, 0, sizeof pt);
+    dy_xsec_request_default(&r);
+    r.process = DY_XPROC_COMPTON;
+    r.Z = 1;
+    r.A = 1.008;
+    r.energy = 8.0;
+    r.mass = 0.05;
+    if (dy_xsec_setup(&r, &pt.p, &err) != DY_OK) fail_msg("%s", err.msg);
+    generate(&pt, 1, 3, 20000);
+    const double me = 0.51099895e-3;
+    double counts[DY_MAX_HBINS] = {0};
+    dy_histspec hs[DY_MAX_OBS];
+    dy_hist h[DY_MAX_OBS];
+    const char *names[DY_MAX_OBS], *units[DY_MAX_OBS];
+    dy_xsec_default_hists(&r, hs, names, units);
+    for (uint64_t i = 0; i < 20000; ++i) {
+        dy_event ev;
+        assert_int_equal(dy_events_get(&pt, 3, i, 622, &ev), 0);
+        assert_int_equal(ev.n, 4);
+        assert_true(ev.part[0].pdg == 22 && ev.part[1].pdg == 11 && ev.part[2].pdg == 11 &&
+                    ev.part[3].pdg == 622);
+        for (int c = 0; c < 4; ++c)
+            dy_assert_close(ev.part[2].p[c] + ev.part[3].p[c], ev.part[0].p[c] + ev.part[1].p[c],
+                            1e-12 * 8.0, 0.0);
+        const double *a = ev.part[3].p, *e = ev.part[2].p;
+        dy_assert_close(dot(a, a), 0.05 * 0.05, 1e-12 * a[0] * a[0], 0.0);
+        const double T = e[0] - me, q2 = e[1] * e[1] + e[2] * e[2] + e[3] * e[3];
+        dy_assert_close(q2 - T * T, 2.0 * me * T, 1e-9 * q2 + 1e-13 * 8.0 * 8.0, 0.0);
+        const double f = (a[0] / 8.0 - hs[0].lo) / (hs[0].hi - hs[0].lo);
+        if (f >= 0.0 && f < 1.0) counts[(int)(f * hs[0].nbins)] += 1.0;
+    }
+    dy_params ref = pt.p;
+    ref.id = 7;
+    dy_result res;
+    dy_vegas_options o;
+    dy_vegas_options_default(&o);
+    o.seed = 5;
+    o.rel_precision = 1e-3;
+    if (dy_integrate(engine, &ref, 1, &o, hs, &res, h, &err) != DY_OK) fail_msg("%s", err.msg);
+    int dof;
+    const double p = pvalue(&h[0], counts, &dof);
+    print_message("compton x: p = %.3g (%d dof)\n", p, dof);
+    assert_true(dof >= 10);
+    assert_true(p > 1e-3);
+    dy_assert_close(pt.st.mean_w, res.value, 4.0 * hypot(pt.st.mean_w_error, res.error), 0.0);
+    dy_events_point_free(&pt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(conservation),           cmocka_unit_test(distributions),
-        cmocka_unit_test(cross_section),          cmocka_unit_test(reproducible),
+        cmocka_unit_test(conservation),
+        cmocka_unit_test(distributions),
+        cmocka_unit_test(cross_section),
+        cmocka_unit_test(reproducible),
         cmocka_unit_test(unsafe_bound_is_raised),
+        cmocka_unit_test(primakoff),
+        cmocka_unit_test(compton),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

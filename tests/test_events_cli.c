@@ -4,7 +4,9 @@
  * below that: docs/events.md); the <init> cross section against `darkyield xsec` within errors; a
  * seed gives the same bytes, another seed other events; gzip equals the plain text; the CSV
  * library (10 columns, GeV or MeV) matches the LHE events of the same seed; one file per point in
- * a directory; bad input fails with a message and leaves no file behind. */
+ * a directory; bad input fails with a message and leaves no file behind.  Primakoff: the
+ * photon-beam file's <init> (22 on 100ZZZAAA0) and sigma against `xsec`, the ALP's angle and t
+ * against `xsec --histograms` by chi^2, four-momentum balance per event, a seed's bytes. */
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -371,8 +373,22 @@ static void bad_input(void **state)
         expect_error(args, cases[i].code, cases[i].needle);
         assert_int_equal(entries(dir), 0);
     }
-    expect_error("events --process primakoff --target W --energy 8 --mass 0.1 --n 1 --output x", 2,
-                 "brem only");
+    expect_error("events --process annihilation --target W --energy 8 --mass 0.1 --n 1 --output x",
+                 2, "brem, primakoff and compton only");
+    expect_error("events --process compton --target W --energy 8 --mass 0.05 --n 1 --output x", 2,
+                 "no --target");
+    expect_error("events --process primakoff --target W --energy 8 --mass 0.1 --n 1 --output x "
+                 "--format csv",
+                 2, "written as lhe");
+    expect_error("events --process primakoff --lepton mu --target W --energy 8 --mass 0.1 --n 1 "
+                 "--output x",
+                 2, "--lepton applies");
+    expect_error("events --process primakoff --mediator vector --target W --energy 8 --mass 0.1 "
+                 "--n 1 --output x",
+                 2, "pseudoscalar");
+    expect_error("events --process primakoff --target W --energy 0.05 --mass 0.1 --n 1 "
+                 "--output x",
+                 2, "below threshold");
     expect_error("events --process brem --target Water --energy 8 --mass 0.1 --n 1 --output x", 2,
                  "");
     /* free text that could confuse XML or G4DarkBreM's reader ends up harmless in the header */
@@ -391,12 +407,102 @@ static void bad_input(void **state)
     assert_non_null(strstr(out, "--csv-unit"));
 }
 
+/* Primakoff gamma W -> a W at 8 GeV, m = 0.1 GeV: <init> (photon on the nucleus, sigma against
+ * `xsec`), every event's four particles (ids, balance), theta_a and t (t = 2 M E (1 - x): the
+ * energy fraction) against `xsec --histograms`; the same seed: the same bytes. */
+static void primakoff_command(void **state)
+{
+    (void)state;
+    fresh_dir("primakoff");
+    char args[2048], path[600];
+    snprintf(args, sizeof args,
+             "events --process primakoff --target W --energy 8 --mass 0.1 --n 20000 --seed 1 "
+             "--output %s/p.lhe --backend cpu",
+             dir);
+    if (run(args)) fail_msg("%s\n%s", args, out);
+    snprintf(path, sizeof path, "%s/p.lhe", dir);
+    size_t na, nb;
+    char *t = slurp(path, &na);
+    const char *init = strstr(t, "\n22 1000741840 8.000000000000e+00 ");
+    assert_non_null(init);
+    double sig, sige, s, e;
+    assert_int_equal(sscanf(strchr(init + 1, '\n') + 1, "%lf %lf", &sig, &sige), 2);
+    /* events: 4 particles, photon and nucleus in, ALP 9000005 and the nucleus out, balanced */
+    double th[20000], tt[20000];
+    int n = 0;
+    for (const char *l = strstr(t, "<event>\n"); l; l = strstr(l + 1, "<event>\n")) {
+        int np, id[4], st[4];
+        double v[4][4], sc;
+        const char *c = strchr(l, '\n') + 1;
+        assert_int_equal(sscanf(c, "%d %*d %*f %lf", &np, &sc), 2);
+        assert_int_equal(np, 4);
+        for (int k = 0; k < 4; ++k) {
+            c = strchr(c, '\n') + 1;
+            assert_int_equal(sscanf(c, "%d %d %*d %*d %*d %*d %lf %lf %lf %lf", &id[k], &st[k],
+                                    &v[k][1], &v[k][2], &v[k][3], &v[k][0]),
+                             6);
+        }
+        assert_true(id[0] == 22 && st[0] == -1 && id[1] == 1000741840 && st[1] == -1);
+        assert_true(id[2] == 9000005 && st[2] == 1 && id[3] == 1000741840 && st[3] == 1);
+        for (int k = 0; k < 4; ++k) /* 13 digits printed: balance to ~1e-12 of E + M */
+            dy_assert_close(v[0][k] + v[1][k], v[2][k] + v[3][k], 1e-10 * (8.0 + v[1][0]), 0.0);
+        assert_true(n < 20000);
+        th[n] = atan2(hypot(v[2][1], v[2][2]), v[2][3]);
+        tt[n++] = sc * sc; /* SCALUP = sqrt(t) */
+    }
+    assert_int_equal(n, 20000);
+    snprintf(args, sizeof args,
+             "xsec --process primakoff --target W --energy 8 --mass 0.1 --precision 1e-3 "
+             "--backend cpu --seed 2 --format csv --output %s/xsec.csv --histograms %s/hist.csv",
+             dir, dir);
+    if (run(args)) fail_msg("%s\n%s", args, out);
+    snprintf(path, sizeof path, "%s/xsec.csv", dir);
+    char *x = slurp(path, NULL);
+    const char *row = strstr(x, ",etl,");
+    assert_non_null(row);
+    assert_int_equal(sscanf(row + 5, "%lf,%lf", &s, &e), 2);
+    free(x);
+    dy_assert_close(sig, s, 4.0 * hypot(sige, e), 0.0);
+    assert_true(sige > 0.0 && sige < 2e-3 * sig);
+    static const char *const obs[2] = {"theta_a", "t"};
+    snprintf(path, sizeof path, "%s/hist.csv", dir);
+    for (int k = 0; k < 2; ++k) {
+        double lo[256], hi[256], c[256], ce[256], counts[256] = {0};
+        int dof;
+        x = slurp(path, NULL);
+        const int nb_ = xsec_hist(x, obs[k], lo, hi, c, ce);
+        free(x);
+        assert_true(nb_ >= 50);
+        for (int i = 0; i < n; ++i) {
+            const double v = k ? tt[i] : th[i];
+            for (int b = 0; b < nb_; ++b)
+                if (v >= lo[b] && v < hi[b]) counts[b] += 1.0;
+        }
+        const double p = dy_chi2_pvalue(c, ce, counts, (unsigned)nb_, &dof);
+        print_message("primakoff %s against xsec --histograms: p = %.3g (%d dof)\n", obs[k], p,
+                      dof);
+        assert_true(dof >= 10);
+        assert_true(p > 1e-3);
+    }
+    snprintf(args, sizeof args,
+             "events --process primakoff --target W --energy 8 --mass 0.1 --n 20000 --seed 1 "
+             "--output %s/p.lhe --backend cpu --quiet",
+             dir);
+    assert_int_equal(run(args), 0);
+    snprintf(path, sizeof path, "%s/p.lhe", dir);
+    char *b = slurp(path, &nb);
+    assert_true(strstr(t, "<init>") && strstr(b, "<init>"));
+    assert_string_equal(strstr(t, "<init>"), strstr(b, "<init>")); /* --quiet is in the header */
+    free(b);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(issue_command), cmocka_unit_test(seeds_and_gzip),
         cmocka_unit_test(csv_library),   cmocka_unit_test(directory_of_files),
-        cmocka_unit_test(bad_input),
+        cmocka_unit_test(bad_input),     cmocka_unit_test(primakoff_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

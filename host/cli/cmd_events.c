@@ -1,5 +1,6 @@
 /* cmd_events.c — `darkyield events`: unweighted thin-target brem events (LHEF 3.0 or
- * G4DarkBreM's CSV library) from each point's converged VEGAS map (docs/events.md). */
+ * G4DarkBreM's CSV library) and Primakoff events (LHEF 3.0) from each point's converged VEGAS
+ * map (docs/events.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -29,33 +30,42 @@
 static void help(void)
 {
     printf(
-        "usage: darkyield events --process brem --target T --energy E[,E...] --mass m[,m...]\n"
-        "                        --n N --output FILE|DIR [options]\n\n"
-        "Unweighted events of dark-boson bremsstrahlung l N -> l N X on a thin target (one\n"
+        "usage: darkyield events --process brem|primakoff --target T --energy E[,E...]\n"
+        "                        --mass m[,m...] --n N --output FILE|DIR [options]\n\n"
+        "Unweighted events of dark-boson bremsstrahlung l N -> l N X, or of Primakoff\n"
+        "production gamma N -> a N of an axion-like particle, on a thin target (one\n"
         "interaction at the given beam energy), drawn from each point's converged VEGAS map by\n"
         "accept-reject (docs/events.md); the same seed gives the same files, bit for bit, on a\n"
         "backend.  Energies and momenta in GeV, lab frame (nucleus at rest, beam along +z).\n\n"
-        "  --process P        brem (the only process events support so far)\n"
-        "  --lepton L         e (default) or mu\n"
-        "  --mediator X       vector (default: dark photon A'), lmu-ltau (muons only), b-l,\n"
-        "                     scalar, pseudoscalar, axial\n"
+        "  --process P        brem, primakoff or compton (gamma e- -> e- A' on a free\n"
+        "                     electron at rest, per electron: no --target); annihilation:\n"
+        "                     not implemented\n"
+        "  --lepton L         brem: e (default) or mu\n"
+        "  --mediator X       brem: vector (default: dark photon A'), lmu-ltau (muons only),\n"
+        "                     b-l, scalar, pseudoscalar, axial; primakoff: pseudoscalar\n"
+        "                     (default: the ALP) or scalar\n"
         "  --target T         element name (W, Pb, Cu, ...) or Z,A (e.g. 74,183.84)\n"
-        "  --energy E,...     beam (total) energy in GeV\n"
+        "  --energy E,...     beam (total) energy in GeV (primakoff: the photon's)\n"
         "  --mass m,...       boson mass in GeV\n"
-        "  --coupling g       the model's coupling (default 1; the cross section scales as g^2,\n"
+        "  --coupling g       the model's coupling (default 1; primakoff: g_agg in GeV^-1);\n"
+        "                     the cross section scales as g^2,\n"
         "                     the kinematics not at all)\n"
-        "  --form-factor F    elastic or elastic+inelastic (default)\n"
+        "  --form-factor F    elastic or elastic+inelastic (default for brem; primakoff:\n"
+        "                     elastic)\n"
         "  --elastic-only     the same as --form-factor elastic\n"
         "  --n N              events per file (LHE) or per energy (CSV), 1 .. 1e9 (required)\n"
         "  --seed S           random seed, 0 .. 2^64-1 (default 1)\n"
         "  --format F         lhe (default: LHEF 3.0, one file per energy and mass) or csv\n"
-        "                     (G4DarkBreM's library: one file per mass, every energy in it)\n"
+        "                     (brem: G4DarkBreM's library, one file per mass, every energy)\n"
         "  --output PATH      the file, when there is one; else an existing directory, where\n"
         "                     the files are named darkyield_brem_<lepton>_<mediator>_Z<Z>_\n"
-        "                     m<mass>GeV[_E<energy>GeV].lhe|csv  (written together at the end,\n"
+        "                     m<mass>GeV[_E<energy>GeV].lhe|csv or darkyield_primakoff_\n"
+        "                     <mediator>_Z<Z>_m<mass>GeV_E<energy>GeV.lhe, darkyield_compton_\n"
+        "                     vector_m<mass>GeV_E<energy>GeV.lhe (written together,\n"
         "                     none of them when anything fails)\n"
         "  --gzip             compress (also implied by an --output FILE ending in .gz)\n"
-        "  --boson-pdg ID     PDG id of X in the files (default %d, as G4DarkBreM expects)\n"
+        "  --boson-pdg ID     PDG id of X in the files (brem, compton: default %d, as G4DarkBreM\n"
+        "                     expects; primakoff: %d, MadGraph's ALP_linear_UFO)\n"
         "  --csv-unit U       GeV (default: what G4DarkBreM's model reads) or MeV\n"
         "  --precision p      relative precision goal of the cross section (default 1e-3)\n"
         "  --max-eval N       evaluation budget of each integral (default 1e8)\n"
@@ -64,14 +74,14 @@ static void help(void)
         "  --backend B        cuda, opencl, cpu or auto\n"
         "  --stats FILE.json  engine statistics\n"
         "  --quiet            no per-point summary on stderr\n",
-        PDG_AP);
+        PDG_AP, DY_PDG_ALP);
 }
 
 typedef struct opts {
     dy_xsec_request req;
-    const char *target, *output, *format, *backend, *stats, *mediator;
+    const char *target, *output, *format, *backend, *stats, *mediator, *lepton, *ff;
     double E[MAXV], M[MAXV], precision, safety, unit;
-    int nE, nM, gzip, pdg, quiet, csv;
+    int nE, nM, gzip, pdg, quiet, csv, prim, cmp;
     uint64_t n, seed, max_eval, pilot;
 } opts;
 
@@ -169,6 +179,7 @@ static int parse(int argc, char **argv, opts *o, int *done)
             if (strcmp(optarg, "e") && strcmp(optarg, "mu"))
                 return dy_cli_usage_error(CMD, "--lepton '%s': expected e or mu", optarg);
             o->req.lepton = !strcmp(optarg, "mu");
+            o->lepton = optarg;
             break;
         case 'x': o->mediator = optarg; break;
         case 't': o->target = optarg; break;
@@ -187,9 +198,9 @@ static int parse(int argc, char **argv, opts *o, int *done)
             if (strcmp(optarg, "elastic") && strcmp(optarg, "elastic+inelastic"))
                 return dy_cli_usage_error(
                     CMD, "--form-factor '%s': expected elastic or elastic+inelastic", optarg);
-            o->req.inelastic = !strcmp(optarg, "elastic+inelastic");
+            o->ff = optarg; /* applied after the process (primakoff's default differs) */
             break;
-        case 'e': o->req.inelastic = 0; break;
+        case 'e': o->ff = "elastic"; break;
         case 'n':
             if ((rc = parse_u64("--n", optarg, 1, MAX_N, &o->n))) return rc;
             break;
@@ -239,20 +250,50 @@ static int parse(int argc, char **argv, opts *o, int *done)
         }
     }
     if (optind < argc) return dy_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-    if (!process) return dy_cli_usage_error(CMD, "--process is required (brem)");
-    if (strcmp(process, "brem"))
+    if (!process)
+        return dy_cli_usage_error(CMD, "--process is required (brem, primakoff or compton)");
+    if (strcmp(process, "brem") && strcmp(process, "primakoff") && strcmp(process, "compton"))
         return dy_cli_usage_error(CMD,
-                                  "--process '%s': events support brem only (annihilation and "
-                                  "primakoff events are not implemented yet)",
+                                  "--process '%s': events support brem, primakoff and compton "
+                                  "only (annihilation events are not implemented yet)",
                                   process);
-    const int m = o->mediator ? dy_model_from_name(o->mediator) : DY_MODEL_DARK_PHOTON;
-    if (m < 0 || m == DY_MODEL_ALP)
-        return dy_cli_usage_error(CMD,
-                                  "--mediator '%s': expected vector, lmu-ltau, b-l, scalar, "
-                                  "pseudoscalar or axial",
-                                  o->mediator);
-    o->req.model = m;
-    if (!o->target) return dy_cli_usage_error(CMD, "--target is required");
+    o->prim = !strcmp(process, "primakoff");
+    o->cmp = !strcmp(process, "compton");
+    if (o->cmp) {
+        o->req.process = DY_XPROC_COMPTON;
+        o->req.model = DY_MODEL_DARK_PHOTON;
+        if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
+        if (o->mediator)
+            return dy_cli_usage_error(CMD, "--mediator does not apply to compton (the dark "
+                                           "photon A' only)");
+        if (o->ff || o->target)
+            return dy_cli_usage_error(CMD, "compton scatters on a free electron at rest (cross "
+                                           "section per electron): no --target or "
+                                           "--form-factor");
+        if (!o->pdg) o->pdg = PDG_AP;
+    } else if (o->prim) {
+        o->req.process = DY_XPROC_PRIMAKOFF;
+        if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
+        if (o->mediator && strcmp(o->mediator, "pseudoscalar") && strcmp(o->mediator, "scalar"))
+            return dy_cli_usage_error(
+                CMD, "--mediator '%s': primakoff takes pseudoscalar (the ALP) or scalar",
+                o->mediator);
+        o->req.mediator = o->mediator && !strcmp(o->mediator, "scalar");
+        o->req.model = DY_MODEL_ALP;
+        o->req.inelastic = 0; /* elastic by default, as `darkyield xsec --process primakoff` */
+        if (!o->pdg) o->pdg = DY_PDG_ALP;
+    } else {
+        const int m = o->mediator ? dy_model_from_name(o->mediator) : DY_MODEL_DARK_PHOTON;
+        if (m < 0 || m == DY_MODEL_ALP)
+            return dy_cli_usage_error(CMD,
+                                      "--mediator '%s': expected vector, lmu-ltau, b-l, scalar, "
+                                      "pseudoscalar or axial",
+                                      o->mediator);
+        o->req.model = m;
+        if (!o->pdg) o->pdg = PDG_AP;
+    }
+    if (o->ff) o->req.inelastic = !strcmp(o->ff, "elastic+inelastic");
+    if (!o->target && !o->cmp) return dy_cli_usage_error(CMD, "--target is required");
     if (!o->nE) return dy_cli_usage_error(CMD, "--energy is required");
     if (!o->nM) return dy_cli_usage_error(CMD, "--mass is required");
     if (!o->n) return dy_cli_usage_error(CMD, "--n (events) is required");
@@ -260,8 +301,18 @@ static int parse(int argc, char **argv, opts *o, int *done)
     if (strcmp(o->format, "lhe") && strcmp(o->format, "csv"))
         return dy_cli_usage_error(CMD, "--format '%s': expected lhe or csv", o->format);
     o->csv = !strcmp(o->format, "csv");
+    if (o->csv && (o->prim || o->cmp))
+        return dy_cli_usage_error(CMD,
+                                  "--format csv is G4DarkBreM's brem library: %s events "
+                                  "are written as lhe",
+                                  o->prim ? "primakoff" : "compton");
     if (!o->csv && o->unit != 1.0)
         return dy_cli_usage_error(CMD, "--csv-unit applies to --format csv");
+    if (o->cmp) { /* per electron: Z, A as `xsec --process compton` without a target */
+        o->req.Z = 1.0;
+        o->req.A = 1.008;
+        return 0;
+    }
     return parse_target(o->target, &o->req);
 }
 
@@ -282,9 +333,16 @@ static char *file_name(const opts *o, const char *med, int ie, int im)
 {
     char name[512], e[64] = "";
     if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
-    snprintf(name, sizeof name, "darkyield_brem_%s_%s_Z%d_m%.10gGeV%s.%s%s",
-             o->req.lepton ? "mu" : "e", med, (int)lround(o->req.Z), o->M[im], e,
-             o->csv ? "csv" : "lhe", o->gzip ? ".gz" : "");
+    if (o->cmp)
+        snprintf(name, sizeof name, "darkyield_compton_%s_m%.10gGeV%s.lhe%s", med, o->M[im], e,
+                 o->gzip ? ".gz" : "");
+    else if (o->prim)
+        snprintf(name, sizeof name, "darkyield_primakoff_%s_Z%d_m%.10gGeV%s.lhe%s", med,
+                 (int)lround(o->req.Z), o->M[im], e, o->gzip ? ".gz" : "");
+    else
+        snprintf(name, sizeof name, "darkyield_brem_%s_%s_Z%d_m%.10gGeV%s.%s%s",
+                 o->req.lepton ? "mu" : "e", med, (int)lround(o->req.Z), o->M[im], e,
+                 o->csv ? "csv" : "lhe", o->gzip ? ".gz" : "");
     const size_t n = strlen(o->output) + strlen(name) + 2;
     char *s = malloc(n);
     if (s) snprintf(s, n, "%s/%s", o->output, name);
@@ -305,12 +363,27 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
     for (int i = 0; i < argc; ++i)
         fprintf(f, " %s", argv[i]);
-    fprintf(f,
-            "\nprocess: brem %s N -> %s N X, X = %s (%s), thin target: one interaction at the "
-            "beam energy\n",
-            o->req.lepton ? "mu-" : "e-", o->req.lepton ? "mu-" : "e-", med, ci->particle);
-    fprintf(f, "target: %s, Z = %g, A = %g, nucleus PDG id %d, mass %.10g GeV\n", o->target,
-            o->req.Z, o->req.A, dy_nucleus_pdg(o->req.Z, o->req.A), pt->p.par[DY_BREM_P_MN]);
+    if (o->cmp)
+        fprintf(f,
+                "\nprocess: dark compton gamma e- -> e- A', A' = %s (%s), on a free electron at "
+                "rest: one interaction at the photon energy\n",
+                med, ci->particle);
+    else if (o->prim)
+        fprintf(f,
+                "\nprocess: primakoff gamma N -> a N, a = %s (%s), thin target: one interaction "
+                "at the photon energy\n",
+                med, ci->particle);
+    else
+        fprintf(f,
+                "\nprocess: brem %s N -> %s N X, X = %s (%s), thin target: one interaction at "
+                "the beam energy\n",
+                o->req.lepton ? "mu-" : "e-", o->req.lepton ? "mu-" : "e-", med, ci->particle);
+    if (o->cmp)
+        fprintf(f, "target: a free electron at rest (no binding); cross section per electron\n");
+    else
+        fprintf(f, "target: %s, Z = %g, A = %g, nucleus PDG id %d, mass %.10g GeV\n", o->target,
+                o->req.Z, o->req.A, dy_nucleus_pdg(o->req.Z, o->req.A),
+                pt->p.par[o->prim ? DY_PRIM_MN : DY_BREM_P_MN]);
     fprintf(f, "beam energy E0 = %.10g GeV; boson mass m = %.10g GeV; boson PDG id %d\n", E, m,
             o->pdg);
     fprintf(f, "coupling: %s [%s] = %s (%s); sigma scales as %s^2, the kinematics do not\n",
@@ -327,11 +400,27 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
             (unsigned long long)pt->st.draws, pt->st.w_max_seen, pt->st.mean_w,
             pt->st.mean_w_error);
     fprintf(f, "seed: %llu; backend: %s\n", (unsigned long long)o->seed, backend);
-    fprintf(f, "conventions: %s; %s; %s\n", DY_CONV_CONSTANTS,
-            o->req.inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC, DY_CONV_BREM_ETL);
-    fprintf(f, "particles: beam lepton, nucleus (in, at rest), lepton, nucleus, X (out); "
-               "E, p in GeV, lab frame, beam along +z; SCALUP = sqrt(t), t = -q^2 to the "
-               "nucleus\n");
+    if (o->cmp)
+        fprintf(f,
+                "conventions: %s; compton: exact tree-level gamma e- -> e- A' on a free "
+                "electron at rest, all angles\n",
+                DY_CONV_CONSTANTS);
+    else
+        fprintf(f, "conventions: %s; %s; %s\n", DY_CONV_CONSTANTS,
+                o->req.inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC,
+                o->prim ? "primakoff: exact 2->2 gamma Z -> a Z with recoil, all angles"
+                        : DY_CONV_BREM_ETL);
+    if (o->cmp)
+        fprintf(f, "particles: photon, electron (in, at rest), electron, A' (out); E, p in GeV, "
+                   "lab frame, photon along +z; SCALUP = sqrt(t), t = -(p - p')^2 to the "
+                   "electron\n");
+    else if (o->prim)
+        fprintf(f, "particles: photon, nucleus (in, at rest), a, nucleus (out); E, p in GeV, "
+                   "lab frame, photon along +z; SCALUP = sqrt(t), t = -q^2 to the nucleus\n");
+    else
+        fprintf(f, "particles: beam lepton, nucleus (in, at rest), lepton, nucleus, X (out); "
+                   "E, p in GeV, lab frame, beam along +z; SCALUP = sqrt(t), t = -q^2 to the "
+                   "nucleus\n");
     if (fclose(f)) {
         free(s);
         return NULL;
@@ -373,10 +462,10 @@ int dy_cmd_events(int argc, char **argv)
     o.seed = 1;
     o.max_eval = 100000000ULL;
     o.pilot = 1u << 18;
-    o.pdg = PDG_AP;
     int done, rc = parse(argc, argv, &o, &done);
     if (rc || done) return rc;
-    const char *med = dy_coupling_info_of(o.req.model)->model;
+    const char *med = o.prim ? (o.req.mediator ? "scalar" : "pseudoscalar")
+                             : dy_coupling_info_of(o.req.model)->model;
     const int npts = o.nE * o.nM, nfiles = o.csv ? o.nM : npts;
     const int to_dir = is_dir(o.output);
     if (!to_dir && ends_with(o.output, ".gz")) o.gzip = 1;
@@ -481,12 +570,17 @@ int dy_cmd_events(int argc, char **argv)
                     rc = 1;
                     goto out;
                 }
-                const dy_lhe_info info = {pt->p.ipar[DY_BREM_I_LEPTON] ? 13 : 11,
-                                          dy_nucleus_pdg(o.req.Z, o.req.A),
+                /* compton: the second beam is the electron at rest; no target Z */
+                const dy_lhe_info info = {o.prim || o.cmp                ? 22
+                                          : pt->p.ipar[DY_BREM_I_LEPTON] ? 13
+                                                                         : 11,
+                                          o.cmp ? 11 : dy_nucleus_pdg(o.req.Z, o.req.A),
                                           E,
-                                          pt->p.par[DY_BREM_P_MN],
-                                          o.req.Z,
-                                          o.req.A,
+                                          o.cmp    ? DY_M_E
+                                          : o.prim ? pt->p.par[DY_PRIM_MN]
+                                                   : pt->p.par[DY_BREM_P_MN],
+                                          o.cmp ? 0.0 : o.req.Z,
+                                          o.cmp ? 0.0 : o.req.A,
                                           pt->res.value,
                                           pt->res.error,
                                           text};

@@ -114,10 +114,14 @@ void dy_lhe_begin(dy_evstream *s, const dy_lhe_info *in)
     if (in->text) put_text(s, in->text);
     /* the target as a param-card line "<index> <Z> # Znuc": how G4DarkBreM's LHE reader
      * learns the library's Z (as from dark-brem-lib-gen's MadGraph param_card) */
-    dy_evstream_printf(s,
-                       "</darkyield>\n<slha>\nBLOCK DARKYIELD_TARGET\n"
-                       "    1 %.6e # Znuc\n    2 %.6e # A (mass number)\n</slha>\n</header>\n",
-                       in->Z, in->A);
+    if (in->Z > 0.0) /* no nucleus (dark Compton on an electron): no such block */
+        dy_evstream_printf(s,
+                           "</darkyield>\n<slha>\nBLOCK DARKYIELD_TARGET\n"
+                           "    1 %.6e # Znuc\n    2 %.6e # A (mass number)\n</slha>\n"
+                           "</header>\n",
+                           in->Z, in->A);
+    else
+        dy_evstream_printf(s, "</darkyield>\n</header>\n");
     /* IDWTUP 3: unweighted events of weight +1; XSECUP, XERRUP in pb; XMAXUP 1 */
     dy_evstream_printf(s,
                        "<init>\n%d %d %.12e %.12e 0 0 0 0 3 1\n%.10e %.4e %.10e 1\n"

@@ -29,7 +29,7 @@ void dy_evstream_discard(dy_evstream *s);
 typedef struct dy_lhe_info {
     int beam_pdg, nucleus_pdg;
     double E0, M;        /* beam (total) energy and nucleus mass, GeV */
-    double Z, A;         /* target */
+    double Z, A;         /* target (Z = 0: none, no <slha> block) */
     double sigma, error; /* pb, the cross section the events sample, one standard deviation */
     const char *text;    /* free header lines (escaped for XML and for G4DarkBreM here) */
 } dy_lhe_info;

@@ -25,11 +25,14 @@ dy_status dy_events_integrate(dy_engine *e, dy_events_point *pts, size_t n,
         goto done;
     }
     for (size_t i = 0; i < n; ++i) {
-        if (pts[i].p.process != DY_PROC_brem) {
-            s = dy_error_set(err, DY_ERR_INVALID, "events: only brem integrals are supported");
+        if (pts[i].p.process != DY_PROC_brem && pts[i].p.process != DY_PROC_primakoff &&
+            pts[i].p.process != DY_PROC_compton) {
+            s = dy_error_set(err, DY_ERR_INVALID,
+                             "events: only brem, primakoff and compton integrals are supported");
             goto done;
         }
-        dy_proc_brem_set_phi(&pts[i].p, 1); /* the full final state needs phi */
+        if (pts[i].p.process == DY_PROC_brem)
+            dy_proc_brem_set_phi(&pts[i].p, 1); /* the full final state needs phi */
         p[i] = pts[i].p;
     }
     dy_vegas_options vo = *o;
@@ -72,6 +75,10 @@ int dy_events_get(const dy_events_point *pt, uint64_t seed, uint64_t i, int boso
     double u[DY_MAX_DIM], jac, extra[2];
     dy_unweight_uniforms(&pt->p, pt->map, seed, pt->draws[i], u, &jac, extra);
     /* extra[1]: the azimuth of the whole event about the beam */
+    if (pt->p.process == DY_PROC_compton)
+        return dy_compton_event(&pt->p, u, DY_TWO_PI * extra[1], boson_pdg, ev);
+    if (pt->p.process == DY_PROC_primakoff)
+        return dy_primakoff_event(&pt->p, u, DY_TWO_PI * extra[1], boson_pdg, ev);
     return dy_brem_event(&pt->p, u, DY_TWO_PI * extra[1], boson_pdg, ev);
 }
 

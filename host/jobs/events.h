@@ -1,16 +1,19 @@
-/* events.h — the events job: thin-target brem integrals with their maps kept (one batched VEGAS
- * run, phi sampled: the 4-D form), unweighted draws per point, and the events they give. */
+/* events.h — the events job: thin-target brem (phi sampled: the 4-D form), Primakoff or dark
+ * Compton integrals with their maps kept (one batched VEGAS run), unweighted draws per point,
+ * and the events they give. */
 #ifndef DY_EVENTS_H
 #define DY_EVENTS_H
 #include <stdint.h>
 #include "darkyield/dy.h"
 #include "jobs/unweight.h"
 #include "physics/brem_event.h"
+#include "physics/compton_event.h"
+#include "physics/primakoff_event.h"
 
 typedef struct dy_events_point {
-    dy_params p;             /* the integral (4-D brem), set by the caller (dy_xsec_setup) */
-    double *map;             /* DY_MAP_STRIDE doubles: its converged map */
-    dy_result res;           /* its cross section, pb */
+    dy_params p;   /* the integral (4-D brem, primakoff), set by the caller (dy_xsec_setup) */
+    double *map;   /* DY_MAP_STRIDE doubles: its converged map */
+    dy_result res; /* its cross section, pb */
     dy_unweight_stats st;    /* the unweighting */
     dy_unweight_draw *draws; /* the accepted draws, one per event */
     uint64_t n_events;

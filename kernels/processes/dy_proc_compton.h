@@ -137,6 +137,17 @@ DY_DEVICE int dy_proc_compton_setup(dy_params *p, const dy_compton_config *c)
     return DY_CMP_OK;
 }
 
+/* The unit-cube map of the integrand, shared with the event generator (host/physics/
+ * compton_event.c): u[0] in (0,1) -> ln B uniform in (ln b-, ln b+), B = p'.k.  Returns 0 when
+ * the point lies outside (bad set-up or u at an edge: the integrand is 0 there). */
+DY_DEVICE int dy_proc_compton_point(const dy_params *p, const double *u, double *B)
+{
+    if (p->ipar[3] != DY_CMP_OK || !(u[0] > 0.0 && u[0] < 1.0)) return 0;
+    *B = p->par[DY_CMP_BLO] * DY_EXP(u[0] * p->par[DY_CMP_LN]);
+    *B = DY_FMIN(*B, p->par[DY_CMP_BHI]);
+    return 1;
+}
+
 /* u[0] in (0,1) -> ln B uniform in (ln b-, ln b+): dsigma/du = NORM/L * B * G(B) * L.
  * Lab observables (electron at rest, photon along z): E_A' = (B + M^2/2)/m_e, so
  * obs[0] = x = E_A'/omega, obs[1] = theta_A' from E_A' - p_A' cos = m_e - B/omega, i.e.
@@ -151,9 +162,7 @@ DY_DEVICE double dy_proc_compton_eval(const dy_params *p, const double *u, doubl
     obs[1] = 0.0;
     obs[2] = 0.0;
     obs[3] = 0.0;
-    if (p->ipar[3] != DY_CMP_OK || !(u[0] > 0.0 && u[0] < 1.0)) return 0.0;
-    B = par[DY_CMP_BLO] * DY_EXP(u[0] * par[DY_CMP_LN]);
-    B = DY_FMIN(B, par[DY_CMP_BHI]);
+    if (!dy_proc_compton_point(p, u, &B)) return 0.0;
     ea = (B + 0.5 * M2) / DY_M_E;
     obs[0] = ea / w;
     obs[2] = w - ea;

@@ -134,6 +134,20 @@ DY_DEVICE int dy_proc_primakoff_setup(dy_params *p, const dy_primakoff_config *c
     return DY_PRIM_OK;
 }
 
+/* The unit-cube map of the integrand, shared with the event generator (host/physics/
+ * primakoff_event.c): u[0] in (0,1) -> ln t uniform in (ln t_min, ln t_hi); t and t - t_min
+ * (expm1: no cancellation near t_min).  Returns 0 when the point lies outside (bad set-up or u
+ * at an edge: the integrand is 0 there). */
+DY_DEVICE int dy_proc_primakoff_point(const dy_params *p, const double *u, double *t, double *dtm)
+{
+    double x;
+    if (p->ipar[3] != DY_PRIM_OK || !(u[0] > 0.0 && u[0] < 1.0)) return 0;
+    x = u[0] * p->par[DY_PRIM_LNRANGE];
+    *t = p->par[DY_PRIM_TMIN] * DY_EXP(x);
+    *dtm = p->par[DY_PRIM_TMIN] * DY_EXPM1(x);
+    return 1;
+}
+
 /* u[0] in (0,1) -> ln t uniform in (ln t_min, ln t_hi).  Returns dsigma/du in pb.
  * Pseudoscalar and scalar give the same |M|^2 for a spin-0 coherent nucleus (docs §3.1), so
  * ipar[0] only labels the sample.  G2 = Z^2 F_el^2 (+ inelastic term if ipar[1]).
@@ -144,17 +158,14 @@ DY_DEVICE double dy_proc_primakoff_eval(const dy_params *p, const double *u, dou
 {
     const double *par = p->par;
     const double E = par[DY_PRIM_EG], m = par[DY_PRIM_MA], M = par[DY_PRIM_MN];
-    const double tmin = par[DY_PRIM_TMIN], tmax = par[DY_PRIM_TMAX];
-    double x, t, dtm, g2t2, T, ea, pa, sum, omc;
+    const double tmax = par[DY_PRIM_TMAX];
+    double t, dtm, g2t2, T, ea, pa, sum, omc;
     dy_ffscales f;
     obs[0] = 0.0;
     obs[1] = 0.0;
     obs[2] = 0.0;
     obs[3] = 0.0;
-    if (p->ipar[3] != DY_PRIM_OK || !(u[0] > 0.0 && u[0] < 1.0)) return 0.0;
-    x = u[0] * par[DY_PRIM_LNRANGE];
-    t = tmin * DY_EXP(x);
-    dtm = tmin * DY_EXPM1(x); /* t - t_min without cancellation near t_min */
+    if (!dy_proc_primakoff_point(p, u, &t, &dtm)) return 0.0; /* t - t_min: dtm */
     f.Z = par[DY_PRIM_Z];
     f.ta = par[DY_PRIM_TA];
     f.tap = par[DY_PRIM_TAP];
