@@ -657,7 +657,8 @@ int dy_cmd_limit(int argc, char **argv)
                                      1.0 / cfg->mchi_over_m,
                                      cfg->alpha_D,
                                      cfg->dm_splitting,
-                                     cfg->omega_h2};
+                                     cfg->omega_h2,
+                                     DY_GSTAR_SS2018};
                 if (dy_relic_y_target(&p, &ty[k][nth], NULL, &err) != DY_OK) ok = 0;
             }
             if (ok) tm[nth++] = mc;

@@ -1,19 +1,22 @@
 /* relic.c — thermal-relic y for dark-photon-mediated light DM (docs/limits.md §4).
  * sigma v from the s-channel A' with the full propagator, leptonic final states (e, mu; hadrons
  * are not included), Kolb & Turner's freeze-out: x_f by iteration, Omega h^2 = 1.07e9 GeV^-1 /
- * (M_Pl J), J = int_{x_f}^inf (h_eff/sqrt(g_eff)) <sigma v>_eff dx/x^2 (KT eqs. 5.43-5.45). */
+ * (M_Pl J), J = int_{x_f}^inf (h_eff/sqrt(g_eff)) <sigma v>_eff dx/x^2 (KT eqs. 5.43-5.45).
+ * g_eff, h_eff: Saikawa & Shirai's tabulation (arXiv:1803.01038, gstar_table.c); the ideal gas
+ * with a QCD step that preceded it is kept as dy_relic_gstar_ideal for comparison. */
 #include "physics/relic.h"
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include "physics/dy_constants.h"
 #include "physics/dy_dark_widths.h"
+#include "physics/gstar_table.h"
 
 #define M_PLANCK_GEV 1.220890e19 /* Planck mass, PDG */
 #define T_NU_DEC     2.0e-3      /* neutrino decoupling (instantaneous), GeV */
 #define T_QCD_LO     0.120       /* hadron gas below, quark-gluon plasma above (smooth step) */
 #define T_QCD_HI     0.250
 
-/* ---------------------------------------------------------------------- g_eff(T), h_eff(T) */
+/* ------------------------------------ g_eff(T), h_eff(T): ideal gas with a QCD step (old) */
 
 /* Energy (*rho) and entropy (*s) of one internal state of mass m at temperature T, in units of
  * the massless boson's (pi^2/30 T^4, 2 pi^2/45 T^3): (15/pi^4) int u^2 E/(e^E -+ 1) du and
@@ -92,7 +95,7 @@ static double s_logt0 = -13.0, s_logt1 = 5.0; /* ln T from ~2 keV to ~150 GeV */
 static double s_g[NT], s_h[NT];
 static int s_ready = 0;
 
-void dy_relic_gstar(double T, double *g_eff, double *h_eff)
+void dy_relic_gstar_ideal(double T, double *g_eff, double *h_eff)
 {
     if (!s_ready) {
         for (int i = 0; i < NT; ++i)
@@ -107,6 +110,72 @@ void dy_relic_gstar(double T, double *g_eff, double *h_eff)
     const double f = x - i;
     *g_eff = (1.0 - f) * s_g[i] + f * s_g[i + 1];
     *h_eff = (1.0 - f) * s_h[i] + f * s_h[i + 1];
+}
+
+/* Steffen's monotone slope at interior node i of (x, y[col]) (M. Steffen, A&A 239 (1990) 443,
+ * eqs. 11, 24): never overshoots, so a monotone stretch of the table stays monotone. */
+static double steffen_slope(const double (*t)[5], int i, int col, const double *x)
+{
+    const double h0 = x[1] - x[0], h1 = x[2] - x[1];
+    const double s0 = (t[i][col] - t[i - 1][col]) / h0, s1 = (t[i + 1][col] - t[i][col]) / h1;
+    const double p = (s0 * h1 + s1 * h0) / (h0 + h1);
+    if (s0 * s1 <= 0.0) return 0.0;
+    double m = fmin(fabs(s0), fabs(s1));
+    m = fmin(m, 0.5 * fabs(p));
+    return s0 > 0.0 ? 2.0 * m : -2.0 * m;
+}
+
+/* Hermite cubic in ln T between rows i and i+1 of the table, column col (1: g_rho, 3: g_s) */
+static double table_interp(int i, int col, double lt)
+{
+    const double(*t)[5] = dy_gstar_ss2018;
+    const int n = dy_gstar_ss2018_rows;
+    double x[4];
+    for (int k = -1; k <= 2; ++k) {
+        const int j = i + k < 0 ? 0 : (i + k > n - 1 ? n - 1 : i + k);
+        x[k + 1] = log(t[j][0]);
+    }
+    const double h = x[2] - x[1], s = (t[i + 1][col] - t[i][col]) / h;
+    const double d0 = i > 0 ? steffen_slope(t, i, col, x) : s;
+    const double d1 = i + 1 < n - 1 ? steffen_slope(t, i + 1, col, x + 1) : s;
+    const double u = (lt - x[1]) / h, u2 = u * u, u3 = u2 * u;
+    return (2.0 * u3 - 3.0 * u2 + 1.0) * t[i][col] + (u3 - 2.0 * u2 + u) * h * d0 +
+           (-2.0 * u3 + 3.0 * u2) * t[i + 1][col] + (u3 - u2) * h * d1;
+}
+
+void dy_relic_gstar(double T, double *g_eff, double *h_eff)
+{
+    const double(*t)[5] = dy_gstar_ss2018;
+    const int n = dy_gstar_ss2018_rows;
+    if (!(T > t[0][0])) { /* below 2 keV: e+- gone, neutrinos decoupled; constant */
+        *g_eff = t[0][1];
+        *h_eff = t[0][3];
+        return;
+    }
+    if (T >= t[n - 1][0]) { /* the end of the shipped rows (10 TeV): held there */
+        *g_eff = t[n - 1][1];
+        *h_eff = t[n - 1][3];
+        return;
+    }
+    int lo = 0, hi = n - 1; /* t[lo][0] < T <= t[hi][0] */
+    while (hi - lo > 1) {
+        const int mid = (lo + hi) / 2;
+        if (t[mid][0] < T)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const double lt = log(T);
+    *g_eff = table_interp(lo, 1, lt);
+    *h_eff = table_interp(lo, 3, lt);
+}
+
+void dy_relic_gstar_model(dy_relic_gstar_kind k, double T, double *g_eff, double *h_eff)
+{
+    if (k == DY_GSTAR_IDEAL_STEP)
+        dy_relic_gstar_ideal(T, g_eff, h_eff);
+    else
+        dy_relic_gstar(T, g_eff, h_eff);
 }
 
 /* ------------------------------------------------------------------------------ sigma v */
@@ -175,7 +244,7 @@ static double j_integrand(double t, void *vp)
     if (t <= 0.0) return 0.0;
     const double x = c->xf / t;
     double g, h;
-    dy_relic_gstar(c->p->mchi_GeV / x, &g, &h);
+    dy_relic_gstar_model(c->p->gstar, c->p->mchi_GeV / x, &g, &h);
     return h / sqrt(g) * sigma_eff(c->p, c->a, c->b, x) / c->xf;
 }
 
@@ -211,7 +280,7 @@ dy_status dy_relic_omega(const dy_relic_params *p, double y, double *omega_h2, d
     double x = 20.0;
     for (int it = 0; it < 200; ++it) {
         double g, h;
-        dy_relic_gstar(m / x, &g, &h);
+        dy_relic_gstar_model(p->gstar, m / x, &g, &h);
         const double arg =
             0.038 * (n + 1.0) * gi * M_PLANCK_GEV * m * sigma_eff(p, a, b, x) / sqrt(g * x);
         if (!(arg > 1.0))

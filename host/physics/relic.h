@@ -13,20 +13,36 @@ typedef enum dy_relic_kind {
     DY_RELIC_DIRAC = 3         /* Dirac, s-wave (CMB-excluded; for comparison) */
 } dy_relic_kind;
 
+/* Which g_eff(T), h_eff(T) the freeze-out uses */
+typedef enum dy_relic_gstar_kind {
+    DY_GSTAR_SS2018 = 0,    /* Saikawa & Shirai 2018 tabulation (default) */
+    DY_GSTAR_IDEAL_STEP = 1 /* ideal gas with a smooth QCD step (darkyield before issue 17) */
+} dy_relic_gstar_kind;
+
 typedef struct dy_relic_params {
     dy_relic_kind kind;
-    double mchi_GeV; /* DM mass (the lighter state for pseudo-Dirac) */
-    double ratio;    /* m_A'/m_chi (> 0; the propagator 1/(m_A'^2 - 4 m_chi^2) is kept) */
-    double alpha_D;  /* enters only through the A' width in the propagator */
-    double delta;    /* (m2 - m1)/m1 for pseudo-Dirac, >= 0 */
-    double omega_h2; /* target, 0.12 (Planck 2018) */
+    double mchi_GeV;           /* DM mass (the lighter state for pseudo-Dirac) */
+    double ratio;              /* m_A'/m_chi (> 0; the propagator 1/(m_A'^2 - 4 m_chi^2) is kept) */
+    double alpha_D;            /* enters only through the A' width in the propagator */
+    double delta;              /* (m2 - m1)/m1 for pseudo-Dirac, >= 0 */
+    double omega_h2;           /* target, 0.12 (Planck 2018) */
+    dy_relic_gstar_kind gstar; /* 0 (left out of an initialiser): the tabulation */
 } dy_relic_params;
 
-/* Effective relativistic degrees of freedom for energy (g_eff) and entropy (h_eff) at photon
- * temperature T (GeV): photons, 3 neutrinos (instant decoupling at 2 MeV, T_nu from e+- entropy),
- * e, mu, pions below the QCD crossover, u d s c quarks, gluons, tau above it; a smooth step in
- * ln T between 120 and 250 MeV.  Exact Fermi/Bose integrals for the massive species. */
+/* Effective relativistic degrees of freedom for energy (g_eff = g_*rho) and entropy
+ * (h_eff = g_*s) at photon temperature T (GeV): K. Saikawa, S. Shirai, JCAP 05 (2018) 035,
+ * arXiv:1803.01038, their tabulation (lattice QCD across the crossover, N_eff = 3.046), every 4th
+ * row shipped (gstar_table.c), interpolated in ln T by Steffen's monotone cubic; constant below
+ * 2 keV and above 10 TeV (the ends of the shipped rows). */
 void dy_relic_gstar(double T_GeV, double *g_eff, double *h_eff);
+
+/* The model before the tabulation, kept for comparison: photons, 3 neutrinos (instant decoupling
+ * at 2 MeV, T_nu from e+- entropy), e, mu, pions below the QCD crossover, u d s c b quarks, gluons,
+ * tau above it, a smooth step in ln T between 120 and 250 MeV; exact Fermi/Bose integrals. */
+void dy_relic_gstar_ideal(double T_GeV, double *g_eff, double *h_eff);
+
+/* dy_relic_gstar or dy_relic_gstar_ideal */
+void dy_relic_gstar_model(dy_relic_gstar_kind k, double T_GeV, double *g_eff, double *h_eff);
 
 /* Omega h^2 for a given y, and the freeze-out x_f = m/T_f. */
 dy_status dy_relic_omega(const dy_relic_params *p, double y, double *omega_h2, double *x_f,
