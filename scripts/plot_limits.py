@@ -5,7 +5,7 @@ Usage: plot_limits.py LIMITS.csv OUTDIR [--thermal T.csv] [--gm2 G.csv] [--overl
 
 Writes <stem>_coupling (and <stem>_y for the dark-photon invisible plane) as PNG and PDF: log-log,
 the observed curve, the expected curve with its ±1σ (and ±2σ) band, thermal-relic lines, the
-(g-2)_mu band and user curves (CSV: mass,coupling; '#' comments).  Visible mode draws the excluded
+(g-2)_mu band and user curves (docs/limits.md §7.1: mass_GeV,<coupling> or m_chi_GeV,y).  Visible mode draws the excluded
 region between the lower and upper edges.  Needs numpy and matplotlib; exit codes: 0 ok, 1 bad
 input, 2 usage, 3 missing modules.
 """
@@ -114,11 +114,14 @@ def main(argv):
         dy_plotting.save(fig, outdir, name, written)
         plt.close(fig)
 
-    def overlay(ax):
+    def overlay(ax, plane):
+        # docs/limits.md §7.1; darkyield checked each file: header mass_GeV,<coupling> (this
+        # plot) or m_chi_GeV,y (the y plot), then rows of two numbers joined in file order
         for f, label in overlays:
             c, _ = read_csv(np, f)
             keys = list(c.keys())
-            ax.plot(c[keys[0]], c[keys[1]], "--", lw=1.2, label=label)
+            if (keys[1] == "y") == (plane == "y"):
+                ax.plot(c[keys[0]], c[keys[1]], "--", lw=1.2, label=label)
 
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     if visible:
@@ -149,7 +152,7 @@ def main(argv):
                         label=f"(g-2)$_\\mu$ ±2σ ({coupling})")
         ax.fill_between(g["mass_GeV"], g["g_lo1"], g["g_hi1"], color="red", alpha=0.4,
                         label=f"(g-2)$_\\mu$ ±1σ ({coupling})")
-    overlay(ax)
+    overlay(ax, "coupling")
     finish(fig, ax, f"{stem}_coupling", f"{massname} [GeV]", clabel)
 
     if "y_obs" in cols:
@@ -166,6 +169,7 @@ def main(argv):
             for k in t:
                 if k.startswith("y_"):
                     ax.plot(t["m_chi_GeV"], t[k], lw=1.5, label=f"thermal {k[2:]}")
+        overlay(ax, "y")
         finish(fig, ax, f"{stem}_y", "m$_\\chi$ [GeV]",
                "y = ε$^2$ α$_D$ (m$_\\chi$/m$_{A'}$)$^4$")
     for p in written:

@@ -427,9 +427,11 @@ static void test_plots(void **state)
     char args[512], out[65536];
     snprintf(args, sizeof args, "limit " TMP "/inv1.yaml");
     write_file(TMP "/over.csv", "# overlay\nmass_GeV,eps\n0.01,1e-4\n0.5,1e-3\n");
+    write_file(TMP "/over_y.csv", "m_chi_GeV,y\n0.003,1e-12\n0.2,1e-9\n"); /* the y plot's */
     write_file(TMP "/plot.yaml", "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\n"
                                  "statistics: {pot: 1e10, background: 2}\n"
-                                 "overlays: [{file: " TMP "/over.csv, label: old}]\n"
+                                 "overlays: [{file: " TMP "/over.csv, label: old}, {file: " TMP
+                                 "/over_y.csv, label: old y}]\n"
                                  "output: {dir: " TMP "/plot}\n");
     const int rc = dy_run_cli("limit " TMP "/plot.yaml", out, sizeof out);
     if (rc != 0) fail_msg("rc %d: %s", rc, out);

@@ -3,6 +3,7 @@
  * message "FILE:LINE:COLUMN: what is wrong" naming the dotted key. */
 #include "io/limit_config.h"
 #include "io/infile.h"
+#include "io/overlay.h"
 #include "io/yaml_override.h"
 #include "io/yaml_util.h"
 #include "physics/couplings.h"
@@ -493,6 +494,17 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
             dy_error e2;
             if (dy_check_input(cfg->overlay_file[i], "overlay file", &e2) != DY_OK)
                 return dy_yaml_fail(c, f, "'overlays.file': %s", e2.msg);
+            /* the whole file is checked now, before any output: docs/limits.md §7.1 */
+            const dy_model md = !strcmp(cfg->particle, "zprime") ? DY_MODEL_LMU_LTAU
+                                : !strcmp(cfg->particle, "alp")  ? DY_MODEL_ALP
+                                                                 : DY_MODEL_DARK_PHOTON;
+            const int allow_y = md == DY_MODEL_DARK_PHOTON && !visible;
+            dy_overlay_plane plane;
+            int npts;
+            if (dy_overlay_check(cfg->overlay_file[i], dy_coupling_info_of(md)->name, allow_y,
+                                 &plane, &npts, &e2) != DY_OK)
+                return dy_yaml_fail(c, f, "'overlays.file': %s", e2.msg);
+            cfg->overlay_y[i] = plane == DY_OVERLAY_Y;
             if ((l = get(c, e, "label", NULL))) {
                 if (to_string(c, l, "overlays.label", cfg->overlay_label[i], 128)) return -1;
             } else {

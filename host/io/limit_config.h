@@ -69,7 +69,8 @@ typedef struct dy_limit_config {
     double gm2_delta, gm2_sigma;
     int n_overlays;
     char overlay_file[DY_LCFG_MAX_OVER][DY_LCFG_PATH], overlay_label[DY_LCFG_MAX_OVER][128];
-    char out_dir[DY_LCFG_PATH]; /* default out/limits/<name> */
+    int overlay_y[DY_LCFG_MAX_OVER]; /* 1: an m_chi_GeV,y curve (the y plot) */
+    char out_dir[DY_LCFG_PATH];      /* default out/limits/<name> */
     int want_csv, want_hepdata, want_plots, want_pyhf;
 } dy_limit_config;
 
