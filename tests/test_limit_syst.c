@@ -228,6 +228,33 @@ static void test_dense_interpolated(void **state)
         dy_assert_close(c[i], sqrt(2.302585093 / (1e11 * 0.5 * y)), 0.0, 2e-7);
     }
     assert_int_equal(ng, NM);
+    /* the HEPData tables list every row's mass (until issue 17 they listed the grid's, then read
+     * past its end) */
+    char path[512], text[2048];
+    snprintf(path, sizeof path, TMP "/denseh.yaml");
+    snprintf(text, sizeof text,
+             "name: denseh\nyields: %s/smooth.h5\nmodel: {particle: dark_photon}\n"
+             "efficiency: 0.5\ncuts: {energy_min_GeV: 50}\n%s"
+             "output: {dir: %s/denseh, formats: [hepdata], plots: false}\n",
+             TMP, st, TMP);
+    write_file(path, text);
+    run_ok("limit --no-plots " TMP "/denseh.yaml");
+    FILE *h = fopen(TMP "/denseh/hepdata/observed.yaml", "r");
+    assert_non_null(h);
+    char line[512];
+    int in_x = 0, nx = 0;
+    while (fgets(line, sizeof line, h)) {
+        if (!strncmp(line, "independent_variables:", 22)) in_x = 1;
+        if (!strncmp(line, "dependent_variables:", 20)) in_x = 0;
+        const char *v = strstr(line, "- value: ");
+        if (in_x && v) {
+            assert_true(nx < n);
+            dy_assert_close(strtod(v + 9, NULL), m[nx], 0.0, 1e-9);
+            ++nx;
+        }
+    }
+    fclose(h);
+    assert_int_equal(nx, n);
     /* with the resonance: no interpolated mass within one grid step of it */
     const int nr = csv_column(TMP "/dres/dres_limits.csv", "mass_GeV", m, 4 * NM);
     csv_column(TMP "/dres/dres_limits.csv", "grid", gr, 4 * NM);

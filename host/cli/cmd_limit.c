@@ -741,8 +741,9 @@ int dy_cmd_limit(int argc, char **argv)
         dy_hep_table t[8];
         int nt = 0;
         char cl_s[32], comm[8192];
-        double *col = calloc((size_t)np * (NS * 2 + 4), sizeof(double));
-        double *ycol = col + (size_t)np * NS * 2; /* scratch: y obs, exp, -, + */
+        double *col = calloc((size_t)np * (NS * 2 + 5), sizeof(double));
+        double *ycol = col + (size_t)np * NS * 2;        /* scratch: y obs, exp, -, + */
+        double *pmass = col + (size_t)np * (NS * 2 + 4); /* grid and interpolated masses */
         if (!col) {
             rc = 1;
             goto out;
@@ -764,7 +765,9 @@ int dy_cmd_limit(int argc, char **argv)
             em[np + m] = R(m, 3, 0) - R(m, 1, 0);
         }
         snprintf(cl_s, sizeof cl_s, "%g%%", 100.0 * cfg->cl);
-        dy_hep_var mass = {.name = nn.mass, .units = "GeV", .values = g->masses_GeV};
+        for (int m = 0; m < np; ++m) /* not g->masses_GeV: np > nm with 'interpolate' */
+            pmass[m] = pts[m].mass;
+        dy_hep_var mass = {.name = nn.mass, .units = "GeV", .values = pmass};
         dy_hep_var base = {.units = nn.coupling_units,
                            .n_qual = 3,
                            .qual_name = {"CL", "N_pot", "coupling"},
