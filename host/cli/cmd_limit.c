@@ -566,9 +566,16 @@ int dy_cmd_limit(int argc, char **argv)
             }
             continue;
         }
-        /* visible: the spectrum of this grid mass with decays in the volume */
-        while (im < nm && g->masses_GeV[im] != M)
+        /* visible: the spectrum of this mass with decays in the volume.  Between grid masses
+         * ('interpolate', docs/limits.md §2.1) each bin's dN/dE is interpolated in ln m, like S:
+         * ln dN/dE where both ends are > 0, dN/dE itself otherwise; the efficiency and the decay
+         * probability are evaluated at M itself. */
+        while (im + 1 < nm && g->masses_GeV[im + 1] <= M)
             ++im;
+        const int on_grid = g->masses_GeV[im] == M;
+        const double tm =
+            on_grid ? 0.0
+                    : log(M / g->masses_GeV[im]) / log(g->masses_GeV[im + 1] / g->masses_GeV[im]);
         memset(spec, 0, sizeof *spec);
         spec->mass_GeV = M;
         spec->c0 = yf.coupling;
@@ -582,7 +589,13 @@ int dy_cmd_limit(int argc, char **argv)
             if (!(hi > cut)) continue;
             const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
             const int k = spec->n_bins++;
-            const double dn = g->sum_dNdE[dy_yield_grid_index(g, im, e)] * (hi - l2);
+            double dnde = g->sum_dNdE[dy_yield_grid_index(g, im, e)];
+            if (!on_grid) {
+                const double a = dnde, b = g->sum_dNdE[dy_yield_grid_index(g, im + 1, e)];
+                dnde = a > 0.0 && b > 0.0 ? exp((1.0 - tm) * log(a) + tm * log(b))
+                                          : (1.0 - tm) * a + tm * b;
+            }
+            const double dn = dnde * (hi - l2);
             spec->e_lo[k] = l2;
             spec->e_hi[k] = hi;
             if (cfg->n_sets == 1) {
@@ -932,8 +945,9 @@ int dy_cmd_limit(int argc, char **argv)
                 "is the observed %g%% CL limit of darkyield (%s): the signal there is "
                 "events_ref, at coupling_ref.  mu_exp*: darkyield's expected limits in mu\n",
                 cfg->name, 100.0 * cfg->cl, cfg->method);
-        fprintf(fi, "mass_GeV,file,coupling_ref,events_ref,mu_exp,mu_exp_m1,mu_exp_p1,mu_exp_m2,"
-                    "mu_exp_p2\n");
+        /* visible mode: mu = 1 is reached at the two edges of the excluded band */
+        fprintf(fi, "mass_GeV,file,%s,events_ref,mu_exp,mu_exp_m1,mu_exp_p1,mu_exp_m2,mu_exp_p2\n",
+                visible ? "coupling_ref_lower,coupling_ref_upper" : "coupling_ref");
         char names[DY_LCFG_MAX_SETS][64];
         for (int d = 0; d < cfg->n_sets; ++d)
             snprintf(names[d], sizeof names[d], "%s", cfg->set[d].name);
@@ -952,7 +966,9 @@ int dy_cmd_limit(int argc, char **argv)
             dy_pl_model pm;
             dy_lpoint_model(cfg, &pts[m], &pm);
             dy_pyhf_write(fw, &pm, (const char(*)[64])names, pts[m].ev[0]);
-            fprintf(fi, "%.10g,%s,%.10g,%.10g", pts[m].mass, base, R(m, 0, 0), pts[m].ev[0]);
+            fprintf(fi, "%.10g,%s,%.10g", pts[m].mass, base, R(m, 0, 0));
+            if (visible) fprintf(fi, ",%.10g", R(m, 0, 1));
+            fprintf(fi, ",%.10g", pts[m].ev[0]);
             for (int k = 1; k < NS; ++k)
                 fprintf(fi, ",%.10g", pts[m].ev[k] / pts[m].ev[0]);
             fputc('\n', fi);

@@ -517,10 +517,9 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
         }
     }
 
-    /* interpolation between grid masses (invisible mode): docs/limits.md §2.1 */
+    /* interpolation between grid masses (both modes): docs/limits.md §2.1 */
     if (section(c, root, "interpolate", 0, k_interp, &s)) return -1;
     if (s) {
-        if (visible) return dy_yaml_fail(c, s, "'interpolate' applies to 'mode: invisible' only");
         double pd2;
         if (opt_num(c, s, "interpolate", "per_decade", 20.0, 1.0, 1, 1000.0, &pd2, &w) ||
             opt_num(c, s, "interpolate", "max_slope_change", 0.5, 0.0, 0, 100.0,
@@ -550,8 +549,6 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
             cfg->want_hepdata |= !strcmp(f[i], "hepdata");
             cfg->want_pyhf |= !strcmp(f[i], "pyhf");
         }
-        if (cfg->want_pyhf && strcmp(cfg->mode, "invisible"))
-            return dy_yaml_fail(c, v, "'pyhf' workspaces are written for 'mode: invisible' only");
     }
     cfg->want_plots = cfg->want_csv;
     if ((v = get(c, s, "plots", NULL))) {
