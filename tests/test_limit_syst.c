@@ -212,6 +212,46 @@ static void test_visible_datasets(void **state)
     assert_true(finite > 20); /* the scan excludes a band at many masses */
 }
 
+/* A signal and a background uncertainty shared by two run periods (EOT 1e11 and 3e11, the
+ * background in the same ratio) give exactly the limit of one period with the summed counts and
+ * those sigmas (the likelihood factorises, test_profile); as independent sigmas they give less. */
+static void test_shared_systematics(void **state)
+{
+    (void)state;
+    limit_cfg("sh1", TMP "/smooth.h5",
+              "statistics: {method: cls-asymptotic, yield_error: false}\n"
+              "datasets:\n  - {name: all, pot: 4e11, observed: 4, background: 2.0,\n"
+              "     efficiency_rel_sigma: 0.2, background_rel_sigma: 0.3}\n");
+    limit_cfg("sh2", TMP "/smooth.h5",
+              "statistics: {method: cls-asymptotic, yield_error: false}\n"
+              "datasets:\n"
+              "  - {name: run1, pot: 1e11, observed: 1, background: 0.5,\n"
+              "     shared_signal_rel_sigma: 0.2, shared_background_rel_sigma: 0.3}\n"
+              "  - {name: run2, pot: 3e11, observed: 3, background: 1.5,\n"
+              "     shared_signal_rel_sigma: 0.2, shared_background_rel_sigma: 0.3}\n");
+    limit_cfg("shi", TMP "/smooth.h5",
+              "statistics: {method: cls-asymptotic, yield_error: false}\n"
+              "datasets:\n"
+              "  - {name: run1, pot: 1e11, observed: 1, background: 0.5,\n"
+              "     efficiency_rel_sigma: 0.2, background_rel_sigma: 0.3}\n"
+              "  - {name: run2, pot: 3e11, observed: 3, background: 1.5,\n"
+              "     efficiency_rel_sigma: 0.2, background_rel_sigma: 0.3}\n");
+    run_ok("limit --no-plots " TMP "/sh1.yaml");
+    run_ok("limit --no-plots " TMP "/sh2.yaml");
+    run_ok("limit --no-plots " TMP "/shi.yaml");
+    static double a[NM], b[NM], c[NM];
+    const char *cols[3] = {"coupling_obs", "coupling_exp", "coupling_exp_p1"};
+    for (int k = 0; k < 3; ++k) {
+        assert_int_equal(csv_column(TMP "/sh1/sh1_limits.csv", cols[k], a, NM), NM);
+        assert_int_equal(csv_column(TMP "/sh2/sh2_limits.csv", cols[k], b, NM), NM);
+        assert_int_equal(csv_column(TMP "/shi/shi_limits.csv", cols[k], c, NM), NM);
+        for (int m = 0; m < NM; ++m) {
+            dy_assert_close(b[m], a[m], 0.0, 1e-7);
+            if (k == 0) assert_true(c[m] < 0.99 * b[m]);
+        }
+    }
+}
+
 /* Visible mode between grid masses: the 50 even masses of the power-law grid, interpolated 20 per
  * decade, put one mass at the geometric midpoint of each interval, i.e. at the odd masses of the
  * 100-mass grid; there each bin's dN/dE ~ m^-2 is interpolated exactly in log-log, so the
@@ -269,9 +309,11 @@ static void test_visible_pyhf(void **state)
              "statistics: {method: cls-asymptotic}\n"
              "datasets:\n"
              "  - {name: run1, pot: 1e20, pot_rel_sigma: 0.05, observed: 4, background: 3.0,\n"
-             "     background_rel_sigma: 0.3, efficiency_rel_sigma: 0.1}\n"
+             "     background_rel_sigma: 0.3, efficiency_rel_sigma: 0.1,\n"
+             "     shared_signal_rel_sigma: 0.08, shared_background_rel_sigma: 0.1}\n"
              "  - {name: run2, pot: 3e20, pot_rel_sigma: 0.03, observed: 9, background: 7.5,\n"
-             "     background_rel_sigma: 0.2, efficiency_rel_sigma: 0.05}\n"
+             "     background_rel_sigma: 0.2, efficiency_rel_sigma: 0.05,\n"
+             "     shared_signal_rel_sigma: 0.06, shared_background_rel_sigma: 0.15}\n"
              "output: {dir: %s/vpyhf, formats: [csv, pyhf], plots: false}\n",
              TMP, TMP);
     write_file(path, text);
@@ -505,8 +547,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hybrid_and_datasets),  cmocka_unit_test(test_visible_datasets),
         cmocka_unit_test(test_visible_interpolated), cmocka_unit_test(test_visible_pyhf),
-        cmocka_unit_test(test_dense_interpolated),   cmocka_unit_test(test_pyhf_agrees),
-        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_shared_systematics),   cmocka_unit_test(test_dense_interpolated),
+        cmocka_unit_test(test_pyhf_agrees),          cmocka_unit_test(test_config_errors),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -2,8 +2,9 @@
  * against independent numbers: the exact Poisson CLs (Read 2002) for toys without nuisances
  * (q~_mu orders a single count like n), closed forms for the asymptotic CLs of one bin (CCGV
  * eqs. 65-66 with q~ evaluated analytically), the Cousins–Highland first-order formula
- * U0 (1 + sigma^2 (U0 - n)/2) and the n = 0 closed form with a Gaussian efficiency, and the
- * limit of large counts. */
+ * U0 (1 + sigma^2 (U0 - n)/2) and the n = 0 closed form with a Gaussian efficiency, the
+ * limit of large counts, and nuisances shared by data sets against the exactly equivalent
+ * single bin. */
 #include "dy_test.h"
 #include <gsl/gsl_cdf.h>
 #include <string.h>
@@ -151,6 +152,84 @@ static void test_cousins_highland(void **state)
     }
 }
 
+/* Correlated systematics between data sets.  With the background proportional to the signal
+ * (b_d / B = s_d / S = f_d) and only shared nuisances, the two-bin likelihood factorises exactly:
+ * prod_d Pois(n_d | lambda f_d) = Pois(N | lambda) Multinomial(n | N, f), and the multinomial does
+ * not depend on mu or the nuisances.  So every profile-likelihood ratio, and hence every limit,
+ * equals that of one bin with the summed counts and the same sigmas (also for Asimov data, whose
+ * counts are lambda f_d).  The same sigmas taken independent per data set average down: the
+ * limit is lower. */
+static void test_shared_nuisances(void **state)
+{
+    (void)state;
+    dy_error e;
+    dy_pl_limit l1, l2, li, l0;
+    const double f[2] = {0.3, 0.7};
+    const int n[2] = {1, 3};
+    dy_pl_model one = one_bin(4, 2.0), two, ind;
+    one.bin[0].se = 0.2; /* one bin: its own signal and background sigmas are "shared" */
+    one.bin[0].sb = 0.3;
+    memset(&two, 0, sizeof two);
+    two.n_bins = 2;
+    for (int d = 0; d < 2; ++d) {
+        two.bin[d].s = f[d];
+        two.bin[d].b = 2.0 * f[d];
+        two.bin[d].n = n[d];
+        two.bin[d].ss = 0.2;
+        two.bin[d].sbs = 0.3;
+    }
+    ind = two;
+    for (int d = 0; d < 2; ++d) {
+        ind.bin[d].ss = ind.bin[d].sbs = 0.0;
+        ind.bin[d].se = 0.2;
+        ind.bin[d].sb = 0.3;
+    }
+    dy_pl_options o = {DY_PL_ASYMPTOTIC, 0.9, 0, 1};
+    assert_int_equal(dy_pl_upper(&one, &o, &l1, &e), DY_OK);
+    assert_int_equal(dy_pl_upper(&two, &o, &l2, &e), DY_OK);
+    assert_int_equal(dy_pl_upper(&ind, &o, &li, &e), DY_OK);
+    const double a1[6] = {l1.obs, l1.median, l1.m1, l1.p1, l1.m2, l1.p2};
+    const double a2[6] = {l2.obs, l2.median, l2.m1, l2.p1, l2.m2, l2.p2};
+    for (int k = 0; k < 6; ++k)
+        dy_assert_close(a2[k], a1[k], 0.0, 1e-6); /* the fits converge to 1e-11 in the gradient */
+    /* -ln L differs by the multinomial constant only, at any fixed mu */
+    const double c0 = dy_pl_fit_nll(&two, 0.0, 1, NULL) - dy_pl_fit_nll(&one, 0.0, 1, NULL);
+    for (double mu = 1.0; mu < 10.0; mu += 2.5)
+        dy_assert_close(dy_pl_fit_nll(&two, mu, 1, NULL) - dy_pl_fit_nll(&one, mu, 1, NULL), c0,
+                        1e-8, 0.0);
+    /* independent sigmas: smaller total uncertainty, a lower limit, but above none at all */
+    dy_pl_model none = two;
+    for (int d = 0; d < 2; ++d)
+        none.bin[d].ss = none.bin[d].sbs = 0.0;
+    assert_int_equal(dy_pl_upper(&none, &o, &l0, &e), DY_OK);
+    assert_true(li.obs < l2.obs - 0.05 && li.obs > l0.obs);
+    /* Cousins–Highland: shared sigmas add linearly, so n = 0, b = 0 with a shared 10 % on two
+     * data sets is the one-bin closed form (1 - sqrt(1 - 2 U0 sigma^2))/sigma^2 */
+    dy_pl_model ch;
+    memset(&ch, 0, sizeof ch);
+    ch.n_bins = 2;
+    ch.bin[0].s = 0.25;
+    ch.bin[1].s = 0.75;
+    ch.bin[0].ss = ch.bin[1].ss = 0.1;
+    double sr, sb;
+    dy_pl_hybrid_sigmas(&ch, &sr, &sb);
+    dy_assert_close(sr, 0.1, 1e-15, 0.0);
+    dy_pl_options oh = {DY_PL_HYBRID, 0.9, 0, 1};
+    assert_int_equal(dy_pl_upper(&ch, &oh, &l1, &e), DY_OK);
+    const double u0 = -log(0.1);
+    dy_assert_close(l1.obs, (1.0 - sqrt(1.0 - 2.0 * u0 * 0.01)) / 0.01, 0.0, 1e-5);
+    ch.bin[0].ss = ch.bin[1].ss = 0.0; /* the same as independent efficiencies: sqrt(5/8) less */
+    ch.bin[0].se = ch.bin[1].se = 0.1;
+    dy_pl_hybrid_sigmas(&ch, &sr, &sb);
+    dy_assert_close(sr, 0.1 * sqrt(0.25 * 0.25 + 0.75 * 0.75), 1e-15, 0.0);
+    /* a shared background sigma adds linearly too */
+    ch.bin[0].b = 1.0;
+    ch.bin[1].b = 3.0;
+    ch.bin[0].sbs = ch.bin[1].sbs = 0.2;
+    dy_pl_hybrid_sigmas(&ch, &sr, &sb);
+    dy_assert_close(sb, 0.8, 1e-14, 0.0);
+}
+
 static void test_bad_models(void **state)
 {
     (void)state;
@@ -184,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_asymptotic_closed_form),
         cmocka_unit_test(test_toys_exact),
         cmocka_unit_test(test_cousins_highland),
+        cmocka_unit_test(test_shared_nuisances),
         cmocka_unit_test(test_bad_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

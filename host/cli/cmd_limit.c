@@ -204,6 +204,10 @@ static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield
                     ds->name, ds->n_pot, ds->pot_rel_sigma, ds->observed, ds->background,
                     ds->background_rel_sigma, ds->have_eff ? "" : "config x ",
                     ds->have_eff ? ds->eff_const : 1.0, ds->eff_rel_sigma);
+            if (ds->shared_sig_rel_sigma > 0.0)
+                fprintf(f, ", shared signal rel. sigma %g", ds->shared_sig_rel_sigma);
+            if (ds->shared_bkg_rel_sigma > 0.0)
+                fprintf(f, ", shared background rel. sigma %g", ds->shared_bkg_rel_sigma);
             if (ds->have_emin) fprintf(f, ", E > %g GeV", ds->e_min);
             if (ds->have_emax) fprintf(f, ", E < %g GeV", ds->e_max);
             fputc('\n', f);

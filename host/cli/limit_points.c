@@ -108,6 +108,8 @@ void dy_lpoint_model(const dy_limit_config *cfg, const dy_lpoint *p, dy_pl_model
         b->sb = ds->background_rel_sigma;
         b->se = ds->eff_rel_sigma;
         b->sp = ds->pot_rel_sigma;
+        b->ss = ds->shared_sig_rel_sigma;
+        b->sbs = ds->shared_bkg_rel_sigma;
         b->sy = cfg->yield_error ? p->sy[d] : 0.0;
     }
 }

@@ -118,6 +118,8 @@ static const char *const k_set[] = {"name",
                                     "background_rel_sigma",
                                     "efficiency",
                                     "efficiency_rel_sigma",
+                                    "shared_signal_rel_sigma",
+                                    "shared_background_rel_sigma",
                                     "energy_min_GeV",
                                     "energy_max_GeV",
                                     NULL};
@@ -179,7 +181,11 @@ static int load_counts(dy_yaml_ctx *c, yaml_node_t *s, const char *sect, dy_limi
         opt_num(c, s, sect, "pot_rel_sigma", 0.0, 0.0, 1, 9.99, &d->pot_rel_sigma, NULL) ||
         opt_num(c, s, sect, "background_rel_sigma", 0.0, 0.0, 1, 9.99, &d->background_rel_sigma,
                 NULL) ||
-        opt_num(c, s, sect, "efficiency_rel_sigma", 0.0, 0.0, 1, 9.99, &d->eff_rel_sigma, NULL))
+        opt_num(c, s, sect, "efficiency_rel_sigma", 0.0, 0.0, 1, 9.99, &d->eff_rel_sigma, NULL) ||
+        opt_num(c, s, sect, "shared_signal_rel_sigma", 0.0, 0.0, 1, 9.99, &d->shared_sig_rel_sigma,
+                NULL) ||
+        opt_num(c, s, sect, "shared_background_rel_sigma", 0.0, 0.0, 1, 9.99,
+                &d->shared_bkg_rel_sigma, NULL))
         return -1;
     if (obs != floor(obs))
         return dy_yaml_fail(c, w, "'%s' must be a whole number of events, got %g",
@@ -382,8 +388,9 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
         cfg->n_pot += d->n_pot;
         cfg->observed += d->observed;
         cfg->background += d->background;
-        any_unc |=
-            d->pot_rel_sigma > 0.0 || d->background_rel_sigma > 0.0 || d->eff_rel_sigma > 0.0;
+        any_unc |= d->pot_rel_sigma > 0.0 || d->background_rel_sigma > 0.0 ||
+                   d->eff_rel_sigma > 0.0 || d->shared_sig_rel_sigma > 0.0 ||
+                   d->shared_bkg_rel_sigma > 0.0;
     }
     if (!profile && (any_unc || cfg->n_sets > 1))
         return dy_yaml_fail(c, wm ? wm : s,

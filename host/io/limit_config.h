@@ -24,6 +24,9 @@ typedef struct dy_limit_dataset {
     double background, background_rel_sigma; /* events */
     int have_eff;                            /* 0: the config's 'efficiency' (number or table) */
     double eff_const, eff_rel_sigma;
+    /* relative sigmas of the signal and background common to all data sets (one nuisance each,
+     * shared; e.g. an EOT calibration or efficiency shared by run periods), this set's size */
+    double shared_sig_rel_sigma, shared_bkg_rel_sigma;
     int have_emin, have_emax; /* 0: the cut / the top of the spectrum */
     double e_min, e_max;      /* GeV */
 } dy_limit_dataset;

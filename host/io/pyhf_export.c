@@ -24,15 +24,24 @@ void dy_pyhf_write(FILE *f, const dy_pl_model *m, const char (*names)[64], doubl
         if (b->se > 0.0) normsys(f, "eff", names[d], b->se);
         if (b->sp > 0.0) normsys(f, "pot", names[d], b->sp);
         if (b->sy > 0.0) normsys(f, "yield", "", b->sy);
+        if (b->ss > 0.0) normsys(f, "shared_signal", "", b->ss); /* one parameter: same name */
         fprintf(f, "]}");
         if (b->b > 0.0) { /* no background sample without background */
             fprintf(f, ",\n      {\"name\": \"background\", \"data\": [%.17g], \"modifiers\": [",
                     b->b);
-            if (b->sb > 0.0)
+            const char *sep = "";
+            if (b->sb > 0.0) {
                 fprintf(f,
                         "\n          {\"name\": \"bkg_%s\", \"type\": \"normsys\", \"data\": "
                         "{\"hi\": %.17g, \"lo\": %.17g}}",
                         names[d], 1.0 + b->sb, 1.0 / (1.0 + b->sb));
+                sep = ",";
+            }
+            if (b->sbs > 0.0)
+                fprintf(f,
+                        "%s\n          {\"name\": \"shared_background\", \"type\": \"normsys\", "
+                        "\"data\": {\"hi\": %.17g, \"lo\": %.17g}}",
+                        sep, 1.0 + b->sbs, 1.0 / (1.0 + b->sbs));
             fprintf(f, "]}");
         }
         fprintf(f, "\n    ]}");

@@ -14,12 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXP (2 + 3 * DY_PL_MAX_BINS) /* mu, th_y, and th_e, th_p, th_b per bin */
+#define MAXP (4 + 3 * DY_PL_MAX_BINS) /* mu, th_y, th_s, th_bs, and th_e, th_p, th_b per bin */
 
 /* Parameter layout: x[0] = mu, then one nuisance per non-zero sigma. */
 typedef struct layout {
-    int np; /* parameters including mu */
-    int jy; /* shared yield nuisance (-1: none) */
+    int np;      /* parameters including mu */
+    int jy;      /* shared yield nuisance (-1: none) */
+    int js, jbs; /* shared signal and background nuisances (-1: none) */
     int je[DY_PL_MAX_BINS], jp[DY_PL_MAX_BINS], jb[DY_PL_MAX_BINS];
     double ay, ae[DY_PL_MAX_BINS], ap[DY_PL_MAX_BINS], ab[DY_PL_MAX_BINS]; /* ln(1+sigma) */
 } layout;
@@ -38,6 +39,17 @@ static void make_layout(const dy_pl_model *m, layout *L)
     for (int d = 0; d < m->n_bins; ++d)
         if (m->bin[d].sy > 0.0) {
             L->jy = k++;
+            break;
+        }
+    L->js = L->jbs = -1;
+    for (int d = 0; d < m->n_bins; ++d)
+        if (m->bin[d].ss > 0.0) {
+            L->js = k++;
+            break;
+        }
+    for (int d = 0; d < m->n_bins; ++d)
+        if (m->bin[d].sbs > 0.0 && m->bin[d].b > 0.0) {
+            L->jbs = k++;
             break;
         }
     for (int d = 0; d < m->n_bins; ++d) {
@@ -68,20 +80,30 @@ static double nll(const dy_pl_model *m, const layout *L, const pdata *D, const d
     }
     for (int d = 0; d < m->n_bins; ++d) {
         const dy_pl_bin *b = &m->bin[d];
-        /* signal factor and its parameters (index, coefficient) */
-        int idx[3], ni = 0;
-        double a[3], A = 0.0;
-        const int js[3] = {L->jy >= 0 && b->sy > 0.0 ? L->jy : -1, L->je[d], L->jp[d]};
-        const double as[3] = {log1p(b->sy), L->ae[d], L->ap[d]};
-        for (int t = 0; t < 3; ++t)
+        /* signal and background factors and their parameters (index, coefficient) */
+        int idx[4], ni = 0, bidx[2], nb = 0;
+        double a[4], ba[2], A = 0.0, AB = 0.0;
+        const int js[4] = {L->jy >= 0 && b->sy > 0.0 ? L->jy : -1,
+                           L->js >= 0 && b->ss > 0.0 ? L->js : -1, L->je[d], L->jp[d]};
+        const double as[4] = {log1p(b->sy), log1p(b->ss), L->ae[d], L->ap[d]};
+        for (int t = 0; t < 4; ++t)
             if (js[t] >= 0) {
                 idx[ni] = js[t];
                 a[ni] = as[t];
                 A += as[t] * x[js[t]];
                 ++ni;
             }
+        const int jbk[2] = {L->jb[d], L->jbs >= 0 && b->sbs > 0.0 && b->b > 0.0 ? L->jbs : -1};
+        const double abk[2] = {L->ab[d], log1p(b->sbs)};
+        for (int t = 0; t < 2; ++t)
+            if (jbk[t] >= 0) {
+                bidx[nb] = jbk[t];
+                ba[nb] = abk[t];
+                AB += abk[t] * x[jbk[t]];
+                ++nb;
+            }
         const double S1 = b->s * exp(A), S = x[0] * S1;
-        const double B = L->jb[d] >= 0 ? b->b * exp(L->ab[d] * x[L->jb[d]]) : b->b;
+        const double B = nb ? b->b * exp(AB) : b->b;
         const double lam = S + B, n = D->n[d];
         if (n > 0.0) {
             if (!(lam > 0.0)) return HUGE_VAL;
@@ -91,17 +113,17 @@ static double nll(const dy_pl_model *m, const layout *L, const pdata *D, const d
         }
         if (!grad && !hess) continue;
         /* d lambda / d x for the parameters touching this bin */
-        int pi[5], npi = 0;
-        double dl[5];
+        int pi[7], npi = 0;
+        double dl[7];
         pi[npi] = 0;
         dl[npi++] = S1;
         for (int t = 0; t < ni; ++t) {
             pi[npi] = idx[t];
             dl[npi++] = a[t] * S;
         }
-        if (L->jb[d] >= 0) {
-            pi[npi] = L->jb[d];
-            dl[npi++] = L->ab[d] * B;
+        for (int t = 0; t < nb; ++t) {
+            pi[npi] = bidx[t];
+            dl[npi++] = ba[t] * B;
         }
         const double w = n > 0.0 ? 1.0 - n / lam : 1.0, v = n > 0.0 ? n / (lam * lam) : 0.0;
         if (grad)
@@ -118,7 +140,9 @@ static double nll(const dy_pl_model *m, const layout *L, const pdata *D, const d
             for (int u = 0; u < ni; ++u)
                 hess[idx[t] * np + idx[u]] += w * a[t] * a[u] * S;
         }
-        if (L->jb[d] >= 0) hess[L->jb[d] * np + L->jb[d]] += w * L->ab[d] * L->ab[d] * B;
+        for (int t = 0; t < nb; ++t)
+            for (int u = 0; u < nb; ++u)
+                hess[bidx[t] * np + bidx[u]] += w * ba[t] * ba[u] * B;
     }
     return f;
 }
@@ -196,8 +220,11 @@ static void expected(const dy_pl_model *m, const layout *L, const double *x, dou
         if (L->jy >= 0 && b->sy > 0.0) A += log1p(b->sy) * x[L->jy];
         if (L->je[d] >= 0) A += L->ae[d] * x[L->je[d]];
         if (L->jp[d] >= 0) A += L->ap[d] * x[L->jp[d]];
-        const double B = L->jb[d] >= 0 ? b->b * exp(L->ab[d] * x[L->jb[d]]) : b->b;
-        lam[d] = x[0] * b->s * exp(A) + B;
+        if (L->js >= 0 && b->ss > 0.0) A += log1p(b->ss) * x[L->js];
+        double AB = 0.0;
+        if (L->jb[d] >= 0) AB += L->ab[d] * x[L->jb[d]];
+        if (L->jbs >= 0 && b->sbs > 0.0) AB += log1p(b->sbs) * x[L->jbs];
+        lam[d] = x[0] * b->s * exp(A) + b->b * exp(AB);
     }
 }
 
@@ -265,8 +292,8 @@ dy_status dy_pl_check(const dy_pl_model *m, dy_error *err)
                                 "data set %d: need signal >= 0, background >= 0 and observed in "
                                 "0 .. 100000 (got %g, %g, %d)",
                                 d + 1, b->s, b->b, b->n);
-        const double sg[4] = {b->sb, b->se, b->sp, b->sy};
-        for (int k = 0; k < 4; ++k)
+        const double sg[6] = {b->sb, b->se, b->sp, b->sy, b->ss, b->sbs};
+        for (int k = 0; k < 6; ++k)
             if (!(sg[k] >= 0.0 && sg[k] < 10.0))
                 return dy_error_set(err, DY_ERR_INVALID,
                                     "data set %d: relative uncertainties must be in [0, 10), got "
@@ -410,16 +437,18 @@ static void toys_at(ctx *c, double mu)
 
 void dy_pl_hybrid_sigmas(const dy_pl_model *m, double *sig_rel, double *bkg_abs)
 {
-    double st = 0.0, v = 0.0, vy = 0.0, vb = 0.0;
+    double st = 0.0, v = 0.0, vy = 0.0, vs = 0.0, vb = 0.0, vbs = 0.0;
     for (int d = 0; d < m->n_bins; ++d) {
         const dy_pl_bin *b = &m->bin[d];
         st += b->s;
         v += b->s * b->s * (b->se * b->se + b->sp * b->sp);
-        vy += b->s * b->sy; /* fully correlated: linear sum */
+        vy += b->s * b->sy; /* fully correlated: linear sums */
+        vs += b->s * b->ss;
         vb += b->b * b->sb * b->b * b->sb;
+        vbs += b->b * b->sbs;
     }
-    *sig_rel = st > 0.0 ? sqrt(v + vy * vy) / st : 0.0;
-    *bkg_abs = sqrt(vb);
+    *sig_rel = st > 0.0 ? sqrt(v + vy * vy + vs * vs) / st : 0.0;
+    *bkg_abs = sqrt(vb + vbs * vbs);
 }
 
 /* Gauss–Legendre nodes on [-1, 1] (GSL fixed tables are not needed for 48 points) */

@@ -4,10 +4,13 @@
  * toys, and by the Cousins–Highland hybrid (NIM A320 (1992) 331).  docs/limits.md §1.2–1.4.
  *
  * Model (the HistFactory likelihood of pyhf, so that an exported workspace gives the same fit):
- *   lambda_d = mu s_d (1+se_d)^th_e,d (1+sp_d)^th_p,d (1+sy_d)^th_y + b_d (1+sb_d)^th_b,d
+ *   lambda_d = mu s_d (1+se_d)^th_e,d (1+sp_d)^th_p,d (1+sy_d)^th_y (1+ss_d)^th_s
+ *              + b_d (1+sb_d)^th_b,d (1+sbs_d)^th_bs
  *   L = prod_d Pois(n_d | lambda_d) * prod_j N(g_j | th_j, 1)
  * Log-normal factors (pyhf normsys, interpcode 1, hi = 1+sigma, lo = 1/(1+sigma)); th_y (the
- * yield's own error) is one nuisance shared by all bins, the others belong to one bin each. */
+ * yield's own error), th_s (a signal uncertainty common to the data sets: an EOT calibration or
+ * efficiency shared by run periods) and th_bs (a common background uncertainty) are one
+ * nuisance each, shared by all bins with each bin's own sigma; the others belong to one bin. */
 #ifndef DY_PROFILE_H
 #define DY_PROFILE_H
 #include <stdint.h>
@@ -16,13 +19,15 @@
 #define DY_PL_MAX_BINS 64
 
 typedef struct dy_pl_bin {
-    double s;  /* expected signal at mu = 1 (events) */
-    double b;  /* expected background (events) */
-    int n;     /* observed events */
-    double sb; /* relative 1 sigma of the background (0: known) */
-    double se; /* relative 1 sigma of the signal efficiency */
-    double sp; /* relative 1 sigma of the particles on target (EOT/MOT) */
-    double sy; /* relative 1 sigma of the yield (MC and quadrature): shared nuisance */
+    double s;   /* expected signal at mu = 1 (events) */
+    double b;   /* expected background (events) */
+    int n;      /* observed events */
+    double sb;  /* relative 1 sigma of the background (0: known) */
+    double se;  /* relative 1 sigma of the signal efficiency */
+    double sp;  /* relative 1 sigma of the particles on target (EOT/MOT) */
+    double sy;  /* relative 1 sigma of the yield (MC and quadrature): shared nuisance */
+    double ss;  /* relative 1 sigma of the signal common to all bins (shared nuisance th_s) */
+    double sbs; /* relative 1 sigma of the background common to all bins (shared th_bs) */
 } dy_pl_bin;
 
 typedef struct dy_pl_model {
@@ -70,6 +75,7 @@ dy_status dy_pl_cls(const dy_pl_model *m, const dy_pl_options *opt, double mu, d
 double dy_pl_fit_nll(const dy_pl_model *m, double mu, int mu_fixed, double *mu_hat);
 
 /* The Cousins–Highland combined relative signal sigma and absolute background sigma of the
- * summed counts (efficiency and EOT sigmas independent per bin, the yield sigma shared). */
+ * summed counts (efficiency and EOT sigmas independent per bin; the yield and the shared
+ * signal and background sigmas fully correlated, summed linearly). */
 void dy_pl_hybrid_sigmas(const dy_pl_model *m, double *sig_rel, double *bkg_abs);
 #endif
