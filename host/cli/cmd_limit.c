@@ -725,7 +725,8 @@ int dy_cmd_limit(int argc, char **argv)
             fprintf(a.f,
                     "# thermal-relic targets y = eps^2 alpha_D (m_chi/m_A')^4 for Omega h^2 = "
                     "%g; m_A'/m_chi = %g, alpha_D = %g, pseudo-Dirac splitting %g\n"
-                    "# Kolb-Turner freeze-out, leptonic final states (docs/limits.md §4)\n",
+                    "# Kolb-Turner freeze-out, leptonic final states, g_eff and h_eff of "
+                    "Saikawa & Shirai 2018 (arXiv:1803.01038; docs/limits.md §4)\n",
                     cfg->omega_h2, 1.0 / cfg->mchi_over_m, cfg->alpha_D, cfg->dm_splitting);
             fprintf(a.f, "m_chi_GeV");
             for (int k = 0; k < cfg->n_thermal; ++k)
@@ -896,7 +897,8 @@ int dy_cmd_limit(int argc, char **argv)
                 dy_hep_var yv = {.name = "y", .units = "", .values = ty[k]};
                 snprintf(descs[4 + k], 512,
                          "y giving Omega h^2 = %g by freeze-out for %s dark "
-                         "matter (m_A'/m_chi = %g).",
+                         "matter (m_A'/m_chi = %g; Kolb-Turner, leptonic final states, g_* of "
+                         "Saikawa & Shirai 2018, arXiv:1803.01038).",
                          cfg->omega_h2, cfg->thermal[k], 1.0 / cfg->mchi_over_m);
                 t[nt++] = (dy_hep_table){tn[k], descs[4 + k], tf[k], "y", nth, mc, 1, {yv}};
             }
