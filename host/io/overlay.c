@@ -106,6 +106,32 @@ static dy_status parse(char *text, const char *path, const char *coupling, int a
     return DY_OK;
 }
 
+dy_status dy_overlay_parse(const unsigned char *data, size_t n, const char *path,
+                           const char *coupling, int allow_y, dy_overlay_plane *plane,
+                           int *n_points, dy_error *err)
+{
+    const unsigned char *nul = memchr(data, '\0', n);
+    if (nul) {
+        int line = 1;
+        for (const unsigned char *q = data; q < nul; ++q)
+            line += *q == '\n';
+        return dy_error_set(err, DY_ERR_INVALID, "%s:%d: a NUL byte: not a text file", path, line);
+    }
+    char *text = malloc(n + 1); /* parse() cuts lines in place */
+    if (!text) return dy_error_set(err, DY_ERR_NOMEM, "out of memory");
+    memcpy(text, data, n);
+    text[n] = '\0';
+    dy_overlay_plane pl = DY_OVERLAY_COUPLING;
+    int rows = 0;
+    const dy_status st = parse(text, path, coupling, allow_y, &pl, &rows, err);
+    free(text);
+    if (st == DY_OK) {
+        if (plane) *plane = pl;
+        if (n_points) *n_points = rows;
+    }
+    return st;
+}
+
 dy_status dy_overlay_check(const char *path, const char *coupling, int allow_y,
                            dy_overlay_plane *plane, int *n_points, dy_error *err)
 {
@@ -114,21 +140,7 @@ dy_status dy_overlay_check(const char *path, const char *coupling, int allow_y,
     /* regular files only, at most 16 MiB (100000 rows of two numbers fit in 5) */
     dy_status st = dy_read_regular_file(path, "overlay file", (size_t)16 << 20, &buf, &n, err);
     if (st != DY_OK) return st;
-    const unsigned char *nul = memchr(buf, '\0', n);
-    if (nul) {
-        int line = 1;
-        for (const unsigned char *q = buf; q < nul; ++q)
-            line += *q == '\n';
-        free(buf);
-        return dy_error_set(err, DY_ERR_INVALID, "%s:%d: a NUL byte: not a text file", path, line);
-    }
-    dy_overlay_plane pl = DY_OVERLAY_COUPLING;
-    int rows = 0;
-    st = parse((char *)buf, path, coupling, allow_y, &pl, &rows, err);
+    st = dy_overlay_parse(buf, n, path, coupling, allow_y, plane, n_points, err);
     free(buf);
-    if (st == DY_OK) {
-        if (plane) *plane = pl;
-        if (n_points) *n_points = rows;
-    }
     return st;
 }

@@ -2,6 +2,7 @@
  * format is specified in docs/limits.md §7.1; every violation is refused with FILE:LINE. */
 #ifndef DY_OVERLAY_H
 #define DY_OVERLAY_H
+#include <stddef.h>
 #include "darkyield/dy_status.h"
 
 typedef enum dy_overlay_plane {
@@ -16,5 +17,10 @@ typedef enum dy_overlay_plane {
  * exists for this limit.  On success *plane and *n_points (>= 2) are set. */
 dy_status dy_overlay_check(const char *path, const char *coupling, int allow_y,
                            dy_overlay_plane *plane, int *n_points, dy_error *err);
+
+/* The same check of n bytes in memory (path names them in messages). */
+dy_status dy_overlay_parse(const unsigned char *data, size_t n, const char *path,
+                           const char *coupling, int allow_y, dy_overlay_plane *plane,
+                           int *n_points, dy_error *err);
 
 #endif
