@@ -2,10 +2,11 @@
  * (entropy), with their 1-sigma errors, as tabulated by
  *   K. Saikawa, S. Shirai, "Primordial gravitational waves, precisely: the role of thermodynamics
  *   in the Standard Model", JCAP 05 (2018) 035, arXiv:1803.01038 (the authors' machine-readable
- *   table of their results, file standardmodel2018.dat; Appendix A describes it).
- * Their g_* combines lattice QCD (HotQCD/WB equation of state across the crossover), a hadron
- * resonance gas below it, perturbative QCD and electroweak corrections above it, and the
- * non-instantaneous neutrino decoupling (N_eff = 3.046) at T ~ m_e.
+ *   table of their results, standardmodel2018.dat: 9957 rows from 2 keV to 1e17 GeV; taken from a
+ *   copy of that file and checked against rows of it quoted independently).
+ * Their g_* joins a hadron resonance gas, lattice QCD across the crossover, and perturbative QCD
+ * and electroweak corrections above it; below m_e its values correspond to N_eff = 3.046 (the
+ * non-instantaneous neutrino decoupling).
  * Rows: every 4th row of that table (log-spaced, 436 rows per decade: here 109) from its first row,
  * 2.0 keV, up to 1e4 GeV, and every row from 117 to 123 MeV, where the table steps by 2 % (at
  * 120.4 MeV, the matching of the hadron gas to the lattice); the numbers are the table's,
