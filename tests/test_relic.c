@@ -60,7 +60,7 @@ static void test_gstar(void **state)
         dy_assert_close(g, rows[i].g, 0.0, 2e-3);
         dy_assert_close(h, rows[i].h, 0.0, 2e-3);
     }
-    /* the table's 2 % step at 120.4 MeV (hadron gas to lattice) is kept, not smoothed over */
+    /* the table's 2 % step at 120.4 MeV is kept, not smoothed over */
     double gl, hl, gh, hh;
     dy_relic_gstar(0.11983645, &gl, &hl);
     dy_relic_gstar(0.12046449, &gh, &hh);

@@ -9,8 +9,8 @@
  * non-instantaneous neutrino decoupling).
  * Rows: every 4th row of that table (log-spaced, 436 rows per decade: here 109) from its first row,
  * 2.0 keV, up to 1e4 GeV, and every row from 117 to 123 MeV, where the table steps by 2 % (at
- * 120.4 MeV, the matching of the hadron gas to the lattice); the numbers are the table's,
- * unchanged.  Columns:
+ * 120.4 MeV: two regimes of the paper meet there; its fit functions switch at 120 MeV too); the
+ * numbers are the table's, unchanged.  Columns:
  *   T [GeV], g_*rho, error of g_*rho, g_*s, error of g_*s. */
 #include "physics/gstar_table.h"
 
