@@ -27,7 +27,7 @@ typedef struct dy_vegas_options {
     uint32_t warmup_max;   /* ... and at most; in between, until the map stops improving */
     uint32_t min_iter;     /* combined iterations required before stopping (>= 2) */
     uint32_t max_iter;     /* combined iterations at most */
-    double alpha;          /* grid damping exponent (Lepage's alpha, 1.5) */
+    double alpha;          /* grid damping exponent (Lepage's alpha; default 1.0) */
     double defensive;      /* uniform fraction mixed into maps of integrands with exact zeros */
     int stratify;          /* 1: stratified sampling (default); 0: importance sampling only */
     int progress;          /* 1: progress line on stderr (only when it is a terminal) */
