@@ -29,15 +29,16 @@ static int setup(void **state)
     if (system("rm -rf '" TMP "' && mkdir -p '" TMP "'") != 0) return -1;
     FILE *f = fopen(TMP "/sd.yaml", "w");
     if (!f) return -1;
-    fprintf(f, "name: sd\nseed: 3\nprecision: %g\n"
-               "beam: {particle: e-, energy_GeV: 100}\n"
-               "target: {material: na64_ecal, thickness_X0: 40}\n"
-               "model: {mediator: vector, decay: invisible, alpha_D: 0.1, mchi_over_m: 0.25, "
-               "dm_kind: dirac, coupling: 1}\n"
-               "processes: [brem, annihilation]\nmasses_GeV: [%g, %g]\n"
-               "energy_bins: {min_GeV: 0, max_GeV: 100, n: %d}\ncuts: {energy_min_GeV: 50}\n"
-               "quadrature: {nodes: %d}\n"
-               "output: {dir: " TMP ", formats: [hdf5], plots: false}\n",
+    fprintf(f,
+            "name: sd\nseed: 3\nprecision: %g\n"
+            "beam: {particle: e-, energy_GeV: 100}\n"
+            "target: {material: na64_ecal, thickness_X0: 40}\n"
+            "model: {mediator: vector, decay: invisible, alpha_D: 0.1, mchi_over_m: 0.25, "
+            "dm_kind: dirac, coupling: 1}\n"
+            "processes: [brem, annihilation]\nmasses_GeV: [%g, %g]\n"
+            "energy_bins: {min_GeV: 0, max_GeV: 100, n: %d}\ncuts: {energy_min_GeV: 50}\n"
+            "quadrature: {nodes: %d}\n"
+            "output: {dir: " TMP ", formats: [hdf5], plots: false}\n",
             PREC, k_masses[0], k_masses[1], NB, K);
     fclose(f);
     int rc = dy_run_cli("run " TMP "/sd.yaml --backend cpu --quiet", out, sizeof out);
@@ -167,8 +168,8 @@ static void beam_target_model(void **state)
     assert_true(attr_num(f, "/", "cut_energy_min_GeV") == 50.0);
     assert_true(attr_num(f, "/", "precision") == PREC);
     assert_true(attr_num(f, "/", "quadrature_nodes") == K);
-    static const char *const utf[] = {"name", "config", "version", "backend", "device",
-                                      "channels", "conventions", "processes"};
+    static const char *const utf[] = {"name",   "config",   "version",     "backend",
+                                      "device", "channels", "conventions", "processes"};
     for (size_t i = 0; i < sizeof utf / sizeof *utf; ++i)
         attr_str(f, "/", utf[i], s, sizeof s);
     attr_str(f, "/", "processes", s, sizeof s);
@@ -180,9 +181,8 @@ static void dimension_scales(void **state)
 {
     (void)state;
     hid_t f = open_file(RUN);
-    hid_t m = H5Dopen2(f, "/masses_GeV", H5P_DEFAULT), e =
-                                                           H5Dopen2(f, "/energy_bin_centers_GeV",
-                                                                    H5P_DEFAULT);
+    hid_t m = H5Dopen2(f, "/masses_GeV", H5P_DEFAULT),
+          e = H5Dopen2(f, "/energy_bin_centers_GeV", H5P_DEFAULT);
     assert_true(m >= 0 && e >= 0);
     assert_true(H5DSis_scale(m) > 0 && H5DSis_scale(e) > 0);
     char name[64];
@@ -363,8 +363,8 @@ static void h5py_sees_it(void **state)
     (void)state;
     struct stat st;
     if (stat("/usr/bin/python3", &st) != 0) skip();
-    const int rc = system("/usr/bin/python3 '" DY_SOURCE_DIR "/tests/h5_selfdesc.py' '" RUN
-                          "' '" XS "'");
+    const int rc =
+        system("/usr/bin/python3 '" DY_SOURCE_DIR "/tests/h5_selfdesc.py' '" RUN "' '" XS "'");
     if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77) skip(); /* Debian's python3-h5py not installed */
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
 }
@@ -374,7 +374,6 @@ int main(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(beam_target_model),
                                        cmocka_unit_test(dimension_scales),
                                        cmocka_unit_test(integral_diagnostics),
-                                       cmocka_unit_test(xsec_file),
-                                       cmocka_unit_test(h5py_sees_it)};
+                                       cmocka_unit_test(xsec_file), cmocka_unit_test(h5py_sees_it)};
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -21,8 +21,7 @@ static int attr_n(hid_t obj, const char *name, hid_t file_type, hid_t mem_type, 
                   int n)
 {
     const hsize_t dim = (hsize_t)n;
-    hid_t sp = n < 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &dim, NULL),
-          a = H5I_INVALID_HID;
+    hid_t sp = n < 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &dim, NULL), a = H5I_INVALID_HID;
     int ok = sp >= 0 && (a = H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
              H5Awrite(a, mem_type, value) >= 0;
     if (a >= 0) ok &= H5Aclose(a) >= 0;

@@ -52,9 +52,9 @@ static const char *const k_axes2[2] = {"/masses_GeV", "/energy_bin_centers_GeV"}
 
 /* One group: /<name>/dNdE ... from the given arrays (a channel or the sums). */
 static int write_group(hid_t f, const dy_yield_grid *g, const dy_yield_channel *ch,
-                       const char *name, const double *dNdE,
-                       const double *dNdE_err, const double *Na, const double *Na_err,
-                       const double *Nt, const double *Nt_err, const char **what)
+                       const char *name, const double *dNdE, const double *dNdE_err,
+                       const double *Na, const double *Na_err, const double *Nt,
+                       const double *Nt_err, const char **what)
 {
     char u_dnde[256], u_n[256], d[512];
     const hsize_t d2[2] = {(hsize_t)g->n_masses, (hsize_t)g->n_ebins};

@@ -1,6 +1,7 @@
 /* writer_hdf5_setup.c — the parts of the run file that describe how the numbers were made:
  * /beam, /target and /model (groups whose attributes are the parameters; attribute names end in
- * their unit) and /<channel>/integrals, the engine's diagnostics of every MC integral (writer.h). */
+ * their unit) and /<channel>/integrals, the engine's diagnostics of every MC integral (writer.h).
+ */
 #include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,10 +15,10 @@
 
 static int pdg_of(const char *p)
 {
-    return !strcmp(p, "e-")    ? 11
-           : !strcmp(p, "e+")  ? -11
-           : !strcmp(p, "mu-") ? 13
-           : !strcmp(p, "mu+") ? -13
+    return !strcmp(p, "e-")      ? 11
+           : !strcmp(p, "e+")    ? -11
+           : !strcmp(p, "mu-")   ? 13
+           : !strcmp(p, "mu+")   ? -13
            : !strcmp(p, "gamma") ? 22
                                  : 0;
 }
@@ -25,8 +26,8 @@ static int pdg_of(const char *p)
 static hid_t group(hid_t f, const char *name, const char *desc)
 {
     hid_t g = H5Gcreate2(f, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (g >= 0 && (dy_h5_attr_string(g, "description", desc) || dy_h5_attr_string(g, "units",
-                                                                                   UNITS_NOTE))) {
+    if (g >= 0 &&
+        (dy_h5_attr_string(g, "description", desc) || dy_h5_attr_string(g, "units", UNITS_NOTE))) {
         H5Gclose(g);
         return H5I_INVALID_HID;
     }
@@ -99,7 +100,8 @@ int dy_write_hdf5_setup(hid_t f, const dy_yield_grid *g)
     const dy_grid_setup *u = &g->setup;
     if (write_model(f, g)) return -1;
     if (!u->recorded) return 0; /* a grid built by hand: beam and target unknown */
-    return write_beam(f, u) || write_target(f, u) || dy_h5_attr_string(f, "processes", u->processes) ||
+    return write_beam(f, u) || write_target(f, u) ||
+                   dy_h5_attr_string(f, "processes", u->processes) ||
                    dy_h5_attr_double(f, "precision", u->precision) ||
                    dy_h5_attr_u64(f, "max_eval", u->max_eval) ||
                    dy_h5_attr_int(f, "quadrature_nodes", u->quad_nodes)
@@ -116,8 +118,9 @@ int dy_write_hdf5_integrals(hid_t f, hid_t chgrp, const dy_yield_grid *g, int c)
         return dy_h5_attr_string(chgrp, "integrals", path);
     }
     if (m->n_nodes < 1)
-        return dy_h5_attr_string(chgrp, "integrals", "none (closed-form cross section folded by "
-                                                     "adaptive quadrature, or not recorded)");
+        return dy_h5_attr_string(chgrp, "integrals",
+                                 "none (closed-form cross section folded by "
+                                 "adaptive quadrature, or not recorded)");
     snprintf(path, sizeof path, "/%s/integrals", g->ch[c].name);
     hid_t ig = H5Gcreate2(chgrp, "integrals", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (ig < 0) return -1;

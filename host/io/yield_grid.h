@@ -22,11 +22,11 @@ typedef struct dy_grid_integrals {
     char shares[DY_GRID_NAME_LEN]; /* the channel whose integrals this one reuses (brem-e+ on
                                       brem-e-), "" if none */
     double elem_Z[DY_GRID_MAX_ELEM], elem_A[DY_GRID_MAX_ELEM]; /* the element axis */
-    double *E_GeV;  /* [mass][node]: energy of the incident particle at the node */
+    double *E_GeV; /* [mass][node]: energy of the incident particle at the node */
     double *sigma_pb, *sigma_err_pb, *chi2_dof, *q; /* [mass][elem][node] */
     uint64_t *n_eval, *n_nonfinite;                 /* [mass][elem][node] */
     int32_t *n_iter, *converged;                    /* [mass][elem][node] */
-    const char *sigma_units; /* what sigma_pb is (per atom, coupling) */
+    const char *sigma_units;                        /* what sigma_pb is (per atom, coupling) */
 } dy_grid_integrals;
 
 /* What was run (the writers' /beam, /target, /model groups); recorded == 0: not known (a grid
@@ -188,8 +188,8 @@ static inline dy_status dy_grid_integrals_alloc(dy_yield_grid *g, int c, int ne,
 {
     dy_grid_integrals *m = &g->ch[c].mc;
     if (ne < 1 || ne > DY_GRID_MAX_ELEM || nn < 1)
-        return dy_error_set(err, DY_ERR_INVALID, "integral diagnostics: %d elements x %d nodes",
-                            ne, nn);
+        return dy_error_set(err, DY_ERR_INVALID, "integral diagnostics: %d elements x %d nodes", ne,
+                            nn);
     const size_t n3 = (size_t)g->n_masses * (size_t)ne * (size_t)nn;
     m->n_elem = ne;
     m->n_nodes = nn;
