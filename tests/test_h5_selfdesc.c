@@ -7,6 +7,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,27 @@ static void xsec_file(void **state)
     assert_int_equal(H5Tget_cset(t), H5T_CSET_UTF8);
     H5Tclose(t);
     H5Dclose(d);
+    /* the integers as in the run file: n_eval uint64 (the etl rows counted, ww rows 0) and
+     * converged int32 */
+    uint64_t ne[4];
+    int32_t cv[4];
+    d = H5Dopen2(f, "n_eval", H5P_DEFAULT);
+    t = H5Dget_type(d);
+    assert_true(H5Tget_class(t) == H5T_INTEGER && H5Tget_size(t) == 8 &&
+                H5Tget_sign(t) == H5T_SGN_NONE);
+    assert_true(H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ne) >= 0);
+    H5Tclose(t);
+    H5Dclose(d);
+    d = H5Dopen2(f, "converged", H5P_DEFAULT);
+    t = H5Dget_type(d);
+    assert_true(H5Tget_class(t) == H5T_INTEGER && H5Tget_size(t) == 4);
+    assert_true(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, cv) >= 0);
+    H5Tclose(t);
+    H5Dclose(d);
+    for (int i = 0; i < 4; ++i) { /* rows: (m, method) = (0.01, etl), (0.01, ww), ... */
+        assert_true(i % 2 ? ne[i] == 0 : ne[i] >= 1024);
+        assert_true(cv[i] == 0 || cv[i] == 1);
+    }
     H5Fclose(f);
     /* closed-form methods only: no engine ran, and the file says so */
     assert_int_equal(dy_run_cli("xsec --process brem --target W --energy 8 --mass 0.1 --method ww "

@@ -67,12 +67,12 @@ dy_status dy_write_xsec_hdf5_to(dy_outset *set, const char *path, const dy_xsec_
     hid_t f = H5Fcreate(DY_H5_MEMORY_NAME, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (f < 0) return dy_error_set(err, DY_ERR_IO, "cannot write %s", path);
-    double *ne = malloc((size_t)t->n * 2 * sizeof *ne), *cv = ne ? ne + t->n : NULL;
-    int ok = ne != NULL;
-    for (int i = 0; ok && i < t->n; ++i) {
-        ne[i] = (double)t->n_eval[i];
-        cv[i] = t->converged[i];
-    }
+    /* integers as in the run file's integral diagnostics: n_eval uint64, converged int32 */
+    int32_t *cv = malloc((size_t)t->n * sizeof *cv);
+    const hsize_t nr = (hsize_t)t->n;
+    int ok = cv != NULL;
+    for (int i = 0; ok && i < t->n; ++i)
+        cv[i] = (int32_t)t->converged[i];
     ok = ok && dset_d(f, "energy_GeV", t->energy_GeV, t->n, "GeV");
     ok = ok && dset_d(f, "mass_GeV", t->mass_GeV, t->n, "GeV");
     ok = ok && dset_s(f, "method", t->method, t->n);
@@ -81,8 +81,10 @@ dy_status dy_write_xsec_hdf5_to(dy_outset *set, const char *path, const dy_xsec_
     ok = ok && dset_s(f, "unit", t->unit, t->n);
     ok = ok && dset_d(f, "chi2_dof", t->chi2_dof, t->n, "1");
     ok = ok && dset_d(f, "q", t->q, t->n, "1");
-    ok = ok && dset_d(f, "n_eval", ne, t->n, "evaluations");
-    ok = ok && dset_d(f, "converged", cv, t->n, "1 = precision goal met");
+    ok = ok && !dy_h5_dataset(f, "n_eval", 1, &nr, H5T_NATIVE_UINT64, t->n_eval, "1",
+                              "integrand evaluations, warm-up included (0: closed form)");
+    ok = ok && !dy_h5_dataset(f, "converged", 1, &nr, H5T_NATIVE_INT32, cv, "1",
+                              "1 = precision goal met");
     ok = ok && attr_s(f, "process", t->process) && attr_s(f, "lepton", t->lepton) &&
          attr_s(f, "mediator", t->mediator) && attr_s(f, "version", t->version) &&
          attr_s(f, "command", t->command) && attr_d(f, "Z", t->Z) && attr_d(f, "A", t->A) &&
@@ -95,7 +97,7 @@ dy_status dy_write_xsec_hdf5_to(dy_outset *set, const char *path, const dy_xsec_
          dy_h5_attr_u64(f, "seed", t->seed) == 0 && attr_s(f, "backend", t->backend) &&
          attr_s(f, "device", t->device) && attr_d(f, "precision", t->precision) &&
          dy_h5_attr_u64(f, "max_eval", t->max_eval) == 0 && attr_s(f, "created", created);
-    free(ne);
+    free(cv);
     void *img = NULL;
     ssize_t n = -1;
     ok = ok && H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0 && (n = H5Fget_file_image(f, NULL, 0)) > 0 &&
