@@ -2,7 +2,8 @@
 """h5_selfdesc.py RUN.h5 XSEC.h5 — the files as h5py users see them (test_h5_selfdesc): the grid
 axes are labelled dimension scales, /beam, /target and /model hold the parameters, every string
 is UTF-8 (h5py returns str, not bytes), the per-integral diagnostics line up with their axes, and
-the cross-section file records seed, backend, command and version.  Exit 0 when all hold, 77 when
+the cross-section file records seed, backend, command and version; where xarray and h5netcdf are
+installed, xarray names the dimensions after the scales.  Exit 0 when all hold, 77 when
 h5py is missing (the test skips), 1 with a message otherwise."""
 import sys
 
@@ -69,4 +70,19 @@ with h5py.File(xs, "r") as f:
     check("--seed 7" in f.attrs["command"], "xsec command line")
     check(isinstance(f["method"][0], (str, bytes)), "method dataset")
     check(h5py.check_string_dtype(f["method"].dtype).encoding == "utf-8", "method UTF-8")
+# xarray through h5netcdf, where installed: dimensions named by the scales, scales as coordinates
+try:
+    import xarray as xr
+    import h5netcdf  # noqa: F401
+except ImportError:
+    xr = None
+if xr is not None:
+    root = xr.open_dataset(run, engine="h5netcdf", phony_dims="access")
+    check("masses_GeV" in root.coords and "energy_bin_centers_GeV" in root.coords,
+          "xarray coordinates")
+    tot = xr.open_dataset(run, engine="h5netcdf", group="total")
+    check(tot["dNdE"].dims == ("masses_GeV", "energy_bin_centers_GeV"), "xarray dims of dNdE")
+    ig = xr.open_dataset(run, engine="h5netcdf", group="brem-e-/integrals")
+    check(ig["chi2_dof"].dims == ("masses_GeV", "element_Z", "node"), "xarray integral dims")
+    print("xarray: ok")
 print("ok")

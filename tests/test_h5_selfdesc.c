@@ -274,6 +274,15 @@ static void integral_diagnostics(void **state)
             }
     }
     assert_true(n_conv > 0);
+    /* honest iteration errors give Q uniform on [0, 1]: of n non-zero integrals about n/100 have
+     * Q < 0.01; 7 or more of ~64 would have probability ~1e-6 (binomial) */
+    int n_nz = 0, n_lowq = 0;
+    for (hssize_t o = 0; o < n3; ++o)
+        if (v[o] > 0.0) {
+            ++n_nz;
+            n_lowq += q[o] < 0.01;
+        }
+    if (n_lowq > 6) fail_msg("%d of %d integrals have Q < 0.01", n_lowq, n_nz);
     /* independent evidence: the same cross section from `darkyield xsec` (its own run of the
      * engine at its own precision) at two nodes of the heavier mass, on lead */
     const int im = 1, nodes[2] = {5, 12};
