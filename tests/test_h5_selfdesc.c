@@ -234,6 +234,7 @@ static void integral_diagnostics(void **state)
     assert_string_equal(s, "/brem-e-/integrals");
     attr_str(f, "/annihilation", "integrals", s, sizeof s);
     assert_non_null(strstr(s, "none"));
+    assert_true(attr_num(f, "/brem-e-/integrals", "coupling_factor") == 1.0); /* eps = 1 */
     assert_true(H5Lexists(f, "/annihilation/integrals", H5P_DEFAULT) == 0);
     double Z[8];
     hid_t zd = H5Dopen2(f, "/brem-e-/integrals/element_Z", H5P_DEFAULT);

@@ -380,6 +380,13 @@ static void hdf5_setup_and_integrals(void **state)
         assert_int_equal(cv[i], i % 2);
         dy_assert_close(chi[i], 0.5 + 0.01 * i, 0, 1e-15);
     }
+    /* sigma_pb x coupling_factor = the model's cross section: g^2/(4 pi alpha) for the
+     * L_mu - L_tau Z' at g = 1e-3 (docs/physics.md, couplings table) */
+    double cf = 0.0;
+    a = H5Aopen_by_name(f, "/brem-e-/integrals", "coupling_factor", H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, &cf) >= 0);
+    H5Aclose(a);
+    dy_assert_close(cf, 1e-6 * 137.035999084 / (4.0 * 3.14159265358979323846), 0, 1e-12);
     H5Fclose(f);
 }
 

@@ -8,6 +8,7 @@
 #include "io/h5_write.h"
 #include "io/writer.h"
 #include "io/writer_hdf5_setup.h"
+#include "physics/couplings.h"
 
 #define UNITS_NOTE                                                                                 \
     "attribute names end in their unit (_GeV, _cm, _g_per_cm3, _per_cm3, _g_per_mol, _X0 = "       \
@@ -138,11 +139,19 @@ int dy_write_hdf5_integrals(hid_t f, hid_t chgrp, const dy_yield_grid *g, int c)
                       *const ax1[1] = {el};
     const char *sh = "shape [mass][element][node] (axes /masses_GeV, element_Z, node)";
     char d[512];
-    int ok = dy_h5_attr_string(chgrp, "integrals", path) == 0 &&
-             dy_h5_attr_string(ig, "description",
-                               "the MC integrals of this channel: the cross section at each energy "
-                               "node of the track-length folding, for each element of the target "
-                               "and each mass, with the engine's diagnostics") == 0;
+    /* the factor the fold applies to sigma_pb: the model's coupling^2 in the kernel's
+     * normalisation (eps^2 for the A', g^2/(4 pi alpha) for the Z' models, physics/couplings.c) */
+    const double cf = dy_coupling_kernel_scale(dy_model_from_name(g->model), g->coupling);
+    int ok =
+        dy_h5_attr_string(chgrp, "integrals", path) == 0 &&
+        dy_h5_attr_double(ig, "coupling_factor", cf) == 0 &&
+        dy_h5_attr_string(ig, "coupling_factor_description",
+                          "sigma_pb x coupling_factor is the cross section of the model at the "
+                          "file's coupling, which the yields fold (nan: model not known)") == 0 &&
+        dy_h5_attr_string(ig, "description",
+                          "the MC integrals of this channel: the cross section at each energy "
+                          "node of the track-length folding, for each element of the target "
+                          "and each mass, with the engine's diagnostics") == 0;
     ok = ok && !dy_h5_dataset(ig, "element_Z", 1, de, H5T_NATIVE_DOUBLE, m->elem_Z, "1",
                               "atomic number of the element (elements below 0.5 % of sum n Z^2 "
                               "are dropped)");

@@ -1357,8 +1357,8 @@ static dy_status record_integrals(const dy_run *r, dy_yield_grid *g, dy_error *e
             m->elem_Z[el] = P->elZ[el];
             m->elem_A[el] = P->elA[el];
         }
-        m->sigma_units = "pb per atom of the element, at kernel coupling 1 (the yields scale it "
-                         "by the model's coupling^2, see coupling_definition)";
+        m->sigma_units = "pb per atom of the element at unit kernel coupling (times the group's "
+                         "coupling_factor: at the file's coupling)";
         for (int im = 0; im < g->n_masses; ++im)
             for (int el = 0; el < NE; ++el)
                 for (int k = 0; k < nk; ++k) {
