@@ -60,7 +60,8 @@ def main(argv):
             total = {k: np.asarray(f["total"][k][...], dtype=float)
                      for k in ("dNdE", "dNdE_err", "N_above_cut", "N_above_cut_err")}
             names = [c for c in attr_str(f, "channels").split(",") if c] or \
-                [k for k in f.keys() if isinstance(f[k], h5py.Group) and k != "total"]
+                [k for k in f.keys() if isinstance(f[k], h5py.Group)
+                 and k not in ("total", "beam", "target", "model")]
             chans = {c: (np.asarray(f[c]["N_above_cut"][:], dtype=float),
                          np.asarray(f[c]["N_above_cut_err"][:], dtype=float)) for c in names}
         except KeyError as exc:

@@ -293,6 +293,103 @@ static void hdf5_roundtrip(void **state)
     }
 }
 
+/* A grid built by hand records no beam or target: the file has /model (from the grid's model and
+ * coupling) but no /beam or /target, and says its channels have no integral diagnostics; with
+ * diagnostics and a setup, both are written back exactly (n_eval as unsigned 64-bit). */
+static void hdf5_setup_and_integrals(void **state)
+{
+    (void)state;
+    const char *path = in_tmp("bare.h5");
+    if (dy_write_hdf5(path, &grid, &err) != DY_OK) fail_msg("%s", err.msg);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    char s[512];
+    assert_true(H5Lexists(f, "/model", H5P_DEFAULT) > 0);
+    assert_true(H5Lexists(f, "/beam", H5P_DEFAULT) == 0);
+    assert_true(H5Lexists(f, "/target", H5P_DEFAULT) == 0);
+    read_attr_string(f, "/model", "name", s, sizeof s);
+    assert_string_equal(s, "lmu-ltau");
+    read_attr_string(f, "/model", "coupling_name", s, sizeof s);
+    assert_string_equal(s, "g_Z'");
+    read_attr_string(f, "/brem-e-", "integrals", s, sizeof s);
+    assert_non_null(strstr(s, "none"));
+    H5Fclose(f);
+
+    dy_grid_setup *u = &grid.setup;
+    u->recorded = 1;
+    snprintf(u->beam_particle, sizeof u->beam_particle, "mu+");
+    u->beam_energy_GeV = 160.0;
+    snprintf(u->material, sizeof u->material, "Pb");
+    u->thickness_cm = 5.6;
+    u->n_elem = 1;
+    u->Z[0] = 82.0;
+    u->A[0] = 207.2;
+    u->w[0] = 1.0;
+    u->tracklength_file[1] = "/data/Tplus.csv";
+    snprintf(u->processes, sizeof u->processes, "brem");
+    u->max_eval = 12345678901ull;
+    assert_int_equal(dy_grid_integrals_alloc(&grid, 0, 2, 3, &err), DY_OK);
+    dy_grid_integrals *m = &grid.ch[0].mc;
+    m->elem_Z[0] = 82.0;
+    m->elem_Z[1] = 6.0;
+    for (int i = 0; i < NM * 2 * 3; ++i) {
+        m->sigma_pb[i] = 1.0 + i;
+        m->chi2_dof[i] = 0.5 + 0.01 * i;
+        m->n_eval[i] = (1ull << 40) + (uint64_t)i; /* beyond 2^32: stored as u64 */
+        m->converged[i] = i % 2;
+    }
+    snprintf(grid.ch[1].mc.shares, sizeof grid.ch[1].mc.shares, "brem-e-");
+    path = in_tmp("full.h5");
+    if (dy_write_hdf5(path, &grid, &err) != DY_OK) fail_msg("%s", err.msg);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    read_attr_string(f, "/beam", "particle", s, sizeof s);
+    assert_string_equal(s, "mu+");
+    int pdg = 0;
+    hid_t a = H5Aopen_by_name(f, "/beam", "pdg_id", H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_INT, &pdg) >= 0);
+    H5Aclose(a);
+    assert_int_equal(pdg, -13);
+    read_attr_string(f, "/target", "tracklength_e+", s, sizeof s);
+    assert_string_equal(s, "/data/Tplus.csv");
+    read_attr_string(f, "/target", "tracklength_gamma", s, sizeof s);
+    assert_non_null(strstr(s, "built-in"));
+    unsigned long long me = 0;
+    a = H5Aopen(f, "max_eval", H5P_DEFAULT);
+    assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_ULLONG, &me) >= 0);
+    H5Aclose(a);
+    assert_true(me == 12345678901ull);
+    read_attr_string(f, "/brem-e-", "integrals", s, sizeof s);
+    assert_string_equal(s, "/brem-e-/integrals");
+    read_attr_string(f, "/annihilation", "integrals", s, sizeof s);
+    assert_string_equal(s, "/brem-e-/integrals");
+    uint64_t ne[NM * 6];
+    int32_t cv[NM * 6];
+    double chi[NM * 6];
+    hid_t d = H5Dopen2(f, "/brem-e-/integrals/n_eval", H5P_DEFAULT), t = H5Dget_type(d);
+    assert_true(H5Tget_class(t) == H5T_INTEGER && H5Tget_size(t) == 8 &&
+                H5Tget_sign(t) == H5T_SGN_NONE);
+    assert_true(H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ne) >= 0);
+    H5Tclose(t);
+    H5Dclose(d);
+    d = H5Dopen2(f, "/brem-e-/integrals/converged", H5P_DEFAULT);
+    assert_true(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, cv) >= 0);
+    H5Dclose(d);
+    const hsize_t d3[3] = {NM, 2, 3};
+    read_dataset(f, "/brem-e-/integrals/chi2_dof", 3, d3, chi);
+    for (int i = 0; i < NM * 6; ++i) {
+        assert_true(ne[i] == (1ull << 40) + (uint64_t)i);
+        assert_int_equal(cv[i], i % 2);
+        dy_assert_close(chi[i], 0.5 + 0.01 * i, 0, 1e-15);
+    }
+    /* sigma_pb x coupling_factor = the model's cross section: g^2/(4 pi alpha) for the
+     * L_mu - L_tau Z' at g = 1e-3 (docs/physics.md, couplings table) */
+    double cf = 0.0;
+    a = H5Aopen_by_name(f, "/brem-e-/integrals", "coupling_factor", H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, &cf) >= 0);
+    H5Aclose(a);
+    dy_assert_close(cf, 1e-6 * 137.035999084 / (4.0 * 3.14159265358979323846), 0, 1e-12);
+    H5Fclose(f);
+}
+
 /* -------------------------------------------------------------------------------------- CSV */
 
 /* Split a line at commas into at most max fields (in place); returns the count. */
@@ -724,6 +821,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(sums_in_quadrature, setup, teardown),
         cmocka_unit_test_setup_teardown(hdf5_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(hdf5_setup_and_integrals, setup, teardown),
         cmocka_unit_test_setup_teardown(csv_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(csv_metadata_one_line, setup, teardown),
         cmocka_unit_test_setup_teardown(unnamed_coupling, setup, teardown),

@@ -717,6 +717,11 @@ int dy_cmd_xsec(int argc, char **argv)
             t.form_factor = req.inelastic ? "elastic+inelastic" : "elastic";
             t.conventions = conv;
             t.notes = notes.s ? notes.s : "";
+            t.seed = seed;
+            t.backend = eng ? dy_engine_backend(eng) : "none (closed-form methods only)";
+            t.device = eng ? dy_engine_device(eng) : "none";
+            t.precision = precision;
+            t.max_eval = max_eval;
             st = dy_write_xsec_hdf5_to(&set, output, &t, &err);
         } else {
             dy_error_set(&err, DY_ERR_NOMEM, "out of memory");

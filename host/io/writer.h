@@ -24,12 +24,16 @@ void dy_grid_conventions(const dy_yield_grid *g, char *buf, size_t n);
 /* How 'total' combines the channel errors. */
 const char *dy_grid_total_errors(const dy_yield_grid *g);
 
-/* HDF5 file at path: /masses_GeV, /energy_bin_edges_GeV, /<channel>/{dNdE, dNdE_err,
- * N_above_cut, N_above_cut_err, N_total, N_total_err} for each channel and for "total" (the sums,
- * which must be filled: dy_yield_grid_sum), each with "units" and "description" attributes; root
- * attributes name, config, config_hash, version, backend, device, seed, cut_energy_min_GeV,
- * coupling, model, coupling_name, coupling_unit, coupling_definition, yields_per, conventions,
- * total_errors, wall_seconds, channels, created.  DY_ERR_IO on failure (nothing left at path). */
+/* HDF5 file at path: /masses_GeV, /energy_bin_centers_GeV (dimension scales "mass_GeV" and
+ * "energy_GeV", attached to the axes of every grid dataset), /energy_bin_edges_GeV,
+ * /<channel>/{dNdE, dNdE_err, N_above_cut, N_above_cut_err, N_total, N_total_err} for each channel
+ * and for "total" (the sums, which must be filled: dy_yield_grid_sum), each with "units" and
+ * "description" attributes, and /<channel>/integrals (the MC integrals' diagnostics, when
+ * recorded); groups /beam, /target, /model with the parameters as attributes; root attributes
+ * name, config, config_hash, version, backend, device, seed, cut_energy_min_GeV, coupling, model,
+ * coupling_name, coupling_unit, coupling_definition, yields_per, conventions, total_errors,
+ * wall_seconds, channels, created, errors (and processes, precision, max_eval,
+ * quadrature_nodes).  Strings are UTF-8.  DY_ERR_IO on failure (nothing left at path). */
 dy_status dy_write_hdf5(const char *path, const dy_yield_grid *g, dy_error *err);
 
 /* CSV files: path (one row per channel incl. "total", mass and energy bin:

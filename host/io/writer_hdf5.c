@@ -10,7 +10,9 @@
 #include <time.h>
 #include "darkyield/dy.h"
 #include "io/h5_memory.h"
+#include "io/h5_write.h"
 #include "io/writer.h"
+#include "io/writer_hdf5_setup.h"
 
 /* Keep the innermost (most specific) message of the HDF5 error stack. */
 static herr_t last_desc(unsigned n, const H5E_error2_t *e, void *data)
@@ -29,59 +31,30 @@ static dy_status h5_fail(dy_error *err, const char *path, const char *what)
                         detail[0] ? " (HDF5: " : "", detail, detail[0] ? ")" : "");
 }
 
-/* ---- attributes (0 on success, -1 on failure; handles always closed) ---- */
-
 static int attr_string(hid_t obj, const char *name, const char *value)
 {
-    const char *v = value ? value : "";
-    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
-    int ok = t >= 0 && sp >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
-             H5Tset_cset(t, H5T_CSET_UTF8) >= 0;
-    if (ok)
-        ok = (a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-             H5Awrite(a, t, &v) >= 0;
-    if (a >= 0) ok &= H5Aclose(a) >= 0;
-    if (sp >= 0) H5Sclose(sp);
-    if (t >= 0) H5Tclose(t);
-    return ok ? 0 : -1;
-}
-
-static int attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
-                       const void *value)
-{
-    hid_t sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
-    int ok = sp >= 0 && (a = H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-             H5Awrite(a, mem_type, value) >= 0;
-    if (a >= 0) ok &= H5Aclose(a) >= 0;
-    if (sp >= 0) H5Sclose(sp);
-    return ok ? 0 : -1;
+    return dy_h5_attr_string(obj, name, value);
 }
 
 static int attr_double(hid_t obj, const char *name, double x)
 {
-    return attr_scalar(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &x);
+    return dy_h5_attr_double(obj, name, x);
 }
-
-/* ---- datasets ---- */
 
 static int write_dataset(hid_t loc, const char *name, int rank, const hsize_t *dims,
                          const double *data, const char *units, const char *desc)
 {
-    hid_t sp = H5Screate_simple(rank, dims, NULL), ds = H5I_INVALID_HID;
-    int ok = sp >= 0 &&
-             (ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT,
-                              H5P_DEFAULT)) >= 0 &&
-             H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
-             attr_string(ds, "units", units) == 0 && attr_string(ds, "description", desc) == 0;
-    if (ds >= 0) ok &= H5Dclose(ds) >= 0;
-    if (sp >= 0) H5Sclose(sp);
-    return ok ? 0 : -1;
+    return dy_h5_dataset(loc, name, rank, dims, H5T_NATIVE_DOUBLE, data, units, desc);
 }
 
+/* The grid axes as dimension scales (h5py's ds.dims, xarray's coordinates). */
+static const char *const k_axes2[2] = {"/masses_GeV", "/energy_bin_centers_GeV"};
+
 /* One group: /<name>/dNdE ... from the given arrays (a channel or the sums). */
-static int write_group(hid_t f, const dy_yield_grid *g, const char *name, const double *dNdE,
-                       const double *dNdE_err, const double *Na, const double *Na_err,
-                       const double *Nt, const double *Nt_err, const char **what)
+static int write_group(hid_t f, const dy_yield_grid *g, const dy_yield_channel *ch,
+                       const char *name, const double *dNdE, const double *dNdE_err,
+                       const double *Na, const double *Na_err, const double *Nt,
+                       const double *Nt_err, const char **what)
 {
     char u_dnde[256], u_n[256], d[512];
     const hsize_t d2[2] = {(hsize_t)g->n_masses, (hsize_t)g->n_ebins};
@@ -113,6 +86,13 @@ static int write_group(hid_t f, const dy_yield_grid *g, const char *name, const 
     ok = ok && write_dataset(grp, "N_total", 1, d1, Nt, u_n, d) == 0;
     snprintf(d, sizeof d, "1-sigma uncertainty of N_total (%s '%s'); shape [mass]", src, name);
     ok = ok && write_dataset(grp, "N_total_err", 1, d1, Nt_err, u_n, d) == 0;
+    static const char *const two[] = {"dNdE", "dNdE_err"};
+    static const char *const one[] = {"N_above_cut", "N_above_cut_err", "N_total", "N_total_err"};
+    for (int i = 0; ok && i < 2; ++i)
+        ok = dy_h5_attach(grp, two[i], 2, k_axes2) == 0;
+    for (int i = 0; ok && i < 4; ++i)
+        ok = dy_h5_attach(grp, one[i], 1, k_axes2) == 0;
+    if (ok && !tot) ok = dy_write_hdf5_integrals(f, grp, g, (int)(ch - g->ch)) == 0;
     ok &= H5Gclose(grp) >= 0;
     return ok ? 0 : -1;
 }
@@ -135,7 +115,7 @@ static int write_root_attrs(hid_t f, const dy_yield_grid *g)
            attr_string(f, "config_hash", hash) ||
            attr_string(f, "version", g->version ? g->version : DY_VERSION) ||
            attr_string(f, "backend", g->backend) || attr_string(f, "device", g->device) ||
-           attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_ULLONG, &seed) ||
+           dy_h5_attr_u64(f, "seed", seed) ||
            attr_double(f, "cut_energy_min_GeV", g->cut_energy_min_GeV) ||
            attr_double(f, "coupling", g->coupling) || attr_string(f, "model", cp.model) ||
            attr_string(f, "coupling_name", cp.name) || attr_string(f, "coupling_unit", cp.unit) ||
@@ -158,16 +138,31 @@ static int write_all(hid_t f, const dy_yield_grid *g, const char **what)
         return -1;
     *what = "/energy_bin_edges_GeV";
     if (write_dataset(f, "energy_bin_edges_GeV", 1, ne, g->ebin_edges_GeV, "GeV",
-                      "edges of the produced-particle energy bins (n_ebins + 1); second axis of "
-                      "dNdE"))
+                      "edges of the produced-particle energy bins (n_ebins + 1); the bins of the "
+                      "second axis of dNdE"))
         return -1;
+    *what = "/energy_bin_centers_GeV";
+    const hsize_t nb[1] = {(hsize_t)g->n_ebins};
+    double *mid = malloc((size_t)g->n_ebins * sizeof *mid);
+    if (!mid) return -1;
+    for (int i = 0; i < g->n_ebins; ++i)
+        mid[i] = 0.5 * (g->ebin_edges_GeV[i] + g->ebin_edges_GeV[i + 1]);
+    const int bad = write_dataset(f, "energy_bin_centers_GeV", 1, nb, mid, "GeV",
+                                  "centres of the produced-particle energy bins (edges: "
+                                  "/energy_bin_edges_GeV); second axis of dNdE");
+    free(mid);
+    if (bad || dy_h5_make_scale(f, "masses_GeV", "mass_GeV") ||
+        dy_h5_make_scale(f, "energy_bin_centers_GeV", "energy_GeV"))
+        return -1;
+    *what = "/beam, /target, /model";
+    if (dy_write_hdf5_setup(f, g)) return -1;
     for (int c = 0; c < g->n_channels; ++c) {
         const dy_yield_channel *ch = &g->ch[c];
-        if (write_group(f, g, ch->name, ch->dNdE, ch->dNdE_err, ch->N_above, ch->N_above_err,
+        if (write_group(f, g, ch, ch->name, ch->dNdE, ch->dNdE_err, ch->N_above, ch->N_above_err,
                         ch->N_total, ch->N_total_err, what))
             return -1;
     }
-    return write_group(f, g, "total", g->sum_dNdE, g->sum_dNdE_err, g->sum_N_above,
+    return write_group(f, g, NULL, "total", g->sum_dNdE, g->sum_dNdE_err, g->sum_N_above,
                        g->sum_N_above_err, g->sum_N_total, g->sum_N_total_err, what);
 }
 

@@ -18,6 +18,12 @@ typedef struct dy_xsec_table {
     /* the coupling (physics/couplings.h) and the conventions behind every number */
     const char *model, *coupling_name, *coupling_unit, *coupling_definition;
     const char *form_factor, *conventions, *notes;
+    /* how it was computed: the engine's seed, backend and device ("none" when only closed-form
+     * methods ran), the precision goal and budget per integral */
+    uint64_t seed;
+    const char *backend, *device;
+    double precision;
+    uint64_t max_eval;
 } dy_xsec_table;
 
 /* Write the table to path (unique temporary, renamed when complete; "-" = standard output). */

@@ -12,6 +12,42 @@
 
 #define DY_GRID_MAX_CHANNELS 8
 #define DY_GRID_NAME_LEN     32
+#define DY_GRID_MAX_ELEM     16 /* = DY_MAT_MAX_ELEM */
+
+/* The diagnostics of a channel's MC integrals (one per mass x element x energy node), as the
+ * engine returned them; n_nodes == 0: none recorded (a grid built by hand or read from a file, a
+ * closed-form channel, or one that reuses another channel's integrals: shares). */
+typedef struct dy_grid_integrals {
+    int n_elem, n_nodes;
+    char shares[DY_GRID_NAME_LEN]; /* the channel whose integrals this one reuses (brem-e+ on
+                                      brem-e-), "" if none */
+    double elem_Z[DY_GRID_MAX_ELEM], elem_A[DY_GRID_MAX_ELEM]; /* the element axis */
+    double *E_GeV; /* [mass][node]: energy of the incident particle at the node */
+    double *sigma_pb, *sigma_err_pb, *chi2_dof, *q; /* [mass][elem][node] */
+    uint64_t *n_eval, *n_nonfinite;                 /* [mass][elem][node] */
+    int32_t *n_iter, *converged;                    /* [mass][elem][node] */
+    const char *sigma_units;                        /* what sigma_pb is (per atom, coupling) */
+} dy_grid_integrals;
+
+/* What was run (the writers' /beam, /target, /model groups); recorded == 0: not known (a grid
+ * built by hand or read back from a file: only the model name and coupling are then written). */
+typedef struct dy_grid_setup {
+    int recorded;
+    char beam_particle[8];
+    double beam_energy_GeV, beam_spread_GeV;
+    char material[64];
+    double thickness_cm, thickness_X0, density_g_cm3, X0_cm, n_atom_cm3, n_e_cm3;
+    int n_elem; /* the material's elements */
+    double Z[DY_GRID_MAX_ELEM], A[DY_GRID_MAX_ELEM], w[DY_GRID_MAX_ELEM]; /* A g/mol, w mass fr. */
+    const char *tracklength_file[3]; /* e-, e+, gamma imported spectra ("" or NULL: built-in);
+                                        borrowed */
+    char decay[16], dm_kind[16];
+    double alpha_D, mchi_over_m, dm_splitting;
+    char processes[256]; /* comma-separated, as configured */
+    double precision;    /* relative precision goal per integral */
+    uint64_t max_eval;   /* evaluation budget per integral */
+    int quad_nodes;      /* energy nodes of the track-length folding */
+} dy_grid_setup;
 
 /* One production channel.  Arrays are row-major [mass][ebin]; all yields are per particle on
  * target, at the configured coupling (g->coupling), and scale as coupling^2. */
@@ -20,6 +56,7 @@ typedef struct dy_yield_channel {
     double *dNdE, *dNdE_err;     /* [n_masses*n_ebins], 1/GeV */
     double *N_above, *N_above_err; /* [n_masses], yield with E > g->cut_energy_min_GeV */
     double *N_total, *N_total_err; /* [n_masses], yield over all energies */
+    dy_grid_integrals mc;          /* diagnostics of its MC integrals (optional) */
 } dy_yield_channel;
 
 typedef struct dy_yield_grid {
@@ -47,6 +84,7 @@ typedef struct dy_yield_grid {
     uint64_t seed;
     double wall_seconds;
     char errors[512]; /* how the *_err were made (MC, folding); "" if not recorded */
+    dy_grid_setup setup;
 } dy_yield_grid;
 
 /* Index of (mass im, energy bin ie) in the 2-D arrays. */
@@ -69,6 +107,15 @@ static inline void dy_yield_grid_free(dy_yield_grid *g)
         free(ch->N_above_err);
         free(ch->N_total);
         free(ch->N_total_err);
+        free(ch->mc.E_GeV);
+        free(ch->mc.sigma_pb);
+        free(ch->mc.sigma_err_pb);
+        free(ch->mc.chi2_dof);
+        free(ch->mc.q);
+        free(ch->mc.n_eval);
+        free(ch->mc.n_nonfinite);
+        free(ch->mc.n_iter);
+        free(ch->mc.converged);
     }
     free(g->sum_dNdE);
     free(g->sum_dNdE_err);
@@ -133,6 +180,29 @@ static inline dy_status dy_yield_grid_set_channel(dy_yield_grid *g, int c, const
             return dy_error_set(err, DY_ERR_INVALID, "bad character in channel name '%s'", name);
     snprintf(g->ch[c].name, sizeof g->ch[c].name, "%s", name);
     return DY_OK;
+}
+
+/* Allocate channel c's integral diagnostics for ne elements x nn nodes per mass (zero-filled). */
+static inline dy_status dy_grid_integrals_alloc(dy_yield_grid *g, int c, int ne, int nn,
+                                                dy_error *err)
+{
+    dy_grid_integrals *m = &g->ch[c].mc;
+    if (ne < 1 || ne > DY_GRID_MAX_ELEM || nn < 1)
+        return dy_error_set(err, DY_ERR_INVALID, "integral diagnostics: %d elements x %d nodes", ne,
+                            nn);
+    const size_t n3 = (size_t)g->n_masses * (size_t)ne * (size_t)nn;
+    m->n_elem = ne;
+    m->n_nodes = nn;
+    int ok = (m->E_GeV = calloc((size_t)g->n_masses * (size_t)nn, sizeof(double))) != NULL;
+    ok &= (m->sigma_pb = calloc(n3, sizeof(double))) != NULL;
+    ok &= (m->sigma_err_pb = calloc(n3, sizeof(double))) != NULL;
+    ok &= (m->chi2_dof = calloc(n3, sizeof(double))) != NULL;
+    ok &= (m->q = calloc(n3, sizeof(double))) != NULL;
+    ok &= (m->n_eval = calloc(n3, sizeof(uint64_t))) != NULL;
+    ok &= (m->n_nonfinite = calloc(n3, sizeof(uint64_t))) != NULL;
+    ok &= (m->n_iter = calloc(n3, sizeof(int32_t))) != NULL;
+    ok &= (m->converged = calloc(n3, sizeof(int32_t))) != NULL;
+    return ok ? DY_OK : dy_error_set(err, DY_ERR_NOMEM, "integral diagnostics: out of memory");
 }
 
 /* Check a grid before writing it: shape, arrays present, edges increasing, channel names set,

@@ -1298,6 +1298,87 @@ static void add_fold_errors(const plan *P, const fold_err *q, dy_yield_grid *g)
              100.0 * big[1]);
 }
 
+/* What was run, for the writers' /beam, /target and /model (the plan's material and the config). */
+static void record_setup(const plan *P, dy_yield_grid *g)
+{
+    const dy_config *c = P->cfg;
+    dy_grid_setup *u = &g->setup;
+    u->recorded = 1;
+    snprintf(u->beam_particle, sizeof u->beam_particle, "%s", c->beam.particle);
+    u->beam_energy_GeV = c->beam.energy_GeV;
+    u->beam_spread_GeV = c->beam.spread_GeV;
+    snprintf(u->material, sizeof u->material, "%s", c->target.material);
+    u->thickness_cm = P->L_cm;
+    u->thickness_X0 = P->L_X0;
+    u->density_g_cm3 = P->mat.density;
+    u->X0_cm = P->mat.X0_cm;
+    u->n_atom_cm3 = P->mat.n_atom;
+    u->n_e_cm3 = P->mat.n_e;
+    u->n_elem = P->mat.n_elem < DY_GRID_MAX_ELEM ? P->mat.n_elem : DY_GRID_MAX_ELEM;
+    for (int i = 0; i < u->n_elem; ++i) {
+        u->Z[i] = P->mat.Z[i];
+        u->A[i] = P->mat.A[i];
+        u->w[i] = P->mat.w[i];
+    }
+    for (int i = 0; i < 3; ++i)
+        u->tracklength_file[i] = c->target.tracklength_file[i];
+    snprintf(u->decay, sizeof u->decay, "%s", c->model.decay);
+    snprintf(u->dm_kind, sizeof u->dm_kind, "%s", c->model.dm_kind);
+    u->alpha_D = c->model.alpha_D;
+    u->mchi_over_m = c->model.mchi_over_m;
+    u->dm_splitting = c->model.dm_splitting;
+    size_t n = 0;
+    u->processes[0] = '\0';
+    for (int i = 0; i < c->n_processes && n < sizeof u->processes; ++i)
+        n += (size_t)snprintf(u->processes + n, sizeof u->processes - n, "%s%s", i ? "," : "",
+                              c->processes[i]);
+    u->precision = c->precision;
+    u->max_eval = c->max_eval;
+    u->quad_nodes = c->quad_nodes;
+}
+
+/* The engine's diagnostics of every MC integral, per channel that owns integrals: [mass][element]
+ * [node] as in the plan (dy_run_open); channels reusing another's integrals name it. */
+static dy_status record_integrals(const dy_run *r, dy_yield_grid *g, dy_error *err)
+{
+    const plan *P = &r->P;
+    for (int i = 0; i < P->nch; ++i) {
+        const channel *ch = &P->ch[i];
+        dy_grid_integrals *m = &g->ch[i].mc;
+        if (ch->kind != 0) continue;
+        if (ch->shares >= 0) {
+            snprintf(m->shares, sizeof m->shares, "%s", P->ch[ch->shares].name);
+            continue;
+        }
+        const int nk = ch->single_node ? 1 : P->K, NE = P->nel;
+        dy_status s = dy_grid_integrals_alloc(g, i, NE, nk, err);
+        if (s != DY_OK) return s;
+        for (int el = 0; el < NE; ++el) {
+            m->elem_Z[el] = P->elZ[el];
+            m->elem_A[el] = P->elA[el];
+        }
+        m->sigma_units = "pb per atom of the element at unit kernel coupling (times the group's "
+                         "coupling_factor: at the file's coupling)";
+        for (int im = 0; im < g->n_masses; ++im)
+            for (int el = 0; el < NE; ++el)
+                for (int k = 0; k < nk; ++k) {
+                    const int idx = ch->first_param + (im * NE + el) * nk + k;
+                    const size_t o = ((size_t)im * NE + el) * nk + k;
+                    const dy_result *q = &r->res[idx];
+                    if (el == 0) m->E_GeV[(size_t)im * nk + k] = r->Ek[idx];
+                    m->sigma_pb[o] = q->value;
+                    m->sigma_err_pb[o] = q->error;
+                    m->chi2_dof[o] = q->chi2_dof;
+                    m->q[o] = q->q;
+                    m->n_eval[o] = q->n_eval;
+                    m->n_nonfinite[o] = q->n_nonfinite;
+                    m->n_iter[o] = (int32_t)q->n_iter;
+                    m->converged[o] = q->converged;
+                }
+    }
+    return DY_OK;
+}
+
 dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
 {
     const dy_config *c = r->P.cfg;
@@ -1327,6 +1408,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
     g->model = c->model.mediator;
     g->total_errors = DY_CONV_TOTAL_ERRORS;
     g->seed = c->seed;
+    record_setup(P, g);
+    if ((s = record_integrals(r, g, err)) != DY_OK) goto done;
     int nc = 0;
     for (int i = 0; i < r->n; ++i)
         nc += r->res[i].converged || r->res[i].value == 0.0;

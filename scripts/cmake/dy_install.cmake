@@ -85,7 +85,8 @@ install(FILES ${CMAKE_BINARY_DIR}/darkyieldConfig.cmake
 file(RELATIVE_PATH DY_PC_UP /_p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /_p)
 string(REGEX REPLACE "/$" "" DY_PC_UP "${DY_PC_UP}")
 list(JOIN DY_PC_REQUIRES " " DY_PC_REQUIRES_STR)
-set(DY_PC_LIBS_PRIVATE "-lm")
+# hdf5.pc names only libhdf5; the high-level library (dimension scales) sits beside it
+set(DY_PC_LIBS_PRIVATE "-lhdf5_hl -lm")
 if(DY_HAVE_OPENMP)
   string(APPEND DY_PC_LIBS_PRIVATE " ${OpenMP_C_FLAGS}")
 endif()
