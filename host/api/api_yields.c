@@ -5,6 +5,7 @@
 #include <string.h>
 #include "darkyield/dy_version.h"
 #include "darkyield/dy_yields.h"
+#include "api/api_yields.h"
 #include "io/config.h"
 #include "io/writer.h"
 #include "io/yield_grid.h"
@@ -86,6 +87,11 @@ dy_status dy_yields_run_string(dy_engine *e, const char *yaml, size_t len, const
     const dy_status st =
         dy_config_parse_with(yaml, len, label, o ? o->sets : NULL, o ? o->n_sets : 0, &y->cfg, err);
     return finish(e, o, y, st, out, err);
+}
+
+const dy_yield_grid *dy_yields_grid_of(const dy_yields *y)
+{
+    return y ? &y->g : NULL;
 }
 
 void dy_yields_free(dy_yields *y)
