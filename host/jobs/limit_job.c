@@ -39,7 +39,8 @@ __attribute__((format(printf, 3, 4))) static void note(dy_limit_job *j, int warn
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     const size_t k = strlen(j->log);
-    if (k + 1 < sizeof j->log) snprintf(j->log + k, sizeof j->log - k, "%s\n", line);
+    if (k + 1 < sizeof j->log)
+        snprintf(j->log + k, sizeof j->log - k, "%s: %s\n", warning ? "warning" : "note", line);
     if (!j->silent && (warning || !j->quiet))
         fprintf(stderr, "darkyield: %s: %s\n", warning ? "warning" : "note", line);
 }

@@ -33,7 +33,7 @@ typedef struct dy_limit_job {
     dy_limit_config *cfg; /* owned (malloc'd), freed by dy_limit_job_free */
     dy_yield_file yf;     /* owned */
     /* messages on stderr: notes unless quiet, warnings unless silent; verbose: a line per mass.
-     * Notes and warnings are also kept, one per line, in log. */
+     * Notes and warnings are also kept in log, one per line ("note: ...", "warning: ..."). */
     int quiet, verbose, silent;
     void (*progress)(void *user, int done, int total); /* after each mass, or NULL */
     void *progress_user;

@@ -78,7 +78,8 @@ DY_API double dy_limits_cl(const dy_limits *l);
 DY_API const char *dy_limits_coupling_name(const dy_limits *l);
 DY_API const char *dy_limits_coupling_unit(const dy_limits *l);
 DY_API double dy_limits_cut_GeV(const dy_limits *l);
-/* The notes and warnings of the computation, one per line ("" when none). */
+/* The notes and warnings of the computation, one per line ("note: ...", "warning: ..."; "" when
+ * none). */
 DY_API const char *dy_limits_log(const dy_limits *l);
 
 /* Write the outputs of `darkyield limit` (no plots) into out_dir (NULL: the config's output.dir):
