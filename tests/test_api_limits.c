@@ -3,8 +3,8 @@
  * eps = eps0 sqrt(s_up/(N_pot N_above)) with s_up = ln 10 (0 observed, no background, 90% CLs),
  * the same limits from the grid written to HDF5, a CSV equal to `darkyield limit`'s, overrides;
  * bad input refused with a message naming the problem; radiation lengths against the PDG's
- * tables; the thin-target track length integrating to the thickness and Rossi's approximation B
- * to E0 X0/Ec. */
+ * tables; the thin-target track length integrating to the thickness, Rossi's approximation B to
+ * E0 X0/Ec, the integral equal to the sum of the spectrum's values, photons refused down to 0. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,7 +264,7 @@ static void expect_tl_error(const dy_tracklength_spec *s, const char *msg)
 {
     dy_error err;
     double E = 1.0, T = -1.0;
-    assert_int_not_equal(dy_tracklength_compute(s, 1, &E, &T, NULL, &err), DY_OK);
+    assert_int_not_equal(dy_tracklength_compute(s, 1, &E, &T, &err), DY_OK);
     if (!strstr(err.msg, msg)) fail_msg("'%s' does not say '%s'", err.msg, msg);
 }
 
@@ -281,21 +281,33 @@ static void tracklengths(void **state)
     s.thickness_X0 = 0.1;
     s.energy_GeV = 100.0;
     double E[3] = {50.0, 99.0, 200.0}, T[3], L;
-    if (dy_tracklength_compute(&s, 3, E, T, &L, &err) != DY_OK) fail_msg("%s", err.msg);
-    assert_true(fabs(L / (0.1 * pb.X0_cm) - 1.0) < 1e-4);
+    if (dy_tracklength_compute(&s, 3, E, T, &err) != DY_OK) fail_msg("%s", err.msg);
+    if (dy_tracklength_integral_cm(&s, 0.0, 100.0, &L, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_true(fabs(L / (0.1 * pb.X0_cm) - 1.0) < 1e-5);
     assert_true(T[0] > 0.0 && T[1] > T[0]); /* peaked at E0 */
     assert_double_equal(T[2], 0.0, 0.0);    /* above the beam */
     /* thick target, all e+-: Rossi's approximation B integrates to E0 X0/Ec */
     s.thickness_X0 = 0.0;
     s.species = "e+-";
-    if (dy_tracklength_compute(&s, 0, NULL, NULL, &L, &err) != DY_OK) fail_msg("%s", err.msg);
-    assert_true(fabs(L / (100.0 * pb.X0_cm / pb.Ec_GeV) - 1.0) < 2e-2);
+    if (dy_tracklength_integral_cm(&s, 0.0, 100.0, &L, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_true(fabs(L / (100.0 * pb.X0_cm / pb.Ec_GeV) - 1.0) < 1e-4);
+    /* the quadrature of the API is the sum of the values it returns (midpoint rule, 1e-3) */
+    double Em[2000], Tm[2000], sum = 0.0;
+    for (int i = 0; i < 2000; ++i)
+        Em[i] = 10.0 + 10.0 * (i + 0.5) / 2000;
+    if (dy_tracklength_compute(&s, 2000, Em, Tm, &err) != DY_OK) fail_msg("%s", err.msg);
+    for (int i = 0; i < 2000; ++i)
+        sum += Tm[i] * 10.0 / 2000;
+    if (dy_tracklength_integral_cm(&s, 10.0, 20.0, &L, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_true(fabs(sum / L - 1.0) < 1e-3);
     /* photons of the same shower exceed the charged track length (Rossi: ~ E0/E^2 X0 vs E^-2) */
     s.species = "gamma";
     double Tg[1], Tc[1], e1[1] = {10.0};
-    if (dy_tracklength_compute(&s, 1, e1, Tg, NULL, &err) != DY_OK) fail_msg("%s", err.msg);
+    if (dy_tracklength_compute(&s, 1, e1, Tg, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_int_equal(dy_tracklength_integral_cm(&s, 0.0, 100.0, &L, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "diverges"));
     s.species = "e+-";
-    if (dy_tracklength_compute(&s, 1, e1, Tc, NULL, &err) != DY_OK) fail_msg("%s", err.msg);
+    if (dy_tracklength_compute(&s, 1, e1, Tc, &err) != DY_OK) fail_msg("%s", err.msg);
     assert_true(Tg[0] > Tc[0] && Tc[0] > 0.0);
 
     s.species = NULL;
@@ -312,7 +324,11 @@ static void tracklengths(void **state)
     s.model = NULL;
     s.material = "unobtainium";
     expect_tl_error(&s, "unobtainium");
-    assert_int_equal(dy_tracklength_compute(NULL, 0, NULL, NULL, NULL, &err), DY_ERR_INVALID);
+    assert_int_equal(dy_tracklength_compute(NULL, 0, NULL, NULL, &err), DY_ERR_INVALID);
+    s.material = "Pb";
+    double L2;
+    assert_int_equal(dy_tracklength_integral_cm(&s, 5.0, 1.0, &L2, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "energy range"));
 }
 
 int main(void)

@@ -122,24 +122,43 @@ static dy_status init(const dy_tracklength_spec *s, dy_tracklength *t, dy_error 
 }
 
 dy_status dy_tracklength_compute(const dy_tracklength_spec *s, size_t n, const double *E_GeV,
-                                 double *dTdE, double *total_cm, dy_error *err)
+                                 double *dTdE, dy_error *err)
 {
     if (!s || (n > 0 && (!E_GeV || !dTdE)))
         return dy_error_set(err, DY_ERR_INVALID, "dy_tracklength_compute: NULL argument");
     dy_tracklength t;
     memset(&t, 0, sizeof t);
+    const dy_status st = init(s, &t, err);
+    if (st == DY_OK)
+        for (size_t i = 0; i < n; ++i)
+            dTdE[i] = isfinite(E_GeV[i]) ? dy_tracklength_eval(&t, E_GeV[i]) : NAN;
+    dy_tracklength_free(&t);
+    return st;
+}
+
+dy_status dy_tracklength_integral_cm(const dy_tracklength_spec *s, double E1, double E2,
+                                     double *L_cm, dy_error *err)
+{
+    if (!s || !L_cm)
+        return dy_error_set(err, DY_ERR_INVALID, "dy_tracklength_integral_cm: NULL argument");
+    if (!(E1 >= 0.0) || !(E2 > E1) || !isfinite(E1))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "dy_tracklength_integral_cm: energy range [%g, %g] GeV (need 0 <= E1 "
+                            "< E2)",
+                            E1, E2);
+    dy_tracklength t;
+    memset(&t, 0, sizeof t);
     dy_status st = init(s, &t, err);
-    if (st != DY_OK) {
-        dy_tracklength_free(&t);
-        return st;
-    }
-    for (size_t i = 0; i < n; ++i)
-        dTdE[i] = isfinite(E_GeV[i]) ? dy_tracklength_eval(&t, E_GeV[i]) : NAN;
-    if (total_cm) {
-        *total_cm = dy_tracklength_integral(&t, 0.0, t.E0);
-        if (!isfinite(*total_cm))
+    if (st == DY_OK && t.species == DY_PARTICLE_PHOTON && !(E1 > 0.0))
+        st = dy_error_set(err, DY_ERR_INVALID,
+                          "dy_tracklength_integral_cm: the photon track length diverges as E -> "
+                          "0; give E1 > 0");
+    if (st == DY_OK) {
+        *L_cm = dy_tracklength_integral(&t, E1, E2);
+        if (!isfinite(*L_cm))
             st = dy_error_set(err, DY_ERR_NUMERIC,
-                              "dy_tracklength_compute: the track-length integral failed");
+                              "dy_tracklength_integral_cm: the quadrature failed on [%g, %g] GeV",
+                              E1, E2);
     }
     dy_tracklength_free(&t);
     return st;

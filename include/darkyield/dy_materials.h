@@ -55,11 +55,17 @@ typedef struct dy_tracklength_spec {
 DY_API void dy_tracklength_spec_default(dy_tracklength_spec *s);
 
 /* dT/dE at n energies E_GeV[i] into dTdE[i] (cm/GeV per incident particle; 0 outside the
- * spectrum), and optionally (total_cm not NULL) the whole track length of the species, cm
- * (including, for a photon beam, the photons that leave at E0 unscattered).  The first call
- * for a shower of given thickness computes a table (about a second); later ones reuse it. */
+ * spectrum).  The first call for a shower of given thickness computes a table (about a
+ * second); later ones reuse it. */
 DY_API dy_status dy_tracklength_compute(const dy_tracklength_spec *s, size_t n, const double *E_GeV,
-                                        double *dTdE, double *total_cm, dy_error *err);
+                                        double *dTdE, dy_error *err);
+
+/* The track length with energy in [E1, E2] GeV (cm per incident particle), by quadrature; with
+ * E2 >= E0 it includes, for a photon beam, the photons that leave at E0 unscattered.  E1 = 0 is
+ * allowed for charged species (their whole track length); photon spectra diverge as E -> 0
+ * (about 1/E^2 in a shower), so for photons E1 must be > 0. */
+DY_API dy_status dy_tracklength_integral_cm(const dy_tracklength_spec *s, double E1, double E2,
+                                            double *L_cm, dy_error *err);
 
 #ifdef __cplusplus
 }
