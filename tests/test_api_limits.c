@@ -42,6 +42,19 @@ static const char *lim_text = "name: apilim\n"
 static dy_yields *Y;  /* one grid for every test */
 static char dir[512]; /* its outputs */
 
+/* the run's progress: integrals done never decrease, never exceed the total, end at it */
+static size_t run_done, run_total, run_calls;
+static void run_progress(void *user, size_t done, size_t total)
+{
+    (void)user;
+    if (done < run_done || done > total || (run_total && total != run_total))
+        run_calls = 0;
+    else
+        ++run_calls;
+    run_done = done;
+    run_total = total;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -77,6 +90,34 @@ static dy_limits *limits_of(const char *extra, const dy_limits_options *o)
     if (dy_limits_compute_string(text, strlen(text), "limit.yaml", o, &l, &err) != DY_OK)
         fail_msg("%s", err.msg);
     return l;
+}
+
+/* dy_yields_options.on_progress over a brem grid's VEGAS integrals; results unchanged */
+static void run_progress_calls(void **state)
+{
+    (void)state;
+    static const char *text = "name: prog\nseed: 5\nprecision: 0.05\n"
+                              "beam: {particle: e-, energy_GeV: 100}\n"
+                              "target: {material: Pb, thickness_X0: 40}\n"
+                              "model: {mediator: vector, decay: invisible, coupling: 1.0e-4}\n"
+                              "processes: [brem]\nmasses_GeV: [0.1]\n"
+                              "energy_bins: {min_GeV: 0, max_GeV: 100, n: 10}\n";
+    dy_yields_options o;
+    dy_yields_options_default(&o);
+    o.backend = "cpu";
+    dy_yields *a = NULL, *b = NULL;
+    dy_error err;
+    if (dy_yields_run_string(NULL, text, strlen(text), "prog", &o, &a, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    o.on_progress = run_progress;
+    if (dy_yields_run_string(NULL, text, strlen(text), "prog", &o, &b, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    assert_true(run_calls >= 2); /* some iterations, then the end */
+    assert_true(run_total > 0);
+    assert_int_equal(run_done, run_total);
+    assert_double_equal(dy_yields_N_above(a, -1, NULL)[0], dy_yields_N_above(b, -1, NULL)[0], 0.0);
+    dy_yields_free(a);
+    dy_yields_free(b);
 }
 
 static void invisible_is_analytic(void **state)
@@ -335,8 +376,11 @@ int main(void)
 {
     mkdir(DY_BINARY_DIR, 0777);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(invisible_is_analytic), cmocka_unit_test(from_file_and_as_the_cli),
-        cmocka_unit_test(limit_errors),          cmocka_unit_test(materials),
+        cmocka_unit_test(run_progress_calls),
+        cmocka_unit_test(invisible_is_analytic),
+        cmocka_unit_test(from_file_and_as_the_cli),
+        cmocka_unit_test(limit_errors),
+        cmocka_unit_test(materials),
         cmocka_unit_test(tracklengths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -36,7 +36,8 @@ static dy_status compute(dy_engine *e, const dy_yields_options *o, dy_yields *y,
     }
     snprintf(y->backend, sizeof y->backend, "%s", dy_engine_backend(e));
     snprintf(y->device, sizeof y->device, "%s", dy_engine_device(e));
-    s = dy_run_grid(&y->cfg, e, o ? o->progress : 0, &y->g, err);
+    s = dy_run_grid_cb(&y->cfg, e, o ? o->progress : 0, o ? o->on_progress : NULL,
+                       o ? o->progress_user : NULL, &y->g, err);
     dy_engine_close(own);
     if (s != DY_OK) return s;
     y->g.name = y->cfg.name;

@@ -86,9 +86,13 @@ class _LimitsOptions(_C.Structure):  # dy_limits_options (include/darkyield/dy_l
                 ("progress_user", _C.c_void_p)]
 
 
+_RUN_PROGRESS = _C.CFUNCTYPE(None, _C.c_void_p, _C.c_size_t, _C.c_size_t)
+
+
 class _YieldsOptions(_C.Structure):  # dy_yields_options
     _fields_ = [("backend", _P), ("progress", _C.c_int),
-                ("sets", _C.POINTER(_P)), ("n_sets", _C.c_int)]
+                ("sets", _C.POINTER(_P)), ("n_sets", _C.c_int),
+                ("on_progress", _RUN_PROGRESS), ("progress_user", _C.c_void_p)]
 
 
 _D = _C.POINTER(_C.c_double)
@@ -375,9 +379,9 @@ def run(config, output_dir=None, backend=None, progress=False, sets=None, seed=N
     """A yield grid as ``darkyield run``.  config: a path, or a dict with the schema of
     docs/config.md.  Overrides as ``--set``: ``sets={"beam.energy_GeV": 150}`` or keywords with
     ``__`` for the dots (``beam__energy_GeV=150``); ``seed`` sets the config's seed, ``backend``
-    the backend ("cpu", "cuda", "opencl"; default: the config's).  progress: the engine's
-    progress line on stderr (a terminal only).  output_dir: also write the run's HDF5 and CSV
-    files there (default: write nothing).  Returns a YieldGrid."""
+    the backend ("cpu", "cuda", "opencl"; default: the config's).  progress: a bar over the
+    grid's integrals (tqdm where installed, else a line on stderr).  output_dir: also write the
+    run's HDF5 and CSV files there (default: write nothing).  Returns a YieldGrid."""
     if seed is not None:
         overrides = dict(overrides, seed=int(seed))
     strs = [s.encode() for s in _overrides(sets, overrides)]
@@ -385,19 +389,25 @@ def run(config, output_dir=None, backend=None, progress=False, sets=None, seed=N
     o = _YieldsOptions()
     _lib.dy_yields_options_default(_C.byref(o))
     o.backend = _b(backend)
-    o.progress = 1 if progress else 0
     o.sets = arr
     o.n_sets = len(strs)
+    bar = _Progress("run", "integral") if progress else None
+    cb = _RUN_PROGRESS(bar) if bar else _RUN_PROGRESS()
+    o.on_progress = cb
     y = _C.c_void_p()
     err = _Error()
-    if isinstance(config, dict):
-        text = _json.dumps(config).encode()
-        name = str(config.get("name", "config")).encode()
-        st = _lib.dy_yields_run_string(None, text, len(text), name, _C.byref(o), _C.byref(y),
-                                       _C.byref(err))
-    else:
-        st = _lib.dy_yields_run_file(None, _os.fsencode(config), _C.byref(o), _C.byref(y),
-                                     _C.byref(err))
+    try:
+        if isinstance(config, dict):
+            text = _json.dumps(config).encode()
+            name = str(config.get("name", "config")).encode()
+            st = _lib.dy_yields_run_string(None, text, len(text), name, _C.byref(o), _C.byref(y),
+                                           _C.byref(err))
+        else:
+            st = _lib.dy_yields_run_file(None, _os.fsencode(config), _C.byref(o), _C.byref(y),
+                                         _C.byref(err))
+    finally:
+        if bar:
+            bar.close()
     if st:
         _raise(st, err)
     ok = False
@@ -449,9 +459,11 @@ class LimitTable(XsecTable):
 class _Progress:
     """progress=True: a tqdm bar where tqdm is installed, else a line on stderr."""
 
-    def __init__(self, what):
+    def __init__(self, what, unit="mass"):
         self.bar = None
         self.what = what
+        self.unit = unit
+        self.last = None
         try:
             import tqdm
 
@@ -460,13 +472,16 @@ class _Progress:
             self.tqdm = None
 
     def __call__(self, user, done, total):
+        if (done, total) == self.last:
+            return
+        self.last = (done, total)
         if self.tqdm is not None:
             if self.bar is None:
-                self.bar = self.tqdm(total=total, desc=self.what, unit="mass")
+                self.bar = self.tqdm(total=total, desc=self.what, unit=self.unit)
             self.bar.update(done - self.bar.n)
         else:
             end = "\n" if done == total else ""
-            _sys.stderr.write("\r%s: %d/%d masses%s" % (self.what, done, total, end))
+            _sys.stderr.write("\r%s: %d/%d %ss%s" % (self.what, done, total, self.unit, end))
             _sys.stderr.flush()
 
     def close(self):

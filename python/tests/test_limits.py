@@ -132,6 +132,21 @@ def test_progress_and_warnings(grid, capsys):
     assert "2/2" in err if not have_tqdm else "limit" in err
 
 
+def test_run_progress(grid, capsys):
+    """progress shows, and changes nothing"""
+    brem = dict(RUN, processes=["brem"], masses_GeV=[0.1], precision=0.05)
+    g = darkyield.run(brem, backend="cpu")
+    p = darkyield.run(brem, backend="cpu", progress=True)
+    err = capsys.readouterr().err
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        assert "integrals" in err and err.rstrip().endswith("integrals")
+        done, total = err.rstrip().split("\r")[-1].split(": ")[1].split()[0].split("/")
+        assert done == total and int(total) > 0
+    np.testing.assert_array_equal(p["total"]["N_above_cut"], g["total"]["N_above_cut"])
+
+
 def test_errors(grid, tmp_path):
     g, h5 = grid
     with pytest.raises(darkyield.DarkyieldError, match="missing required key 'yields'") as e:
