@@ -13,7 +13,7 @@ import warnings as _warnings
 
 import numpy as _np
 
-__all__ = ["xsec", "run", "limit", "version", "DarkyieldError", "XsecTable", "YieldGrid",
+__all__ = ["xsec", "run", "limit", "material", "tracklength", "tracklength_integral", "version", "DarkyieldError", "XsecTable", "YieldGrid",
            "LimitTable"]
 
 
@@ -75,6 +75,20 @@ class _Hist(_C.Structure):  # dy_xsec_histogram (DY_XSEC_MAX_BINS = 256)
                 ("dsigma", _C.c_double * 256), ("error", _C.c_double * 256)]
 
 
+class _Material(_C.Structure):  # dy_material_info (include/darkyield/dy_materials.h)
+    _fields_ = [("name", _C.c_char * 64), ("n_elements", _C.c_int), ("Z", _C.c_double * 16),
+                ("A", _C.c_double * 16), ("mass_fraction", _C.c_double * 16),
+                ("density_g_cm3", _C.c_double), ("X0_g_cm2", _C.c_double),
+                ("X0_cm", _C.c_double), ("Z_eff", _C.c_double), ("A_eff", _C.c_double),
+                ("Z_mean", _C.c_double), ("A_mean", _C.c_double), ("n_atom_cm3", _C.c_double),
+                ("n_e_cm3", _C.c_double), ("Ec_GeV", _C.c_double)]
+
+
+class _TLSpec(_C.Structure):  # dy_tracklength_spec
+    _fields_ = [("material", _P), ("thickness_X0", _C.c_double), ("thickness_cm", _C.c_double),
+                ("beam", _P), ("species", _P), ("energy_GeV", _C.c_double), ("model", _P)]
+
+
 _XSEC_MAX_OBS = 4
 _PROGRESS = _C.CFUNCTYPE(None, _C.c_void_p, _C.c_int, _C.c_int)
 
@@ -110,6 +124,14 @@ _lib.dy_xsec_compute_histograms.argtypes = [_C.c_void_p, _C.POINTER(_Spec), _C.c
                                             _C.POINTER(_Value), _C.POINTER(_Hist),
                                             _C.POINTER(_Error)]
 _lib.dy_xsec_compute_histograms.restype = _C.c_int
+_lib.dy_material_find.argtypes = [_P, _C.POINTER(_Material), _C.POINTER(_Error)]
+_lib.dy_material_find.restype = _C.c_int
+_lib.dy_tracklength_compute.argtypes = [_C.POINTER(_TLSpec), _C.c_size_t, _D, _D,
+                                        _C.POINTER(_Error)]
+_lib.dy_tracklength_compute.restype = _C.c_int
+_lib.dy_tracklength_integral_cm.argtypes = [_C.POINTER(_TLSpec), _C.c_double, _C.c_double, _D,
+                                            _C.POINTER(_Error)]
+_lib.dy_tracklength_integral_cm.restype = _C.c_int
 _lib.dy_limits_options_default.argtypes = [_C.POINTER(_LimitsOptions)]
 _lib.dy_limits_compute_file.argtypes = [_P, _C.POINTER(_LimitsOptions), _C.POINTER(_C.c_void_p),
                                         _C.POINTER(_Error)]
@@ -568,3 +590,69 @@ def limit(config, yields=None, output_dir=None, progress=False, verbose=False, s
     finally:
         _lib.dy_limits_free(lim)
     return t
+
+
+def material(name):
+    """A target material as run configs name it ("Pb", "PbWO4", "82,207.2", "Pb:1.5+Sc:1.5"):
+    a dict with its elements (Z, A in g/mol, mass_fraction: numpy arrays), density_g_cm3, the
+    radiation length X0_g_cm2 and X0_cm, Z_eff, A_eff, Z_mean, A_mean, n_atom_cm3, n_e_cm3 and
+    the critical energy Ec_GeV."""
+    m = _Material()
+    err = _Error()
+    st = _lib.dy_material_find(_b(name), _C.byref(m), _C.byref(err))
+    if st:
+        _raise(st, err)
+    n = m.n_elements
+    out = {"name": m.name.decode()}
+    for k in ("Z", "A", "mass_fraction"):
+        out[k] = _np.array(getattr(m, k)[:n])
+    for k, _t in _Material._fields_[5:]:
+        out[k] = getattr(m, k)
+    return out
+
+
+def _tl_spec(material, energy_GeV, thickness_X0, thickness_cm, beam, species, model, keep):
+    s = _TLSpec()
+    for f, v in (("material", material), ("beam", beam), ("species", species),
+                 ("model", model)):
+        b = _b(v)
+        keep.append(b)
+        setattr(s, f, b)
+    s.energy_GeV = float(energy_GeV)
+    s.thickness_X0 = float(thickness_X0) if thickness_X0 is not None else 0.0
+    s.thickness_cm = float(thickness_cm) if thickness_cm is not None else 0.0
+    return s
+
+
+def tracklength(material, energy_GeV, E, thickness_X0=None, thickness_cm=None, beam="e-",
+                species=None, model=None):
+    """The differential track length dT/dE (cm/GeV per incident particle) at energies E (GeV)
+    of species ("e-", "e+", "gamma", "e+-", "primary"; None: the beam's) for a beam ("e-",
+    "e+", "gamma", "mu") of energy_GeV on a target of thickness_X0 (or thickness_cm; neither:
+    infinitely thick).  model: None/"auto" as ``darkyield run``, or "shower", "thin", "muon"
+    (docs/api.md, docs/tracklengths.md).  Returns a numpy array shaped as E."""
+    keep = []
+    s = _tl_spec(material, energy_GeV, thickness_X0, thickness_cm, beam, species, model, keep)
+    Ea = _np.ascontiguousarray(_np.atleast_1d(_np.asarray(E, dtype=float)))
+    T = _np.empty_like(Ea)
+    err = _Error()
+    st = _lib.dy_tracklength_compute(_C.byref(s), Ea.size, Ea.ctypes.data_as(_D),
+                                     T.ctypes.data_as(_D), _C.byref(err))
+    if st:
+        _raise(st, err)
+    return T.reshape(_np.shape(E))
+
+
+def tracklength_integral(material, energy_GeV, E1, E2, thickness_X0=None, thickness_cm=None,
+                         beam="e-", species=None, model=None):
+    """The track length (cm per incident particle) with energy in [E1, E2] GeV, arguments as
+    tracklength(); photons need E1 > 0 (their spectrum diverges as E -> 0)."""
+    keep = []
+    s = _tl_spec(material, energy_GeV, thickness_X0, thickness_cm, beam, species, model, keep)
+    L = _C.c_double()
+    err = _Error()
+    st = _lib.dy_tracklength_integral_cm(_C.byref(s), float(E1), float(E2), _C.byref(L),
+                                         _C.byref(err))
+    if st:
+        _raise(st, err)
+    return L.value

@@ -197,3 +197,28 @@ def test_xsec_histograms(tmp_path):
     with pytest.raises(darkyield.DarkyieldError, match="Monte-Carlo method"):
         darkyield.xsec(histograms=True, method="iww", **kw)
     assert darkyield.xsec(**kw).histograms is None
+
+
+def test_materials_and_tracklengths():
+    pb = darkyield.material("Pb")
+    # the PDG's table of atomic and nuclear properties: X0 = 6.37 g/cm^2, 0.5612 cm
+    assert pb["X0_g_cm2"] == pytest.approx(6.37, rel=5e-3)
+    assert pb["X0_cm"] == pytest.approx(0.5612, rel=5e-3)
+    assert list(pb["Z"]) == [82.0]
+    mix = darkyield.material("Pb:1.5+Sc:1.5")
+    assert mix["mass_fraction"].sum() == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(darkyield.DarkyieldError, match="unobtainium") as e:
+        darkyield.material("unobtainium")
+    assert e.value.status == 2
+    # a thin target's primary travels the thickness; a thick shower's e+- E0 X0/Ec (Rossi B)
+    L = darkyield.tracklength_integral("Pb", 100.0, 0.0, 100.0, thickness_X0=0.1)
+    assert L == pytest.approx(0.1 * pb["X0_cm"], rel=1e-5)
+    L = darkyield.tracklength_integral("Pb", 100.0, 0.0, 100.0, species="e+-")
+    assert L == pytest.approx(100.0 * pb["X0_cm"] / pb["Ec_GeV"], rel=1e-4)
+    E = np.array([[1.0, 10.0], [50.0, 200.0]])
+    T = darkyield.tracklength("Pb", 100.0, E, species="gamma")
+    assert T.shape == (2, 2) and T[1, 1] == 0.0 and np.all(T[0] > T[1, 0])
+    with pytest.raises(darkyield.DarkyieldError, match="diverges"):
+        darkyield.tracklength_integral("Pb", 100.0, 0.0, 100.0, species="gamma")
+    with pytest.raises(darkyield.DarkyieldError, match="beam 'proton'"):
+        darkyield.tracklength("Pb", 100.0, [1.0], beam="proton")
