@@ -359,6 +359,22 @@ def xsec(**options):
     return t
 
 
+class _Handle:
+    """Owns a C dy_yields result: freed once, when the last YieldGrid sharing it goes.  Copies
+    made by pickle or deepcopy hold no C grid (a pointer is not data)."""
+
+    def __init__(self, ptr):
+        self.ptr = ptr
+
+    def __reduce__(self):
+        return (_Handle, (None,))
+
+    def __del__(self):
+        p, self.ptr = self.ptr, None
+        if p and _lib is not None:
+            _lib.dy_yields_free(p)
+
+
 class YieldGrid:
     """A yield grid indexable like the HDF5 file of ``darkyield run``: ``g["masses_GeV"]``,
     ``g["energy_bin_edges_GeV"]``, ``g["brem-e-"]["N_above_cut"]`` (and ``"total"``), with the
@@ -367,12 +383,7 @@ class YieldGrid:
     def __init__(self, data, attrs, handle=None):
         self._data = data
         self.attrs = attrs
-        self._handle = handle  # the C result, for limit(yields=grid)
-
-    def __del__(self):
-        h, self._handle = getattr(self, "_handle", None), None
-        if h and _lib is not None:
-            _lib.dy_yields_free(h)
+        self._handle = _Handle(handle)  # the C result, for limit(yields=grid)
 
     def __getitem__(self, key):
         return self._data[key]
@@ -534,9 +545,10 @@ def limit(config, yields=None, output_dir=None, progress=False, verbose=False, s
     o.verbose = 1 if verbose else 0
     keep = None
     if isinstance(yields, YieldGrid):
-        if not yields._handle:
-            raise ValueError("limit: this YieldGrid holds no computed grid")
-        o.yields = yields._handle
+        if not yields._handle.ptr:
+            raise ValueError("limit: this YieldGrid holds no computed grid (a copy from pickle?); "
+                             "pass the HDF5 file of the run instead")
+        o.yields = yields._handle.ptr
     elif yields is not None:
         keep = _os.fsencode(yields)
         o.yields_path = keep

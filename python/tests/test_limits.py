@@ -222,3 +222,24 @@ def test_materials_and_tracklengths():
         darkyield.tracklength_integral("Pb", 100.0, 0.0, 100.0, species="gamma")
     with pytest.raises(darkyield.DarkyieldError, match="beam 'proton'"):
         darkyield.tracklength("Pb", 100.0, [1.0], beam="proton")
+
+
+def test_grid_copies(grid):
+    """copies share the C grid (freed once); a pickled one has none and says so"""
+    import copy
+    import gc
+    import pickle
+
+    g, _ = grid
+    c = copy.copy(g)
+    del c
+    gc.collect()
+    t = darkyield.limit(LIMIT, yields=g)  # the original still holds its grid
+    p = pickle.loads(pickle.dumps(g))
+    np.testing.assert_array_equal(p["total"]["N_above_cut"], g["total"]["N_above_cut"])
+    with pytest.raises(ValueError, match="holds no computed grid"):
+        darkyield.limit(LIMIT, yields=p)
+    d = copy.deepcopy(g)
+    np.testing.assert_array_equal(darkyield.limit(LIMIT, yields=g)["coupling_obs"],
+                                  t["coupling_obs"])
+    del d
