@@ -178,5 +178,5 @@ dy_status dy_limits_write(dy_limits *l, const char *out_dir, dy_error *err)
 
 const char *dy_limits_csv_path(const dy_limits *l)
 {
-    return l ? l->j.fcsv : NULL;
+    return !l ? NULL : l->j.cfg->want_csv ? l->j.fcsv : "";
 }

@@ -86,7 +86,7 @@ DY_API const char *dy_limits_log(const dy_limits *l);
  * <name>_limits.csv, thermal or (g-2) lines, hepdata/ and pyhf/ as the config asks; all or
  * none. */
 DY_API dy_status dy_limits_write(dy_limits *l, const char *out_dir, dy_error *err);
-/* After dy_limits_write: the CSV file written ("" before). */
+/* After dy_limits_write: the CSV file written ("" before, or when the config asks for none). */
 DY_API const char *dy_limits_csv_path(const dy_limits *l);
 
 #ifdef __cplusplus
