@@ -5,6 +5,7 @@
 #include <string.h>
 #include "darkyield/dy_version.h"
 #include "darkyield/dy_yields.h"
+#include "api/api_yields.h"
 #include "io/config.h"
 #include "io/writer.h"
 #include "io/yield_grid.h"
@@ -35,7 +36,8 @@ static dy_status compute(dy_engine *e, const dy_yields_options *o, dy_yields *y,
     }
     snprintf(y->backend, sizeof y->backend, "%s", dy_engine_backend(e));
     snprintf(y->device, sizeof y->device, "%s", dy_engine_device(e));
-    s = dy_run_grid(&y->cfg, e, o ? o->progress : 0, &y->g, err);
+    s = dy_run_grid_cb(&y->cfg, e, o ? o->progress : 0, o ? o->on_progress : NULL,
+                       o ? o->progress_user : NULL, &y->g, err);
     dy_engine_close(own);
     if (s != DY_OK) return s;
     y->g.name = y->cfg.name;
@@ -86,6 +88,11 @@ dy_status dy_yields_run_string(dy_engine *e, const char *yaml, size_t len, const
     const dy_status st =
         dy_config_parse_with(yaml, len, label, o ? o->sets : NULL, o ? o->n_sets : 0, &y->cfg, err);
     return finish(e, o, y, st, out, err);
+}
+
+const dy_yield_grid *dy_yields_grid_of(const dy_yields *y)
+{
+    return y ? &y->g : NULL;
 }
 
 void dy_yields_free(dy_yields *y)

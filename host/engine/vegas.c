@@ -600,14 +600,17 @@ dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy
             }
             v->n_next = (uint32_t)next;
         }
-        if (tty) {
+        if (tty || o->on_progress) {
             size_t nd = 0;
             for (size_t i = 0; i < n; ++i)
                 nd += vs[i].phase == PH_DONE;
-            fprintf(stderr, "\rvegas: iteration %u, %zu/%zu integrals done   ", k + 1, nd, n);
+            if (tty)
+                fprintf(stderr, "\rvegas: iteration %u, %zu/%zu integrals done   ", k + 1, nd, n);
+            if (o->on_progress) o->on_progress(o->progress_ctx, nd, n);
         }
     }
     if (tty) fprintf(stderr, "\n");
+    if (o->on_progress) o->on_progress(o->progress_ctx, n, n);
     /* iterations inconsistent with their errors: the spread is the better error (as the PDG's
      * scale factor, Rev. Part. Phys., Introduction, Sec. 5.2.2) */
     for (size_t i = 0; i < n; ++i)

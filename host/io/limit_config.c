@@ -266,12 +266,14 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
     } else {
         dy_yaml_default_name(cfg->path, "limit", cfg->name, sizeof cfg->name);
     }
-    if (!(v = get(c, root, "yields", NULL)))
-        return dy_yaml_fail(c, root,
-                            "missing required key 'yields' (the HDF5 file of 'darkyield run')");
-    if (to_string(c, v, "yields", cfg->yields, sizeof cfg->yields) ||
-        dy_yaml_resolve_path(c, v, "yields", cfg->yields, sizeof cfg->yields))
+    if (!(v = get(c, root, "yields", NULL))) {
+        if (!cfg->yields_optional)
+            return dy_yaml_fail(c, root,
+                                "missing required key 'yields' (the HDF5 file of 'darkyield run')");
+    } else if (to_string(c, v, "yields", cfg->yields, sizeof cfg->yields) ||
+               dy_yaml_resolve_path(c, v, "yields", cfg->yields, sizeof cfg->yields)) {
         return -1;
+    }
     if ((v = get(c, root, "channels", NULL)) &&
         name_list(c, v, "channels", NULL, DY_LCFG_MAX_CH, cfg->channels, &cfg->n_channels))
         return -1;
@@ -568,12 +570,13 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
     return 0;
 }
 
-dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
-                                dy_limit_config *cfg, dy_error *err)
+static dy_status parse_flags(const char *text, size_t len, const char *path, int flags,
+                             dy_limit_config *cfg, dy_error *err)
 {
     if (!cfg || !text || !path)
         return dy_error_set(err, DY_ERR_INVALID, "dy_limit_config_parse: NULL argument");
     memset(cfg, 0, sizeof *cfg);
+    cfg->yields_optional = (flags & DY_LCFG_YIELDS_OPTIONAL) != 0;
     snprintf(cfg->path, sizeof cfg->path, "%s", path);
     yaml_document_t doc;
     dy_status st = dy_yaml_load(&doc, text, len, path, "limit config", 0, err);
@@ -586,17 +589,23 @@ dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
     return st;
 }
 
-/* The text with the overrides applied, parsed; a problem found only then says so. */
-static dy_status parse_with_sets(const char *text, size_t len, const char *path,
-                                 const char *const *sets, int n_sets, dy_limit_config *cfg,
-                                 dy_error *err)
+dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
+                                dy_limit_config *cfg, dy_error *err)
 {
-    if (n_sets <= 0) return dy_limit_config_parse(text, len, path, cfg, err);
+    return parse_flags(text, len, path, 0, cfg, err);
+}
+
+/* The text with the overrides applied, parsed; a problem found only then says so. */
+dy_status dy_limit_config_parse_opt(const char *text, size_t len, const char *path,
+                                    const char *const *sets, int n_sets, int flags,
+                                    dy_limit_config *cfg, dy_error *err)
+{
+    if (n_sets <= 0) return parse_flags(text, len, path, flags, cfg, err);
     char *merged;
     size_t mlen;
     dy_status st = dy_yaml_override(text, len, path, sets, n_sets, &merged, &mlen, err);
     if (st != DY_OK) return st;
-    st = dy_limit_config_parse(merged, mlen, path, cfg, err);
+    st = parse_flags(merged, mlen, path, flags, cfg, err);
     free(merged);
     if (st != DY_OK && err) {
         const size_t k = strlen(err->msg);
@@ -612,6 +621,12 @@ dy_status dy_limit_config_load(const char *path, dy_limit_config *cfg, dy_error 
 
 dy_status dy_limit_config_load_with(const char *path, const char *const *sets, int n_sets,
                                     dy_limit_config *cfg, dy_error *err)
+{
+    return dy_limit_config_load_opt(path, sets, n_sets, 0, cfg, err);
+}
+
+dy_status dy_limit_config_load_opt(const char *path, const char *const *sets, int n_sets, int flags,
+                                   dy_limit_config *cfg, dy_error *err)
 {
     if (!path || !cfg) return dy_error_set(err, DY_ERR_INVALID, "dy_limit_config_load: NULL");
     memset(cfg, 0, sizeof *cfg);
@@ -632,7 +647,7 @@ dy_status dy_limit_config_load_with(const char *path, const char *const *sets, i
     else if (n > cap)
         st = dy_error_set(err, DY_ERR_INVALID, "limit config '%s' is larger than 1 MiB", path);
     else
-        st = parse_with_sets(buf, n, path, sets, n_sets, cfg, err);
+        st = dy_limit_config_parse_opt(buf, n, path, sets, n_sets, flags, cfg, err);
     free(buf);
     return st;
 }

@@ -34,7 +34,8 @@ typedef struct dy_limit_dataset {
 typedef struct dy_limit_config {
     char path[DY_LCFG_PATH];   /* the config file as given */
     char name[256];            /* default: file stem */
-    char yields[DY_LCFG_PATH]; /* HDF5 file of `darkyield run` (relative to the current dir) */
+    char yields[DY_LCFG_PATH]; /* HDF5 file of `darkyield run` (relative to the config file) */
+    int yields_optional;       /* DY_LCFG_YIELDS_OPTIONAL: 'yields' may be left out */
     int n_channels;            /* 0 = all channels of the file */
     char channels[DY_LCFG_MAX_CH][32];
     char particle[24];  /* "dark_photon", "zprime", "alp" */
@@ -83,6 +84,13 @@ dy_status dy_limit_config_load_with(const char *path, const char *const *sets, i
                                     dy_limit_config *cfg, dy_error *err);
 dy_status dy_limit_config_parse(const char *text, size_t len, const char *path,
                                 dy_limit_config *cfg, dy_error *err);
+/* With flags: DY_LCFG_YIELDS_OPTIONAL when the caller brings the yields (dy_limits API). */
+#define DY_LCFG_YIELDS_OPTIONAL 1
+dy_status dy_limit_config_load_opt(const char *path, const char *const *sets, int n_sets, int flags,
+                                   dy_limit_config *cfg, dy_error *err);
+dy_status dy_limit_config_parse_opt(const char *text, size_t len, const char *path,
+                                    const char *const *sets, int n_sets, int flags,
+                                    dy_limit_config *cfg, dy_error *err);
 void dy_limit_config_free(dy_limit_config *cfg);
 
 /* Signal efficiency at mass m and energy E: the constant, or the table interpolated linearly in

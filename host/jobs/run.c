@@ -737,7 +737,15 @@ struct dy_run {
     double *wt;          /* [nch][2][n]: the yields' weights on each integral (error budget) */
     unsigned char *done; /* [NM] */
     int verbose;
+    void (*on_progress)(void *ctx, size_t done, size_t total); /* dy_run_set_progress */
+    void *progress_ctx;
 };
+
+void dy_run_set_progress(dy_run *r, void (*fn)(void *ctx, size_t done, size_t total), void *ctx)
+{
+    r->on_progress = fn;
+    r->progress_ctx = ctx;
+}
 
 /* The integrals of point im, in record order: owning channels in order, then (element, node). */
 static int point_integrals(const dy_run *r, int im, int *idx)
@@ -1061,6 +1069,7 @@ dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int en
     if (np <= 0 || r->n == 0) {
         for (int i = 0; i < np; ++i)
             r->done[pts[i]] = 1;
+        if (r->on_progress) r->on_progress(r->progress_ctx, 0, 0); /* no MC integral at all */
         return DY_OK;
     }
     const size_t m = (size_t)np * r->per_pt;
@@ -1091,6 +1100,8 @@ dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int en
     o.rel_precision = c->precision;
     o.max_eval = c->max_eval;
     o.progress = engine_progress & 1;
+    o.on_progress = r->on_progress;
+    o.progress_ctx = r->progress_ctx;
     iter_ctx ictx = {r, idx};
     if (engine_progress & 2) { /* --verbose */
         o.on_iteration = print_iteration;
@@ -1447,10 +1458,18 @@ done:
 dy_status dy_run_grid(const dy_config *c, dy_engine *e, int progress, dy_yield_grid *g,
                       dy_error *err)
 {
+    return dy_run_grid_cb(c, e, progress, NULL, NULL, g, err);
+}
+
+dy_status dy_run_grid_cb(const dy_config *c, dy_engine *e, int progress,
+                         void (*fn)(void *ctx, size_t done, size_t total), void *ctx,
+                         dy_yield_grid *g, dy_error *err)
+{
     dy_run *r;
     dy_status s;
     memset(g, 0, sizeof *g);
     if ((s = dy_run_open(c, progress, &r, err)) != DY_OK) return s;
+    dy_run_set_progress(r, fn, ctx);
     int *pts = malloc((size_t)r->NM * sizeof *pts);
     if (!pts) {
         dy_run_close(r);

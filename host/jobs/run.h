@@ -31,6 +31,9 @@ double dy_run_point_cost(const dy_run *r, int p);
  * engine's own progress line (terminal only); bit 1, a stderr line per VEGAS iteration. */
 dy_status dy_run_compute(dy_run *r, dy_engine *e, const int *pts, int np, int engine_progress,
                          dy_error *err);
+/* Called by dy_run_compute after every VEGAS iteration with the integrals finished and their
+ * total (NULL: none); for progress displays, never affects results. */
+void dy_run_set_progress(dy_run *r, void (*fn)(void *ctx, size_t done, size_t total), void *ctx);
 
 /* A point's results as a flat record of dy_run_point_words() 64-bit words (dy_result fields and
  * histogram bins, doubles by bit pattern): for checkpoints, part files and MPI messages.
@@ -46,4 +49,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err);
  * plan and the engine's progress line. */
 dy_status dy_run_grid(const dy_config *cfg, dy_engine *e, int progress, dy_yield_grid *g,
                       dy_error *err);
+/* The same with dy_run_set_progress(fn, ctx). */
+dy_status dy_run_grid_cb(const dy_config *cfg, dy_engine *e, int progress,
+                         void (*fn)(void *ctx, size_t done, size_t total), void *ctx,
+                         dy_yield_grid *g, dy_error *err);
 #endif

@@ -7,4 +7,6 @@
 #include "dy_integrate.h"
 #include "dy_xsec.h"
 #include "dy_yields.h"
+#include "dy_limits.h"
+#include "dy_materials.h"
 #endif

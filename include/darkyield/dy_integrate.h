@@ -55,6 +55,10 @@ typedef struct dy_vegas_options {
     /* Optional, n * DY_MAP_STRIDE doubles: each integral's final VEGAS map (axis d's DY_NBINS + 1
      * edges at d * (DY_NBINS + 1)), e.g. to draw events from it (dy_engine_weights_on_maps). */
     double *maps_out;
+    /* Optional: called after every iteration with the number of integrals finished and their
+     * total, then once with (n, n): a progress display anywhere (progress: a terminal only). */
+    void (*on_progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 } dy_vegas_options;
 
 /* Defaults: seed 1, 1e-3 relative, 1e8 evaluations, 1024 samples at the start and 2^22 per

@@ -23,6 +23,11 @@ typedef struct dy_yields_options {
      * e.g. "beam.energy_GeV=150"), applied to the config before it is validated. */
     const char *const *sets;
     int n_sets;
+    /* Called after every VEGAS iteration of the grid's one engine call with the integrals
+     * finished and their total (then once with total, total), or NULL: a progress display
+     * anywhere, e.g. a notebook (progress above: a terminal only). */
+    void (*on_progress)(void *user, size_t done, size_t total);
+    void *progress_user;
 } dy_yields_options;
 
 /* The defaults: the config's backend, no progress, no overrides. */

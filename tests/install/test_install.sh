@@ -22,7 +22,7 @@ cmake --install "$B" --prefix "$P" >"$T/install.log" || fail "cmake --install (s
 # -- headers: each alone, included twice (guards), as strict C17 and as C++17 -----------------
 H=$P/include/darkyield
 for h in dy.h dy_api.h dy_version.h dy_status.h dy_engine.h dy_integrate.h dy_xsec.h dy_yields.h \
-    dy_types.h dy_portable.h; do
+    dy_limits.h dy_materials.h dy_types.h dy_portable.h; do
     [ -f "$H/$h" ] || fail "header $h not installed"
 done
 for h in "$H"/*.h; do
@@ -55,8 +55,8 @@ if readelf -d "$SO" | grep -E 'NEEDED.*(mpi|cuda)'; then fail "libdarkyield.so n
 cmake -S "$S/examples" -B "$T/cmake" -DCMAKE_PREFIX_PATH="$P" -DCMAKE_BUILD_TYPE=Release \
     >"$T/cmake.log" 2>&1 || fail "configuring the examples (see $T/cmake.log)"
 cmake --build "$T/cmake" -v >"$T/build.log" 2>&1 || fail "building the examples (see $T/build.log)"
-grep -E ' -o (xsec_scan|yield_grid) ' "$T/build.log" >"$T/link-lines"
-[ "$(wc -l <"$T/link-lines")" -eq 2 ] || fail "link lines of the examples not found"
+grep -E ' -o (xsec_scan|yield_grid|limit_scan) ' "$T/build.log" >"$T/link-lines"
+[ "$(wc -l <"$T/link-lines")" -eq 3 ] || fail "link lines of the examples not found"
 # libraries named on the line (not paths: a prefix may well be called .../cuda-build)
 if grep -Eo '(-l|/lib)(mpi|cuda|cudart|cublas|open-rte|open-pal)[A-Za-z0-9_.+-]*' "$T/link-lines"; then
     fail "CUDA or MPI on a consumer's link line"
@@ -126,6 +126,25 @@ grep -v '^#' "$T/cmake/example-out/example_integrated.csv" >"$T/api.int"
 grep -v '^#' "$T/cli-run/example-out/example_integrated.csv" >"$T/cli.int"
 [ "$(wc -l <"$T/api.int")" -ge 4 ] || fail "yield_grid: too few integrated rows"
 cmp -s "$T/api.int" "$T/cli.int" || fail "yield_grid's yields differ from darkyield run's"
+# the limit: in memory from the same grid, from its HDF5 file, and by the installed
+# `darkyield limit` on that file: the same limits
+cd "$T/cmake"
+./limit_scan >"$T/limit.out" 2>"$T/limit.err" || fail "limit_scan: $(cat "$T/limit.err")"
+./limit_scan example-out/example.h5 >"$T/limit-file.out" 2>"$T/limit.err" ||
+    fail "limit_scan FILE: $(cat "$T/limit.err")"
+cmp -s "$T/limit.out" "$T/limit-file.out" || fail "limit_scan: in-memory and file yields differ"
+[ "$(grep -vc '^#' "$T/limit.out")" -eq 4 ] || fail "limit_scan: not 3 masses"
+mkdir -p "$T/cli-limit"
+sed -n '/^static const char limit_config\[\] =/,/;$/p' "$S/examples/limit_scan.c" | sed -n '/"/p' |
+    sed 's/^[^"]*"//; s/\\n"[;]*$//' >"$T/cli-limit/limit.yaml"
+"$P/bin/darkyield" limit "$T/cli-limit/limit.yaml" --set "yields=$T/cmake/example-out/example.h5" \
+    --no-plots --format csv --quiet >"$T/cli-limit.csv" 2>"$T/limit.err" ||
+    fail "installed darkyield limit: $(cat "$T/limit.err")"
+grep -v '^#' example-out/limits/example-limit_limits.csv >"$T/api-limit.csv"
+cmp -s "$T/api-limit.csv" "$T/cli-limit.csv" || {
+    diff "$T/api-limit.csv" "$T/cli-limit.csv" >&2
+    fail "limit_scan's limits differ from darkyield limit's"
+}
 # the pkg-config build runs as well (no rpath: the loader is told where)
 cd "$T/pc"
 LD_LIBRARY_PATH="$P/lib" ./xsec_scan >/dev/null || fail "pkg-config xsec_scan"

@@ -1,6 +1,6 @@
 /* limit_points.c — per-mass signals of the data sets, interpolation between grid masses, and
  * event limits with nuisances (docs/limits.md §1.5, §2.1). */
-#include "limit_points.h"
+#include "jobs/limit_points.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
