@@ -326,21 +326,69 @@ static void csv_library(void **state)
     free(c);
 }
 
-/* Several points into a directory: one LHE per energy and mass, named after them. */
+/* Several points into a directory: a G4DarkBreM library (a subdirectory) per mass, one LHE per
+ * energy in it, named after them; energies as a range; CSV: one file per mass; a subdirectory
+ * that cannot be made fails and leaves nothing behind. */
 static void directory_of_files(void **state)
 {
     (void)state;
     fresh_dir("dir");
-    char args[2048], p[700];
+    char args[2048], p[900];
     snprintf(args, sizeof args,
-             "events --process brem --target 29,63.546 --energy 4,8 --mass 0.05,0.1 --n 50 "
+             "events --process brem --target 29,63.546 --energy 4:8:2 --mass 0.05,0.1 --n 50 "
              "--backend cpu --quiet --gzip --output %s",
              dir);
     if (run(args)) fail_msg("%s\n%s", args, out);
-    assert_int_equal(entries(dir), 4);
-    snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z29_m0.1GeV_E8GeV.lhe.gz", dir);
+    assert_int_equal(entries(dir), 2);
     struct stat sb;
-    assert_int_equal(stat(p, &sb), 0);
+    for (int m = 0; m < 2; ++m) {
+        const char *ms = m ? "0.1" : "0.05";
+        snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z29_m%sGeV", dir, ms);
+        assert_int_equal(entries(p), 2);
+        for (int e = 4; e <= 8; e += 4) {
+            snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z29_m%sGeV/"
+                     "darkyield_brem_e_vector_Z29_m%sGeV_E%dGeV.lhe.gz", dir, ms, ms, e);
+            assert_int_equal(stat(p, &sb), 0);
+            char *t = slurp(p, NULL);
+            lib L;
+            read_like_g4darkbrem(t, 622, &L);
+            free(t);
+            assert_int_equal(L.Z, 29);
+            assert_int_equal(L.n, 50);
+            assert_true(L.E0 == e);
+        }
+    }
+    /* CSV: a mass range (log), one file per mass with both energies in it */
+    fresh_dir("dircsv");
+    snprintf(args, sizeof args,
+             "events --process brem --target W --energy 4:8:2 --mass 0.01:1:3:log --n 20 "
+             "--backend cpu --quiet --format csv --output %s",
+             dir);
+    if (run(args)) fail_msg("%s\n%s", args, out);
+    assert_int_equal(entries(dir), 3);
+    snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z74_m0.1GeV.csv", dir);
+    char *c = slurp(p, NULL);
+    int n4 = 0, n8 = 0;
+    for (char *l = strchr(c, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        n4 += !strncmp(l + 1, "74,4,", 5);
+        n8 += !strncmp(l + 1, "74,8,", 5);
+    }
+    free(c);
+    assert_int_equal(n4, 20);
+    assert_int_equal(n8, 20);
+    /* the second mass's library directory is taken by a file: error, and the first one's
+     * directory (made by this run) is gone again */
+    fresh_dir("dirfail");
+    snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z74_m0.1GeV", dir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+    snprintf(args, sizeof args,
+             "events --process brem --target W --energy 4,8 --mass 0.05,0.1 --n 10 "
+             "--backend cpu --quiet --output %s",
+             dir);
+    expect_error(args, 1, "cannot create the library directory");
+    assert_int_equal(entries(dir), 1);
 }
 
 /* Bad input: exit 2 (usage) or 1, a message naming the problem, and no file at all. */

@@ -45,8 +45,9 @@ static void help(void)
         "                     b-l, scalar, pseudoscalar, axial; primakoff: pseudoscalar\n"
         "                     (default: the ALP) or scalar\n"
         "  --target T         element name (W, Pb, Cu, ...) or Z,A (e.g. 74,183.84)\n"
-        "  --energy E,...     beam (total) energy in GeV (primakoff: the photon's)\n"
-        "  --mass m,...       boson mass in GeV\n"
+        "  --energy E,...     beam (total) energy in GeV (primakoff: the photon's): a list\n"
+        "                     (4,8) or a range lo:hi:n[:log] (4:8:5 = 4,5,6,7,8)\n"
+        "  --mass m,...       boson mass in GeV: a list or a range (0.01:1:5:log)\n"
         "  --coupling g       the model's coupling (default 1; primakoff: g_agg in GeV^-1);\n"
         "                     the cross section scales as g^2,\n"
         "                     the kinematics not at all)\n"
@@ -61,8 +62,10 @@ static void help(void)
         "                     the files are named darkyield_brem_<lepton>_<mediator>_Z<Z>_\n"
         "                     m<mass>GeV[_E<energy>GeV].lhe|csv or darkyield_primakoff_\n"
         "                     <mediator>_Z<Z>_m<mass>GeV_E<energy>GeV.lhe, darkyield_compton_\n"
-        "                     vector_m<mass>GeV_E<energy>GeV.lhe (written together,\n"
-        "                     none of them when anything fails)\n"
+        "                     vector_m<mass>GeV_E<energy>GeV.lhe; LHE files of several masses\n"
+        "                     go to a subdirectory per mass (darkyield_..._m<mass>GeV/, one\n"
+        "                     G4DarkBreM library each); written together, none of them when\n"
+        "                     anything fails\n"
         "  --gzip             compress (also implied by an --output FILE ending in .gz)\n"
         "  --boson-pdg ID     PDG id of X in the files (brem, compton: default %d, as G4DarkBreM\n"
         "                     expects; primakoff: %d, MadGraph's ALP_linear_UFO)\n"
@@ -85,9 +88,11 @@ typedef struct opts {
     uint64_t n, seed, max_eval, pilot;
 } opts;
 
+/* A list (4,8) or a range lo:hi:n[:log] (4:8:5), as `darkyield xsec` takes them. */
 static int parse_list(const char *opt, const char *s, double *v, int *n)
 {
     char bad[64];
+    if (strchr(s, ':')) return dy_cli_parse_range(CMD, opt, s, v, MAXV, n);
     const int st = dy_parse_double_list(s, v, MAXV, n, bad, sizeof bad);
     if (st == -2) return dy_cli_usage_error(CMD, "%s: more than %d values", opt, MAXV);
     if (st == -3) return dy_cli_usage_error(CMD, "%s: out of memory", opt);
@@ -240,7 +245,10 @@ static int parse(int argc, char **argv, opts *o, int *done)
             break;
         case 'b': o->backend = optarg; break;
         case 'S': o->stats = optarg; break;
-        case 'q': o->quiet = 1; break;
+        case 'q':
+            o->quiet = 1;
+            dy_cli_quiet = 1; /* no backend line either */
+            break;
         case 'h':
             help();
             *done = 1;
@@ -328,25 +336,81 @@ static int ends_with(const char *s, const char *t)
     return a >= b && !strcmp(s + a - b, t);
 }
 
-/* The file of (energy index ie, or -1 for a CSV's every energy; mass index im). */
-static char *file_name(const opts *o, const char *med, int ie, int im)
+/* The name stem of mass index im's files: darkyield_<process>_..._m<mass>GeV. */
+static void stem(const opts *o, const char *med, int im, char *name, size_t n)
 {
-    char name[512], e[64] = "";
-    if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
     if (o->cmp)
-        snprintf(name, sizeof name, "darkyield_compton_%s_m%.10gGeV%s.lhe%s", med, o->M[im], e,
-                 o->gzip ? ".gz" : "");
+        snprintf(name, n, "darkyield_compton_%s_m%.10gGeV", med, o->M[im]);
     else if (o->prim)
-        snprintf(name, sizeof name, "darkyield_primakoff_%s_Z%d_m%.10gGeV%s.lhe%s", med,
-                 (int)lround(o->req.Z), o->M[im], e, o->gzip ? ".gz" : "");
+        snprintf(name, n, "darkyield_primakoff_%s_Z%d_m%.10gGeV", med, (int)lround(o->req.Z),
+                 o->M[im]);
     else
-        snprintf(name, sizeof name, "darkyield_brem_%s_%s_Z%d_m%.10gGeV%s.%s%s",
-                 o->req.lepton ? "mu" : "e", med, (int)lround(o->req.Z), o->M[im], e,
-                 o->csv ? "csv" : "lhe", o->gzip ? ".gz" : "");
+        snprintf(name, n, "darkyield_brem_%s_%s_Z%d_m%.10gGeV", o->req.lepton ? "mu" : "e", med,
+                 (int)lround(o->req.Z), o->M[im]);
+}
+
+/* Mass index im's directory: --output itself, or with several masses of LHE files its
+ * subdirectory <stem> (one G4DarkBreM library per mass: its reader takes a directory of files,
+ * not its subdirectories). */
+static char *lib_dir(const opts *o, const char *med, int im)
+{
+    char name[400];
+    if (o->csv || o->nM == 1) return strdup(o->output);
+    stem(o, med, im, name, sizeof name);
     const size_t n = strlen(o->output) + strlen(name) + 2;
     char *s = malloc(n);
     if (s) snprintf(s, n, "%s/%s", o->output, name);
     return s;
+}
+
+/* The file of (energy index ie, or -1 for a CSV's every energy; mass index im). */
+static char *file_name(const opts *o, const char *med, int ie, int im)
+{
+    char name[512], st[400], e[64] = "";
+    if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
+    stem(o, med, im, st, sizeof st);
+    snprintf(name, sizeof name, "%s%s.%s%s", st, e, o->csv ? "csv" : "lhe", o->gzip ? ".gz" : "");
+    char *d = lib_dir(o, med, im);
+    if (!d) return NULL;
+    const size_t n = strlen(d) + strlen(name) + 2;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s/%s", d, name);
+    free(d);
+    return s;
+}
+
+/* Create the per-mass library directories (those that do not exist yet: made[im] = 1, removed
+ * again after a failure). */
+static int make_lib_dirs(const opts *o, const char *med, int *made)
+{
+    for (int im = 0; !o->csv && o->nM > 1 && im < o->nM; ++im) {
+        char *d = lib_dir(o, med, im);
+        if (!d) {
+            fprintf(stderr, "darkyield: error: out of memory\n");
+            return 1;
+        }
+        struct stat sb;
+        if (mkdir(d, 0777) == 0)
+            made[im] = 1;
+        else if (errno != EEXIST || stat(d, &sb) || !S_ISDIR(sb.st_mode)) {
+            fprintf(stderr, "darkyield: error: %s: cannot create the library directory: %s\n", d,
+                    errno == EEXIST ? "a file of that name exists" : strerror(errno));
+            free(d);
+            return 1;
+        }
+        free(d);
+    }
+    return 0;
+}
+
+static void remove_lib_dirs(const opts *o, const char *med, const int *made)
+{
+    for (int im = 0; made && im < o->nM; ++im) {
+        if (!made[im]) continue;
+        char *d = lib_dir(o, med, im);
+        if (d) rmdir(d); /* empty: the set's temporaries are gone */
+        free(d);
+    }
 }
 
 /* Free header text of one LHE file: what, how, conventions, the unweighting's figures. */
@@ -481,12 +545,13 @@ int dy_cmd_events(int argc, char **argv)
     dy_events_point *pts = calloc((size_t)npts, sizeof *pts);
     FILE **files = calloc((size_t)nfiles, sizeof *files);
     char **paths = calloc((size_t)nfiles, sizeof *paths);
+    int *made = calloc((size_t)o.nM, sizeof *made);
     dy_evstream *zs = NULL;
     dy_engine *eng = NULL;
     dy_error err;
     dy_outset set;
     dy_outset_init(&set);
-    if (!pts || !files || !paths) {
+    if (!pts || !files || !paths || !made) {
         fprintf(stderr, "darkyield: error: out of memory\n");
         rc = 1;
         goto out;
@@ -506,6 +571,7 @@ int dy_cmd_events(int argc, char **argv)
             goto out;
         }
     }
+    if ((rc = make_lib_dirs(&o, med, made))) goto out;
     for (int k = 0; k < nfiles; ++k) {
         paths[k] = to_dir ? file_name(&o, med, o.csv ? -1 : k / o.nM, o.csv ? k : k % o.nM)
                           : strdup(o.output);
@@ -621,6 +687,7 @@ int dy_cmd_events(int argc, char **argv)
     rc = dy_cli_write_stats(eng, o.stats);
 out:
     dy_outset_abort(&set); /* after a failure: no output file at all */
+    if (rc) remove_lib_dirs(&o, med, made);
     dy_engine_close(eng);
     for (int i = 0; pts && i < npts; ++i)
         dy_events_point_free(&pts[i]);
@@ -629,6 +696,7 @@ out:
     free(pts);
     free(files);
     free(paths);
+    free(made);
     if (zs) dy_evstream_discard(zs);
     free(zs);
     return rc;
