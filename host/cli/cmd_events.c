@@ -1,6 +1,6 @@
 /* cmd_events.c — `darkyield events`: unweighted thin-target brem events (LHEF 3.0 or
- * G4DarkBreM's CSV library) and Primakoff events (LHEF 3.0) from each point's converged VEGAS
- * map (docs/events.md). */
+ * G4DarkBreM's CSV library), Primakoff, dark Compton and annihilation events (LHEF 3.0) from each
+ * point's converged VEGAS map (docs/events.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -19,6 +19,7 @@
 #include "physics/conventions.h"
 #include "physics/couplings.h"
 #include "physics/materials.h"
+#include "api/xsec_names.h"
 #include "physics/xsec.h"
 
 #define MAXV  256
@@ -37,9 +38,10 @@ static void help(void)
         "interaction at the given beam energy), drawn from each point's converged VEGAS map by\n"
         "accept-reject (docs/events.md); the same seed gives the same files, bit for bit, on a\n"
         "backend.  Energies and momenta in GeV, lab frame (nucleus at rest, beam along +z).\n\n"
-        "  --process P        brem, primakoff or compton (gamma e- -> e- A' on a free\n"
-        "                     electron at rest, per electron: no --target); annihilation:\n"
-        "                     not implemented\n"
+        "  --process P        brem, primakoff, compton (gamma e- -> e- A' on a free\n"
+        "                     electron at rest, per electron: no --target) or annihilation\n"
+        "                     (e+ e- -> A'* -> chi chi or l+ l-, or e+ e- -> gamma A', on an\n"
+        "                     electron at rest, per electron; --energy: the total E+)\n"
         "  --lepton L         brem: e (default) or mu\n"
         "  --mediator X       brem: vector (default: dark photon A'), lmu-ltau (muons only),\n"
         "                     b-l, scalar, pseudoscalar, axial; primakoff: pseudoscalar\n"
@@ -62,11 +64,18 @@ static void help(void)
         "                     the files are named darkyield_brem_<lepton>_<mediator>_Z<Z>_\n"
         "                     m<mass>GeV[_E<energy>GeV].lhe|csv or darkyield_primakoff_\n"
         "                     <mediator>_Z<Z>_m<mass>GeV_E<energy>GeV.lhe, darkyield_compton_\n"
-        "                     vector_m<mass>GeV_E<energy>GeV.lhe; LHE files of several masses\n"
+        "                     vector_m<mass>GeV_E<energy>GeV.lhe, darkyield_annihilation_\n"
+        "                     <final state>_m<mass>GeV_E<energy>GeV.lhe; LHE files of several masses\n"
         "                     go to a subdirectory per mass (darkyield_..._m<mass>GeV/, one\n"
         "                     G4DarkBreM library each); written together, none of them when\n"
         "                     anything fails\n"
         "  --gzip             compress (also implied by an --output FILE ending in .gz)\n"
+        "  annihilation:      --channel resonant (default) or gamma (e+e- -> gamma A');\n"
+        "                     --final-state invisible (default: chi chi), ee or mumu;\n"
+        "                     --dm-kind dirac (default), scalar, majorana or inelastic;\n"
+        "                     --dm-mass m (chi_1, default m_A'/3), --dm-splitting d\n"
+        "                     ((m_chi2 - m_chi1)/m_chi1, default 0.1), --alpha-d a (0.1); as\n"
+        "                     `darkyield xsec --process annihilation`\n"
         "  --boson-pdg ID     PDG id of X in the files (brem, compton: default %d, as G4DarkBreM\n"
         "                     expects; primakoff: %d, MadGraph's ALP_linear_UFO)\n"
         "  --csv-unit U       GeV (default: what G4DarkBreM's model reads) or MeV\n"
@@ -84,7 +93,8 @@ typedef struct opts {
     dy_xsec_request req;
     const char *target, *output, *format, *backend, *stats, *mediator, *lepton, *ff;
     double E[MAXV], M[MAXV], precision, safety, unit;
-    int nE, nM, gzip, pdg, quiet, csv, prim, cmp;
+    const char *dm_kind, *final_state, *channel;
+    int nE, nM, gzip, pdg, quiet, csv, prim, cmp, ann, alpha_set, split_set;
     uint64_t n, seed, max_eval, pilot;
 } opts;
 
@@ -169,6 +179,12 @@ static int parse(int argc, char **argv, opts *o, int *done)
                                        {"backend", required_argument, 0, 'b'},
                                        {"stats", required_argument, 0, 'S'},
                                        {"quiet", no_argument, 0, 'q'},
+                                       {"final-state", required_argument, 0, 'X'},
+                                       {"channel", required_argument, 0, 'C'},
+                                       {"dm-kind", required_argument, 0, 'K'},
+                                       {"dm-mass", required_argument, 0, 'c'},
+                                       {"dm-splitting", required_argument, 0, 'd'},
+                                       {"alpha-d", required_argument, 0, 'a'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     const char *process = NULL;
@@ -243,6 +259,25 @@ static int parse(int argc, char **argv, opts *o, int *done)
             if (dy_parse_double(optarg, &o->safety) || !(o->safety >= 1.0) || o->safety > 100.0)
                 return dy_cli_usage_error(CMD, "--safety '%s': expected 1 <= f <= 100", optarg);
             break;
+        case 'X': o->final_state = optarg; break;
+        case 'C': o->channel = optarg; break;
+        case 'K': o->dm_kind = optarg; break;
+        case 'c':
+            if (dy_parse_double(optarg, &o->req.dm_mass) || !(o->req.dm_mass > 0.0))
+                return dy_cli_usage_error(CMD, "--dm-mass '%s': expected a positive mass in GeV",
+                                          optarg);
+            break;
+        case 'd':
+            if (dy_parse_double(optarg, &o->req.dm_splitting) || !(o->req.dm_splitting >= 0.0))
+                return dy_cli_usage_error(CMD, "--dm-splitting '%s': expected >= 0", optarg);
+            o->split_set = 1;
+            break;
+        case 'a':
+            if (dy_parse_double(optarg, &o->req.alpha_d) || !(o->req.alpha_d > 0.0))
+                return dy_cli_usage_error(CMD, "--alpha-d '%s': expected a positive number",
+                                          optarg);
+            o->alpha_set = 1;
+            break;
         case 'b': o->backend = optarg; break;
         case 'S': o->stats = optarg; break;
         case 'q':
@@ -259,15 +294,36 @@ static int parse(int argc, char **argv, opts *o, int *done)
     }
     if (optind < argc) return dy_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
     if (!process)
-        return dy_cli_usage_error(CMD, "--process is required (brem, primakoff or compton)");
-    if (strcmp(process, "brem") && strcmp(process, "primakoff") && strcmp(process, "compton"))
-        return dy_cli_usage_error(CMD,
-                                  "--process '%s': events support brem, primakoff and compton "
-                                  "only (annihilation events are not implemented yet)",
-                                  process);
+        return dy_cli_usage_error(
+            CMD, "--process is required (brem, primakoff, compton or annihilation)");
+    if (strcmp(process, "brem") && strcmp(process, "primakoff") && strcmp(process, "compton") &&
+        strcmp(process, "annihilation"))
+        return dy_cli_usage_error(
+            CMD, "--process '%s': expected brem, primakoff, compton or annihilation", process);
     o->prim = !strcmp(process, "primakoff");
     o->cmp = !strcmp(process, "compton");
-    if (o->cmp) {
+    o->ann = !strcmp(process, "annihilation");
+    if (!o->ann && (o->final_state || o->channel || o->dm_kind || o->req.dm_mass >= 0.0 ||
+                    o->alpha_set || o->split_set))
+        return dy_cli_usage_error(CMD, "--final-state, --channel, --dm-kind, --dm-mass, "
+                                       "--dm-splitting and --alpha-d apply to --process "
+                                       "annihilation");
+    if (o->ann) {
+        dy_error nerr;
+        o->req.process = DY_XPROC_ANNIHILATION;
+        o->req.model = DY_MODEL_DARK_PHOTON;
+        if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
+        if (o->mediator)
+            return dy_cli_usage_error(CMD, "--mediator does not apply to annihilation (the dark "
+                                           "photon A' only)");
+        if (o->ff || o->target)
+            return dy_cli_usage_error(CMD, "annihilation is on an electron at rest (cross "
+                                           "section per electron): no --target or "
+                                           "--form-factor");
+        if (dy_xsec_names_annihilation(o->dm_kind, o->final_state, o->channel, &o->req, &nerr))
+            return dy_cli_usage_error(CMD, "--%s", nerr.msg);
+        if (!o->pdg) o->pdg = PDG_AP;
+    } else if (o->cmp) {
         o->req.process = DY_XPROC_COMPTON;
         o->req.model = DY_MODEL_DARK_PHOTON;
         if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
@@ -301,7 +357,7 @@ static int parse(int argc, char **argv, opts *o, int *done)
         if (!o->pdg) o->pdg = PDG_AP;
     }
     if (o->ff) o->req.inelastic = !strcmp(o->ff, "elastic+inelastic");
-    if (!o->target && !o->cmp) return dy_cli_usage_error(CMD, "--target is required");
+    if (!o->target && !o->cmp && !o->ann) return dy_cli_usage_error(CMD, "--target is required");
     if (!o->nE) return dy_cli_usage_error(CMD, "--energy is required");
     if (!o->nM) return dy_cli_usage_error(CMD, "--mass is required");
     if (!o->n) return dy_cli_usage_error(CMD, "--n (events) is required");
@@ -309,14 +365,14 @@ static int parse(int argc, char **argv, opts *o, int *done)
     if (strcmp(o->format, "lhe") && strcmp(o->format, "csv"))
         return dy_cli_usage_error(CMD, "--format '%s': expected lhe or csv", o->format);
     o->csv = !strcmp(o->format, "csv");
-    if (o->csv && (o->prim || o->cmp))
+    if (o->csv && (o->prim || o->cmp || o->ann))
         return dy_cli_usage_error(CMD,
                                   "--format csv is G4DarkBreM's brem library: %s events "
                                   "are written as lhe",
-                                  o->prim ? "primakoff" : "compton");
+                                  o->prim ? "primakoff" : o->cmp ? "compton" : "annihilation");
     if (!o->csv && o->unit != 1.0)
         return dy_cli_usage_error(CMD, "--csv-unit applies to --format csv");
-    if (o->cmp) { /* per electron: Z, A as `xsec --process compton` without a target */
+    if (o->cmp || o->ann) { /* per electron: Z, A as `xsec` without a target */
         o->req.Z = 1.0;
         o->req.A = 1.008;
         return 0;
@@ -339,7 +395,9 @@ static int ends_with(const char *s, const char *t)
 /* The name stem of mass index im's files: darkyield_<process>_..._m<mass>GeV. */
 static void stem(const opts *o, const char *med, int im, char *name, size_t n)
 {
-    if (o->cmp)
+    if (o->ann)
+        snprintf(name, n, "darkyield_annihilation_%s_m%.10gGeV", med, o->M[im]);
+    else if (o->cmp)
         snprintf(name, n, "darkyield_compton_%s_m%.10gGeV", med, o->M[im]);
     else if (o->prim)
         snprintf(name, n, "darkyield_primakoff_%s_Z%d_m%.10gGeV", med, (int)lround(o->req.Z),
@@ -427,7 +485,26 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
     for (int i = 0; i < argc; ++i)
         fprintf(f, " %s", argv[i]);
-    if (o->cmp)
+    if (o->ann && o->req.channel == 1)
+        fprintf(f, "\nprocess: annihilation e+ e- -> gamma A' (%s), on an electron at rest: one "
+                   "interaction at the positron energy (E+ total)\n",
+                ci->particle);
+    else if (o->ann && o->req.visible)
+        fprintf(f,
+                "\nprocess: annihilation e+ e- -> A'* -> %s (%s, s-channel Breit-Wigner, running "
+                "width sqrt(s) Gamma(sqrt(s))), on an electron at rest: one interaction at the "
+                "positron energy (E+ total)\n",
+                o->req.visible == 2 ? "mu- mu+" : "e- e+", ci->particle);
+    else if (o->ann)
+        fprintf(f,
+                "\nprocess: annihilation e+ e- -> A'* -> chi chi (%s), %s dark matter, m_chi = "
+                "%.10g GeV%s, alpha_D = %g (s-channel Breit-Wigner, running width sqrt(s) "
+                "Gamma(sqrt(s))), on an electron at rest: one interaction at the positron energy "
+                "(E+ total)\n",
+                ci->particle, med, pt->p.par[DY_ANN_M1],
+                o->req.dm_kind == DY_DM_INELASTIC ? ", m_chi2 = m_chi (1 + splitting)" : "",
+                o->req.alpha_d);
+    else if (o->cmp)
         fprintf(f,
                 "\nprocess: dark compton gamma e- -> e- A', A' = %s (%s), on a free electron at "
                 "rest: one interaction at the photon energy\n",
@@ -442,7 +519,7 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
                 "\nprocess: brem %s N -> %s N X, X = %s (%s), thin target: one interaction at "
                 "the beam energy\n",
                 o->req.lepton ? "mu-" : "e-", o->req.lepton ? "mu-" : "e-", med, ci->particle);
-    if (o->cmp)
+    if (o->cmp || o->ann)
         fprintf(f, "target: a free electron at rest (no binding); cross section per electron\n");
     else
         fprintf(f, "target: %s, Z = %g, A = %g, nucleus PDG id %d, mass %.10g GeV\n", o->target,
@@ -464,7 +541,12 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
             (unsigned long long)pt->st.draws, pt->st.w_max_seen, pt->st.mean_w,
             pt->st.mean_w_error);
     fprintf(f, "seed: %llu; backend: %s\n", (unsigned long long)o->seed, backend);
-    if (o->cmp)
+    if (o->ann)
+        fprintf(f,
+                "conventions: %s; annihilation: exact tree-level 2->2 on a free electron at "
+                "rest, all angles, electron mass kept\n",
+                DY_CONV_CONSTANTS);
+    else if (o->cmp)
         fprintf(f,
                 "conventions: %s; compton: exact tree-level gamma e- -> e- A' on a free "
                 "electron at rest, all angles\n",
@@ -474,7 +556,14 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
                 o->req.inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC,
                 o->prim ? "primakoff: exact 2->2 gamma Z -> a Z with recoil, all angles"
                         : DY_CONV_BREM_ETL);
-    if (o->cmp)
+    if (o->ann && o->req.channel == 1)
+        fprintf(f, "particles: positron, electron (in, at rest), photon, A' (out); E, p in GeV, "
+                   "lab frame, positron along +z; SCALUP = sqrt(s)\n");
+    else if (o->ann)
+        fprintf(f, "particles: positron, electron (in, at rest), the s-channel A'* (status 2, "
+                   "mass sqrt(s)), its two daughters (out, mothers 3 3); E, p in GeV, lab frame, "
+                   "positron along +z; SCALUP = sqrt(s)\n");
+    else if (o->cmp)
         fprintf(f, "particles: photon, electron (in, at rest), electron, A' (out); E, p in GeV, "
                    "lab frame, photon along +z; SCALUP = sqrt(t), t = -(p - p')^2 to the "
                    "electron\n");
@@ -528,8 +617,13 @@ int dy_cmd_events(int argc, char **argv)
     o.pilot = 1u << 18;
     int done, rc = parse(argc, argv, &o, &done);
     if (rc || done) return rc;
-    const char *med = o.prim ? (o.req.mediator ? "scalar" : "pseudoscalar")
-                             : dy_coupling_info_of(o.req.model)->model;
+    /* the name of the final state (annihilation) or the boson (others) in file names */
+    const char *med = o.ann ? (o.req.channel == 1    ? "gammaAp"
+                               : o.req.visible == 1 ? "ee"
+                               : o.req.visible == 2 ? "mumu"
+                                                    : dy_xsec_dm_kind_name(o.req.dm_kind))
+                      : o.prim ? (o.req.mediator ? "scalar" : "pseudoscalar")
+                               : dy_coupling_info_of(o.req.model)->model;
     const int npts = o.nE * o.nM, nfiles = o.csv ? o.nM : npts;
     const int to_dir = is_dir(o.output);
     if (!to_dir && ends_with(o.output, ".gz")) o.gzip = 1;
@@ -637,16 +731,19 @@ int dy_cmd_events(int argc, char **argv)
                     goto out;
                 }
                 /* compton: the second beam is the electron at rest; no target Z */
-                const dy_lhe_info info = {o.prim || o.cmp                ? 22
+                /* annihilation: e+ on the electron at rest */
+                const int pe = o.cmp || o.ann;
+                const dy_lhe_info info = {o.ann                          ? -11
+                                          : o.prim || o.cmp              ? 22
                                           : pt->p.ipar[DY_BREM_I_LEPTON] ? 13
                                                                          : 11,
-                                          o.cmp ? 11 : dy_nucleus_pdg(o.req.Z, o.req.A),
+                                          pe ? 11 : dy_nucleus_pdg(o.req.Z, o.req.A),
                                           E,
-                                          o.cmp    ? DY_M_E
+                                          pe       ? DY_M_E
                                           : o.prim ? pt->p.par[DY_PRIM_MN]
                                                    : pt->p.par[DY_BREM_P_MN],
-                                          o.cmp ? 0.0 : o.req.Z,
-                                          o.cmp ? 0.0 : o.req.A,
+                                          pe ? 0.0 : o.req.Z,
+                                          pe ? 0.0 : o.req.A,
                                           pt->res.value,
                                           pt->res.error,
                                           text};
