@@ -43,6 +43,24 @@ static void pair_ids(const dy_params *p, int ap_pdg, int *a, int *b)
     }
 }
 
+/* Lab energy and p_z of a CM particle (e, q, cos c, sin sn) boosted by (g, bg) along +z:
+ * E = g e + bg q c, p_z = bg e + g q c.  For c < 0 the backward sums cancel; there
+ * g e - bg q |c| = (e^2 + bg^2 (m^2 + q^2 sn^2))/(g e + bg q |c|) (g^2 - bg^2 = 1) and p_z
+ * likewise, with m^2 = e^2 - q^2 given as m2. */
+static void boost(double g, double bg, double e, double q, double c, double sn, double m2,
+                  double *E, double *pz)
+{
+    if (c >= 0.0) {
+        *E = g * e + bg * q * c;
+        *pz = bg * e + g * q * c;
+        return;
+    }
+    const double ac = -c, tr2 = m2 + q * q * sn * sn; /* e^2 - q^2 c^2 */
+    *E = (e * e + bg * bg * tr2) / (g * e + bg * q * ac);
+    /* bg e - g q |c| = (bg^2 e^2 - g^2 q^2 c^2)/(bg e + g q |c|) = (bg^2 tr2 - q^2 c^2)/(...) */
+    *pz = (bg * bg * tr2 - q * q * c * c) / (bg * e + g * q * ac);
+}
+
 int dy_annihilation_event(const dy_params *p, const double *u, double phi0, int ap_pdg,
                           dy_event *ev)
 {
@@ -64,20 +82,24 @@ int dy_annihilation_event(const dy_params *p, const double *u, double phi0, int 
     const double m4 = gam ? 0.0 : p->ipar[0] == DY_ANN_CH_INVISIBLE ? par[DY_ANN_M2] : m3;
     const double e3 = par[DY_ANN_ESTAR], e4 = rs - e3, q = par[DY_ANN_QSTAR];
     const double qx = q * sn * cos(phi0), qy = q * sn * sin(phi0), qz = q * c;
+    /* boost along +z (boost()): cancellation-free for the backward particle */
     if (!(q > 0.0)) return -1;
     int id3, id4;
     pair_ids(p, ap_pdg, &id3, &id4);
-    /* boost along +z: E = g E* + bg p*_z, p_z = bg E* + g p*_z */
+    double E3, z3, E4, z4;
+    boost(g, bg, e3, q, c, sn, m3 * m3, &E3, &z3);
+    boost(g, bg, e4, q, -c, sn, m4 * m4, &E4, &z4);
+    (void)qz;
     set(&ev->part[0], -11, -1, ep, 0.0, 0.0, pp, me, 0, 0);
     set(&ev->part[1], 11, -1, me, 0.0, 0.0, 0.0, me, 0, 0);
     if (gam) {
-        set(&ev->part[2], id4, 1, g * e4 - bg * qz, -qx, -qy, bg * e4 - g * qz, m4, 1, 2);
-        set(&ev->part[3], id3, 1, g * e3 + bg * qz, qx, qy, bg * e3 + g * qz, m3, 1, 2);
+        set(&ev->part[2], id4, 1, E4, -qx, -qy, z4, m4, 1, 2);
+        set(&ev->part[3], id3, 1, E3, qx, qy, z3, m3, 1, 2);
         ev->n = 4;
     } else {
         set(&ev->part[2], ap_pdg, 2, ep + me, 0.0, 0.0, pp, rs, 1, 2);
-        set(&ev->part[3], id3, 1, g * e3 + bg * qz, qx, qy, bg * e3 + g * qz, m3, 3, 3);
-        set(&ev->part[4], id4, 1, g * e4 - bg * qz, -qx, -qy, bg * e4 - g * qz, m4, 3, 3);
+        set(&ev->part[3], id3, 1, E3, qx, qy, z3, m3, 3, 3);
+        set(&ev->part[4], id4, 1, E4, -qx, -qy, z4, m4, 3, 3);
         ev->n = 5;
     }
     ev->t = s;
