@@ -599,7 +599,8 @@ static void annihilation(void **state)
         sca[b] = (hi - lo) - be2 * (hi * hi * hi - lo * lo * lo) / 3.0;
     }
     int dof;
-    double p = dy_chi2_pvalue(vec, zero, counts, NB, &dof), pw = dy_chi2_pvalue(sca, zero, counts, NB, &dof);
+    double p = dy_chi2_pvalue(vec, zero, counts, NB, &dof),
+           pw = dy_chi2_pvalue(sca, zero, counts, NB, &dof);
     print_message("annihilation chi chi cos*: p = %.3g (%d dof); scalar's shape p = %.3g\n", p, dof,
                   pw);
     assert_true(dof == NB - 1);
@@ -633,8 +634,9 @@ static void annihilation(void **state)
         double sum = 0;
         for (int k = 0; k <= K; ++k) {
             const double y = lo + k * h, c = tanh(y) / be, ch = cosh(y);
-            const double f = dy_annih_gamma_ap_F(s8, M, w * Eb * (1 - be * c), w * Eb * (1 + be * c)) /
-                             (ch * ch * be);
+            const double f =
+                dy_annih_gamma_ap_F(s8, M, w * Eb * (1 - be * c), w * Eb * (1 + be * c)) /
+                (ch * ch * be);
             sum += f * (k == 0 || k == K ? 1 : k % 2 ? 4 : 2);
         }
         ref[b] = sum * h / 3;

@@ -6,7 +6,9 @@
  * library (10 columns, GeV or MeV) matches the LHE events of the same seed; one file per point in
  * a directory; bad input fails with a message and leaves no file behind.  Primakoff: the
  * photon-beam file's <init> (22 on 100ZZZAAA0) and sigma against `xsec`, the ALP's angle and t
- * against `xsec --histograms` by chi^2, four-momentum balance per event, a seed's bytes. */
+ * against `xsec --histograms` by chi^2, four-momentum balance per event, a seed's bytes.  Dark
+ * Compton and annihilation: <init>, ids, statuses, balance and counts of every event, sigma
+ * against `xsec`.  Energy and mass ranges; a library directory per mass; HepMC3 or its refusal. */
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -346,8 +348,10 @@ static void directory_of_files(void **state)
         snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z29_m%sGeV", dir, ms);
         assert_int_equal(entries(p), 2);
         for (int e = 4; e <= 8; e += 4) {
-            snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z29_m%sGeV/"
-                     "darkyield_brem_e_vector_Z29_m%sGeV_E%dGeV.lhe.gz", dir, ms, ms, e);
+            snprintf(p, sizeof p,
+                     "%s/darkyield_brem_e_vector_Z29_m%sGeV/"
+                     "darkyield_brem_e_vector_Z29_m%sGeV_E%dGeV.lhe.gz",
+                     dir, ms, ms, e);
             assert_int_equal(stat(p, &sb), 0);
             char *t = slurp(p, NULL);
             lib L;
@@ -453,6 +457,22 @@ static void bad_input(void **state)
     assert_int_equal(run("events --help"), 0);
     assert_non_null(strstr(out, "--boson-pdg"));
     assert_non_null(strstr(out, "--csv-unit"));
+    /* HepMC3: written when this build has it (tests/hepmc3_read.cc reads it back), else a clear
+     * refusal and no file */
+    const int have = strstr(out, "available in this build") != NULL;
+    assert_true(have || strstr(out, "not in this build"));
+    snprintf(args, sizeof args, "%s --n 5 --quiet --format hepmc3 --output %s/h.hepmc3", base, dir);
+    if (have) {
+        if (run(args)) fail_msg("%s\n%s", args, out);
+        snprintf(args, sizeof args, "%s/h.hepmc3", dir);
+        t = slurp(args, NULL);
+        assert_true(!strncmp(t, "HepMC::Version 3", 16));
+        assert_non_null(strstr(t, "HepMC::Asciiv3-END_EVENT_LISTING"));
+        free(t);
+    } else {
+        expect_error(args, 2, "built without HepMC3");
+        assert_int_equal(entries(dir), 1); /* the Znuc file above only */
+    }
 }
 
 /* Primakoff gamma W -> a W at 8 GeV, m = 0.1 GeV: <init> (photon on the nucleus, sigma against
@@ -573,7 +593,8 @@ static int check_events(const char *t, int np, const int *ids, const int *sts, d
         }
         for (int j = 0; j < 4; ++j) {
             dy_assert_close(outv[j], in[j], tol, 0.0);
-            for (k = 0; k < np && sts[k] != 2; ++k) {}
+            for (k = 0; k < np && sts[k] != 2; ++k) {
+            }
             if (k < np) dy_assert_close(res[j], in[j], tol, 0.0);
         }
         ++n;
@@ -643,12 +664,21 @@ static void annihilation_command(void **state)
     static const struct {
         const char *opts, *head;
         int np, ids[5], sts[5];
-    } c[] = {{"--energy 2.45 --mass 0.05", "\n-11 11 2.450000000000e+00 5.109989500000e-04 ", 5,
-              {-11, 11, 622, 52, -52}, {-1, -1, 2, 1, 1}},
+    } c[] = {{"--energy 2.45 --mass 0.05",
+              "\n-11 11 2.450000000000e+00 5.109989500000e-04 ",
+              5,
+              {-11, 11, 622, 52, -52},
+              {-1, -1, 2, 1, 1}},
              {"--energy 2.45 --mass 0.05 --dm-kind scalar --dm-mass 0.02 --alpha-d 0.5",
-              "\n-11 11 2.450000000000e+00 ", 5, {-11, 11, 622, 51, -51}, {-1, -1, 2, 1, 1}},
-             {"--channel gamma --energy 8 --mass 0.05", "\n-11 11 8.000000000000e+00 ", 4,
-              {-11, 11, 22, 622}, {-1, -1, 1, 1}}};
+              "\n-11 11 2.450000000000e+00 ",
+              5,
+              {-11, 11, 622, 51, -51},
+              {-1, -1, 2, 1, 1}},
+             {"--channel gamma --energy 8 --mass 0.05",
+              "\n-11 11 8.000000000000e+00 ",
+              4,
+              {-11, 11, 22, 622},
+              {-1, -1, 1, 1}}};
     for (size_t k = 0; k < sizeof c / sizeof c[0]; ++k) {
         snprintf(args, sizeof args,
                  "events --process annihilation %s --n 2000 --seed 1 --quiet --output %s/a.lhe "
@@ -681,7 +711,8 @@ static void annihilation_command(void **state)
     assert_int_equal(check_events(t, 5, mi, ms, 1e-10 * 300.0), 50);
     free(t);
     fresh_dir("annihilation_bad");
-    const char *base = "events --process annihilation --energy 2.45 --mass 0.05 --n 5 --backend cpu";
+    const char *base =
+        "events --process annihilation --energy 2.45 --mass 0.05 --n 5 --backend cpu";
     struct {
         const char *extra, *needle;
     } bad[] = {
@@ -706,10 +737,10 @@ static void annihilation_command(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(issue_command), cmocka_unit_test(seeds_and_gzip),
-        cmocka_unit_test(csv_library),   cmocka_unit_test(directory_of_files), cmocka_unit_test(compton_command),
-        cmocka_unit_test(annihilation_command),
-        cmocka_unit_test(bad_input),     cmocka_unit_test(primakoff_command),
+        cmocka_unit_test(issue_command),   cmocka_unit_test(seeds_and_gzip),
+        cmocka_unit_test(csv_library),     cmocka_unit_test(directory_of_files),
+        cmocka_unit_test(compton_command), cmocka_unit_test(annihilation_command),
+        cmocka_unit_test(bad_input),       cmocka_unit_test(primakoff_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

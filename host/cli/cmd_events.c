@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "darkyield/dy_integrate.h"
 #include "dy_process_table.h"
+#include "hepmc3/dy_hepmc3.h"
 #include "io/events_out.h"
 #include "io/outset.h"
 #include "jobs/events.h"
@@ -58,14 +59,16 @@ static void help(void)
         "  --elastic-only     the same as --form-factor elastic\n"
         "  --n N              events per file (LHE) or per energy (CSV), 1 .. 1e9 (required)\n"
         "  --seed S           random seed, 0 .. 2^64-1 (default 1)\n"
-        "  --format F         lhe (default: LHEF 3.0, one file per energy and mass) or csv\n"
-        "                     (brem: G4DarkBreM's library, one file per mass, every energy)\n"
+        "  --format F         lhe (default: LHEF 3.0, one file per energy and mass), csv\n"
+        "                     (brem: G4DarkBreM's library, one file per mass, every energy) or\n"
+        "                     hepmc3 (HepMC3 ASCII, .hepmc3, one file per energy and mass; %s)\n"
         "  --output PATH      the file, when there is one; else an existing directory, where\n"
         "                     the files are named darkyield_brem_<lepton>_<mediator>_Z<Z>_\n"
         "                     m<mass>GeV[_E<energy>GeV].lhe|csv or darkyield_primakoff_\n"
         "                     <mediator>_Z<Z>_m<mass>GeV_E<energy>GeV.lhe, darkyield_compton_\n"
         "                     vector_m<mass>GeV_E<energy>GeV.lhe, darkyield_annihilation_\n"
-        "                     <final state>_m<mass>GeV_E<energy>GeV.lhe; LHE files of several masses\n"
+        "                     <final state>_m<mass>GeV_E<energy>GeV.lhe; LHE files of several "
+        "masses\n"
         "                     go to a subdirectory per mass (darkyield_..._m<mass>GeV/, one\n"
         "                     G4DarkBreM library each); written together, none of them when\n"
         "                     anything fails\n"
@@ -86,7 +89,8 @@ static void help(void)
         "  --backend B        cuda, opencl, cpu or auto\n"
         "  --stats FILE.json  engine statistics\n"
         "  --quiet            no per-point summary on stderr\n",
-        PDG_AP, DY_PDG_ALP);
+        dy_hepmc3_available() ? "available in this build" : "not in this build: no HepMC3", PDG_AP,
+        DY_PDG_ALP);
 }
 
 typedef struct opts {
@@ -94,7 +98,7 @@ typedef struct opts {
     const char *target, *output, *format, *backend, *stats, *mediator, *lepton, *ff;
     double E[MAXV], M[MAXV], precision, safety, unit;
     const char *dm_kind, *final_state, *channel;
-    int nE, nM, gzip, pdg, quiet, csv, prim, cmp, ann, alpha_set, split_set;
+    int nE, nM, gzip, pdg, quiet, csv, hepmc, prim, cmp, ann, alpha_set, split_set;
     uint64_t n, seed, max_eval, pilot;
 } opts;
 
@@ -362,14 +366,21 @@ static int parse(int argc, char **argv, opts *o, int *done)
     if (!o->nM) return dy_cli_usage_error(CMD, "--mass is required");
     if (!o->n) return dy_cli_usage_error(CMD, "--n (events) is required");
     if (!o->output) return dy_cli_usage_error(CMD, "--output is required");
-    if (strcmp(o->format, "lhe") && strcmp(o->format, "csv"))
-        return dy_cli_usage_error(CMD, "--format '%s': expected lhe or csv", o->format);
+    if (strcmp(o->format, "lhe") && strcmp(o->format, "csv") && strcmp(o->format, "hepmc3"))
+        return dy_cli_usage_error(CMD, "--format '%s': expected lhe, csv or hepmc3", o->format);
     o->csv = !strcmp(o->format, "csv");
+    o->hepmc = !strcmp(o->format, "hepmc3");
+    if (o->hepmc && !dy_hepmc3_available())
+        return dy_cli_usage_error(CMD, "--format hepmc3: this darkyield was built without HepMC3 "
+                                       "(install Debian's libhepmc3-dev, as scripts/setup.sh does, "
+                                       "and configure again)");
     if (o->csv && (o->prim || o->cmp || o->ann))
         return dy_cli_usage_error(CMD,
                                   "--format csv is G4DarkBreM's brem library: %s events "
                                   "are written as lhe",
-                                  o->prim ? "primakoff" : o->cmp ? "compton" : "annihilation");
+                                  o->prim  ? "primakoff"
+                                  : o->cmp ? "compton"
+                                           : "annihilation");
     if (!o->csv && o->unit != 1.0)
         return dy_cli_usage_error(CMD, "--csv-unit applies to --format csv");
     if (o->cmp || o->ann) { /* per electron: Z, A as `xsec` without a target */
@@ -427,7 +438,11 @@ static char *file_name(const opts *o, const char *med, int ie, int im)
     char name[512], st[400], e[64] = "";
     if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
     stem(o, med, im, st, sizeof st);
-    snprintf(name, sizeof name, "%s%s.%s%s", st, e, o->csv ? "csv" : "lhe", o->gzip ? ".gz" : "");
+    snprintf(name, sizeof name, "%s%s.%s%s", st, e,
+             o->csv     ? "csv"
+             : o->hepmc ? "hepmc3"
+                        : "lhe",
+             o->gzip ? ".gz" : "");
     char *d = lib_dir(o, med, im);
     if (!d) return NULL;
     const size_t n = strlen(d) + strlen(name) + 2;
@@ -486,8 +501,9 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     for (int i = 0; i < argc; ++i)
         fprintf(f, " %s", argv[i]);
     if (o->ann && o->req.channel == 1)
-        fprintf(f, "\nprocess: annihilation e+ e- -> gamma A' (%s), on an electron at rest: one "
-                   "interaction at the positron energy (E+ total)\n",
+        fprintf(f,
+                "\nprocess: annihilation e+ e- -> gamma A' (%s), on an electron at rest: one "
+                "interaction at the positron energy (E+ total)\n",
                 ci->particle);
     else if (o->ann && o->req.visible)
         fprintf(f,
@@ -581,6 +597,12 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     return s;
 }
 
+/* HepMC3's text into the file's stream (plain or gzip). */
+static void hepmc_sink(void *ctx, const char *text, size_t n)
+{
+    dy_evstream_write((dy_evstream *)ctx, text, n);
+}
+
 static double wall(void)
 {
     struct timespec ts;
@@ -618,10 +640,10 @@ int dy_cmd_events(int argc, char **argv)
     int done, rc = parse(argc, argv, &o, &done);
     if (rc || done) return rc;
     /* the name of the final state (annihilation) or the boson (others) in file names */
-    const char *med = o.ann ? (o.req.channel == 1    ? "gammaAp"
-                               : o.req.visible == 1 ? "ee"
-                               : o.req.visible == 2 ? "mumu"
-                                                    : dy_xsec_dm_kind_name(o.req.dm_kind))
+    const char *med = o.ann    ? (o.req.channel == 1   ? "gammaAp"
+                                  : o.req.visible == 1 ? "ee"
+                                  : o.req.visible == 2 ? "mumu"
+                                                       : dy_xsec_dm_kind_name(o.req.dm_kind))
                       : o.prim ? (o.req.mediator ? "scalar" : "pseudoscalar")
                                : dy_coupling_info_of(o.req.model)->model;
     const int npts = o.nE * o.nM, nfiles = o.csv ? o.nM : npts;
@@ -723,7 +745,20 @@ int dy_cmd_events(int argc, char **argv)
                 goto out;
             }
             const double t_write = wall();
-            if (!o.csv) {
+            dy_hepmc3 *hw = NULL;
+            if (o.hepmc) {
+                char msg[256];
+                char *text = lhe_text(&o, med, pt, E, m, dy_engine_backend(eng), argc, argv);
+                hw =
+                    text ? dy_hepmc3_open(hepmc_sink, zs, DY_VERSION, text, msg, sizeof msg) : NULL;
+                if (!text) snprintf(msg, sizeof msg, "out of memory");
+                free(text);
+                if (!hw) {
+                    fprintf(stderr, "darkyield: error: %s: %s\n", paths[k], msg);
+                    rc = 1;
+                    goto out;
+                }
+            } else if (!o.csv) {
                 char *text = lhe_text(&o, med, pt, E, m, dy_engine_backend(eng), argc, argv);
                 if (!text) {
                     fprintf(stderr, "darkyield: error: out of memory\n");
@@ -759,12 +794,29 @@ int dy_cmd_events(int argc, char **argv)
                     rc = dy_cli_fail(&err);
                     goto out;
                 }
-                if (o.csv)
+                if (hw) {
+                    char msg[256];
+                    if (dy_hepmc3_event(hw, &ev, (long)j + 1, pt->res.value, pt->res.error, msg,
+                                        sizeof msg)) {
+                        fprintf(stderr, "darkyield: error: %s: %s\n", paths[k], msg);
+                        dy_hepmc3_discard(hw);
+                        rc = 1;
+                        goto out;
+                    }
+                } else if (o.csv)
                     dy_csv_event(zs, o.req.Z, E, &ev, o.unit);
                 else
                     dy_lhe_event(zs, &ev);
             }
-            if (!o.csv) dy_lhe_end(zs);
+            if (hw) {
+                char msg[256];
+                if (dy_hepmc3_close(hw, msg, sizeof msg)) {
+                    fprintf(stderr, "darkyield: error: %s: %s\n", paths[k], msg);
+                    rc = 1;
+                    goto out;
+                }
+            } else if (!o.csv)
+                dy_lhe_end(zs);
             summary(&o, pt, E, m, wall() - t_write);
             free(pt->draws); /* keep memory to one point's events */
             pt->draws = NULL;

@@ -43,6 +43,11 @@ static void put(dy_evstream *s, const char *t, size_t n)
         s->failed = 1;
 }
 
+void dy_evstream_write(dy_evstream *s, const char *data, size_t n)
+{
+    put(s, data, n);
+}
+
 void dy_evstream_printf(dy_evstream *s, const char *fmt, ...)
 {
     char line[1024];

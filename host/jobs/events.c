@@ -27,8 +27,9 @@ dy_status dy_events_integrate(dy_engine *e, dy_events_point *pts, size_t n,
     for (size_t i = 0; i < n; ++i) {
         if (pts[i].p.process != DY_PROC_brem && pts[i].p.process != DY_PROC_primakoff &&
             pts[i].p.process != DY_PROC_compton && pts[i].p.process != DY_PROC_annihilation) {
-            s = dy_error_set(err, DY_ERR_INVALID, "events: only brem, primakoff, compton and "
-                                                  "annihilation integrals are supported");
+            s = dy_error_set(err, DY_ERR_INVALID,
+                             "events: only brem, primakoff, compton and "
+                             "annihilation integrals are supported");
             goto done;
         }
         if (pts[i].p.process == DY_PROC_brem)

@@ -66,7 +66,8 @@ int dy_annihilation_event(const dy_params *p, const double *u, double phi0, int 
 {
     double c, sn, T, sech2;
     memset(ev, 0, sizeof *ev);
-    if (p->process != DY_PROC_annihilation || !dy_proc_annihilation_point(p, u, &c, &sn, &T, &sech2))
+    if (p->process != DY_PROC_annihilation ||
+        !dy_proc_annihilation_point(p, u, &c, &sn, &T, &sech2))
         return -1;
     const double *par = p->par, me = DY_M_E;
     const double ep = par[DY_ANN_EPOS], pp = sqrt((ep - me) * (ep + me));
@@ -75,7 +76,7 @@ int dy_annihilation_event(const dy_params *p, const double *u, double phi0, int 
     /* CM: the reported particle (E*, q n), the other (sqrt s - E*, -q n), n at (theta*, phi0);
      * masses: gamma A' (M, 0), resonant (m3, m4) as the setup's E* (docs/physics-annihilation-
      * primakoff.md §2) */
-    const double m3 = gam ? par[DY_ANN_MAP]
+    const double m3 = gam                                 ? par[DY_ANN_MAP]
                       : p->ipar[0] == DY_ANN_CH_INVISIBLE ? par[DY_ANN_M1]
                       : p->ipar[0] == DY_ANN_CH_EE        ? DY_M_E
                                                           : DY_M_MU;

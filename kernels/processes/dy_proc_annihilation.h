@@ -357,8 +357,8 @@ DY_DEVICE int dy_proc_annihilation_setup(dy_params *p, const dy_annih_config *c)
  * (*c) and sin (*sn) of the CM angle of the reported particle (chi_1 / l- / A') w.r.t. the
  * positron direction; gamma A' also returns T = tanh y and sech^2 y (else 0).  Returns 0 where
  * the point gives no contribution (non-OK status, u outside (0,1)). */
-DY_DEVICE int dy_proc_annihilation_point(const dy_params *p, const double *u, double *c,
-                                         double *sn, double *T, double *sech2)
+DY_DEVICE int dy_proc_annihilation_point(const dy_params *p, const double *u, double *c, double *sn,
+                                         double *T, double *sech2)
 {
     const double *par = p->par;
     const double u0 = u[0];
