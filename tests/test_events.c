@@ -565,11 +565,11 @@ static double ann_check(const dy_event *ev, const dy_params *p, int id3, int id4
 
 /* Annihilation.  Resonant e+ e- -> A'* -> chi chi-bar (Dirac, m = 0.05 GeV, E+ = 2.45 GeV near
  * the peak): the CM angle of chi against dsigma/dcos ~ 1 + 4(m_e^2 + m_chi^2)/s + beta_e^2
- * beta_chi^2 cos^2 (the vector current's traces: Peskin & Schroeder Eq. 5.12 with the masses
- * kept, docs/physics-annihilation-primakoff.md §2.2) by chi^2, a scalar pair's ~ 1 - beta_e^2
- * cos^2 rejected; the mean weight against the closed-form sigma.  e+ e- -> gamma A' (8 GeV,
- * m = 0.05): the A''s CM angle in y = atanh(beta_e cos) bins against |M|^2 of
- * dy_annih_gamma_ap_F (explicit traces; the integrand uses its rewritten form G); the mean
+ * beta_chi^2 cos^2 (the vector current's traces with the masses kept,
+ * docs/physics-annihilation-primakoff.md §2.2; for m_e -> 0 Peskin & Schroeder §5.1) by chi^2, a
+ * scalar pair's ~ 1 - beta_e^2 cos^2 rejected; the mean weight against the closed-form sigma.  e+
+ * e- -> gamma A' (8 GeV, m = 0.05): the A''s CM angle in y = atanh(beta_e cos) bins against |M|^2
+ * of dy_annih_gamma_ap_F (explicit traces; the integrand uses its rewritten form G); the mean
  * weight against the closed-form total.  Visible ee, mumu and inelastic, Majorana, scalar: ids,
  * balance, mass shells. */
 static void annihilation(void **state)
