@@ -651,6 +651,54 @@ static void compton_command(void **state)
     dy_assert_close(sig, s, 4.0 * hypot(sige, e), 0.0);
 }
 
+/* Counts of the chi (id 52) lines of an annihilation LHE text against `xsec --process
+ * annihilation <opts> --histograms` (E_lab, k = 0, or theta_lab, k = 1: the integrand's own boost
+ * of the reported particle; another seed, precision 1e-6 so that its bin errors are small): the
+ * chi^2 p-value. */
+static double chi_lab_pvalue(const char *t, const char *opts, int k)
+{
+    char args[2048], path[700];
+    snprintf(path, sizeof path, "%s/ahist.csv", dir);
+    snprintf(args, sizeof args,
+             "xsec --process annihilation %s --precision 1e-6 --backend cpu --seed 2 --quiet "
+             "--histograms %s",
+             opts, path);
+    if (run(args)) fail_msg("%s\n%s", args, out);
+    static const char *const obs[2] = {"E_lab", "theta_lab"};
+    double lo[256], hi[256], c[256], ce[256], counts[256] = {0};
+    char *x = slurp(path, NULL);
+    const int nb = xsec_hist(x, obs[k], lo, hi, c, ce);
+    free(x);
+    assert_true(nb >= 20);
+    for (const char *l = strstr(t, "\n52 1 "); l; l = strstr(l + 1, "\n52 1 ")) {
+        double p[4];
+        assert_int_equal(
+            sscanf(l + 1, "%*d %*d %*d %*d %*d %*d %lf %lf %lf %lf", &p[1], &p[2], &p[3], &p[0]),
+            4);
+        const double v = k == 0 ? p[0] : atan2(hypot(p[1], p[2]), p[3]);
+        for (int b = 0; b < nb; ++b)
+            if (v >= lo[b] && v < hi[b]) counts[b] += 1.0;
+    }
+    int dof;
+    const double pv = dy_chi2_pvalue(c, ce, counts, (unsigned)nb, &dof);
+    print_message("annihilation chi %s against xsec %s --histograms: p = %.3g (%d dof)\n", obs[k],
+                  opts, pv, dof);
+    assert_true(dof >= 8);
+    return pv;
+}
+
+/* chi's lab energy and angle against `xsec --histograms` of the same options (p > 1e-3) and
+ * against those of a scalar pair (another angular law: p < 1e-6, so the check can fail). */
+static void chi_lab_spectra(const char *t, const char *opts)
+{
+    char wrong[512];
+    snprintf(wrong, sizeof wrong, "%s --dm-kind scalar", opts);
+    for (int k = 0; k < 2; ++k) {
+        assert_true(chi_lab_pvalue(t, opts, k) > 1e-3);
+        assert_true(chi_lab_pvalue(t, wrong, k) < 1e-6);
+    }
+}
+
 /* Annihilation end to end: resonant e+ e- -> A'* -> chi chi-bar (E+ = 2.45 GeV near the peak of
  * m = 0.05 GeV) and e+ e- -> gamma A' (8 GeV): <init> (-11 on 11), ids and statuses of every
  * event (the A'* as status 2), balance, sigma against `xsec --process annihilation` with the same
@@ -680,16 +728,19 @@ static void annihilation_command(void **state)
               {-11, 11, 22, 622},
               {-1, -1, 1, 1}}};
     for (size_t k = 0; k < sizeof c / sizeof c[0]; ++k) {
+        const int nev = k == 0 ? 20000 : 2000;
         snprintf(args, sizeof args,
-                 "events --process annihilation %s --n 2000 --seed 1 --quiet --output %s/a.lhe "
+                 "events --process annihilation %s --n %d --seed 1 --quiet --output %s/a.lhe "
                  "--backend cpu",
-                 c[k].opts, dir);
+                 c[k].opts, nev, dir);
         if (run(args)) fail_msg("%s\n%s", args, out);
         snprintf(path, sizeof path, "%s/a.lhe", dir);
         char *t = slurp(path, NULL);
         double sig, sige, s, e;
         init_sigma(t, c[k].head, &sig, &sige);
-        assert_int_equal(check_events(t, c[k].np, c[k].ids, c[k].sts, 1e-10 * 8.0), 2000);
+        assert_int_equal(check_events(t, c[k].np, c[k].ids, c[k].sts, 1e-10 * 8.0), nev);
+        if (k == 0) /* chi's lab energy and angle against `xsec --histograms` by chi^2 */
+            chi_lab_spectra(t, c[k].opts);
         free(t);
         snprintf(args, sizeof args, "xsec --process annihilation %s --precision 1e-3", c[k].opts);
         xsec_sigma(args, "bw", &s, &e);
