@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 pkgs=(cmake make gcc g++ pkg-config libgsl-dev libcmocka-dev librandom123-dev libyaml-dev
       libhdf5-dev hdf5-tools zlib1g-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
       python3 python3-numpy python3-matplotlib python3-h5py python3-pip python3-scipy python3-pytest
-      libopenmpi-dev openmpi-bin)
+      libopenmpi-dev openmpi-bin libhepmc3-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -7,6 +7,8 @@
  * and another seed others; all four mediators and both leptons.  Primakoff gamma N -> a N: the same
  * checks (conservation, the recoil on its mass shell, t and theta_a against dsigma/dt and
  * dsigma/dtheta_a, a wrong mass rejected, the mean weight against sigma, a seed's events).
+ * Annihilation e+ e- -> A'* -> chi chi and -> gamma A': balance, ids, the CM angle against the
+ * analytic distribution (a wrong one rejected), the mean weight against the closed forms.
  * DY_BACKENDS: cpu opencl cuda */
 #include <stdlib.h>
 #include <string.h>
@@ -505,6 +507,172 @@ static void compton(void **state)
     dy_events_point_free(&pt);
 }
 
+/* An annihilation point through dy_xsec_setup (per electron). */
+static void ann_point(dy_events_point *pt, int channel, int visible, int kind, double E, double m)
+{
+    dy_xsec_request r;
+    dy_error err;
+    memset(pt, 0, sizeof *pt);
+    dy_xsec_request_default(&r);
+    r.process = DY_XPROC_ANNIHILATION;
+    r.Z = 1;
+    r.A = 1.008;
+    r.channel = channel;
+    r.visible = visible;
+    r.dm_kind = kind;
+    r.energy = E;
+    r.mass = m;
+    if (dy_xsec_setup(&r, &pt->p, &err) != DY_OK) fail_msg("%s", err.msg);
+    assert_true(r.zero_reason[0] == 0);
+}
+
+/* Every event: ids, statuses, mothers, the final particles' four-momenta summing to the beams'
+ * (the A'* carrying the total, mass sqrt s), mass shells.  Returns the CM cosine of the first
+ * final particle (particle 3 of the resonant record, the A' of gamma A') w.r.t. the positron. */
+static double ann_check(const dy_event *ev, const dy_params *p, int id3, int id4, double m3,
+                        double m4)
+{
+    const double me = 0.51099895e-3, E = p->par[DY_ANN_EPOS], s = 2 * me * me + 2 * me * E;
+    const double in[4] = {E + me, 0.0, 0.0, sqrt(E * E - me * me)};
+    const int gam = p->ipar[0] == DY_ANN_CH_GAMMA_AP, a = gam ? 3 : 3, b = gam ? 2 : 4;
+    assert_int_equal(ev->n, gam ? 4 : 5);
+    assert_true(ev->part[0].pdg == -11 && ev->part[0].status == -1);
+    assert_true(ev->part[1].pdg == 11 && ev->part[1].status == -1);
+    assert_int_equal(ev->part[a].pdg, id3);
+    assert_int_equal(ev->part[b].pdg, id4);
+    assert_int_equal(ev->part[a].status, 1);
+    assert_int_equal(ev->part[b].status, 1);
+    if (!gam) {
+        assert_true(ev->part[2].pdg == 622 && ev->part[2].status == 2);
+        assert_true(ev->part[3].mother[0] == 3 && ev->part[4].mother[1] == 3);
+        dy_assert_close(ev->part[2].m, sqrt(s), 1e-14, 0.0);
+        for (int c = 0; c < 4; ++c)
+            dy_assert_close(ev->part[2].p[c], in[c], 1e-15 * E, 0.0);
+    }
+    for (int c = 0; c < 4; ++c) {
+        dy_assert_close(ev->part[0].p[c] + ev->part[1].p[c], in[c], 1e-15 * E, 0.0);
+        dy_assert_close(ev->part[a].p[c] + ev->part[b].p[c], in[c], 1e-13 * E, 0.0);
+    }
+    const double *x = ev->part[a].p, *y = ev->part[b].p;
+    dy_assert_close(dot(x, x), m3 * m3, 1e-13 * x[0] * x[0], 0.0);
+    dy_assert_close(dot(y, y), m4 * m4, 1e-13 * y[0] * y[0] + 1e-300, 0.0);
+    dy_assert_close(ev->part[a].m, m3, 1e-15, 0.0);
+    /* back to the CM: p*_z = gamma p_z - beta gamma E, |p*| from s */
+    const double rs = sqrt(s), g = in[0] / rs, bg = in[3] / rs;
+    const double pz = g * x[3] - bg * x[0], pt2 = x[1] * x[1] + x[2] * x[2];
+    return pz / sqrt(pz * pz + pt2);
+}
+
+/* Annihilation.  Resonant e+ e- -> A'* -> chi chi-bar (Dirac, m = 0.05 GeV, E+ = 2.45 GeV near
+ * the peak): the CM angle of chi against dsigma/dcos ~ 1 + 4(m_e^2 + m_chi^2)/s + beta_e^2
+ * beta_chi^2 cos^2 (the vector current's traces with the masses kept,
+ * docs/physics-annihilation-primakoff.md §2.2; for m_e -> 0 Peskin & Schroeder §5.1) by chi^2, a
+ * scalar pair's ~ 1 - beta_e^2 cos^2 rejected; the mean weight against the closed-form sigma.  e+
+ * e- -> gamma A' (8 GeV, m = 0.05): the A''s CM angle in y = atanh(beta_e cos) bins against |M|^2
+ * of dy_annih_gamma_ap_F (explicit traces; the integrand uses its rewritten form G); the mean
+ * weight against the closed-form total.  Visible ee, mumu and inelastic, Majorana, scalar: ids,
+ * balance, mass shells. */
+static void annihilation(void **state)
+{
+    (void)state;
+    if (!engine) skip();
+    const double me = 0.51099895e-3;
+    enum { NB = 20, NEV = 20000 };
+    dy_events_point pt;
+    /* resonant, Dirac */
+    ann_point(&pt, 0, 0, DY_DM_DIRAC, 2.45, 0.05);
+    generate(&pt, 1, 3, NEV);
+    const double s = 2 * me * me + 2 * me * 2.45, mc = 0.05 / 3;
+    const double be2 = 1 - 4 * me * me / s, bc2 = 1 - 4 * mc * mc / s;
+    double counts[NB] = {0}, vec[NB], sca[NB], zero[NB] = {0};
+    for (uint64_t i = 0; i < NEV; ++i) {
+        dy_event ev;
+        assert_int_equal(dy_events_get(&pt, 3, i, 622, &ev), 0);
+        const double c = ann_check(&ev, &pt.p, 52, -52, mc, mc);
+        const int b = (int)((c + 1.0) * 0.5 * NB);
+        counts[b < 0 ? 0 : b >= NB ? NB - 1 : b] += 1.0;
+    }
+    const double C0 = 1 + 4 * (me * me + mc * mc) / s, C2 = be2 * bc2;
+    for (int b = 0; b < NB; ++b) {
+        const double lo = -1.0 + 2.0 * b / NB, hi = lo + 2.0 / NB;
+        vec[b] = C0 * (hi - lo) + C2 * (hi * hi * hi - lo * lo * lo) / 3.0;
+        sca[b] = (hi - lo) - be2 * (hi * hi * hi - lo * lo * lo) / 3.0;
+    }
+    int dof;
+    double p = dy_chi2_pvalue(vec, zero, counts, NB, &dof),
+           pw = dy_chi2_pvalue(sca, zero, counts, NB, &dof);
+    print_message("annihilation chi chi cos*: p = %.3g (%d dof); scalar's shape p = %.3g\n", p, dof,
+                  pw);
+    assert_true(dof == NB - 1);
+    assert_true(p > 1e-3);
+    assert_true(pw < 1e-6);
+    const double sig = pt.p.par[DY_ANN_SIGMA];
+    dy_assert_close(pt.st.mean_w, sig, 4.0 * pt.st.mean_w_error, 0.0);
+    dy_assert_close(pt.res.value, sig, 4.0 * pt.res.error, 0.0);
+    dy_events_point_free(&pt);
+
+    /* gamma A' */
+    ann_point(&pt, 1, 0, DY_DM_DIRAC, 8.0, 0.05);
+    generate(&pt, 1, 4, NEV);
+    const double s8 = 2 * me * me + 2 * me * 8.0, rs = sqrt(s8), M = 0.05;
+    const double be = sqrt(1 - 4 * me * me / s8), Y = atanh(be);
+    const double w = (s8 - M * M) / (2 * rs), Eb = rs / 2;
+    double cg[NB] = {0}, ref[NB];
+    for (uint64_t i = 0; i < NEV; ++i) {
+        dy_event ev;
+        assert_int_equal(dy_events_get(&pt, 4, i, 622, &ev), 0);
+        const double c = ann_check(&ev, &pt.p, 622, 22, M, 0.0);
+        const double y = atanh(fmin(fmax(be * c, -1.0), 1.0));
+        const int b = (int)((y + Y) / (2 * Y) * NB);
+        cg[b < 0 ? 0 : b >= NB ? NB - 1 : b] += 1.0;
+    }
+    /* dsigma/dc ~ F(a, b), a = p_e-.k = w E (1 - beta_e c), b = p_e+.k = w E (1 + beta_e c)
+     * (the photon opposite the A'); per bin int F dc/dy dy, dc/dy = sech^2 y / beta_e, Simpson */
+    for (int b = 0; b < NB; ++b) {
+        const int K = 400;
+        const double lo = -Y + 2 * Y * b / NB, h = 2 * Y / NB / K;
+        double sum = 0;
+        for (int k = 0; k <= K; ++k) {
+            const double y = lo + k * h, c = tanh(y) / be, ch = cosh(y);
+            const double f =
+                dy_annih_gamma_ap_F(s8, M, w * Eb * (1 - be * c), w * Eb * (1 + be * c)) /
+                (ch * ch * be);
+            sum += f * (k == 0 || k == K ? 1 : k % 2 ? 4 : 2);
+        }
+        ref[b] = sum * h / 3;
+    }
+    p = dy_chi2_pvalue(ref, zero, cg, NB, &dof);
+    print_message("annihilation gamma A' y*: p = %.3g (%d dof)\n", p, dof);
+    assert_true(dof == NB - 1);
+    assert_true(p > 1e-3);
+    const double sg = dy_annih_sigma_gamma_ap(M, 1.0, 8.0);
+    dy_assert_close(pt.st.mean_w, sg, 4.0 * pt.st.mean_w_error, 0.0);
+    dy_assert_close(pt.res.value, sg, 4.0 * pt.res.error, 0.0);
+    dy_events_point_free(&pt);
+
+    /* the other final states: ids, balance, shells */
+    const struct {
+        int visible, kind, id3, id4;
+        double E, m3;
+    } fs[] = {{1, 0, 11, -11, 2.45, me},
+              {2, 0, 13, -13, 300.0, 0.1056583755},
+              {0, DY_DM_SCALAR, 51, -51, 2.45, 0.05 / 3},
+              {0, DY_DM_MAJORANA, 52, 52, 2.45, 0.05 / 3},
+              {0, DY_DM_INELASTIC, 52, 58, 2.45, 0.05 / 3}};
+    for (size_t k = 0; k < sizeof fs / sizeof fs[0]; ++k) {
+        const double m = fs[k].visible == 2 ? 0.5 : 0.05;
+        ann_point(&pt, 0, fs[k].visible, fs[k].kind, fs[k].E, m);
+        generate(&pt, 1, 5, 500);
+        const double m4 = fs[k].kind == DY_DM_INELASTIC ? fs[k].m3 * 1.1 : fs[k].m3;
+        for (uint64_t i = 0; i < 500; ++i) {
+            dy_event ev;
+            assert_int_equal(dy_events_get(&pt, 5, i, 622, &ev), 0);
+            ann_check(&ev, &pt.p, fs[k].id3, fs[k].id4, fs[k].m3, m4);
+        }
+        dy_events_point_free(&pt);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +683,7 @@ int main(void)
         cmocka_unit_test(unsafe_bound_is_raised),
         cmocka_unit_test(primakoff),
         cmocka_unit_test(compton),
+        cmocka_unit_test(annihilation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

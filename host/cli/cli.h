@@ -28,6 +28,10 @@ int dy_parse_u64(const char *s, uint64_t *out);
  * v[0..max).  0 on success; -1 for a malformed or empty entry, -2 for more than max entries,
  * -3 out of memory; the offending entry is copied into bad. */
 int dy_parse_double_list(const char *s, double *v, int max, int *n, char *bad, size_t bad_size);
+/* A range "lo:hi:n[:log|:lin]" of option opt: n values (1 .. max) from lo to hi, both included,
+ * equally spaced in log10 or linearly (the default), as numpy's geomspace / linspace; 0 < lo.
+ * 0, or a usage error of cmd (2) naming opt. */
+int dy_cli_parse_range(const char *cmd, const char *opt, const char *s, double *v, int max, int *n);
 /* Run argv (argv[0] searched in PATH when it has no '/') as a child process — never through a
  * shell — with our environment plus the NAME=VALUE strings of env_add (NULL-terminated; they
  * replace same-named variables).  Returns its exit status, 128+n when signal n killed it, -1

@@ -80,6 +80,45 @@ int dy_parse_double_list(const char *s, double *v, int max, int *n, char *bad, s
     }
 }
 
+/* "lo:hi:n[:log|:lin]": n values from lo to hi (both included), equally spaced in log10 or
+ * linearly (the default), as numpy's geomspace / linspace. */
+int dy_cli_parse_range(const char *cmd, const char *opt, const char *s, double *v, int max, int *n)
+{
+    char buf[256], *f[5];
+    int k = 0;
+    if (strlen(s) >= sizeof buf)
+        return dy_cli_usage_error(cmd, "%s '%.64s...': range too long", opt, s);
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *p = buf; k < 5;) {
+        f[k++] = p;
+        char *c = strchr(p, ':');
+        if (!c) break;
+        *c = 0;
+        p = c + 1;
+    }
+    double lo, hi;
+    uint64_t np;
+    const int logs = k == 4 && !strcmp(f[3], "log");
+    if ((k != 3 && k != 4) || (k == 4 && !logs && strcmp(f[3], "lin")) ||
+        dy_parse_double(f[0], &lo) || dy_parse_double(f[1], &hi) || dy_parse_u64(f[2], &np))
+        return dy_cli_usage_error(cmd,
+                                  "%s '%s': expected a list (0.01,0.1) or a range lo:hi:n "
+                                  "or lo:hi:n:log (e.g. 0.001:1:20:log)",
+                                  opt, s);
+    if (np < 1 || np > (uint64_t)max)
+        return dy_cli_usage_error(cmd, "%s '%s': the number of values must be 1 .. %d", opt, s,
+                                  max);
+    if (!(lo > 0.0) || !(hi > lo || (np == 1 && hi == lo)))
+        return dy_cli_usage_error(cmd, "%s '%s': expected 0 < lo < hi (GeV)", opt, s);
+    *n = (int)np;
+    for (int i = 0; i < *n; ++i) {
+        const double t = *n > 1 ? (double)i / (*n - 1) : 0.0;
+        v[i] = logs ? lo * pow(hi / lo, t) : lo + (hi - lo) * t;
+    }
+    v[*n - 1] = *n > 1 ? hi : lo; /* the end point exactly as given */
+    return 0;
+}
+
 int dy_cli_write_stats(const dy_engine *e, const char *path)
 {
     dy_error err;

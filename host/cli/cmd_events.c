@@ -1,6 +1,6 @@
 /* cmd_events.c — `darkyield events`: unweighted thin-target brem events (LHEF 3.0 or
- * G4DarkBreM's CSV library) and Primakoff events (LHEF 3.0) from each point's converged VEGAS
- * map (docs/events.md). */
+ * G4DarkBreM's CSV library), Primakoff, dark Compton and annihilation events (LHEF 3.0) from each
+ * point's converged VEGAS map (docs/events.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,12 +13,14 @@
 #include "cli.h"
 #include "darkyield/dy_integrate.h"
 #include "dy_process_table.h"
+#include "hepmc3/dy_hepmc3.h"
 #include "io/events_out.h"
 #include "io/outset.h"
 #include "jobs/events.h"
 #include "physics/conventions.h"
 #include "physics/couplings.h"
 #include "physics/materials.h"
+#include "api/xsec_names.h"
 #include "physics/xsec.h"
 
 #define MAXV  256
@@ -37,16 +39,18 @@ static void help(void)
         "interaction at the given beam energy), drawn from each point's converged VEGAS map by\n"
         "accept-reject (docs/events.md); the same seed gives the same files, bit for bit, on a\n"
         "backend.  Energies and momenta in GeV, lab frame (nucleus at rest, beam along +z).\n\n"
-        "  --process P        brem, primakoff or compton (gamma e- -> e- A' on a free\n"
-        "                     electron at rest, per electron: no --target); annihilation:\n"
-        "                     not implemented\n"
+        "  --process P        brem, primakoff, compton (gamma e- -> e- A' on a free\n"
+        "                     electron at rest, per electron: no --target) or annihilation\n"
+        "                     (e+ e- -> A'* -> chi chi or l+ l-, or e+ e- -> gamma A', on an\n"
+        "                     electron at rest, per electron; --energy: the total E+)\n"
         "  --lepton L         brem: e (default) or mu\n"
         "  --mediator X       brem: vector (default: dark photon A'), lmu-ltau (muons only),\n"
         "                     b-l, scalar, pseudoscalar, axial; primakoff: pseudoscalar\n"
         "                     (default: the ALP) or scalar\n"
         "  --target T         element name (W, Pb, Cu, ...) or Z,A (e.g. 74,183.84)\n"
-        "  --energy E,...     beam (total) energy in GeV (primakoff: the photon's)\n"
-        "  --mass m,...       boson mass in GeV\n"
+        "  --energy E,...     beam (total) energy in GeV (primakoff: the photon's): a list\n"
+        "                     (4,8) or a range lo:hi:n[:log] (4:8:5 = 4,5,6,7,8)\n"
+        "  --mass m,...       boson mass in GeV: a list or a range (0.01:1:5:log)\n"
         "  --coupling g       the model's coupling (default 1; primakoff: g_agg in GeV^-1);\n"
         "                     the cross section scales as g^2,\n"
         "                     the kinematics not at all)\n"
@@ -55,17 +59,29 @@ static void help(void)
         "  --elastic-only     the same as --form-factor elastic\n"
         "  --n N              events per file (LHE) or per energy (CSV), 1 .. 1e9 (required)\n"
         "  --seed S           random seed, 0 .. 2^64-1 (default 1)\n"
-        "  --format F         lhe (default: LHEF 3.0, one file per energy and mass) or csv\n"
-        "                     (brem: G4DarkBreM's library, one file per mass, every energy)\n"
+        "  --format F         lhe (default: LHEF 3.0, one file per energy and mass), csv\n"
+        "                     (brem: G4DarkBreM's library, one file per mass, every energy) or\n"
+        "                     hepmc3 (HepMC3 ASCII, .hepmc3, one file per energy and mass; %s)\n"
         "  --output PATH      the file, when there is one; else an existing directory, where\n"
         "                     the files are named darkyield_brem_<lepton>_<mediator>_Z<Z>_\n"
         "                     m<mass>GeV[_E<energy>GeV].lhe|csv or darkyield_primakoff_\n"
         "                     <mediator>_Z<Z>_m<mass>GeV_E<energy>GeV.lhe, darkyield_compton_\n"
-        "                     vector_m<mass>GeV_E<energy>GeV.lhe (written together,\n"
-        "                     none of them when anything fails)\n"
+        "                     vector_m<mass>GeV_E<energy>GeV.lhe, darkyield_annihilation_\n"
+        "                     <final state>_m<mass>GeV_E<energy>GeV.lhe; LHE files of several "
+        "masses\n"
+        "                     go to a subdirectory per mass (darkyield_..._m<mass>GeV/, one\n"
+        "                     G4DarkBreM library each); written together, none of them when\n"
+        "                     anything fails\n"
         "  --gzip             compress (also implied by an --output FILE ending in .gz)\n"
-        "  --boson-pdg ID     PDG id of X in the files (brem, compton: default %d, as G4DarkBreM\n"
-        "                     expects; primakoff: %d, MadGraph's ALP_linear_UFO)\n"
+        "  annihilation:      --channel resonant (default) or gamma (e+e- -> gamma A');\n"
+        "                     --final-state invisible (default: chi chi), ee or mumu;\n"
+        "                     --dm-kind dirac (default), scalar, majorana or inelastic;\n"
+        "                     --dm-mass m (chi_1, default m_A'/3), --dm-splitting d\n"
+        "                     ((m_chi2 - m_chi1)/m_chi1, default 0.1), --alpha-d a (0.1); as\n"
+        "                     `darkyield xsec --process annihilation`\n"
+        "  --boson-pdg ID     PDG id of X in the files (brem, compton, annihilation's A':\n"
+        "                     default %d, as G4DarkBreM expects; primakoff: %d, MadGraph's\n"
+        "                     ALP_linear_UFO; the dark-matter ids are fixed: docs/events.md)\n"
         "  --csv-unit U       GeV (default: what G4DarkBreM's model reads) or MeV\n"
         "  --precision p      relative precision goal of the cross section (default 1e-3)\n"
         "  --max-eval N       evaluation budget of each integral (default 1e8)\n"
@@ -74,20 +90,24 @@ static void help(void)
         "  --backend B        cuda, opencl, cpu or auto\n"
         "  --stats FILE.json  engine statistics\n"
         "  --quiet            no per-point summary on stderr\n",
-        PDG_AP, DY_PDG_ALP);
+        dy_hepmc3_available() ? "available in this build" : "not in this build: no HepMC3", PDG_AP,
+        DY_PDG_ALP);
 }
 
 typedef struct opts {
     dy_xsec_request req;
     const char *target, *output, *format, *backend, *stats, *mediator, *lepton, *ff;
     double E[MAXV], M[MAXV], precision, safety, unit;
-    int nE, nM, gzip, pdg, quiet, csv, prim, cmp;
+    const char *dm_kind, *final_state, *channel;
+    int nE, nM, gzip, pdg, quiet, csv, hepmc, prim, cmp, ann, alpha_set, split_set;
     uint64_t n, seed, max_eval, pilot;
 } opts;
 
+/* A list (4,8) or a range lo:hi:n[:log] (4:8:5), as `darkyield xsec` takes them. */
 static int parse_list(const char *opt, const char *s, double *v, int *n)
 {
     char bad[64];
+    if (strchr(s, ':')) return dy_cli_parse_range(CMD, opt, s, v, MAXV, n);
     const int st = dy_parse_double_list(s, v, MAXV, n, bad, sizeof bad);
     if (st == -2) return dy_cli_usage_error(CMD, "%s: more than %d values", opt, MAXV);
     if (st == -3) return dy_cli_usage_error(CMD, "%s: out of memory", opt);
@@ -164,6 +184,12 @@ static int parse(int argc, char **argv, opts *o, int *done)
                                        {"backend", required_argument, 0, 'b'},
                                        {"stats", required_argument, 0, 'S'},
                                        {"quiet", no_argument, 0, 'q'},
+                                       {"final-state", required_argument, 0, 'X'},
+                                       {"channel", required_argument, 0, 'C'},
+                                       {"dm-kind", required_argument, 0, 'K'},
+                                       {"dm-mass", required_argument, 0, 'c'},
+                                       {"dm-splitting", required_argument, 0, 'd'},
+                                       {"alpha-d", required_argument, 0, 'a'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     const char *process = NULL;
@@ -238,9 +264,31 @@ static int parse(int argc, char **argv, opts *o, int *done)
             if (dy_parse_double(optarg, &o->safety) || !(o->safety >= 1.0) || o->safety > 100.0)
                 return dy_cli_usage_error(CMD, "--safety '%s': expected 1 <= f <= 100", optarg);
             break;
+        case 'X': o->final_state = optarg; break;
+        case 'C': o->channel = optarg; break;
+        case 'K': o->dm_kind = optarg; break;
+        case 'c':
+            if (dy_parse_double(optarg, &o->req.dm_mass) || !(o->req.dm_mass > 0.0))
+                return dy_cli_usage_error(CMD, "--dm-mass '%s': expected a positive mass in GeV",
+                                          optarg);
+            break;
+        case 'd':
+            if (dy_parse_double(optarg, &o->req.dm_splitting) || !(o->req.dm_splitting >= 0.0))
+                return dy_cli_usage_error(CMD, "--dm-splitting '%s': expected >= 0", optarg);
+            o->split_set = 1;
+            break;
+        case 'a':
+            if (dy_parse_double(optarg, &o->req.alpha_d) || !(o->req.alpha_d > 0.0))
+                return dy_cli_usage_error(CMD, "--alpha-d '%s': expected a positive number",
+                                          optarg);
+            o->alpha_set = 1;
+            break;
         case 'b': o->backend = optarg; break;
         case 'S': o->stats = optarg; break;
-        case 'q': o->quiet = 1; break;
+        case 'q':
+            o->quiet = 1;
+            dy_cli_quiet = 1; /* no backend line either */
+            break;
         case 'h':
             help();
             *done = 1;
@@ -251,15 +299,36 @@ static int parse(int argc, char **argv, opts *o, int *done)
     }
     if (optind < argc) return dy_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
     if (!process)
-        return dy_cli_usage_error(CMD, "--process is required (brem, primakoff or compton)");
-    if (strcmp(process, "brem") && strcmp(process, "primakoff") && strcmp(process, "compton"))
-        return dy_cli_usage_error(CMD,
-                                  "--process '%s': events support brem, primakoff and compton "
-                                  "only (annihilation events are not implemented yet)",
-                                  process);
+        return dy_cli_usage_error(
+            CMD, "--process is required (brem, primakoff, compton or annihilation)");
+    if (strcmp(process, "brem") && strcmp(process, "primakoff") && strcmp(process, "compton") &&
+        strcmp(process, "annihilation"))
+        return dy_cli_usage_error(
+            CMD, "--process '%s': expected brem, primakoff, compton or annihilation", process);
     o->prim = !strcmp(process, "primakoff");
     o->cmp = !strcmp(process, "compton");
-    if (o->cmp) {
+    o->ann = !strcmp(process, "annihilation");
+    if (!o->ann && (o->final_state || o->channel || o->dm_kind || o->req.dm_mass >= 0.0 ||
+                    o->alpha_set || o->split_set))
+        return dy_cli_usage_error(CMD, "--final-state, --channel, --dm-kind, --dm-mass, "
+                                       "--dm-splitting and --alpha-d apply to --process "
+                                       "annihilation");
+    if (o->ann) {
+        dy_error nerr;
+        o->req.process = DY_XPROC_ANNIHILATION;
+        o->req.model = DY_MODEL_DARK_PHOTON;
+        if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
+        if (o->mediator)
+            return dy_cli_usage_error(CMD, "--mediator does not apply to annihilation (the dark "
+                                           "photon A' only)");
+        if (o->ff || o->target)
+            return dy_cli_usage_error(CMD, "annihilation is on an electron at rest (cross "
+                                           "section per electron): no --target or "
+                                           "--form-factor");
+        if (dy_xsec_names_annihilation(o->dm_kind, o->final_state, o->channel, &o->req, &nerr))
+            return dy_cli_usage_error(CMD, "--%s", nerr.msg);
+        if (!o->pdg) o->pdg = PDG_AP;
+    } else if (o->cmp) {
         o->req.process = DY_XPROC_COMPTON;
         o->req.model = DY_MODEL_DARK_PHOTON;
         if (o->lepton) return dy_cli_usage_error(CMD, "--lepton applies to --process brem");
@@ -293,22 +362,29 @@ static int parse(int argc, char **argv, opts *o, int *done)
         if (!o->pdg) o->pdg = PDG_AP;
     }
     if (o->ff) o->req.inelastic = !strcmp(o->ff, "elastic+inelastic");
-    if (!o->target && !o->cmp) return dy_cli_usage_error(CMD, "--target is required");
+    if (!o->target && !o->cmp && !o->ann) return dy_cli_usage_error(CMD, "--target is required");
     if (!o->nE) return dy_cli_usage_error(CMD, "--energy is required");
     if (!o->nM) return dy_cli_usage_error(CMD, "--mass is required");
     if (!o->n) return dy_cli_usage_error(CMD, "--n (events) is required");
     if (!o->output) return dy_cli_usage_error(CMD, "--output is required");
-    if (strcmp(o->format, "lhe") && strcmp(o->format, "csv"))
-        return dy_cli_usage_error(CMD, "--format '%s': expected lhe or csv", o->format);
+    if (strcmp(o->format, "lhe") && strcmp(o->format, "csv") && strcmp(o->format, "hepmc3"))
+        return dy_cli_usage_error(CMD, "--format '%s': expected lhe, csv or hepmc3", o->format);
     o->csv = !strcmp(o->format, "csv");
-    if (o->csv && (o->prim || o->cmp))
+    o->hepmc = !strcmp(o->format, "hepmc3");
+    if (o->hepmc && !dy_hepmc3_available())
+        return dy_cli_usage_error(CMD, "--format hepmc3: this darkyield was built without HepMC3 "
+                                       "(install Debian's libhepmc3-dev, as scripts/setup.sh does, "
+                                       "and configure again)");
+    if (o->csv && (o->prim || o->cmp || o->ann))
         return dy_cli_usage_error(CMD,
                                   "--format csv is G4DarkBreM's brem library: %s events "
                                   "are written as lhe",
-                                  o->prim ? "primakoff" : "compton");
+                                  o->prim  ? "primakoff"
+                                  : o->cmp ? "compton"
+                                           : "annihilation");
     if (!o->csv && o->unit != 1.0)
         return dy_cli_usage_error(CMD, "--csv-unit applies to --format csv");
-    if (o->cmp) { /* per electron: Z, A as `xsec --process compton` without a target */
+    if (o->cmp || o->ann) { /* per electron: Z, A as `xsec` without a target */
         o->req.Z = 1.0;
         o->req.A = 1.008;
         return 0;
@@ -328,25 +404,87 @@ static int ends_with(const char *s, const char *t)
     return a >= b && !strcmp(s + a - b, t);
 }
 
-/* The file of (energy index ie, or -1 for a CSV's every energy; mass index im). */
-static char *file_name(const opts *o, const char *med, int ie, int im)
+/* The name stem of mass index im's files: darkyield_<process>_..._m<mass>GeV. */
+static void stem(const opts *o, const char *med, int im, char *name, size_t n)
 {
-    char name[512], e[64] = "";
-    if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
-    if (o->cmp)
-        snprintf(name, sizeof name, "darkyield_compton_%s_m%.10gGeV%s.lhe%s", med, o->M[im], e,
-                 o->gzip ? ".gz" : "");
+    if (o->ann)
+        snprintf(name, n, "darkyield_annihilation_%s_m%.10gGeV", med, o->M[im]);
+    else if (o->cmp)
+        snprintf(name, n, "darkyield_compton_%s_m%.10gGeV", med, o->M[im]);
     else if (o->prim)
-        snprintf(name, sizeof name, "darkyield_primakoff_%s_Z%d_m%.10gGeV%s.lhe%s", med,
-                 (int)lround(o->req.Z), o->M[im], e, o->gzip ? ".gz" : "");
+        snprintf(name, n, "darkyield_primakoff_%s_Z%d_m%.10gGeV", med, (int)lround(o->req.Z),
+                 o->M[im]);
     else
-        snprintf(name, sizeof name, "darkyield_brem_%s_%s_Z%d_m%.10gGeV%s.%s%s",
-                 o->req.lepton ? "mu" : "e", med, (int)lround(o->req.Z), o->M[im], e,
-                 o->csv ? "csv" : "lhe", o->gzip ? ".gz" : "");
+        snprintf(name, n, "darkyield_brem_%s_%s_Z%d_m%.10gGeV", o->req.lepton ? "mu" : "e", med,
+                 (int)lround(o->req.Z), o->M[im]);
+}
+
+/* Mass index im's directory: --output itself, or with several masses of LHE files its
+ * subdirectory <stem> (one G4DarkBreM library per mass: its reader takes a directory of files,
+ * not its subdirectories). */
+static char *lib_dir(const opts *o, const char *med, int im)
+{
+    char name[400];
+    if (o->csv || o->nM == 1) return strdup(o->output);
+    stem(o, med, im, name, sizeof name);
     const size_t n = strlen(o->output) + strlen(name) + 2;
     char *s = malloc(n);
     if (s) snprintf(s, n, "%s/%s", o->output, name);
     return s;
+}
+
+/* The file of (energy index ie, or -1 for a CSV's every energy; mass index im). */
+static char *file_name(const opts *o, const char *med, int ie, int im)
+{
+    char name[512], st[400], e[64] = "";
+    if (ie >= 0) snprintf(e, sizeof e, "_E%.10gGeV", o->E[ie]);
+    stem(o, med, im, st, sizeof st);
+    snprintf(name, sizeof name, "%s%s.%s%s", st, e,
+             o->csv     ? "csv"
+             : o->hepmc ? "hepmc3"
+                        : "lhe",
+             o->gzip ? ".gz" : "");
+    char *d = lib_dir(o, med, im);
+    if (!d) return NULL;
+    const size_t n = strlen(d) + strlen(name) + 2;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s/%s", d, name);
+    free(d);
+    return s;
+}
+
+/* Create the per-mass library directories (those that do not exist yet: made[im] = 1, removed
+ * again after a failure). */
+static int make_lib_dirs(const opts *o, const char *med, int *made)
+{
+    for (int im = 0; !o->csv && o->nM > 1 && im < o->nM; ++im) {
+        char *d = lib_dir(o, med, im);
+        if (!d) {
+            fprintf(stderr, "darkyield: error: out of memory\n");
+            return 1;
+        }
+        struct stat sb;
+        if (mkdir(d, 0777) == 0)
+            made[im] = 1;
+        else if (errno != EEXIST || stat(d, &sb) || !S_ISDIR(sb.st_mode)) {
+            fprintf(stderr, "darkyield: error: %s: cannot create the library directory: %s\n", d,
+                    errno == EEXIST ? "a file of that name exists" : strerror(errno));
+            free(d);
+            return 1;
+        }
+        free(d);
+    }
+    return 0;
+}
+
+static void remove_lib_dirs(const opts *o, const char *med, const int *made)
+{
+    for (int im = 0; made && im < o->nM; ++im) {
+        if (!made[im]) continue;
+        char *d = lib_dir(o, med, im);
+        if (d) rmdir(d); /* empty: the set's temporaries are gone */
+        free(d);
+    }
 }
 
 /* Free header text of one LHE file: what, how, conventions, the unweighting's figures. */
@@ -363,7 +501,27 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
     for (int i = 0; i < argc; ++i)
         fprintf(f, " %s", argv[i]);
-    if (o->cmp)
+    if (o->ann && o->req.channel == 1)
+        fprintf(f,
+                "\nprocess: annihilation e+ e- -> gamma A' (%s), on an electron at rest: one "
+                "interaction at the positron energy (E+ total)\n",
+                ci->particle);
+    else if (o->ann && o->req.visible)
+        fprintf(f,
+                "\nprocess: annihilation e+ e- -> A'* -> %s (%s, s-channel Breit-Wigner, running "
+                "width sqrt(s) Gamma(sqrt(s))), on an electron at rest: one interaction at the "
+                "positron energy (E+ total)\n",
+                o->req.visible == 2 ? "mu- mu+" : "e- e+", ci->particle);
+    else if (o->ann)
+        fprintf(f,
+                "\nprocess: annihilation e+ e- -> A'* -> chi chi (%s), %s dark matter, m_chi = "
+                "%.10g GeV%s, alpha_D = %g (s-channel Breit-Wigner, running width sqrt(s) "
+                "Gamma(sqrt(s))), on an electron at rest: one interaction at the positron energy "
+                "(E+ total)\n",
+                ci->particle, med, pt->p.par[DY_ANN_M1],
+                o->req.dm_kind == DY_DM_INELASTIC ? ", m_chi2 = m_chi (1 + splitting)" : "",
+                o->req.alpha_d);
+    else if (o->cmp)
         fprintf(f,
                 "\nprocess: dark compton gamma e- -> e- A', A' = %s (%s), on a free electron at "
                 "rest: one interaction at the photon energy\n",
@@ -378,7 +536,7 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
                 "\nprocess: brem %s N -> %s N X, X = %s (%s), thin target: one interaction at "
                 "the beam energy\n",
                 o->req.lepton ? "mu-" : "e-", o->req.lepton ? "mu-" : "e-", med, ci->particle);
-    if (o->cmp)
+    if (o->cmp || o->ann)
         fprintf(f, "target: a free electron at rest (no binding); cross section per electron\n");
     else
         fprintf(f, "target: %s, Z = %g, A = %g, nucleus PDG id %d, mass %.10g GeV\n", o->target,
@@ -400,7 +558,12 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
             (unsigned long long)pt->st.draws, pt->st.w_max_seen, pt->st.mean_w,
             pt->st.mean_w_error);
     fprintf(f, "seed: %llu; backend: %s\n", (unsigned long long)o->seed, backend);
-    if (o->cmp)
+    if (o->ann)
+        fprintf(f,
+                "conventions: %s; annihilation: exact tree-level 2->2 on a free electron at "
+                "rest, all angles, electron mass kept\n",
+                DY_CONV_CONSTANTS);
+    else if (o->cmp)
         fprintf(f,
                 "conventions: %s; compton: exact tree-level gamma e- -> e- A' on a free "
                 "electron at rest, all angles\n",
@@ -410,7 +573,14 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
                 o->req.inelastic ? DY_CONV_FF_INELASTIC : DY_CONV_FF_ELASTIC,
                 o->prim ? "primakoff: exact 2->2 gamma Z -> a Z with recoil, all angles"
                         : DY_CONV_BREM_ETL);
-    if (o->cmp)
+    if (o->ann && o->req.channel == 1)
+        fprintf(f, "particles: positron, electron (in, at rest), photon, A' (out); E, p in GeV, "
+                   "lab frame, positron along +z; SCALUP = sqrt(s)\n");
+    else if (o->ann)
+        fprintf(f, "particles: positron, electron (in, at rest), the s-channel A'* (status 2, "
+                   "mass sqrt(s)), its two daughters (out, mothers 3 3); E, p in GeV, lab frame, "
+                   "positron along +z; SCALUP = sqrt(s)\n");
+    else if (o->cmp)
         fprintf(f, "particles: photon, electron (in, at rest), electron, A' (out); E, p in GeV, "
                    "lab frame, photon along +z; SCALUP = sqrt(t), t = -(p - p')^2 to the "
                    "electron\n");
@@ -426,6 +596,12 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
         return NULL;
     }
     return s;
+}
+
+/* HepMC3's text into the file's stream (plain or gzip). */
+static void hepmc_sink(void *ctx, const char *text, size_t n)
+{
+    dy_evstream_write((dy_evstream *)ctx, text, n);
 }
 
 static double wall(void)
@@ -464,8 +640,13 @@ int dy_cmd_events(int argc, char **argv)
     o.pilot = 1u << 18;
     int done, rc = parse(argc, argv, &o, &done);
     if (rc || done) return rc;
-    const char *med = o.prim ? (o.req.mediator ? "scalar" : "pseudoscalar")
-                             : dy_coupling_info_of(o.req.model)->model;
+    /* the name of the final state (annihilation) or the boson (others) in file names */
+    const char *med = o.ann    ? (o.req.channel == 1   ? "gammaAp"
+                                  : o.req.visible == 1 ? "ee"
+                                  : o.req.visible == 2 ? "mumu"
+                                                       : dy_xsec_dm_kind_name(o.req.dm_kind))
+                      : o.prim ? (o.req.mediator ? "scalar" : "pseudoscalar")
+                               : dy_coupling_info_of(o.req.model)->model;
     const int npts = o.nE * o.nM, nfiles = o.csv ? o.nM : npts;
     const int to_dir = is_dir(o.output);
     if (!to_dir && ends_with(o.output, ".gz")) o.gzip = 1;
@@ -481,12 +662,13 @@ int dy_cmd_events(int argc, char **argv)
     dy_events_point *pts = calloc((size_t)npts, sizeof *pts);
     FILE **files = calloc((size_t)nfiles, sizeof *files);
     char **paths = calloc((size_t)nfiles, sizeof *paths);
+    int *made = calloc((size_t)o.nM, sizeof *made);
     dy_evstream *zs = NULL;
     dy_engine *eng = NULL;
     dy_error err;
     dy_outset set;
     dy_outset_init(&set);
-    if (!pts || !files || !paths) {
+    if (!pts || !files || !paths || !made) {
         fprintf(stderr, "darkyield: error: out of memory\n");
         rc = 1;
         goto out;
@@ -506,6 +688,7 @@ int dy_cmd_events(int argc, char **argv)
             goto out;
         }
     }
+    if ((rc = make_lib_dirs(&o, med, made))) goto out;
     for (int k = 0; k < nfiles; ++k) {
         paths[k] = to_dir ? file_name(&o, med, o.csv ? -1 : k / o.nM, o.csv ? k : k % o.nM)
                           : strdup(o.output);
@@ -563,7 +746,20 @@ int dy_cmd_events(int argc, char **argv)
                 goto out;
             }
             const double t_write = wall();
-            if (!o.csv) {
+            dy_hepmc3 *hw = NULL;
+            if (o.hepmc) {
+                char msg[256];
+                char *text = lhe_text(&o, med, pt, E, m, dy_engine_backend(eng), argc, argv);
+                hw =
+                    text ? dy_hepmc3_open(hepmc_sink, zs, DY_VERSION, text, msg, sizeof msg) : NULL;
+                if (!text) snprintf(msg, sizeof msg, "out of memory");
+                free(text);
+                if (!hw) {
+                    fprintf(stderr, "darkyield: error: %s: %s\n", paths[k], msg);
+                    rc = 1;
+                    goto out;
+                }
+            } else if (!o.csv) {
                 char *text = lhe_text(&o, med, pt, E, m, dy_engine_backend(eng), argc, argv);
                 if (!text) {
                     fprintf(stderr, "darkyield: error: out of memory\n");
@@ -571,16 +767,19 @@ int dy_cmd_events(int argc, char **argv)
                     goto out;
                 }
                 /* compton: the second beam is the electron at rest; no target Z */
-                const dy_lhe_info info = {o.prim || o.cmp                ? 22
+                /* annihilation: e+ on the electron at rest */
+                const int pe = o.cmp || o.ann;
+                const dy_lhe_info info = {o.ann                          ? -11
+                                          : o.prim || o.cmp              ? 22
                                           : pt->p.ipar[DY_BREM_I_LEPTON] ? 13
                                                                          : 11,
-                                          o.cmp ? 11 : dy_nucleus_pdg(o.req.Z, o.req.A),
+                                          pe ? 11 : dy_nucleus_pdg(o.req.Z, o.req.A),
                                           E,
-                                          o.cmp    ? DY_M_E
+                                          pe       ? DY_M_E
                                           : o.prim ? pt->p.par[DY_PRIM_MN]
                                                    : pt->p.par[DY_BREM_P_MN],
-                                          o.cmp ? 0.0 : o.req.Z,
-                                          o.cmp ? 0.0 : o.req.A,
+                                          pe ? 0.0 : o.req.Z,
+                                          pe ? 0.0 : o.req.A,
                                           pt->res.value,
                                           pt->res.error,
                                           text};
@@ -596,12 +795,29 @@ int dy_cmd_events(int argc, char **argv)
                     rc = dy_cli_fail(&err);
                     goto out;
                 }
-                if (o.csv)
+                if (hw) {
+                    char msg[256];
+                    if (dy_hepmc3_event(hw, &ev, (long)j + 1, pt->res.value, pt->res.error, msg,
+                                        sizeof msg)) {
+                        fprintf(stderr, "darkyield: error: %s: %s\n", paths[k], msg);
+                        dy_hepmc3_discard(hw);
+                        rc = 1;
+                        goto out;
+                    }
+                } else if (o.csv)
                     dy_csv_event(zs, o.req.Z, E, &ev, o.unit);
                 else
                     dy_lhe_event(zs, &ev);
             }
-            if (!o.csv) dy_lhe_end(zs);
+            if (hw) {
+                char msg[256];
+                if (dy_hepmc3_close(hw, msg, sizeof msg)) {
+                    fprintf(stderr, "darkyield: error: %s: %s\n", paths[k], msg);
+                    rc = 1;
+                    goto out;
+                }
+            } else if (!o.csv)
+                dy_lhe_end(zs);
             summary(&o, pt, E, m, wall() - t_write);
             free(pt->draws); /* keep memory to one point's events */
             pt->draws = NULL;
@@ -621,6 +837,7 @@ int dy_cmd_events(int argc, char **argv)
     rc = dy_cli_write_stats(eng, o.stats);
 out:
     dy_outset_abort(&set); /* after a failure: no output file at all */
+    if (rc) remove_lib_dirs(&o, med, made);
     dy_engine_close(eng);
     for (int i = 0; pts && i < npts; ++i)
         dy_events_point_free(&pts[i]);
@@ -629,6 +846,7 @@ out:
     free(pts);
     free(files);
     free(paths);
+    free(made);
     if (zs) dy_evstream_discard(zs);
     free(zs);
     return rc;

@@ -43,6 +43,11 @@ static void put(dy_evstream *s, const char *t, size_t n)
         s->failed = 1;
 }
 
+void dy_evstream_write(dy_evstream *s, const char *data, size_t n)
+{
+    put(s, data, n);
+}
+
 void dy_evstream_printf(dy_evstream *s, const char *fmt, ...)
 {
     char line[1024];
@@ -138,7 +143,8 @@ void dy_lhe_event(dy_evstream *s, const dy_event *ev)
                        DY_ALPHA_EM, -1.0);
     for (int i = 0; i < ev->n; ++i) {
         const dy_event_particle *q = &ev->part[i];
-        const int mo = q->status == 1 ? 1 : 0, mo2 = q->status == 1 ? 2 : 0;
+        const int def = q->status == 1 && !q->mother[0];
+        const int mo = def ? 1 : q->mother[0], mo2 = def ? 2 : q->mother[1];
         /* IDUP ISTUP MOTHUP(2) ICOLUP(2) px py pz E m VTIMUP SPINUP (9: unpolarised) */
         dy_evstream_printf(s, "%d %d %d %d 0 0 %.12e %.12e %.12e %.12e %.12e 0 9\n", q->pdg,
                            q->status, mo, mo2, q->p[1], q->p[2], q->p[3], q->p[0], q->m);

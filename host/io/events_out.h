@@ -18,6 +18,8 @@ typedef struct dy_evstream {
 
 dy_status dy_evstream_open(dy_evstream *s, FILE *f, int gz, dy_error *err);
 void dy_evstream_printf(dy_evstream *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n bytes as they are. */
+void dy_evstream_write(dy_evstream *s, const char *data, size_t n);
 /* Finish (flush deflate) and release zlib's state; DY_ERR_IO when any write failed.  f stays
  * open. */
 dy_status dy_evstream_close(dy_evstream *s, const char *path, dy_error *err);

@@ -26,9 +26,10 @@ dy_status dy_events_integrate(dy_engine *e, dy_events_point *pts, size_t n,
     }
     for (size_t i = 0; i < n; ++i) {
         if (pts[i].p.process != DY_PROC_brem && pts[i].p.process != DY_PROC_primakoff &&
-            pts[i].p.process != DY_PROC_compton) {
+            pts[i].p.process != DY_PROC_compton && pts[i].p.process != DY_PROC_annihilation) {
             s = dy_error_set(err, DY_ERR_INVALID,
-                             "events: only brem, primakoff and compton integrals are supported");
+                             "events: only brem, primakoff, compton and "
+                             "annihilation integrals are supported");
             goto done;
         }
         if (pts[i].p.process == DY_PROC_brem)
@@ -75,6 +76,8 @@ int dy_events_get(const dy_events_point *pt, uint64_t seed, uint64_t i, int boso
     double u[DY_MAX_DIM], jac, extra[2];
     dy_unweight_uniforms(&pt->p, pt->map, seed, pt->draws[i], u, &jac, extra);
     /* extra[1]: the azimuth of the whole event about the beam */
+    if (pt->p.process == DY_PROC_annihilation)
+        return dy_annihilation_event(&pt->p, u, DY_TWO_PI * extra[1], boson_pdg, ev);
     if (pt->p.process == DY_PROC_compton)
         return dy_compton_event(&pt->p, u, DY_TWO_PI * extra[1], boson_pdg, ev);
     if (pt->p.process == DY_PROC_primakoff)

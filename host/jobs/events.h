@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "darkyield/dy.h"
 #include "jobs/unweight.h"
+#include "physics/annihilation_event.h"
 #include "physics/brem_event.h"
 #include "physics/compton_event.h"
 #include "physics/primakoff_event.h"

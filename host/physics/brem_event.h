@@ -8,10 +8,11 @@
 #define DY_EVENT_MAX 5
 
 typedef struct dy_event_particle {
-    int pdg;     /* PDG id (nuclei: 100ZZZAAA0) */
-    int status;  /* LHEF ISTUP: -1 incoming, 1 outgoing */
-    double p[4]; /* E, px, py, pz in GeV (lab frame: nucleus at rest, beam along +z) */
-    double m;    /* mass, GeV */
+    int pdg;       /* PDG id (nuclei: 100ZZZAAA0) */
+    int status;    /* LHEF ISTUP: -1 incoming, 1 outgoing */
+    double p[4];   /* E, px, py, pz in GeV (lab frame: nucleus at rest, beam along +z) */
+    double m;      /* mass, GeV */
+    int mother[2]; /* LHEF MOTHUP (1-based); 0 0 = the default: none (in), 1 2 (out) */
 } dy_event_particle;
 
 typedef struct dy_event {

@@ -353,40 +353,62 @@ DY_DEVICE int dy_proc_annihilation_setup(dy_params *p, const dy_annih_config *c)
 
 /* ---------- integrand ---------- */
 
-/* u[0] in (0,1) -> CM angle of the reported particle w.r.t. the positron direction.
- * obs[0] = cos theta*, obs[1] = lab energy (chi_1 / l- / A'), obs[2] = lab polar angle, obs[3] =
- * E+. */
+/* The integrand's map of the unit cube, shared with the event generator: u[0] in (0,1) -> cos
+ * (*c) and sin (*sn) of the CM angle of the reported particle (chi_1 / l- / A') w.r.t. the
+ * positron direction; gamma A' also returns T = tanh y and sech^2 y (else 0).  Returns 0 where
+ * the point gives no contribution (non-OK status, u outside (0,1)). */
+DY_DEVICE int dy_proc_annihilation_point(const dy_params *p, const double *u, double *c, double *sn,
+                                         double *T, double *sech2)
+{
+    const double *par = p->par;
+    const double u0 = u[0];
+    *c = 0.0;
+    *sn = 0.0;
+    *T = 0.0;
+    *sech2 = 0.0;
+    if (p->ipar[3] != DY_ANN_OK || !(u0 > 0.0 && u0 < 1.0)) return 0;
+    if (p->ipar[0] == DY_ANN_CH_GAMMA_AP) {
+        /* y uniform in (-Y, Y), c = tanh(y)/beta_e: flattens the collinear 1/(1 - beta_e^2 c^2)
+         * peaks */
+        const double Y = par[DY_ANN_Y], s = par[DY_ANN_S], be = par[DY_ANN_BETAE];
+        const double me2 = DY_M_E * DY_M_E;
+        const double y = Y * (2.0 * u0 - 1.0);
+        const double e2y = DY_EXP(-2.0 * DY_FABS(y));
+        double sin2;
+        *T = tanh(y);
+        *sech2 = 4.0 * e2y / ((1.0 + e2y) * (1.0 + e2y)); /* 1 - T^2 without cancellation */
+        sin2 = (*sech2 - 4.0 * me2 / s) / (be * be);
+        *c = *T / be;
+        *sn = (sin2 > 0.0) ? DY_SQRT(sin2) : 0.0;
+    } else {
+        *c = 2.0 * u0 - 1.0;
+        *sn = 2.0 * DY_SQRT(u0 * (1.0 - u0));
+    }
+    return 1;
+}
+
+/* u[0] in (0,1) -> CM angle of the reported particle w.r.t. the positron direction
+ * (dy_proc_annihilation_point).  obs[0] = cos theta*, obs[1] = lab energy (chi_1 / l- / A'),
+ * obs[2] = lab polar angle, obs[3] = E+. */
 DY_DEVICE double dy_proc_annihilation_eval(const dy_params *p, const double *u, double *obs,
                                            dy_u32 nobs)
 {
     const double *par = p->par;
-    const double u0 = u[0];
-    double c, sn, f, el, pz, pt;
+    double c, sn, T, sech2, f, el, pz, pt;
     obs[0] = 0.0;
     obs[1] = 0.0;
     obs[2] = 0.0;
     obs[3] = par[DY_ANN_EPOS];
-    if (p->ipar[3] != DY_ANN_OK || !(u0 > 0.0 && u0 < 1.0)) return 0.0;
+    if (!dy_proc_annihilation_point(p, u, &c, &sn, &T, &sech2)) return 0.0;
     if (p->ipar[0] == DY_ANN_CH_GAMMA_AP) {
-        /* y uniform in (-Y, Y), c = tanh(y)/beta_e: flattens the collinear 1/(1 - beta_e^2 c^2)
-         * peaks */
-        const double Y = par[DY_ANN_Y], K = par[DY_ANN_K], s = par[DY_ANN_S];
-        const double be = par[DY_ANN_BETAE], M2 = par[DY_ANN_MAP] * par[DY_ANN_MAP];
+        const double K = par[DY_ANN_K], s = par[DY_ANN_S];
+        const double M2 = par[DY_ANN_MAP] * par[DY_ANN_MAP];
         const double me2 = DY_M_E * DY_M_E;
-        const double y = Y * (2.0 * u0 - 1.0);
-        const double T = tanh(y), e2y = DY_EXP(-2.0 * DY_FABS(y));
-        const double sech2 =
-            4.0 * e2y / ((1.0 + e2y) * (1.0 + e2y)); /* 1 - T^2 without cancellation */
         const double ch2 = 1.0 / sech2;
         const double G = 2.0 * (1.0 + T * T) + M2 * s / (2.0 * K * K) + 4.0 * me2 / K -
                          4.0 * me2 * me2 * ch2 / (K * K) - me2 * M2 * (2.0 * ch2 - 1.0) / (K * K);
-        const double sin2 = (sech2 - 4.0 * me2 / s) / (be * be);
-        c = T / be;
-        sn = (sin2 > 0.0) ? DY_SQRT(sin2) : 0.0;
         f = par[DY_ANN_NORM] * G;
     } else {
-        c = 2.0 * u0 - 1.0;
-        sn = 2.0 * DY_SQRT(u0 * (1.0 - u0));
         f = par[DY_ANN_NORM] * (par[DY_ANN_C0] + par[DY_ANN_C2] * c * c);
     }
     /* boost the reported particle (E*, q sin, 0, q cos) along +z */
