@@ -4,12 +4,13 @@
 #include <math.h>
 #include <string.h>
 #include <stdio.h>
+#include "annih_bound.h"
 #include "brem_ww.h"
 #include "couplings.h"
 #include "dy_process_table.h"
 
-static const char *const method_names[DY_XM_COUNT] = {"etl", "ww",  "iww",   "hiww",
-                                                      "bw",  "nwa", "closed"};
+static const char *const method_names[DY_XM_COUNT] = {"etl", "ww",  "iww",    "hiww",
+                                                      "bw",  "nwa", "closed", "bound"};
 
 void dy_xsec_request_default(dy_xsec_request *r)
 {
@@ -49,7 +50,7 @@ int dy_xsec_method_valid(const dy_xsec_request *r, int m)
 {
     switch (r->process) {
     case DY_XPROC_BREM: return m == DY_XM_ETL || m == DY_XM_WW || m == DY_XM_IWW || m == DY_XM_HIWW;
-    case DY_XPROC_ANNIHILATION: return m == DY_XM_BW || m == DY_XM_NWA;
+    case DY_XPROC_ANNIHILATION: return m == DY_XM_BW || m == DY_XM_NWA || m == DY_XM_BOUND;
     default: return m == DY_XM_ETL || m == DY_XM_CLOSED;
     }
 }
@@ -263,6 +264,26 @@ dy_status dy_xsec_approx(const dy_xsec_request *r, int method, double *sigma_pb,
             return dy_error_set(err, DY_ERR_INVALID, "nwa applies to the resonant channel only");
         *sigma_pb = dy_annih_nwa_integral(r->mass, r->coupling, b) * (r->per_atom ? r->Z : 1.0);
         *err_pb = 0.0;
+        return DY_OK;
+    }
+    if (r->process == DY_XPROC_ANNIHILATION && method == DY_XM_BOUND) {
+        /* exact BW convolved with the Compton profile of --target and/or the ISR radiator */
+        dy_annih_config c;
+        dy_params p;
+        dy_xsec_request rr = *r;
+        dy_atomic_shells sh;
+        if ((s = setup_annihilation(&rr, &p, err)) != DY_OK) return s;
+        annih_config(r, &c);
+        if (c.channel == DY_ANN_CH_GAMMA_AP)
+            return dy_error_set(err, DY_ERR_INVALID, "bound applies to the resonant channel only");
+        dy_annih_extras x = {NULL, r->isr};
+        if (r->motion) {
+            if ((s = dy_atomic_shells_element((int)lround(r->Z), &sh, err)) != DY_OK) return s;
+            x.shells = &sh;
+        }
+        if ((s = dy_annih_sigma_extras(&c, &x, sigma_pb, err_pb, err)) != DY_OK) return s;
+        *sigma_pb *= r->per_atom ? r->Z : 1.0;
+        *err_pb *= r->per_atom ? r->Z : 1.0;
         return DY_OK;
     }
     if (r->process == DY_XPROC_PRIMAKOFF && method == DY_XM_CLOSED) {
