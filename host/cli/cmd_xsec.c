@@ -556,7 +556,8 @@ int dy_cmd_xsec(int argc, char **argv)
     if (per_electron && !target && req.per_atom)
         return dy_cli_usage_error("xsec", "--per-atom needs --target");
     if (!target && !per_electron) return dy_cli_usage_error("xsec", "--target is required");
-    if (req.motion && !target) return dy_cli_usage_error("xsec", "--electron-motion needs --target");
+    if (req.motion && !target)
+        return dy_cli_usage_error("xsec", "--electron-motion needs --target");
     if ((req.motion || req.isr) && req.process != DY_XPROC_ANNIHILATION)
         return dy_cli_usage_error("xsec", "--electron-motion and --isr apply to --process "
                                           "annihilation");

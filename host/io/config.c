@@ -37,9 +37,9 @@ uint64_t dy_fnv1a64(const void *data, size_t len)
 
 /* ----------------------------------------------------------------------------- schema lists */
 
-static const char *const k_root_keys[] = {"name",       "seed",       "backend",     "precision",
-                                          "max_eval",   "beam",       "target",      "model",
-                                          "processes",  "masses_GeV", "energy_bins", "cuts",
+static const char *const k_root_keys[] = {"name",       "seed",       "backend",      "precision",
+                                          "max_eval",   "beam",       "target",       "model",
+                                          "processes",  "masses_GeV", "energy_bins",  "cuts",
                                           "quadrature", "output",     "annihilation", NULL};
 static const char *const k_beam_keys[] = {"particle", "energy_GeV", "spread_GeV", NULL};
 static const char *const k_target_keys[] = {"material", "thickness_X0", "thickness_cm",

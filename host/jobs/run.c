@@ -265,9 +265,9 @@ typedef struct ann_ctx {
     int visible; /* 1: inclusive visible A' (ee + mumu): the limit applies the branching ratio */
     /* narrow-width extras (electron motion, ISR): sigma = I K(E+) instead of the at-rest BW */
     const dy_annih_extras *ex;
-    double I;               /* int sigma_rest dE+, pb GeV */
-    int nk;                 /* > 0: K from the table (motion and ISR together) */
-    const double *kv, *kk;  /* table: v = (E+ - E_R)/P and E+ K */
+    double I;              /* int sigma_rest dE+, pb GeV */
+    int nk;                /* > 0: K from the table (motion and ISR together) */
+    const double *kv, *kk; /* table: v = (E+ - E_R)/P and E+ K */
     gsl_interp *kip;
     gsl_interp_accel *kacc;
     double brk[4 * DY_SHELLS_MAX]; /* extra break points in E+ */
@@ -556,8 +556,8 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
         /* the extras' narrow-width set-up: I = int sigma dE+ of what ann_sigma sums */
         ann_ctx ax = a;
         if (extras) {
-            const dy_ap_widths br = dy_ap_branchings(m, eref, a.ac.alpha_d, a.ac.m_chi, a.ac.delta,
-                                                     a.ac.dm_kind);
+            const dy_ap_widths br =
+                dy_ap_branchings(m, eref, a.ac.alpha_d, a.ac.m_chi, a.ac.delta, a.ac.dm_kind);
             ax.ex = &ex;
             ax.I = dy_annih_nwa_integral(m, eref, a.visible ? br.ee + br.mumu : br.dm);
             ax.kip = kip;
@@ -612,8 +612,8 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
             out->dNdE_err[ix] = e * scale / w;
             if (extras && s == DY_OK) {
                 /* a bin ending at or above E0 also takes the rest-NWA point E_R < E0 */
-                s = ann_extras_delta(&ax, ne, fmax(lo, DY_M_E), top >= E0 ? E0 * (1.0 + 1e-15) : top,
-                                     &v, &e, ws, err);
+                s = ann_extras_delta(&ax, ne, fmax(lo, DY_M_E),
+                                     top >= E0 ? E0 * (1.0 + 1e-15) : top, &v, &e, ws, err);
                 out->dNdE[ix] += v * scale / w;
                 out->dNdE_err[ix] += e * scale / w;
             }

@@ -142,7 +142,8 @@ double dy_isr_radiator(double z, double beta)
 
 /* Impulse approximation: the electron has energy m_e and momentum m_e v along the positron, so
  * s = 2 m_e^2 + 2 m_e (E - P v): the at-rest cross section at E' = E - P v.  Flux (Moller):
- * sqrt((E - P v)^2 - m_e^2)/P, 1 at rest.  Binding and p_T enter at O(p^2/m_e^2) and are dropped. */
+ * sqrt((E - P v)^2 - m_e^2)/P, 1 at rest.  Binding and p_T enter at O(p^2/m_e^2) and are dropped.
+ */
 static double flux(double Ep, double P)
 {
     const double a = Ep * Ep - DY_M_E * DY_M_E;
@@ -389,7 +390,8 @@ dy_status dy_annih_sigma_extras(const dy_annih_config *c, const dy_annih_extras 
     gsl_integration_workspace_free(b.w_in);
     gsl_integration_workspace_free(b.w_out);
     if (b.fail)
-        return dy_error_set(err, DY_ERR_NUMERIC, "annihilation extras (m = %g GeV, E+ = %g GeV): %s",
-                            c->m_ap, c->e_pos, gsl_strerror(b.fail));
+        return dy_error_set(err, DY_ERR_NUMERIC,
+                            "annihilation extras (m = %g GeV, E+ = %g GeV): %s", c->m_ap, c->e_pos,
+                            gsl_strerror(b.fail));
     return DY_OK;
 }
