@@ -19,6 +19,7 @@
 #include "physics/couplings.h"
 #include "physics/fold.h"
 #include "physics/materials.h"
+#include "physics/rratio.h"
 #include "physics/tracklength.h"
 #include "processes/dy_proc_annihilation.h"
 #include "processes/dy_proc_compton.h"
@@ -305,10 +306,16 @@ static double ann_sigma(ann_ctx *a, double E)
     if (a->ex) return ann_sigma_extras(a, E);
     a->ac.e_pos = E;
     double sig = dy_annih_sigma_total(&a->ac);
-    if (a->visible) { /* e+e- -> A' -> anything = ee + mumu when the A' has no dark decays */
+    if (a->visible) { /* e+e- -> A' -> anything = ee + mumu + hadrons (no dark decays) */
         a->ac.channel = DY_ANN_CH_MUMU;
         sig += dy_annih_sigma_total(&a->ac);
         a->ac.channel = DY_ANN_CH_EE;
+        if (a->ac.gamma_had > 0.0) { /* 12 pi G_ee G_had/(beta_e^2 D), both at sqrt(s) */
+            const double s = dy_annih_s(E), rs = sqrt(s), be2 = 1.0 - 4.0 * DY_M_E * DY_M_E / s;
+            sig += 12.0 * DY_PI * dy_width_ap_ll(rs, a->ac.eps, DY_M_E) *
+                   dy_width_ap_had(rs, a->ac.eps) / (be2 * dy_annih_bw_den(s, &a->ac)) *
+                   DY_GEV2_TO_PB;
+        }
     }
     return sig;
 }
@@ -356,7 +363,7 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
     const double ER = dy_annih_e_res(a->ac.m_ap), E0 = a->T->E0;
     const dy_ap_widths wd = dy_ap_widths_at(a->ac.m_ap, a->ac.eps, a->ac.alpha_d, a->ac.m_chi,
                                             a->ac.delta, a->ac.dm_kind);
-    const double half = 0.5 * a->ac.m_ap * wd.total / DY_M_E;
+    const double half = 0.5 * a->ac.m_ap * (wd.total + a->ac.gamma_had) / DY_M_E;
     *v = *e = 0.0;
     if (!(hi > lo)) return DY_OK;
     const double Em = E0 > 0.0 ? fmax(lo, 0.5 * E0) : hi; /* start of the lambda part */
@@ -541,8 +548,9 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
                                                                 : DY_DM_DIRAC;
         a.visible = !strcmp(c->model.decay, "visible");
         a.ac.channel = a.visible ? DY_ANN_CH_EE : DY_ANN_CH_INVISIBLE;
-        if (a.visible) a.ac.alpha_d = 0.0; /* visible: the A' decays to SM leptons only */
-        if (m <= 2.0 * DY_M_E) continue;   /* no resonance: explicit zero */
+        if (a.visible) a.ac.alpha_d = 0.0;         /* visible: the A' decays to SM particles only */
+        a.ac.gamma_had = dy_width_ap_had(m, eref); /* R ratio (physics/rratio.h) */
+        if (m <= 2.0 * DY_M_E) continue;           /* no resonance: explicit zero */
         const double ne = P->mat.n_e;
         double v, e;
         /* threshold: s = 2 m_e^2 + 2 m_e E+ >= (m_1 + m_2)^2 (ref §2.1); below it sigma = 0 */
@@ -556,10 +564,11 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
         /* the extras' narrow-width set-up: I = int sigma dE+ of what ann_sigma sums */
         ann_ctx ax = a;
         if (extras) {
-            const dy_ap_widths br =
-                dy_ap_branchings(m, eref, a.ac.alpha_d, a.ac.m_chi, a.ac.delta, a.ac.dm_kind);
+            const dy_ap_widths wd =
+                dy_ap_widths_at(m, eref, a.ac.alpha_d, a.ac.m_chi, a.ac.delta, a.ac.dm_kind);
+            const double wt = wd.total + a.ac.gamma_had; /* B: inclusive visible, or the DM's */
             ax.ex = &ex;
-            ax.I = dy_annih_nwa_integral(m, eref, a.visible ? br.ee + br.mumu : br.dm);
+            ax.I = dy_annih_nwa_integral(m, eref, a.visible ? 1.0 : wd.dm / wt);
             ax.kip = kip;
             ax.kacc = kacc;
             ax.kv = kv;

@@ -354,7 +354,7 @@ dy_status dy_annih_sigma_extras(const dy_annih_config *c, const dy_annih_extras 
     {
         const dy_ap_widths w =
             dy_ap_widths_at(c->m_ap, c->eps, c->alpha_d, c->m_chi, c->delta, c->dm_kind);
-        b.half = 0.5 * c->m_ap * w.total / DY_M_E;
+        b.half = 0.5 * c->m_ap * (w.total + c->gamma_had) / DY_M_E;
     }
     *sigma = *abserr = 0.0;
     b.w_in = gsl_integration_workspace_alloc(1000);

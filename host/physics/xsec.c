@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "annih_bound.h"
 #include "brem_ww.h"
+#include "rratio.h"
 #include "couplings.h"
 #include "dy_process_table.h"
 
@@ -147,6 +148,7 @@ static void annih_config(const dy_xsec_request *r, dy_annih_config *c)
     c->channel = r->channel == 1 ? DY_ANN_CH_GAMMA_AP
                  : r->visible    ? (r->visible == 2 ? DY_ANN_CH_MUMU : DY_ANN_CH_EE)
                                  : DY_ANN_CH_INVISIBLE;
+    c->gamma_had = dy_width_ap_had(r->mass, r->coupling); /* R ratio: 0 below 2 m_pi */
 }
 
 static dy_status setup_annihilation(dy_xsec_request *r, dy_params *p, dy_error *err)
