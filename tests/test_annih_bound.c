@@ -11,10 +11,12 @@
 #include <string.h>
 #include "darkyield/dy.h"
 #include "dy_test.h"
+#include "dy_test_cli.h"
 #include "io/config.h"
 #include "jobs/run.h"
 #include "physics/annih_bound.h"
 #include "physics/materials.h"
+#include "physics/rratio.h"
 
 /* Kinetic energy of the Slater model, sum occ (Z_eff/n*)^2/2 hartree, equals minus the total
  * energy by the virial theorem; nonrelativistic Hartree-Fock energies (Clementi-Roetti, At. Data
@@ -303,13 +305,59 @@ static void test_config_errors(void **state)
     assert_non_null(strstr(err.msg, "motion"));
 }
 
+/* xsec --method bound: without extras it is the at-rest closed form; the flags need the method
+ * and --electron-motion a target; with them the value is the library's */
+static void test_xsec_cli(void **state)
+{
+    (void)state;
+    char out[8192];
+    const char *base = "xsec --process annihilation --energy 60 --mass 0.3 --final-state ee "
+                       "--coupling 1e-3 --format csv --quiet";
+    char args[512];
+    snprintf(args, sizeof args, "%s --target Pb --method bound", base);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 0);
+    const char *row = strstr(out, ",bound,");
+    assert_non_null(row);
+    dy_annih_config c;
+    dy_annih_config_default(&c);
+    c.m_ap = 0.3;
+    c.eps = 1e-3;
+    c.alpha_d = 0.1;
+    c.m_chi = 0.1;
+    c.delta = 0.1;
+    c.channel = DY_ANN_CH_EE;
+    c.e_pos = 60.0;
+    c.gamma_had = dy_width_ap_had(0.3, 1e-3);
+    dy_assert_close(strtod(row + 7, NULL), dy_annih_sigma_total(&c), 0.0, 1e-9);
+    snprintf(args, sizeof args, "%s --target Pb --method bound --electron-motion --isr", base);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 0);
+    row = strstr(out, ",bound,");
+    assert_non_null(row);
+    dy_atomic_shells sh;
+    dy_error err;
+    double sig, ae;
+    assert_int_equal(dy_atomic_shells_element(82, &sh, &err), DY_OK);
+    const dy_annih_extras both = {&sh, 1};
+    assert_int_equal(dy_annih_sigma_extras(&c, &both, &sig, &ae, &err), DY_OK);
+    dy_assert_close(strtod(row + 7, NULL), sig, 0.0, 1e-9);
+    printf("sigma(60 GeV, 0.3 GeV, ee): at rest %g pb, moving electrons + ISR %g pb\n",
+           dy_annih_sigma_total(&c), sig);
+    assert_true(sig > 1.1 * dy_annih_sigma_total(&c)); /* 60 GeV < E_R = 88 GeV: motion reaches */
+    snprintf(args, sizeof args, "%s --target Pb --isr", base);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 2);
+    assert_non_null(strstr(out, "--method bound"));
+    snprintf(args, sizeof args, "%s --method bound --electron-motion", base);
+    assert_int_equal(dy_run_cli(args, out, sizeof out), 2);
+    assert_non_null(strstr(out, "needs --target"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slater_virial), cmocka_unit_test(test_profile),
         cmocka_unit_test(test_isr_unit),      cmocka_unit_test(test_motion_conserves),
         cmocka_unit_test(test_isr_vs_nwa),    cmocka_unit_test(test_thick_yields),
-        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_config_errors), cmocka_unit_test(test_xsec_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -569,7 +569,11 @@ int dy_cmd_xsec(int argc, char **argv)
         return dy_cli_usage_error("xsec", "--format hdf5 needs --output FILE");
     if (dy_xsec_names_target(target, &req, &nerr)) return names_error(&nerr);
     if (!nmeth) methods[nmeth++] = req.process == DY_XPROC_ANNIHILATION ? DY_XM_BW : DY_XM_ETL;
-    int want_etl = 0, n_approx = 0;
+    int want_etl = 0, n_approx = 0, want_bound = 0;
+    for (int i = 0; i < nmeth; ++i)
+        want_bound |= methods[i] == DY_XM_BOUND;
+    if ((req.motion || req.isr) && !want_bound)
+        return dy_cli_usage_error("xsec", "--electron-motion and --isr need --method bound");
     for (int i = 0; i < nmeth; ++i) {
         if (!dy_xsec_method_valid(&req, methods[i]))
             return dy_cli_usage_error("xsec", "--method %s does not apply to --process %s",
