@@ -218,25 +218,30 @@ static void test_isr_vs_nwa(void **state)
 static const char *cfg_fmt = "name: ab\nseed: 1\nbackend: cpu\n"
                              "beam: {particle: e-, energy_GeV: 100}\n"
                              "target: {material: Pb, thickness_X0: 40}\n"
-                             "model: {mediator: vector, decay: invisible, alpha_D: 0.1, "
+                             "model: {mediator: vector, decay: %s, alpha_D: 0.1, "
                              "mchi_over_m: 0.3333333, dm_kind: dirac, coupling: 1}\n"
                              "processes: [annihilation]\nmasses_GeV: [0.01, 0.1, 0.3, 0.35]\n"
                              "energy_bins: {min_GeV: 0, max_GeV: 100, n: 20}\n"
                              "cuts: {energy_min_GeV: 50}\n"
                              "output: {dir: unused, formats: [hdf5], plots: false}\n%s";
 
-static void run(const char *extra, dy_yield_grid *g)
+static void run_decay(const char *decay, const char *extra, dy_yield_grid *g)
 {
     char text[2048];
     dy_config c;
     dy_engine *e;
     dy_error err;
-    snprintf(text, sizeof text, cfg_fmt, extra);
+    snprintf(text, sizeof text, cfg_fmt, decay, extra);
     if (dy_config_parse(text, strlen(text), "ab.yaml", &c, &err) != DY_OK) fail_msg("%s", err.msg);
     if (dy_engine_open("cpu", &e, &err) != DY_OK) fail_msg("%s", err.msg);
     if (dy_run_grid(&c, e, 0, g, &err) != DY_OK) fail_msg("%s", err.msg);
     dy_engine_close(e);
     dy_config_free(&c);
+}
+
+static void run(const char *extra, dy_yield_grid *g)
+{
+    run_decay("invisible", extra, g);
 }
 
 static void test_thick_yields(void **state)
@@ -284,6 +289,23 @@ static void test_thick_yields(void **state)
     for (int im = 0; im < 2; ++im)
         assert_true(rb[im] < 1.0 && rb[im] > 0.95);
     assert_true(rb[2] > 1.0);
+    /* the visible A' is narrow (Gamma/m ~ 1e-9 at eps = 1): the same directions, and ISR alone
+     * (a kernel singular at E_R) must fold */
+    dy_yield_grid v0, vi, vb;
+    run_decay("visible", "", &v0);
+    run_decay("visible", "annihilation: {isr: on}\n", &vi);
+    run_decay("visible", "annihilation: {electron_motion: on, isr: on}\n", &vb);
+    for (int im = 0; im < 3; ++im) {
+        const double r1 = vi.ch[0].N_total[im] / v0.ch[0].N_total[im];
+        const double r2 = vb.ch[0].N_total[im] / v0.ch[0].N_total[im];
+        printf("visible m = %g GeV: isr %+.4f, both %+.4f\n", v0.masses_GeV[im], r1 - 1.0,
+               r2 - 1.0);
+        assert_true(r1 < 1.0 && r1 > 0.85);
+        assert_true(im < 2 ? (r2 < 1.0 && r2 > 0.95) : r2 > 1.0);
+    }
+    dy_yield_grid_free(&v0);
+    dy_yield_grid_free(&vi);
+    dy_yield_grid_free(&vb);
     dy_yield_grid_free(&g0);
     dy_yield_grid_free(&goff);
     dy_yield_grid_free(&gm);
@@ -297,10 +319,10 @@ static void test_config_errors(void **state)
     char text[2048];
     dy_config c;
     dy_error err;
-    snprintf(text, sizeof text, cfg_fmt, "annihilation: {isr: maybe}\n");
+    snprintf(text, sizeof text, cfg_fmt, "invisible", "annihilation: {isr: maybe}\n");
     assert_int_not_equal(dy_config_parse(text, strlen(text), "ab.yaml", &c, &err), DY_OK);
     assert_non_null(strstr(err.msg, "isr"));
-    snprintf(text, sizeof text, cfg_fmt, "annihilation: {motion: on}\n");
+    snprintf(text, sizeof text, cfg_fmt, "invisible", "annihilation: {motion: on}\n");
     assert_int_not_equal(dy_config_parse(text, strlen(text), "ab.yaml", &c, &err), DY_OK);
     assert_non_null(strstr(err.msg, "motion"));
 }

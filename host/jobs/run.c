@@ -380,7 +380,7 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
     double cand[16];
     int nc = 0;
     cand[nc++] = ER;
-    for (double k = 1.0; k < 1e4; k *= 4.0) {
+    for (double k = 1.0; k < 1e4 && !a->ex; k *= 4.0) { /* the extras' kernels have no BW */
         cand[nc++] = ER - k * half;
         cand[nc++] = ER + k * half;
     }
