@@ -45,7 +45,8 @@ static void help(void)
         "                       annihilation, compton  eps (the dark photon)\n"
         "                     allowed range %g .. %g\n"
         "  --method M,...     brem: etl (exact tree level, default), ww, iww, hiww;\n"
-        "                     annihilation: bw (default), nwa (energy-integrated, pb GeV);\n"
+        "                     annihilation: bw (default), nwa (energy-integrated, pb GeV),\n"
+        "                     bound (bw with --electron-motion and/or --isr, host quadrature);\n"
         "                     primakoff: etl (default), closed (small-angle closed form);\n"
         "                     compton: etl (default), closed (exact closed form)\n"
         "  --form-factor F    elastic or elastic+inelastic (the quasi-elastic proton term);\n"
@@ -67,6 +68,9 @@ static void help(void)
         "  --final-state F    invisible (default), ee, mumu\n"
         "  --channel C        resonant (default: e+e- -> A') or gamma (e+e- -> gamma A')\n"
         "  --per-atom         multiply by Z of --target\n"
+        "  --electron-motion  method bound: the target's atomic electrons move (Compton profile\n"
+        "                     of --target, Slater-screened hydrogenic shells; default: at rest)\n"
+        "  --isr              method bound: initial-state radiation (O(beta) radiator)\n"
         "compton (gamma e- -> e- A', --energy is the photon energy; the electron free and at\n"
         "  rest; sigma per electron, --per-atom multiplies by Z of --target)\n"
         "primakoff (--energy is the photon energy):\n"
@@ -311,11 +315,17 @@ static void make_header(text *h, const dy_xsec_request *r, const char *process, 
         char mchi[48] = "m_A'/3";
         if (r->dm_mass >= 0.0) snprintf(mchi, sizeof mchi, "%g GeV", r->dm_mass);
         snprintf(conv, (size_t)conv_size,
-                 "%s; target electron free and at rest; E+ = total positron energy; %s final "
-                 "state, alpha_D = %g, dm_kind %s, m_chi = %s, splitting %g; bw: Breit-Wigner "
-                 "with the running width sqrt(s) Gamma(sqrt(s)); nwa: int sigma dE+ in the "
-                 "narrow-width limit",
+                 "%s; target electron free and at rest (bw, nwa)%s; E+ = total positron energy; "
+                 "%s final state, alpha_D = %g, dm_kind %s, m_chi = %s, splitting %g; bw: "
+                 "Breit-Wigner with the running width sqrt(s) Gamma(sqrt(s)); nwa: int sigma dE+ "
+                 "in the narrow-width limit",
                  DY_CONV_CONSTANTS,
+                 r->motion && r->isr ? "; bound: bw with the target's electron motion (Compton "
+                                       "profile, impulse approximation) and ISR (O(beta) radiator)"
+                 : r->motion ? "; bound: bw with the target's electron motion (Compton profile, "
+                               "impulse approximation)"
+                 : r->isr    ? "; bound: bw with ISR (O(beta) radiator)"
+                             : "; bound: bw by host quadrature",
                  r->channel == 1 ? "gamma A'"
                  : r->visible    ? (r->visible == 2 ? "mu mu" : "e e")
                                  : "chi chi",
@@ -374,6 +384,8 @@ int dy_cmd_xsec(int argc, char **argv)
                                          {"final-state", required_argument, 0, 'F'},
                                          {"channel", required_argument, 0, 'C'},
                                          {"per-atom", no_argument, 0, 'A'},
+                                         {"electron-motion", no_argument, 0, 'J'},
+                                         {"isr", no_argument, 0, 'I'},
                                          {"form-factor", required_argument, 0, 'R'},
                                          {"ww-tmax", required_argument, 0, 'T'},
                                          {"ww-theta-max", required_argument, 0, 'Q'},
@@ -465,6 +477,8 @@ int dy_cmd_xsec(int argc, char **argv)
                 return names_error(&nerr);
             break;
         case 'A': req.per_atom = 1; break;
+        case 'J': req.motion = 1; break;
+        case 'I': req.isr = 1; break;
         case 'R':
             if (dy_xsec_names_form_factor(optarg, &req, &nerr)) return names_error(&nerr);
             form_factor = optarg;
@@ -503,6 +517,11 @@ int dy_cmd_xsec(int argc, char **argv)
     if (per_electron && !target && req.per_atom)
         return dy_cli_usage_error("xsec", "--per-atom needs --target");
     if (!target && !per_electron) return dy_cli_usage_error("xsec", "--target is required");
+    if (req.motion && !target)
+        return dy_cli_usage_error("xsec", "--electron-motion needs --target");
+    if ((req.motion || req.isr) && req.process != DY_XPROC_ANNIHILATION)
+        return dy_cli_usage_error("xsec", "--electron-motion and --isr apply to --process "
+                                          "annihilation");
     if (!nE) return dy_cli_usage_error("xsec", "--energy is required");
     if (!nM) return dy_cli_usage_error("xsec", "--mass is required");
     if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "hdf5"))
@@ -511,7 +530,11 @@ int dy_cmd_xsec(int argc, char **argv)
         return dy_cli_usage_error("xsec", "--format hdf5 needs --output FILE");
     if (dy_xsec_names_target(target, &req, &nerr)) return names_error(&nerr);
     if (!nmeth) methods[nmeth++] = req.process == DY_XPROC_ANNIHILATION ? DY_XM_BW : DY_XM_ETL;
-    int want_etl = 0, n_approx = 0;
+    int want_etl = 0, n_approx = 0, want_bound = 0;
+    for (int i = 0; i < nmeth; ++i)
+        want_bound |= methods[i] == DY_XM_BOUND;
+    if ((req.motion || req.isr) && !want_bound)
+        return dy_cli_usage_error("xsec", "--electron-motion and --isr need --method bound");
     for (int i = 0; i < nmeth; ++i) {
         if (!dy_xsec_method_valid(&req, methods[i]))
             return dy_cli_usage_error("xsec", "--method %s does not apply to --process %s",

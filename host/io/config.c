@@ -37,10 +37,10 @@ uint64_t dy_fnv1a64(const void *data, size_t len)
 
 /* ----------------------------------------------------------------------------- schema lists */
 
-static const char *const k_root_keys[] = {"name",       "seed",       "backend",     "precision",
-                                          "max_eval",   "beam",       "target",      "model",
-                                          "processes",  "masses_GeV", "energy_bins", "cuts",
-                                          "quadrature", "output",     NULL};
+static const char *const k_root_keys[] = {"name",       "seed",       "backend",      "precision",
+                                          "max_eval",   "beam",       "target",       "model",
+                                          "processes",  "masses_GeV", "energy_bins",  "cuts",
+                                          "quadrature", "output",     "annihilation", NULL};
 static const char *const k_beam_keys[] = {"particle", "energy_GeV", "spread_GeV", NULL};
 static const char *const k_target_keys[] = {"material", "thickness_X0", "thickness_cm",
                                             "tracklengths", NULL};
@@ -51,6 +51,8 @@ static const char *const k_mass_keys[] = {"min", "max", "n", "scale", NULL};
 static const char *const k_ebin_keys[] = {"min_GeV", "max_GeV", "n", NULL};
 static const char *const k_cut_keys[] = {"energy_min_GeV", NULL};
 static const char *const k_quad_keys[] = {"nodes", NULL};
+static const char *const k_ann_keys[] = {"electron_motion", "isr", NULL};
+static const char *const k_onoff[] = {"off", "on", "false", "true", NULL};
 static const char *const k_out_keys[] = {"dir", "formats", "plots", NULL};
 
 static const char *const k_backends[] = {"auto", "cpu", "opencl", "cuda", NULL};
@@ -374,8 +376,20 @@ static int load_bins_cuts(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         return dy_yaml_fail(&c->y, w,
                             "'cuts.energy_min_GeV' (%g) must be below the beam energy (%g GeV)",
                             cfg->cut_energy_min_GeV, E0);
-    return get_section(c, root, "quadrature", 0, k_quad_keys, &quad) ||
-           get_int(c, quad, "quadrature", "nodes", 0, 24, 4, 256, &cfg->quad_nodes, NULL);
+    if (get_section(c, root, "quadrature", 0, k_quad_keys, &quad) ||
+        get_int(c, quad, "quadrature", "nodes", 0, 24, 4, 256, &cfg->quad_nodes, NULL))
+        return -1;
+    /* annihilation extras (docs/physics-annihilation-primakoff.md §2.6-2.8): off by default */
+    yaml_node_t *ann;
+    char em[8], isr[8];
+    if (get_section(c, root, "annihilation", 0, k_ann_keys, &ann) ||
+        get_enum(c, ann, "annihilation", "electron_motion", 0, "off", k_onoff, em, sizeof em,
+                 NULL) ||
+        get_enum(c, ann, "annihilation", "isr", 0, "off", k_onoff, isr, sizeof isr, NULL))
+        return -1;
+    cfg->ann_electron_motion = !strcmp(em, "on") || !strcmp(em, "true");
+    cfg->ann_isr = !strcmp(isr, "on") || !strcmp(isr, "true");
+    return 0;
 }
 
 static int load_output(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)

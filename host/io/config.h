@@ -68,8 +68,10 @@ typedef struct dy_config {
     dy_config_ebins ebins;                    /* bins of the produced particle's energy */
     double cut_energy_min_GeV;                /* integrated yield above this energy, default 0 */
     int quad_nodes;                           /* track-length folding nodes, 4..256, default 24 */
-    char out_dir[DY_CFG_STR_LEN];             /* default "out/<name>" */
-    int want_hdf5, want_csv, want_plots;      /* 0/1 */
+    int ann_electron_motion; /* annihilation.electron_motion: atomic-electron motion (default 0) */
+    int ann_isr;             /* annihilation.isr: initial-state radiation (default 0) */
+    char out_dir[DY_CFG_STR_LEN];        /* default "out/<name>" */
+    int want_hdf5, want_csv, want_plots; /* 0/1 */
 } dy_config;
 
 /* Read and validate the YAML file at path.  On success *cfg is filled (call dy_config_free);

@@ -714,7 +714,8 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
             fprintf(af,
                     "# thermal-relic targets y = eps^2 alpha_D (m_chi/m_A')^4 for Omega h^2 = "
                     "%g; m_A'/m_chi = %g, alpha_D = %g, pseudo-Dirac splitting %g\n"
-                    "# Kolb-Turner freeze-out, leptonic final states, g_eff and h_eff of "
+                    "# Kolb-Turner freeze-out, final states e, mu and hadrons (R ratio), g_eff and "
+                    "h_eff of "
                     "Saikawa & Shirai 2018 (arXiv:1803.01038; docs/limits.md §4)\n",
                     cfg->omega_h2, 1.0 / cfg->mchi_over_m, cfg->alpha_D, cfg->dm_splitting);
             fprintf(af, "m_chi_GeV");
@@ -884,11 +885,12 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
                 snprintf(tn[k], 64, "Thermal target %s", cfg->thermal[k]);
                 snprintf(tf[k], 64, "thermal_%s.yaml", cfg->thermal[k]);
                 dy_hep_var yv = {.name = "y", .units = "", .values = ty[k]};
-                snprintf(descs[4 + k], 512,
-                         "y giving Omega h^2 = %g by freeze-out for %s dark "
-                         "matter (m_A'/m_chi = %g; Kolb-Turner, leptonic final states, g_* of "
-                         "Saikawa & Shirai 2018, arXiv:1803.01038).",
-                         cfg->omega_h2, cfg->thermal[k], 1.0 / cfg->mchi_over_m);
+                snprintf(
+                    descs[4 + k], 512,
+                    "y giving Omega h^2 = %g by freeze-out for %s dark "
+                    "matter (m_A'/m_chi = %g; Kolb-Turner, final states e, mu and hadrons, g_* of "
+                    "Saikawa & Shirai 2018, arXiv:1803.01038).",
+                    cfg->omega_h2, cfg->thermal[k], 1.0 / cfg->mchi_over_m);
                 t[nt++] = (dy_hep_table){tn[k], descs[4 + k], tf[k], "y", nth, mc, 1, {yv}};
             }
         }

@@ -7,16 +7,19 @@
 #include "run.h"
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
+#include <gsl/gsl_interp.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dy_process_table.h"
+#include "physics/annih_bound.h"
 #include "physics/brem_ww.h"
 #include "physics/conventions.h"
 #include "physics/couplings.h"
 #include "physics/fold.h"
 #include "physics/materials.h"
+#include "physics/rratio.h"
 #include "physics/tracklength.h"
 #include "processes/dy_proc_annihilation.h"
 #include "processes/dy_proc_compton.h"
@@ -261,17 +264,58 @@ typedef struct ann_ctx {
     const dy_tracklength *T;
     dy_annih_config ac;
     int visible; /* 1: inclusive visible A' (ee + mumu): the limit applies the branching ratio */
+    /* narrow-width extras (electron motion, ISR): sigma = I K(E+) instead of the at-rest BW */
+    const dy_annih_extras *ex;
+    double I;              /* int sigma_rest dE+, pb GeV */
+    int nk;                /* > 0: K from the table (motion and ISR together) */
+    const double *kv, *kk; /* table: v = (E+ - E_R)/P and E+ K */
+    gsl_interp *kip;
+    gsl_interp_accel *kacc;
+    double brk[4 * DY_SHELLS_MAX]; /* extra break points in E+ */
+    int nbrk;
+    int leg; /* 1: the positron-leg half of ISR: I K_motion(E') T_isr(E') (annih_bound.h) */
 } ann_ctx;
+
+static double ann_T(double E, void *tp)
+{
+    return dy_tracklength_eval(tp, E);
+}
+
+/* the positron-leg ISR fold: motion alone (or the resonance E_R) times T_isr */
+static double ann_leg(ann_ctx *a, double E)
+{
+    const dy_annih_extras mo = {a->ex->shells, 0};
+    const double k = dy_annih_nwa_kernel(&mo, a->ac.m_ap, E);
+    if (!(k > 0.0)) return 0.0;
+    return a->I * k * dy_isr_track(ann_T, (void *)a->T, a->T->E0, E);
+}
+
+/* sigma_eff(E+) = I K(E+) in pb per electron (narrow width, with the extras) */
+static double ann_sigma_extras(ann_ctx *a, double E)
+{
+    if (!a->nk) return a->I * dy_annih_nwa_kernel(a->ex, a->ac.m_ap, E);
+    const double P = sqrt((E - DY_M_E) * (E + DY_M_E));
+    const double v = (E - dy_annih_e_res(a->ac.m_ap)) / P;
+    if (!(v >= a->kv[0] && v <= a->kv[a->nk - 1])) return 0.0;
+    return a->I * gsl_interp_eval(a->kip, a->kv, a->kk, v, a->kacc) / E;
+}
 
 /* sigma(E+) in pb per electron */
 static double ann_sigma(ann_ctx *a, double E)
 {
+    if (a->ex) return ann_sigma_extras(a, E);
     a->ac.e_pos = E;
     double sig = dy_annih_sigma_total(&a->ac);
-    if (a->visible) { /* e+e- -> A' -> anything = ee + mumu when the A' has no dark decays */
+    if (a->visible) { /* e+e- -> A' -> anything = ee + mumu + hadrons (no dark decays) */
         a->ac.channel = DY_ANN_CH_MUMU;
         sig += dy_annih_sigma_total(&a->ac);
         a->ac.channel = DY_ANN_CH_EE;
+        if (a->ac.gamma_had > 0.0) { /* 12 pi G_ee G_had/(beta_e^2 D), both at sqrt(s) */
+            const double s = dy_annih_s(E), rs = sqrt(s), be2 = 1.0 - 4.0 * DY_M_E * DY_M_E / s;
+            sig += 12.0 * DY_PI * dy_width_ap_ll(rs, a->ac.eps, DY_M_E) *
+                   dy_width_ap_had(rs, a->ac.eps) / (be2 * dy_annih_bw_den(s, &a->ac)) *
+                   DY_GEV2_TO_PB;
+        }
     }
     return sig;
 }
@@ -279,6 +323,7 @@ static double ann_sigma(ann_ctx *a, double E)
 static double ann_integrand(double E, void *vp)
 {
     ann_ctx *a = vp;
+    if (a->leg) return ann_leg(a, E);
     return dy_tracklength_eval(a->T, E) * ann_sigma(a, E);
 }
 
@@ -287,6 +332,7 @@ static double ann_integrand(double E, void *vp)
 static double ann_integrand_lambda(double lam, void *vp)
 {
     ann_ctx *a = vp;
+    if (a->leg) return ann_leg(a, -a->T->E0 * expm1(-lam)) * a->T->E0 * exp(-lam);
     return dy_tracklength_eval_lambda(a->T, lam) * ann_sigma(a, -a->T->E0 * expm1(-lam));
 }
 
@@ -312,12 +358,12 @@ static int cmp_double(const void *a, const void *b)
 static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v, double *e,
                           gsl_integration_workspace *ws, dy_error *err)
 {
-    double pts[24], lp[24], r = 0.0, ae = 0.0;
+    double pts[24 + 4 * DY_SHELLS_MAX], lp[24 + 4 * DY_SHELLS_MAX], r = 0.0, ae = 0.0;
     size_t np = 0;
     const double ER = dy_annih_e_res(a->ac.m_ap), E0 = a->T->E0;
     const dy_ap_widths wd = dy_ap_widths_at(a->ac.m_ap, a->ac.eps, a->ac.alpha_d, a->ac.m_chi,
                                             a->ac.delta, a->ac.dm_kind);
-    const double half = 0.5 * a->ac.m_ap * wd.total / DY_M_E;
+    const double half = 0.5 * a->ac.m_ap * (wd.total + a->ac.gamma_had) / DY_M_E;
     *v = *e = 0.0;
     if (!(hi > lo)) return DY_OK;
     const double Em = E0 > 0.0 ? fmax(lo, 0.5 * E0) : hi; /* start of the lambda part */
@@ -334,12 +380,12 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
     double cand[16];
     int nc = 0;
     cand[nc++] = ER;
-    for (double k = 1.0; k < 1e4; k *= 4.0) {
+    for (double k = 1.0; k < 1e4 && !a->ex; k *= 4.0) { /* the extras' kernels have no BW */
         cand[nc++] = ER - k * half;
         cand[nc++] = ER + k * half;
     }
-    for (int i = 0; i < nc; ++i) {
-        const double p = cand[i];
+    for (int i = 0; i < nc + (a->ex ? a->nbrk : 0); ++i) {
+        const double p = i < nc ? cand[i] : a->brk[i - nc];
         if (p > lo && p < hE) pts[np++] = p;
         if (p > Em && p < hi) {
             const double l = -log1p(-p / E0);
@@ -348,6 +394,10 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
     }
     if (np) {
         qsort(pts, np, sizeof *pts, cmp_double);
+        size_t u = 1;
+        for (size_t i = 1; i < np; ++i)
+            if (pts[i] > pts[u - 1]) pts[u++] = pts[i];
+        np = u;
         gsl_function F = {ann_integrand, a};
         int st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
         if (st && st != GSL_EROUND)
@@ -357,6 +407,10 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
     if (nl) {
         double rl, al;
         qsort(lp, nl, sizeof *lp, cmp_double);
+        size_t u = 1;
+        for (size_t i = 1; i < nl; ++i)
+            if (lp[i] > lp[u - 1]) lp[u++] = lp[i];
+        nl = u;
         gsl_function F = {ann_integrand_lambda, a};
         int st = gsl_integration_qagp(&F, lp, nl, 0.0, 1e-7, 1000, ws, &rl, &al);
         if (st && st != GSL_EROUND)
@@ -365,7 +419,7 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
                                 a->ac.m_ap);
         r += rl;
         ae += al;
-        if (hi >= E0) { /* the path beyond lambda = 64, at E+ = E0 */
+        if (hi >= E0 && !a->leg) { /* the path beyond lambda = 64, at E+ = E0 */
             gsl_function G = {ann_tail, (void *)a->T};
             st = gsl_integration_qagiu(&G, ANN_LAMBDA_MAX, 1e-300, 1e-8, 1000, ws, &rl, &al);
             if (st && st != GSL_EROUND)
@@ -382,6 +436,71 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
     return DY_OK;
 }
 
+/* Electron motion and ISR (annih_bound.h) in the narrow-width approximation, added to the exact
+ * at-rest Breit-Wigner yield: dN = n_e I [int_lo^hi T K dE+ - T(E_R) (E_R in [lo, hi))].  The
+ * neglected term is O(Gamma/m) of the correction (docs/physics-annihilation-primakoff.md §2.8). */
+static dy_status ann_extras_delta(ann_ctx *a, double ne, double lo, double hi, double *v, double *e,
+                                  gsl_integration_workspace *ws, dy_error *err)
+{
+    const double ER = dy_annih_e_res(a->ac.m_ap);
+    const dy_annih_extras *ex = a->ex;
+    *v = *e = 0.0;
+    if (!ex) return DY_OK;
+    /* motion reaches E+ = E_R/(1 - v) >= E_R/2; ISR alone starts at E_R */
+    const double lmin = ex->shells ? 0.5 * ER : ER;
+    const double l2 = fmax(lo, fmax(lmin, DY_M_E * (1.0 + 1e-9)));
+    const int in = ER >= lo && ER < hi && ER < a->T->E0;
+    dy_status s = DY_OK;
+    if (hi > l2 && (s = ann_fold(a, ne, l2, hi, v, e, ws, err)) != DY_OK) return s;
+    if (ex->isr) {
+        /* half the radiation is the electron's: the A' keeps E+ + m_e (the fold above); the
+         * positron's photon takes (1 - z) E+ along, so that half sits at the A' energy of the
+         * un-radiated resonance, E' + m_e (docs §2.8) */
+        double vl = 0.0, el = 0.0;
+        if (ex->shells) {
+            const double l3 = fmax(lo, fmax(0.5 * ER, DY_M_E * (1.0 + 1e-9)));
+            a->leg = 1;
+            if (hi > l3) s = ann_fold(a, ne, l3, hi, &vl, &el, ws, err);
+            a->leg = 0;
+            if (s != DY_OK) return s;
+        } else if (in) {
+            vl = ne * a->I * dy_isr_track(ann_T, (void *)a->T, a->T->E0, ER) * DY_PB_TO_CM2;
+        }
+        *v = 0.5 * (*v + vl);
+        *e = 0.5 * (*e + el);
+    }
+    if (in) *v -= ne * a->I * dy_tracklength_eval(a->T, ER) * DY_PB_TO_CM2;
+    return DY_OK;
+}
+
+/* The table of E+ K(E+) against v = (E+ - E_R)/P when motion and ISR are both on (each K is a
+ * quadrature): sinh-spaced in v around 0, where the outer shells are narrow. */
+#define ANN_KTAB 400
+static dy_status ann_extras_table(ann_ctx *a, double *kv, double *kk, dy_error *err)
+{
+    const double ER = dy_annih_e_res(a->ac.m_ap), E0 = a->T->E0;
+    const double P0 = sqrt((E0 - DY_M_E) * (E0 + DY_M_E));
+    const double vtop = fmin(1.0 - 1e-9, (E0 - ER) / P0), A = 2e-3;
+    a->nk = 0;
+    if (!(vtop > -1.0 + 1e-6)) return DY_OK;
+    const double u0 = asinh(-1.0 / A), u1 = asinh(vtop / A);
+    for (int j = 0; j < ANN_KTAB; ++j) {
+        const double v = j == ANN_KTAB - 1 ? vtop : A * sinh(u0 + (u1 - u0) * j / (ANN_KTAB - 1));
+        /* E+ from v = (E+ - E_R)/P, P = sqrt(E+^2 - m_e^2): the root with the sign of v */
+        const double q = 1.0 - v * v;
+        const double E = (ER + v * sqrt(ER * ER - q * DY_M_E * DY_M_E)) / q;
+        kv[j] = v;
+        kk[j] = E * dy_annih_nwa_kernel(a->ex, a->ac.m_ap, E);
+        if (!isfinite(kk[j]))
+            return dy_error_set(err, DY_ERR_NUMERIC,
+                                "annihilation with electron motion and ISR: the kernel failed at "
+                                "E+ = %g GeV (m = %g GeV)",
+                                E, a->ac.m_ap);
+    }
+    a->nk = ANN_KTAB;
+    return DY_OK;
+}
+
 static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_channel *out,
                                   const dy_yield_grid *g, dy_error *err)
 {
@@ -392,8 +511,29 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
     dy_status s = DY_OK;
     ann_ctx a;
+    memset(&a, 0, sizeof a);
     if (!ws) return dy_error_set(err, DY_ERR_NOMEM, "annihilation folding: out of memory");
     a.T = &ch->T;
+    /* electron motion / ISR (config annihilation.electron_motion / .isr; default off) */
+    dy_atomic_shells shells;
+    dy_annih_extras ex = {NULL, c->ann_isr};
+    double kv[ANN_KTAB], kk[ANN_KTAB];
+    if (c->ann_electron_motion) {
+        if ((s = dy_atomic_shells_material(&P->mat, &shells, err)) != DY_OK) {
+            gsl_integration_workspace_free(ws);
+            return s;
+        }
+        ex.shells = &shells;
+    }
+    const int extras = ex.shells || ex.isr;
+    gsl_interp *kip = extras ? gsl_interp_alloc(gsl_interp_steffen, ANN_KTAB) : NULL;
+    gsl_interp_accel *kacc = extras ? gsl_interp_accel_alloc() : NULL;
+    if (extras && (!kip || !kacc)) {
+        gsl_interp_free(kip);
+        gsl_interp_accel_free(kacc);
+        gsl_integration_workspace_free(ws);
+        return dy_error_set(err, DY_ERR_NOMEM, "annihilation folding: out of memory");
+    }
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const double m = g->masses_GeV[im];
         dy_annih_config_default(&a.ac);
@@ -408,8 +548,9 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
                                                                 : DY_DM_DIRAC;
         a.visible = !strcmp(c->model.decay, "visible");
         a.ac.channel = a.visible ? DY_ANN_CH_EE : DY_ANN_CH_INVISIBLE;
-        if (a.visible) a.ac.alpha_d = 0.0; /* visible: the A' decays to SM leptons only */
-        if (m <= 2.0 * DY_M_E) continue;   /* no resonance: explicit zero */
+        if (a.visible) a.ac.alpha_d = 0.0;         /* visible: the A' decays to SM particles only */
+        a.ac.gamma_had = dy_width_ap_had(m, eref); /* R ratio (physics/rratio.h) */
+        if (m <= 2.0 * DY_M_E) continue;           /* no resonance: explicit zero */
         const double ne = P->mat.n_e;
         double v, e;
         /* threshold: s = 2 m_e^2 + 2 m_e E+ >= (m_1 + m_2)^2 (ref §2.1); below it sigma = 0 */
@@ -419,25 +560,76 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
                 : a.ac.m_chi * (2.0 + (a.ac.dm_kind == DY_DM_INELASTIC ? a.ac.delta : 0.0));
         const double Ethr =
             fmax(DY_M_E * (1.0 + 1e-9), (m12 * m12 - 2.0 * DY_M_E * DY_M_E) / (2.0 * DY_M_E));
-        if (Ethr >= E0) continue; /* explicit zero: no production below threshold */
+        if (Ethr >= E0 && !extras) continue; /* explicit zero: no production below threshold */
+        /* the extras' narrow-width set-up: I = int sigma dE+ of what ann_sigma sums */
+        ann_ctx ax = a;
+        if (extras) {
+            const dy_ap_widths wd =
+                dy_ap_widths_at(m, eref, a.ac.alpha_d, a.ac.m_chi, a.ac.delta, a.ac.dm_kind);
+            const double wt = wd.total + a.ac.gamma_had; /* B: inclusive visible, or the DM's */
+            ax.ex = &ex;
+            ax.I = dy_annih_nwa_integral(m, eref, a.visible ? 1.0 : wd.dm / wt);
+            ax.kip = kip;
+            ax.kacc = kacc;
+            ax.kv = kv;
+            ax.kk = kk;
+            ax.nbrk = 0;
+            const double ER = dy_annih_e_res(m);
+            for (int k = 0; ex.shells && k < shells.n && ax.nbrk + 4 <= 4 * DY_SHELLS_MAX; ++k)
+                for (double cv = -3.0; cv <= 3.0; cv += 2.0) /* E+ = E_R/(1 - v), v = c v0 */
+                    if (fabs(cv) * shells.v0[k] < 1.0)
+                        ax.brk[ax.nbrk++] = ER / (1.0 - cv * shells.v0[k]);
+            if (ex.shells && ex.isr) {
+                if ((s = ann_extras_table(&ax, kv, kk, err)) != DY_OK) break;
+                if (ax.nk && gsl_interp_init(kip, kv, kk, (size_t)ax.nk)) {
+                    s = dy_error_set(err, DY_ERR_NUMERIC, "annihilation extras: bad kernel table");
+                    break;
+                }
+                gsl_interp_accel_reset(kacc);
+                if (!ax.nk) continue; /* the resonance is out of reach */
+            }
+        }
+        const double lo_cut = c->cut_energy_min_GeV - DY_M_E;
         /* E_X = E+ + m_e: the A' carries the whole positron energy (ref §2.1) */
-        if ((s = ann_fold(&a, ne, Ethr, E0, &v, &e, ws, err))) break;
+        v = e = 0.0;
+        if (Ethr < E0 && (s = ann_fold(&a, ne, Ethr, E0, &v, &e, ws, err))) break;
         out->N_total[im] = v * scale;
         out->N_total_err[im] = e * scale;
-        if ((s = ann_fold(&a, ne, fmax(c->cut_energy_min_GeV - DY_M_E, Ethr), E0, &v, &e, ws, err)))
-            break;
+        if (extras) {
+            if ((s = ann_extras_delta(&ax, ne, DY_M_E, E0, &v, &e, ws, err))) break;
+            out->N_total[im] += v * scale;
+            out->N_total_err[im] += e * scale;
+        }
+        v = e = 0.0;
+        if (Ethr < E0 && (s = ann_fold(&a, ne, fmax(lo_cut, Ethr), E0, &v, &e, ws, err))) break;
         out->N_above[im] = v * scale;
         out->N_above_err[im] = e * scale;
+        if (extras) {
+            if ((s = ann_extras_delta(&ax, ne, fmax(lo_cut, DY_M_E), E0, &v, &e, ws, err))) break;
+            out->N_above[im] += v * scale;
+            out->N_above_err[im] += e * scale;
+        }
         for (int b = 0; b < g->n_ebins && s == DY_OK; ++b) {
             /* E_X reaches E0 + m_e: a bin ending at or above E0 takes the positrons up to E0 */
             const double lo = g->ebin_edges_GeV[b] - DY_M_E, hi = g->ebin_edges_GeV[b + 1] - DY_M_E;
             const double w = g->ebin_edges_GeV[b + 1] - g->ebin_edges_GeV[b];
             const double top = g->ebin_edges_GeV[b + 1] >= E0 ? E0 : fmin(hi, E0);
-            s = ann_fold(&a, ne, fmax(lo, Ethr), top, &v, &e, ws, err);
-            out->dNdE[dy_yield_grid_index(g, im, b)] = v * scale / w;
-            out->dNdE_err[dy_yield_grid_index(g, im, b)] = e * scale / w;
+            const size_t ix = dy_yield_grid_index(g, im, b);
+            v = e = 0.0;
+            if (Ethr < E0) s = ann_fold(&a, ne, fmax(lo, Ethr), top, &v, &e, ws, err);
+            out->dNdE[ix] = v * scale / w;
+            out->dNdE_err[ix] = e * scale / w;
+            if (extras && s == DY_OK) {
+                /* a bin ending at or above E0 also takes the rest-NWA point E_R < E0 */
+                s = ann_extras_delta(&ax, ne, fmax(lo, DY_M_E),
+                                     top >= E0 ? E0 * (1.0 + 1e-15) : top, &v, &e, ws, err);
+                out->dNdE[ix] += v * scale / w;
+                out->dNdE_err[ix] += e * scale / w;
+            }
         }
     }
+    gsl_interp_free(kip);
+    gsl_interp_accel_free(kacc);
     gsl_integration_workspace_free(ws);
     return s;
 }

@@ -29,7 +29,9 @@
     "primakoff: exact 2->2 gamma Z -> a Z with recoil, all angles; " DY_CONV_FF_ELASTIC
 #define DY_CONV_RUN_ANNIHILATION                                                                   \
     "annihilation: e+ e- -> A' -> chi chi closed-form Breit-Wigner with the running width "        \
-    "sqrt(s) Gamma(sqrt(s)), electrons free and at rest"
+    "sqrt(s) Gamma(sqrt(s)), electrons free and at rest unless the config's "                      \
+    "annihilation.electron_motion / annihilation.isr are on (then narrow-width corrections for "   \
+    "the Compton profile and initial-state radiation are added)"
 #define DY_CONV_RUN_COMPTON                                                                        \
     "compton: exact tree-level gamma e- -> e- A' on electrons free and at rest, all angles, "      \
     "n_e of the whole material"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "physics/dy_decay.h"
+#include "physics/rratio.h"
 
 /* ------------------------------------------------------------------------ Poisson helpers */
 
@@ -217,10 +218,11 @@ double dy_limit_coupling_invisible(double s_up, double n_pot, double yield, doub
 void dy_signal_width_unit(dy_decay_kind d, double m, double *gamma1, double *br)
 {
     if (d == DY_DECAY_AP_EE) {
-        /* visible A': Gamma_ee + Gamma_mumu (hadrons not included), BR(ee) = Gamma_ee/total */
-        const double ee = dy_width_ap_ll(m, 1.0, DY_M_E), mm = dy_width_ap_ll(m, 1.0, DY_M_MU);
-        *gamma1 = ee + mm;
-        *br = ee + mm > 0.0 ? ee / (ee + mm) : 0.0;
+        /* visible A': Gamma_ee + Gamma_mumu + Gamma_hadrons (R ratio, physics/rratio.h),
+         * BR(ee) = Gamma_ee/total */
+        const dy_ap_visible w = dy_ap_visible_widths(m, 1.0);
+        *gamma1 = w.total;
+        *br = w.br_ee;
     } else if (d == DY_DECAY_ALP_GG) {
         *gamma1 = dy_width_alp_gg(m, 1.0);
         *br = 1.0;

@@ -1,15 +1,17 @@
 /* relic.c — thermal-relic y for dark-photon-mediated light DM (docs/limits.md §4).
- * sigma v from the s-channel A' with the full propagator, leptonic final states (e, mu; hadrons
- * are not included), Kolb & Turner's freeze-out: x_f by iteration, Omega h^2 = 1.07e9 GeV^-1 /
- * (M_Pl J), J = int_{x_f}^inf (h_eff/sqrt(g_eff)) <sigma v>_eff dx/x^2 (KT eqs. 5.43-5.45).
- * g_eff, h_eff: Saikawa & Shirai's tabulation (arXiv:1803.01038, gstar_table.c); the ideal gas
- * with a QCD step that preceded it is kept as dy_relic_gstar_ideal for comparison. */
+ * sigma v from the s-channel A' with the full propagator, final states e, mu and hadrons (the
+ * measured R ratio at sqrt s = 2 m_chi, physics/rratio.h), Kolb & Turner's freeze-out: x_f by
+ * iteration, Omega h^2 = 1.07e9 GeV^-1 / (M_Pl J), J = int_{x_f}^inf (h_eff/sqrt(g_eff)) <sigma
+ * v>_eff dx/x^2 (KT eqs. 5.43-5.45).  g_eff, h_eff: Saikawa & Shirai's tabulation
+ * (arXiv:1803.01038, gstar_table.c); the ideal gas with a QCD step that preceded it is kept as
+ * dy_relic_gstar_ideal for comparison. */
 #include "physics/relic.h"
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include "physics/dy_constants.h"
 #include "physics/dy_dark_widths.h"
 #include "physics/gstar_table.h"
+#include "physics/rratio.h"
 
 #define M_PLANCK_GEV 1.220890e19 /* Planck mass, PDG */
 #define T_NU_DEC     2.0e-3      /* neutrino decoupling (instantaneous), GeV */
@@ -200,6 +202,8 @@ static void sigmav_coeffs(const dy_relic_params *p, double *a, double *b)
             const double r2 = ml[i] * ml[i] / (m * m);
             K += sqrt(1.0 - r2) * (1.0 + 0.5 * r2);
         }
+    /* hadrons: sigma(-> hadrons) = sigma_point(-> mu mu) R(sqrt s), sqrt s = 2 m (rratio.h) */
+    K += dy_rratio(2.0 * m);
     *a = *b = 0.0;
     if (p->kind == DY_RELIC_DIRAC || p->kind == DY_RELIC_PSEUDO_DIRAC)
         *a = 16.0 * DY_PI * DY_ALPHA_EM * m * m * K / D;

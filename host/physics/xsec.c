@@ -4,12 +4,14 @@
 #include <math.h>
 #include <string.h>
 #include <stdio.h>
+#include "annih_bound.h"
 #include "brem_ww.h"
+#include "rratio.h"
 #include "couplings.h"
 #include "dy_process_table.h"
 
-static const char *const method_names[DY_XM_COUNT] = {"etl", "ww",  "iww",   "hiww",
-                                                      "bw",  "nwa", "closed"};
+static const char *const method_names[DY_XM_COUNT] = {"etl", "ww",  "iww",    "hiww",
+                                                      "bw",  "nwa", "closed", "bound"};
 
 void dy_xsec_request_default(dy_xsec_request *r)
 {
@@ -49,7 +51,7 @@ int dy_xsec_method_valid(const dy_xsec_request *r, int m)
 {
     switch (r->process) {
     case DY_XPROC_BREM: return m == DY_XM_ETL || m == DY_XM_WW || m == DY_XM_IWW || m == DY_XM_HIWW;
-    case DY_XPROC_ANNIHILATION: return m == DY_XM_BW || m == DY_XM_NWA;
+    case DY_XPROC_ANNIHILATION: return m == DY_XM_BW || m == DY_XM_NWA || m == DY_XM_BOUND;
     default: return m == DY_XM_ETL || m == DY_XM_CLOSED;
     }
 }
@@ -146,6 +148,7 @@ static void annih_config(const dy_xsec_request *r, dy_annih_config *c)
     c->channel = r->channel == 1 ? DY_ANN_CH_GAMMA_AP
                  : r->visible    ? (r->visible == 2 ? DY_ANN_CH_MUMU : DY_ANN_CH_EE)
                                  : DY_ANN_CH_INVISIBLE;
+    c->gamma_had = dy_width_ap_had(r->mass, r->coupling); /* R ratio: 0 below 2 m_pi */
 }
 
 static dy_status setup_annihilation(dy_xsec_request *r, dy_params *p, dy_error *err)
@@ -263,6 +266,26 @@ dy_status dy_xsec_approx(const dy_xsec_request *r, int method, double *sigma_pb,
             return dy_error_set(err, DY_ERR_INVALID, "nwa applies to the resonant channel only");
         *sigma_pb = dy_annih_nwa_integral(r->mass, r->coupling, b) * (r->per_atom ? r->Z : 1.0);
         *err_pb = 0.0;
+        return DY_OK;
+    }
+    if (r->process == DY_XPROC_ANNIHILATION && method == DY_XM_BOUND) {
+        /* exact BW convolved with the Compton profile of --target and/or the ISR radiator */
+        dy_annih_config c;
+        dy_params p;
+        dy_xsec_request rr = *r;
+        dy_atomic_shells sh;
+        if ((s = setup_annihilation(&rr, &p, err)) != DY_OK) return s;
+        annih_config(r, &c);
+        if (c.channel == DY_ANN_CH_GAMMA_AP)
+            return dy_error_set(err, DY_ERR_INVALID, "bound applies to the resonant channel only");
+        dy_annih_extras x = {NULL, r->isr};
+        if (r->motion) {
+            if ((s = dy_atomic_shells_element((int)lround(r->Z), &sh, err)) != DY_OK) return s;
+            x.shells = &sh;
+        }
+        if ((s = dy_annih_sigma_extras(&c, &x, sigma_pb, err_pb, err)) != DY_OK) return s;
+        *sigma_pb *= r->per_atom ? r->Z : 1.0;
+        *err_pb *= r->per_atom ? r->Z : 1.0;
         return DY_OK;
     }
     if (r->process == DY_XPROC_PRIMAKOFF && method == DY_XM_CLOSED) {

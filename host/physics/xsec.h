@@ -19,6 +19,8 @@ enum dy_xsec_method {
     DY_XM_BW = 4,     /* annihilation: Breit-Wigner with energy-dependent width */
     DY_XM_NWA = 5,    /* annihilation: narrow-width approximation (energy-integrated, pb GeV) */
     DY_XM_CLOSED = 6, /* Primakoff: small-angle closed form; Compton: exact closed form */
+    DY_XM_BOUND = 7,  /* annihilation: exact BW with electron motion (--electron-motion) and/or
+                         ISR (--isr), host quadrature (physics/annih_bound.h) */
     DY_XM_COUNT
 };
 
@@ -40,6 +42,8 @@ typedef struct dy_xsec_request {
     int channel;  /* 0 resonant e+e- -> A' -> chi chi, 1 e+e- -> gamma A' */
     int per_atom; /* multiply by Z (annihilation, compton: sigma is per electron) */
     int visible;  /* A' -> l l instead of chi chi */
+    int motion;   /* method bound: atomic-electron motion of the target element (Compton profile) */
+    int isr;      /* method bound: initial-state radiation */
     double alpha_d, dm_mass, dm_splitting;
     char zero_reason[128]; /* set by dy_xsec_setup when the point is an explicit zero */
 } dy_xsec_request;

@@ -66,8 +66,9 @@ DY_DEVICE double dy_width_ap_dm(double M, double alpha_d, double m1, double delt
     }
 }
 
-/* Partial and total widths of the A' at mass M: e+e-, mu+mu-, DM.  Hadronic widths are NOT included
- * (R-ratio channels open at M > 2 m_pi and matter for visible decays above ~0.5 GeV only). */
+/* Partial and total widths of the A' at mass M: e+e-, mu+mu-, DM.  Hadronic widths are not here
+ * (device code has no R table): the host adds Gamma(A' -> hadrons) = alpha eps^2 M R(M)/3 from
+ * host/physics/rratio.h (the annihilation config's gamma_had, the limits, the relic targets). */
 typedef struct dy_ap_widths {
     double ee, mumu, dm, total;
 } dy_ap_widths;

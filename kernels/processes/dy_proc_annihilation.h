@@ -69,6 +69,9 @@ typedef struct dy_annih_config {
     dy_i32 dm_kind;    /* enum dy_dm_kind */
     dy_i32 width_mode; /* enum dy_annih_width_mode */
     dy_i32 pad_;
+    double gamma_had; /* Gamma(A' -> hadrons) at m_ap, GeV (from the R ratio: host
+                         physics/rratio.h; 0 = none).  Enters the total width (the BW and the
+                         branching ratios); its running is taken as that of a lepton, ~ sqrt(s) */
 } dy_annih_config;
 
 /* Defaults: eps = 1, alpha_D = 0.1, Dirac, running width, invisible; masses/energy set to 0. */
@@ -84,6 +87,7 @@ DY_DEVICE void dy_annih_config_default(dy_annih_config *c)
     c->dm_kind = DY_DM_DIRAC;
     c->width_mode = DY_ANN_WIDTH_RUNNING;
     c->pad_ = 0;
+    c->gamma_had = 0.0;
 }
 
 /* ---------- closed forms ---------- */
@@ -129,12 +133,12 @@ DY_DEVICE double dy_annih_bw_den(double s, const dy_annih_config *c)
     if (c->width_mode == DY_ANN_WIDTH_FIXED) {
         const dy_ap_widths w =
             dy_ap_widths_at(c->m_ap, c->eps, c->alpha_d, c->m_chi, c->delta, c->dm_kind);
-        ip = c->m_ap * w.total;
+        ip = c->m_ap * (w.total + c->gamma_had);
     } else {
         const double rs = DY_SQRT(s);
         const dy_ap_widths w =
             dy_ap_widths_at(rs, c->eps, c->alpha_d, c->m_chi, c->delta, c->dm_kind);
-        ip = rs * w.total;
+        ip = rs * (w.total + c->gamma_had * (rs / c->m_ap));
     }
     return (s - m2) * (s - m2) + ip * ip;
 }
@@ -249,7 +253,7 @@ DY_DEVICE int dy_proc_annihilation_setup(dy_params *p, const dy_annih_config *c)
 
     /* input validation */
     if (!(c->m_ap > (c->channel == DY_ANN_CH_GAMMA_AP ? 0.0 : 2.0 * me)) || !(c->e_pos >= me) ||
-        !(c->eps > 0.0) || !(c->alpha_d >= 0.0) || c->channel < 0 ||
+        !(c->eps > 0.0) || !(c->alpha_d >= 0.0) || !(c->gamma_had >= 0.0) || c->channel < 0 ||
         c->channel > DY_ANN_CH_GAMMA_AP || c->width_mode < 0 ||
         c->width_mode > DY_ANN_WIDTH_FIXED || c->dm_kind < 0 || c->dm_kind > DY_DM_INELASTIC)
         st = DY_ANN_BAD_INPUT;
@@ -270,6 +274,7 @@ DY_DEVICE int dy_proc_annihilation_setup(dy_params *p, const dy_annih_config *c)
     p->par[DY_ANN_GBOOST] = (c->e_pos + me) / rs;
     p->par[DY_ANN_BGBOOST] = DY_SQRT((c->e_pos - me) * (c->e_pos + me)) / rs;
     w = dy_ap_widths_at(c->m_ap, c->eps, c->alpha_d, c->m_chi, c->delta, c->dm_kind);
+    w.total += c->gamma_had; /* hadrons from the R ratio, if the host gave them */
     p->par[DY_ANN_GAMMA] = w.total;
     if (w.total > 0.0) { /* zero only for a gamma A' with m_A' < 2 m_e and no DM channel */
         p->par[DY_ANN_BEE] = w.ee / w.total;
