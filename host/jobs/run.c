@@ -16,6 +16,7 @@
 #include "physics/conventions.h"
 #include "physics/couplings.h"
 #include "physics/fold.h"
+#include "physics/geometry.h"
 #include "physics/materials.h"
 #include "physics/tracklength.h"
 #include "processes/dy_proc_annihilation.h"
@@ -40,6 +41,7 @@ typedef struct channel {
     double box[DY_CFG_MAX_MASSES]; /* muon: relative error of the one-node rule, per mass */
     double *cutw; /* [mass][node][x bin]: the value rule's weights of the yield above the cut */
     int func;     /* the engine functional (0 or 1) that estimates this channel's cut yield */
+    dy_geo_depth dep; /* production-depth table (geometry.depth_bins > 0) */
 } channel;
 
 typedef struct plan {
@@ -58,6 +60,33 @@ typedef struct plan {
 } plan;
 
 static dy_status plan_folds(plan *P, dy_error *err);
+
+/* Geometry outputs (docs/geometry.md): which channels have an angle model, and the depth table
+ * of every channel's track length. */
+static dy_status plan_geometry(plan *P, dy_error *err)
+{
+    const dy_config *c = P->cfg;
+    for (int i = 0; i < P->nch; ++i) {
+        channel *ch = &P->ch[i];
+        if (c->theta_bins > 0 && ch->process == DY_PROC_primakoff)
+            return dy_error_set(err, DY_ERR_INVALID,
+                                "%s: geometry.theta_bins: no angular model for primakoff yet "
+                                "(set theta_bins: 0)",
+                                c->path);
+        if (c->depth_bins > 0) {
+            dy_status s = dy_geo_depth_init(&ch->dep, &ch->T, &P->mat, c->depth_bins, err);
+            if (s != DY_OK) {
+                if (err) {
+                    const size_t n = strlen(err->msg);
+                    snprintf(err->msg + n, sizeof err->msg - n, " (%s, channel %s)", c->path,
+                             ch->name);
+                }
+                return s;
+            }
+        }
+    }
+    return DY_OK;
+}
 
 static dy_status find_material(const char *name, dy_material *m, dy_error *err)
 {
@@ -244,6 +273,7 @@ static dy_status make_plan(const dy_config *c, int verbose, plan *P, dy_error *e
                 "darkyield: note: elements with %.2g %% of sum n Z^2 of %s dropped from "
                 "brem/Primakoff\n",
                 100.0 * (1.0 - kept / tot), P->mat.name);
+    if ((s = plan_geometry(P, err)) != DY_OK) return s;
     if ((s = plan_folds(P, err)) != DY_OK) dy_yield_grid_free(&P->ann);
     return s;
 }
@@ -261,7 +291,18 @@ typedef struct ann_ctx {
     const dy_tracklength *T;
     dy_annih_config ac;
     int visible; /* 1: inclusive visible A' (ee + mumu): the limit applies the branching ratio */
+    const dy_geo_depth *dep; /* non-NULL: only the positrons' path in depth bin dbin */
+    int dbin;
 } ann_ctx;
+
+/* The share of the positrons' path at s = ln(E0/E+) that lies in depth bin a->dbin (1 without). */
+static double ann_depth(const ann_ctx *a, double s)
+{
+    double f[DY_GEO_MAX_BINS];
+    if (!a->dep) return 1.0;
+    dy_geo_depth_eval_s(a->dep, s, f);
+    return f[a->dbin];
+}
 
 /* sigma(E+) in pb per electron */
 static double ann_sigma(ann_ctx *a, double E)
@@ -279,7 +320,8 @@ static double ann_sigma(ann_ctx *a, double E)
 static double ann_integrand(double E, void *vp)
 {
     ann_ctx *a = vp;
-    return dy_tracklength_eval(a->T, E) * ann_sigma(a, E);
+    const double w = a->dep ? ann_depth(a, log(a->T->E0 / E)) : 1.0;
+    return w * dy_tracklength_eval(a->T, E) * ann_sigma(a, E);
 }
 
 /* The same in lambda = -ln(1 - E+/E0): dL/dlambda sigma, smooth where the primary positron's
@@ -287,7 +329,8 @@ static double ann_integrand(double E, void *vp)
 static double ann_integrand_lambda(double lam, void *vp)
 {
     ann_ctx *a = vp;
-    return dy_tracklength_eval_lambda(a->T, lam) * ann_sigma(a, -a->T->E0 * expm1(-lam));
+    const double w = a->dep ? ann_depth(a, -log1p(-exp(-lam))) : 1.0;
+    return w * dy_tracklength_eval_lambda(a->T, lam) * ann_sigma(a, -a->T->E0 * expm1(-lam));
 }
 
 static double ann_tail(double lam, void *vp)
@@ -372,7 +415,7 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
                 return dy_error_set(err, DY_ERR_NUMERIC,
                                     "annihilation folding: end-point tail: %s (m = %g GeV)",
                                     gsl_strerror(st), a->ac.m_ap);
-            const double sE0 = ann_sigma(a, E0);
+            const double sE0 = ann_sigma(a, E0) * ann_depth(a, 0.0);
             r += rl * sE0;
             ae += al * sE0;
         }
@@ -394,6 +437,8 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
     ann_ctx a;
     if (!ws) return dy_error_set(err, DY_ERR_NOMEM, "annihilation folding: out of memory");
     a.T = &ch->T;
+    a.dep = NULL;
+    a.dbin = 0;
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const double m = g->masses_GeV[im];
         dy_annih_config_default(&a.ac);
@@ -434,8 +479,18 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
             const double w = g->ebin_edges_GeV[b + 1] - g->ebin_edges_GeV[b];
             const double top = g->ebin_edges_GeV[b + 1] >= E0 ? E0 : fmin(hi, E0);
             s = ann_fold(&a, ne, fmax(lo, Ethr), top, &v, &e, ws, err);
-            out->dNdE[dy_yield_grid_index(g, im, b)] = v * scale / w;
-            out->dNdE_err[dy_yield_grid_index(g, im, b)] = e * scale / w;
+            const int i = dy_yield_grid_index(g, im, b);
+            out->dNdE[i] = v * scale / w;
+            out->dNdE_err[i] = e * scale / w;
+            /* angle: the A' carries the positron's momentum (theta = 0 to it: the first bin) */
+            if (g->n_tbins > 0) out->dNdE_theta[(size_t)i * g->n_tbins] = out->dNdE[i];
+            for (int d = 0; d < g->n_dbins && s == DY_OK; ++d) {
+                a.dep = &ch->dep;
+                a.dbin = d;
+                s = ann_fold(&a, ne, fmax(lo, Ethr), top, &v, &e, ws, err);
+                a.dep = NULL;
+                out->dNdE_depth[((size_t)im * g->n_dbins + d) * g->n_ebins + b] = v * scale / w;
+            }
         }
     }
     gsl_integration_workspace_free(ws);
@@ -513,9 +568,15 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     double *gt = malloc(3 * (size_t)nk * sizeof *gt), *gtv = gt + nk, *w = gt + 2 * (size_t)nk;
     double *brk = malloc(((size_t)NB + 2) * sizeof *brk);
     unsigned char *nz = malloc(XBINS);
+    /* geometry outputs: value rule only, [bin][theta bin] and [depth bin][bin] */
+    const int NT = c->theta_bins, ND = c->depth_bins, NG = NT + ND;
+    double *TH = malloc(((size_t)NB * (NT + ND) + NG + 1) * sizeof *TH), *DP = TH + (size_t)NB * NT;
+    double *ft = DP + (size_t)NB * ND, *fd = ft + NT;
+    const int mi = mediator_index(c->model.mediator);
+    const double ml = P->lepton ? DY_M_MU : DY_M_E;
     dy_fold_rule rule = {0};
     dy_status s = DY_OK;
-    if (!W || !H || !Y || !gt || !brk || !nz) {
+    if (!W || !H || !Y || !gt || !brk || !nz || !TH) {
         s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
         goto done;
     }
@@ -556,6 +617,8 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
             break;
         }
         double tot[DY_FOLD_NR] = {0.0}, totv = 0.0;
+        const double mass = g->masses_GeV[im];
+        if (NG) memset(TH, 0, (size_t)NB * NG * sizeof *TH);
         memset(W, 0, nw * sizeof *W);
         memset(Y, 0, (size_t)DY_FOLD_NR * NR * sizeof *Y);
         for (int q = 0; q < rule.n; ++q) {
@@ -567,6 +630,12 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     tot[v] += rule.a[q] * ip[v]->c[t] * gt[ip[v]->k[t]];
             /* spectra: x bin j of a node spread over [j, j+1] E/XBINS in E_X */
             const double ex = rule.E[q] / XBINS, a = rule.a[q];
+            if (ND) { /* where the producing particles of this energy travel */
+                if (own->single_node || !rule.s)
+                    dy_geo_depth_eval(&ch->dep, rule.E[q], fd);
+                else
+                    dy_geo_depth_eval_s(&ch->dep, rule.s[q], fd);
+            }
             for (int j = 0; j < XBINS; ++j) {
                 if (!nz[j]) continue; /* empty at every node */
                 double hv[DY_FOLD_NR];
@@ -580,10 +649,24 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     fold_add(Y, W, NR, nk, NB, j, a, (x2 - fmax(x1, cut)) / ex, hv, ip[0]);
                 const int b1 = (int)floor((x1 - y0) / dy), b2 = (int)floor((x2 - y0) / dy);
                 if (b2 < 0 || b1 >= NB) continue;
+                if (NT) { /* the boson's angle at this (E, x) */
+                    const double xc = (j + 0.5) / XBINS;
+                    if (ch->process == DY_PROC_compton)
+                        dy_geo_theta_compton(mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
+                    else
+                        dy_geo_theta_brem(mi, ml, mass, rule.E[q], xc, NT, g->theta_edges_rad,
+                                          ft);
+                }
                 for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
                     const double lo = y0 + b * dy, hi = lo + dy;
                     const double ov = fmin(hi, x2) - fmax(lo, x1);
-                    if (ov > 0.0) fold_add(Y, W, NR, nk, b, j, a, ov / ex, hv, ip[0]);
+                    if (!(ov > 0.0)) continue;
+                    fold_add(Y, W, NR, nk, b, j, a, ov / ex, hv, ip[0]);
+                    const double val = a * ov / ex * hv[0];
+                    for (int t = 0; t < NT; ++t)
+                        TH[(size_t)b * NT + t] += val * ft[t];
+                    for (int d = 0; d < ND; ++d)
+                        DP[(size_t)d * NB + b] += val * fd[d];
                 }
             }
         }
@@ -622,10 +705,16 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                 out->dNdE[i] = u * y[0] / dy;
                 out->dNdE_err[i] = u * sqrt(yv) / dy;
                 qe->dNdE[i] = u * qv / dy;
+                for (int t = 0; t < NT; ++t)
+                    out->dNdE_theta[(size_t)i * NT + t] = u * TH[(size_t)b * NT + t] / dy;
+                for (int d = 0; d < ND; ++d)
+                    out->dNdE_depth[((size_t)im * ND + d) * NB + b] =
+                        u * DP[(size_t)d * NB + b] / dy;
             }
         }
     }
 done:
+    free(TH);
     free(W);
     free(H);
     free(Y);
@@ -676,7 +765,9 @@ static dy_status plan_folds(plan *P, dy_error *err)
     for (int i = 0; i < P->nch && s == DY_OK; ++i) {
         channel *ch = &P->ch[i];
         if (ch->kind == 1) {
-            if ((s = dy_yield_grid_alloc(NM, NB, 1, &P->ann, err)) != DY_OK) break;
+            if ((s = dy_yield_grid_alloc(NM, NB, 1, &P->ann, err)) != DY_OK ||
+                (s = dy_yield_grid_alloc_geometry(&P->ann, c->theta_bins, c->depth_bins, err)))
+                break;
             memcpy(P->ann.masses_GeV, c->masses_GeV, (size_t)NM * sizeof(double));
             memcpy(P->ann.ebin_edges_GeV, brk, ((size_t)NB + 1) * sizeof(double));
             s = run_annihilation(P, ch, &P->ann.ch[0], &P->ann, err);
@@ -812,6 +903,7 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
     if ((s = make_plan(c, verbose, pp, err)) != DY_OK) {
         for (int i = 0; i < pp->nch; ++i) {
             dy_tracklength_free(&pp->ch[i].T);
+            dy_geo_depth_free(&pp->ch[i].dep);
             free(pp->ch[i].cutw);
         }
         free(r);
@@ -917,6 +1009,7 @@ void dy_run_close(dy_run *r)
     if (!r) return;
     for (int i = 0; i < r->P.nch; ++i) {
         dy_tracklength_free(&r->P.ch[i].T);
+        dy_geo_depth_free(&r->P.ch[i].dep);
         free(r->P.ch[i].cutw);
     }
     dy_yield_grid_free(&r->P.ann);
@@ -1298,6 +1391,58 @@ static void add_fold_errors(const plan *P, const fold_err *q, dy_yield_grid *g)
              100.0 * big[1]);
 }
 
+/* The geometry outputs' axes and model descriptions. */
+static void geometry_axes(const plan *P, dy_yield_grid *g)
+{
+    const dy_config *c = P->cfg;
+    if (g->n_tbins) {
+        dy_geo_theta_edges(g->n_tbins, c->theta_min_rad, c->theta_max_rad, g->theta_edges_rad);
+        snprintf(g->theta_model, sizeof g->theta_model,
+                 "theta = angle of the boson to the producing particle (the parent's own angle to "
+                 "the beam not included); brem: improved Weizsaecker-Williams angular "
+                 "distribution at fixed x; compton: 2->2 kinematics; annihilation: 0; bin 0 "
+                 "takes all angles below edge 1, the last bin all above its lower edge");
+    }
+    if (g->n_dbins) {
+        for (int d = 0; d <= g->n_dbins; ++d)
+            g->depth_edges_cm[d] = P->L_cm * d / g->n_dbins;
+        int n = snprintf(g->depth_model, sizeof g->depth_model,
+                         "depth in cm from the target's front face; per channel: ");
+        for (int i = 0; i < P->nch && n > 0 && (size_t)n < sizeof g->depth_model; ++i)
+            n += snprintf(g->depth_model + n, sizeof g->depth_model - (size_t)n, "%s%s: %s",
+                          i ? "; " : "", P->ch[i].name, P->ch[i].dep.model);
+    }
+}
+
+/* Errors of the geometry outputs: each bin carries its share of its dN/dE bin's error (the
+ * angle and depth models' own systematics are not in them: docs/geometry.md); the sums the
+ * total's relative error. */
+static void geometry_errors(dy_yield_grid *g)
+{
+    const int NB = g->n_ebins, NT = g->n_tbins, ND = g->n_dbins;
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const int tot = c == g->n_channels;
+        const double *v = tot ? g->sum_dNdE : g->ch[c].dNdE;
+        const double *e = tot ? g->sum_dNdE_err : g->ch[c].dNdE_err;
+        const double *tv = tot ? g->sum_dNdE_theta : g->ch[c].dNdE_theta;
+        double *te = tot ? g->sum_dNdE_theta_err : g->ch[c].dNdE_theta_err;
+        const double *dv = tot ? g->sum_dNdE_depth : g->ch[c].dNdE_depth;
+        double *de = tot ? g->sum_dNdE_depth_err : g->ch[c].dNdE_depth_err;
+        for (int m = 0; m < g->n_masses; ++m)
+            for (int b = 0; b < NB; ++b) {
+                const int i = dy_yield_grid_index(g, m, b);
+                for (int t = 0; t < NT; ++t) {
+                    const size_t k = (size_t)i * NT + t;
+                    te[k] = v[i] > 0.0 ? e[i] * tv[k] / v[i] : e[i] / NT;
+                }
+                for (int d = 0; d < ND; ++d) {
+                    const size_t k = ((size_t)m * ND + d) * NB + b;
+                    de[k] = v[i] > 0.0 ? e[i] * dv[k] / v[i] : e[i] / ND;
+                }
+            }
+    }
+}
+
 dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
 {
     const dy_config *c = r->P.cfg;
@@ -1313,6 +1458,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
     const size_t NM = (size_t)c->n_masses, n2 = NM * (size_t)c->ebins.n;
     memcpy(g->masses_GeV, c->masses_GeV, NM * sizeof(double));
     dy_yield_grid_linear_edges(g, c->ebins.min_GeV, c->ebins.max_GeV);
+    if ((s = dy_yield_grid_alloc_geometry(g, c->theta_bins, c->depth_bins, err))) goto done;
+    geometry_axes(P, g);
     for (int i = 0; i < P->nch; ++i) {
         if ((s = dy_yield_grid_set_channel(g, i, P->ch[i].name, err))) goto done;
         if (!(q[i].tot = calloc(2 * NM + n2, sizeof(double)))) {
@@ -1345,6 +1492,10 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
             memcpy(q[i].tot, a->N_total_err, NM * sizeof(double));
             memcpy(q[i].above, a->N_above_err, NM * sizeof(double));
             memcpy(q[i].dNdE, a->dNdE_err, n2 * sizeof(double));
+            if (g->n_tbins)
+                memcpy(o->dNdE_theta, a->dNdE_theta, n2 * g->n_tbins * sizeof(double));
+            if (g->n_dbins)
+                memcpy(o->dNdE_depth, a->dNdE_depth, n2 * g->n_dbins * sizeof(double));
         } else {
             s = fold_channel(P, &P->ch[i], r->res, r->hist, r->Ek, o, &q[i], g, err);
         }
@@ -1353,6 +1504,7 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
         dy_yield_grid_sum(g);
         total_errors_shared(P, g); /* MC errors of the sums */
         add_fold_errors(P, q, g);
+        geometry_errors(g);
     }
 done:
     for (int i = 0; i < P->nch; ++i)
