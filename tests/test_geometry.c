@@ -14,6 +14,7 @@
 #include "dy_test_cli.h"
 #include "physics/dy_constants.h"
 #include "physics/geometry.h"
+#include "physics/limits.h"
 #include "physics/materials.h"
 #include "processes/dy_proc_brem.h"
 
@@ -322,12 +323,116 @@ static void bad_values(void **state)
     if (rc == 0 || !strstr(out, "carries no depth")) fail_msg("imported: rc %d\n%s", rc, out);
 }
 
+/* The decay-probability factor with production depths: production at depth d sees the volume
+ * [z1 - d, z2 - d], so at short decay lengths l the signal is the front-point one times the mean
+ * of exp(d/l) (closed form), and at long ones (l >> z2) the two agree to O(z/l). */
+static void decay_depth_factor(void **state)
+{
+    (void)state;
+    static dy_signal_spec a, b;
+    memset(&a, 0, sizeof a);
+    a.mass_GeV = 0.05, a.c0 = 1.0, a.n_pot = 1e18, a.decay = DY_DECAY_AP_EE;
+    a.region = DY_REGION_BETWEEN, a.z1_cm = 100.0, a.z2_cm = 1000.0;
+    a.n_bins = 1, a.e_lo[0] = 10.0, a.e_hi[0] = 10.0 * (1.0 + 1e-9), a.w[0] = 1e-6;
+    b = a;
+    const int n = 20;
+    b.n_bins = n;
+    for (int i = 0; i < n; ++i) {
+        b.e_lo[i] = a.e_lo[0], b.e_hi[i] = a.e_hi[0], b.w[i] = a.w[0] / n;
+        b.depth_cm[i] = 50.0 * (i + 0.5) / n;
+    }
+    double g1, br;
+    dy_signal_width_unit(DY_DECAY_AP_EE, a.mass_GeV, &g1, &br);
+    const double p = sqrt(100.0 - 0.0025), lg[2] = {log(1e-4), log(1e-8)};
+    for (int k = 0; k < 2; ++k) {
+        const double l = p / a.mass_GeV * DY_HBARC_GEV_CM / (g1 * exp(2.0 * lg[k]));
+        const double ra = dy_signal_log_events(&b, lg[k]) - dy_signal_log_events(&a, lg[k]);
+        double mean = 0.0;
+        for (int i = 0; i < n; ++i)
+            mean += exp(b.depth_cm[i] / l) / n;
+        printf("l = %.3g cm: ln(N_depth/N_front) = %.6g (closed form %.6g)\n", l, ra, log(mean));
+        dy_assert_close(ra, log(mean), 1e-9, 1e-6);
+        if (k == 0) assert_true(l < 20.0 && ra > 0.5);
+        if (k == 1) assert_true(l > 1e5 && fabs(ra) < 1e-3);
+    }
+}
+
+/* End to end: an E137-like dump (thick Al, decays 17900..38300 cm) run with and without depth
+ * bins; the visible limit's upper edge (short lifetimes) rises with the depth-integrated decay
+ * factor, the lower edge (long lifetimes, l >> z) stays. */
+static double csv_col(const char *path, const char *col, int row)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    char line[8192], hdr[8192] = "";
+    int r = -1, ci = -1;
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#') continue;
+        if (!hdr[0]) {
+            snprintf(hdr, sizeof hdr, "%s", line);
+            int i = 0;
+            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
+                if (!strcmp(t, col)) ci = i;
+            if (ci < 0) fail_msg("no column %s in %s", col, path);
+            continue;
+        }
+        if (++r == row) {
+            char *q = line;
+            for (int i = 0; i < ci; ++i)
+                q = strchr(q, ',') + 1;
+            v = strtod(q, NULL);
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+static void visible_limit_depth(void **state)
+{
+    (void)state;
+    const char *body = "beam: {particle: e-, energy_GeV: 20}\ntarget: {material: Al, "
+                       "thickness_X0: 10}\nmodel: {mediator: vector, decay: visible, coupling: "
+                       "1}\nprocesses: [brem]\nmasses_GeV: [0.01, 0.05]\n"
+                       "energy_bins: {min_GeV: 0, max_GeV: 20, n: 10}\nquadrature: {nodes: 13}\n";
+    char h5[2][600], lim[2][1400], args[1600], dir[2][1200], text[8192];
+    const char *tag[2] = {"e137d", "e137f"};
+    for (int k = 0; k < 2; ++k) {
+        if (run_cfg(tag[k], body, k ? "" : "geometry: {depth_bins: 10}\n", h5[k]))
+            fail_msg("%s", out);
+        snprintf(dir[k], sizeof dir[k], "%s/test_geometry_%s_lim", DY_BINARY_DIR, tag[k]);
+        if (snprintf(lim[k], sizeof lim[k], "%s.yaml", dir[k]) >= (int)sizeof lim[k]) fail();
+        snprintf(text, sizeof text,
+                 "name: l\nyields: %s\nmodel: {particle: dark_photon}\nmode: visible\n"
+                 "decay: {region: between, z1_cm: 17900, z2_cm: 38300}\n"
+                 "statistics: {pot: 1.87e20}\ncuts: {energy_min_GeV: 2}\n"
+                 "coupling_scan: {min: 1e-9, max: 1e-2, per_decade: 20}\n"
+                 "output: {dir: %s, formats: [csv], plots: false}\n",
+                 h5[k], dir[k]);
+        put(lim[k], text);
+        if (snprintf(args, sizeof args, "limit %s", lim[k]) >= (int)sizeof args) fail();
+        if (dy_run_cli(args, out, sizeof out)) fail_msg("%s", out);
+    }
+    for (int m = 0; m < 2; ++m) {
+        char c0[1400], c1[1400];
+        snprintf(c0, sizeof c0, "%s/l_limits.csv", dir[0]);
+        snprintf(c1, sizeof c1, "%s/l_limits.csv", dir[1]);
+        const double lo0 = csv_col(c0, "obs_lower", m), lo1 = csv_col(c1, "obs_lower", m);
+        const double up0 = csv_col(c0, "obs_upper", m), up1 = csv_col(c1, "obs_upper", m);
+        printf("m index %d: lower %.5g (depth) vs %.5g (front); upper %.5g vs %.5g\n", m, lo0, lo1,
+               up0, up1);
+        dy_assert_close(lo0, lo1, 0.0, 1e-3);
+        assert_true(up0 > up1 * 1.0001 && up0 < up1 * 1.01); /* ~1 m of shower vs 179 m */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gamma_profile_maximum), cmocka_unit_test(bad_values),
         cmocka_unit_test(brem_angle_vs_engine),  cmocka_unit_test(thick_sums_and_default_unchanged),
-        cmocka_unit_test(thin_and_muon),
+        cmocka_unit_test(thin_and_muon),         cmocka_unit_test(decay_depth_factor),
+        cmocka_unit_test(visible_limit_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -433,7 +433,7 @@ int dy_cmd_limit(int argc, char **argv)
         goto out;
     }
     const dy_yield_grid *g = &yf.g;
-    if (g->n_ebins > DY_SIGNAL_MAX_BINS) {
+    if (g->n_ebins * (g->n_dbins > 0 ? 2 * g->n_dbins : 1) > DY_SIGNAL_MAX_BINS) {
         dy_error_set(&err, DY_ERR_INVALID,
                      "%s: %d energy bins; 'darkyield limit' handles at most %d (rebin the file)",
                      cfg->yields, g->n_ebins, DY_SIGNAL_MAX_BINS);
@@ -577,23 +577,35 @@ int dy_cmd_limit(int argc, char **argv)
         spec->region = !strcmp(cfg->region, "beyond") ? DY_REGION_BEYOND : DY_REGION_BETWEEN;
         spec->z1_cm = cfg->z1_cm;
         spec->z2_cm = cfg->z2_cm;
-        for (int e = 0; e < g->n_ebins; ++e) {
-            const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
-            if (!(hi > cut)) continue;
-            const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
-            const int k = spec->n_bins++;
-            const double dn = g->sum_dNdE[dy_yield_grid_index(g, im, e)] * (hi - l2);
-            spec->e_lo[k] = l2;
-            spec->e_hi[k] = hi;
-            if (cfg->n_sets == 1) {
-                spec->w[k] = dn * dy_limit_efficiency(cfg, M, c);
-            } else {
-                for (int d = 0; d < cfg->n_sets; ++d)
-                    spec->w[k] += cfg->set[d].n_pot * dn *
-                                  (cfg->set[d].have_eff ? cfg->set[d].eff_const
-                                                        : dy_limit_efficiency(cfg, M, c));
+        /* with production depths in the file: 2-point Gauss-Legendre in each depth bin, the
+         * decay volume then measured from the target's front face (docs/geometry.md) */
+        const int ndp = g->n_dbins > 0 && g->sum_dNdE_depth ? 2 * g->n_dbins : 1;
+        for (int e = 0; e < g->n_ebins; ++e)
+            for (int q = 0; q < ndp; ++q) {
+                const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
+                if (!(hi > cut)) continue;
+                const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
+                const int k = spec->n_bins++;
+                double dn = g->sum_dNdE[dy_yield_grid_index(g, im, e)] * (hi - l2);
+                if (ndp > 1) {
+                    const int d = q / 2;
+                    const double d1 = g->depth_edges_cm[d], d2 = g->depth_edges_cm[d + 1];
+                    const double gx = (q % 2 ? 0.5 : -0.5) / sqrt(3.0); /* nodes at +-1/sqrt(3) */
+                    spec->depth_cm[k] = 0.5 * (d1 + d2) + gx * (d2 - d1);
+                    dn = 0.5 * g->sum_dNdE_depth[((size_t)im * g->n_dbins + d) * g->n_ebins + e] *
+                         (hi - l2);
+                }
+                spec->e_lo[k] = l2;
+                spec->e_hi[k] = hi;
+                if (cfg->n_sets == 1) {
+                    spec->w[k] = dn * dy_limit_efficiency(cfg, M, c);
+                } else {
+                    for (int d = 0; d < cfg->n_sets; ++d)
+                        spec->w[k] += cfg->set[d].n_pot * dn *
+                                      (cfg->set[d].have_eff ? cfg->set[d].eff_const
+                                                            : dy_limit_efficiency(cfg, M, c));
+                }
             }
-        }
         for (int k = 0; k < NS; ++k) {
             int flags;
             if (!isfinite(pt->ev[k])) {

@@ -393,8 +393,9 @@ static int load_geometry(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
                 NULL))
         return -1;
     if (!(cfg->theta_min_rad > 0.0))
-        return dy_yaml_fail(&c->y, wlo, "'geometry.theta_min_rad' must be > 0 (log-spaced bins), "
-                                        "got %g",
+        return dy_yaml_fail(&c->y, wlo,
+                            "'geometry.theta_min_rad' must be > 0 (log-spaced bins), "
+                            "got %g",
                             cfg->theta_min_rad);
     if (!(cfg->theta_max_rad > cfg->theta_min_rad) || !(cfg->theta_max_rad <= 3.14159))
         return dy_yaml_fail(&c->y, whi ? whi : wlo,
@@ -402,8 +403,9 @@ static int load_geometry(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
                             "(%g) and at most pi",
                             cfg->theta_max_rad, cfg->theta_min_rad);
     if ((wlo || whi) && cfg->theta_bins == 0)
-        return dy_yaml_fail(&c->y, wlo ? wlo : whi,
-                            "'geometry.theta_min_rad/theta_max_rad' need 'geometry.theta_bins' > 0");
+        return dy_yaml_fail(
+            &c->y, wlo ? wlo : whi,
+            "'geometry.theta_min_rad/theta_max_rad' need 'geometry.theta_bins' > 0");
     (void)wn;
     return 0;
 }
@@ -487,8 +489,7 @@ static int load_root(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
                             cfg->precision);
     return load_beam_target(c, root, cfg) || load_model(c, root, cfg) ||
            load_processes(c, root, cfg) || load_masses(c, root, cfg) ||
-           load_bins_cuts(c, root, cfg) || load_geometry(c, root, cfg) ||
-           load_output(c, root, cfg);
+           load_bins_cuts(c, root, cfg) || load_geometry(c, root, cfg) || load_output(c, root, cfg);
 }
 
 /* ----------------------------------------------------------------------------- entry points */

@@ -12,7 +12,7 @@
 #define DY_CFG_MAX_EBINS     256
 #define DY_CFG_STR_LEN       4096 /* paths */
 #define DY_CFG_NAME_LEN      256
-#define DY_CFG_MAX_GEO_BINS  64 /* angle and depth bins (geometry.*) */
+#define DY_CFG_MAX_GEO_BINS  64        /* angle and depth bins (geometry.*) */
 #define DY_CFG_MAX_BYTES     (1 << 20) /* larger config files are refused */
 
 typedef struct dy_config_beam {

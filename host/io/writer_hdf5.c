@@ -151,10 +151,19 @@ static int write_group(hid_t f, const dy_yield_grid *g, const char *name, const 
         const dy_yield_channel *ch = NULL;
         for (int c = 0; c < g->n_channels && !tot; ++c)
             if (!strcmp(g->ch[c].name, name)) ch = &g->ch[c];
-        ok = write_geometry(grp, g, name, tot ? g->sum_dNdE_theta : ch ? ch->dNdE_theta : NULL,
-                            tot ? g->sum_dNdE_theta_err : ch ? ch->dNdE_theta_err : NULL,
-                            tot ? g->sum_dNdE_depth : ch ? ch->dNdE_depth : NULL,
-                            tot ? g->sum_dNdE_depth_err : ch ? ch->dNdE_depth_err : NULL) == 0;
+        ok = write_geometry(grp, g, name,
+                            tot  ? g->sum_dNdE_theta
+                            : ch ? ch->dNdE_theta
+                                 : NULL,
+                            tot  ? g->sum_dNdE_theta_err
+                            : ch ? ch->dNdE_theta_err
+                                 : NULL,
+                            tot  ? g->sum_dNdE_depth
+                            : ch ? ch->dNdE_depth
+                                 : NULL,
+                            tot  ? g->sum_dNdE_depth_err
+                            : ch ? ch->dNdE_depth_err
+                                 : NULL) == 0;
     }
     ok &= H5Gclose(grp) >= 0;
     return ok ? 0 : -1;

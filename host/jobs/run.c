@@ -39,8 +39,8 @@ typedef struct channel {
     int first_param;     /* index of the channel's first integral, or -1 (shares another) */
     int shares;          /* channel index whose integrals it reuses (e+ brem = e- brem) */
     double box[DY_CFG_MAX_MASSES]; /* muon: relative error of the one-node rule, per mass */
-    double *cutw; /* [mass][node][x bin]: the value rule's weights of the yield above the cut */
-    int func;     /* the engine functional (0 or 1) that estimates this channel's cut yield */
+    double *cutw;     /* [mass][node][x bin]: the value rule's weights of the yield above the cut */
+    int func;         /* the engine functional (0 or 1) that estimates this channel's cut yield */
     dy_geo_depth dep; /* production-depth table (geometry.depth_bins > 0) */
 } channel;
 
@@ -654,8 +654,7 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     if (ch->process == DY_PROC_compton)
                         dy_geo_theta_compton(mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
                     else
-                        dy_geo_theta_brem(mi, ml, mass, rule.E[q], xc, NT, g->theta_edges_rad,
-                                          ft);
+                        dy_geo_theta_brem(mi, ml, mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
                 }
                 for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
                     const double lo = y0 + b * dy, hi = lo + dy;
@@ -1492,10 +1491,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
             memcpy(q[i].tot, a->N_total_err, NM * sizeof(double));
             memcpy(q[i].above, a->N_above_err, NM * sizeof(double));
             memcpy(q[i].dNdE, a->dNdE_err, n2 * sizeof(double));
-            if (g->n_tbins)
-                memcpy(o->dNdE_theta, a->dNdE_theta, n2 * g->n_tbins * sizeof(double));
-            if (g->n_dbins)
-                memcpy(o->dNdE_depth, a->dNdE_depth, n2 * g->n_dbins * sizeof(double));
+            if (g->n_tbins) memcpy(o->dNdE_theta, a->dNdE_theta, n2 * g->n_tbins * sizeof(double));
+            if (g->n_dbins) memcpy(o->dNdE_depth, a->dNdE_depth, n2 * g->n_dbins * sizeof(double));
         } else {
             s = fold_channel(P, &P->ch[i], r->res, r->hist, r->Ek, o, &q[i], g, err);
         }

@@ -164,8 +164,7 @@ static int piece(builder *b, const dy_tracklength *T, const gsl_integration_glfi
         for (size_t i = 0; i < NGL; ++i) {
             double li, wi;
             gsl_integration_glfixed_point(l0, l1, i, &li, &wi, gl);
-            add(b, -E0 * expm1(-li), dy_tracklength_eval_lambda(T, li) * wi, j,
-                -log1p(-exp(-li)));
+            add(b, -E0 * expm1(-li), dy_tracklength_eval_lambda(T, li) * wi, j, -log1p(-exp(-li)));
         }
         l0 = l1;
     }
