@@ -574,9 +574,14 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     double *ft = DP + (size_t)NB * ND, *fd = ft + NT;
     const int mi = mediator_index(c->model.mediator);
     const double ml = P->lepton ? DY_M_MU : DY_M_E;
+    dy_geo_chi *chi = NT && ch->process == DY_PROC_brem ? malloc(sizeof *chi) : NULL;
+    int eb = 0; /* the angle model's element: the largest n Z^2 (brem's weight) */
+    for (int el = 1; el < P->nel; ++el)
+        if (P->eln[el] * P->elZ[el] * P->elZ[el] > P->eln[eb] * P->elZ[eb] * P->elZ[eb]) eb = el;
     dy_fold_rule rule = {0};
     dy_status s = DY_OK;
-    if (!W || !H || !Y || !gt || !brk || !nz || !TH) {
+    if (!W || !H || !Y || !gt || !brk || !nz || !TH ||
+        (NT && ch->process == DY_PROC_brem && !chi)) {
         s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
         goto done;
     }
@@ -619,6 +624,8 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
         double tot[DY_FOLD_NR] = {0.0}, totv = 0.0;
         const double mass = g->masses_GeV[im];
         if (NG) memset(TH, 0, (size_t)NB * NG * sizeof *TH);
+        if (chi && (s = dy_geo_chi_init(chi, P->elZ[eb], P->elA[eb], mass * mass + ml * ml, err)))
+            break;
         memset(W, 0, nw * sizeof *W);
         memset(Y, 0, (size_t)DY_FOLD_NR * NR * sizeof *Y);
         for (int q = 0; q < rule.n; ++q) {
@@ -654,7 +661,8 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     if (ch->process == DY_PROC_compton)
                         dy_geo_theta_compton(mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
                     else
-                        dy_geo_theta_brem(mi, ml, mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
+                        dy_geo_theta_brem_ww(chi, mi, ml, mass, rule.E[q], xc, NT,
+                                             g->theta_edges_rad, ft);
                 }
                 for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
                     const double lo = y0 + b * dy, hi = lo + dy;
@@ -714,6 +722,7 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     }
 done:
     free(TH);
+    free(chi);
     free(W);
     free(H);
     free(Y);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "physics/dy_constants.h"
+#include "physics/brem_ww.h"
 #include "physics/dy_me_brem.h"
 
 void dy_geo_theta_edges(int n, double lo, double hi, double *e)
@@ -41,7 +42,10 @@ void dy_geo_theta_brem(int mediator, double ml, double m, double E, double x, in
          (um * (1.0 / (um * um * um) - 1.0 / ((V) * (V) * (V))) / 3.0 -                            \
           0.5 * (1.0 / (um * um) - 1.0 / ((V) * (V)))))
     const double Ginf = c0 / um - c1 * x / (6.0 * um * um);
-    if (!(Ginf > 0.0)) return;
+    if (!(Ginf > 0.0)) { /* no angular information: kept, so that the sum stays dN/dE */
+        f[0] = 1.0;
+        return;
+    }
     F[0] = 0.0;
     F[n] = 1.0;
     for (int i = 1; i < n; ++i) {
@@ -50,6 +54,71 @@ void dy_geo_theta_brem(int mediator, double ml, double m, double E, double x, in
     }
 #undef G_OF
     cdf_to_fractions(n, F, f);
+}
+
+dy_status dy_geo_chi_init(dy_geo_chi *c, double Z, double A, double tmax, dy_error *err)
+{
+    const dy_ffscales sc = dy_ff_scales(Z, A);
+    c->tmax = tmax;
+    c->lt0 = log(1e-26);
+    c->dlt = (log(tmax) - c->lt0) / (DY_GEO_NCHI - 1);
+    for (int i = 0; i < DY_GEO_NCHI; ++i) {
+        double ae;
+        const double t = i == DY_GEO_NCHI - 1 ? tmax : exp(c->lt0 + c->dlt * i);
+        const int st = dy_brem_chi(&sc, 1, t, tmax, 1e-6, &c->chi[i], &ae);
+        if (st)
+            return dy_error_set(err, DY_ERR_NUMERIC, "angle model: chi(t_min = %g) failed (%d)", t,
+                                st);
+    }
+    return DY_OK;
+}
+
+static double chi_at(const dy_geo_chi *c, double tmin)
+{
+    if (!(tmin < c->tmax)) return 0.0;
+    double u = (log(tmin) - c->lt0) / c->dlt;
+    if (u <= 0.0) return c->chi[0]; /* below 1e-26 GeV^2: screened, chi saturates */
+    int k = (int)u;
+    if (k >= DY_GEO_NCHI - 1) k = DY_GEO_NCHI - 2;
+    const double w = u - k;
+    return (1.0 - w) * c->chi[k] + w * c->chi[k + 1];
+}
+
+void dy_geo_theta_brem_ww(const dy_geo_chi *c, int mediator, double ml, double m, double E,
+                          double x, int n, const double *e, double *f)
+{
+    static const double gx[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267,
+                                 0.9602898564975363};
+    static const double gw[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
+                                 0.1012285362903763};
+    double c0, c1, tot = 0.0;
+    memset(f, 0, (size_t)n * sizeof *f);
+    if (!(x > 0.0 && x < 1.0) || !(E > 0.0) || n < 1 || n > DY_GEO_MAX_BINS) return;
+    dy_me_brem_22_coeffs(mediator, x, m, ml, &c0, &c1);
+    const double um = m * m * (1.0 - x) / x + ml * ml * x, k2 = 2.0 * E * (1.0 - x);
+    const double vmax = k2 * sqrt(c->tmax); /* t_min(U) = (U/k2)^2 reaches t_max */
+    double vlo = um;
+    for (int i = 0; i < n && vlo < vmax; ++i) {
+        double vhi = i == n - 1 ? vmax : um + x * E * E * e[i + 1] * e[i + 1];
+        if (vhi > vmax) vhi = vmax;
+        if (!(vhi > vlo)) continue;
+        const double a = log(vlo), b = log(vhi), h = 0.5 * (b - a), mid = 0.5 * (a + b);
+        double sum = 0.0;
+        for (int j = 0; j < 8; ++j) {
+            const double V = exp(mid + (j < 4 ? -gx[j] : gx[j - 4]) * h);
+            const double a2 = c0 + c1 * x * (um - V) / (V * V);
+            sum += gw[j % 4] * chi_at(c, (V / k2) * (V / k2)) * a2 / V; /* dV/V^2 = dlnV/V */
+        }
+        f[i] = fmax(0.0, sum * h);
+        tot += f[i];
+        vlo = vhi;
+    }
+    if (!(tot > 0.0)) {
+        dy_geo_theta_brem(mediator, ml, m, E, x, n, e, f);
+        return;
+    }
+    for (int i = 0; i < n; ++i)
+        f[i] /= tot;
 }
 
 void dy_geo_theta_compton(double m, double w, double x, int n, const double *e, double *f)

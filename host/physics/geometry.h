@@ -25,6 +25,20 @@ void dy_geo_theta_edges(int n, double lo, double hi, double *e);
 void dy_geo_theta_brem(int mediator, double ml, double m, double E, double x, int n,
                        const double *e, double *f);
 
+/* The same with chi's dependence on the angle (the Weizsaecker-Williams form of BEST09,
+ * arXiv:0906.0580, Eq. A12 as in host/physics/brem_ww.c: chi(t_min(U), t_max),
+ * t_min = U^2/(4 E^2 (1-x)^2), t_max = m^2 + ml^2, elastic + inelastic form factors), on a table
+ * of chi in ln t_min built per (Z, A, m) by dy_geo_chi_init; the angle bins integrated by
+ * 8-point Gauss-Legendre in ln U.  Falls back to the closed form where chi vanishes. */
+#define DY_GEO_NCHI 160
+typedef struct dy_geo_chi {
+    double lt0, dlt, tmax;
+    double chi[DY_GEO_NCHI];
+} dy_geo_chi;
+dy_status dy_geo_chi_init(dy_geo_chi *c, double Z, double A, double tmax, dy_error *err);
+void dy_geo_theta_brem_ww(const dy_geo_chi *c, int mediator, double ml, double m, double E,
+                          double x, int n, const double *e, double *f);
+
 /* Dark Compton gamma e- -> e- X on an electron at rest: the angle is fixed by 2 -> 2 kinematics,
  * cos theta = (E_X (w + m_e) - w m_e - m^2/2)/(w p_X) at photon energy w, E_X = x w; all of the
  * fraction goes to that angle's bin. */
