@@ -575,13 +575,18 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     const int mi = mediator_index(c->model.mediator);
     const double ml = P->lepton ? DY_M_MU : DY_M_E;
     dy_geo_chi *chi = NT && ch->process == DY_PROC_brem ? malloc(sizeof *chi) : NULL;
+    /* brem angles on a grid of NEG energies (log-spaced over the nodes) x the x bins, linearly
+     * interpolated in ln E at each fold point: 25x cheaper than at every point, and still a
+     * distribution (sum 1) */
+    enum { NEG = 96 };
+    double *TT = chi ? malloc((size_t)NEG * XBINS * NT * sizeof *TT) : NULL;
     int eb = 0; /* the angle model's element: the largest n Z^2 (brem's weight) */
     for (int el = 1; el < P->nel; ++el)
         if (P->eln[el] * P->elZ[el] * P->elZ[el] > P->eln[eb] * P->elZ[eb] * P->elZ[eb]) eb = el;
     dy_fold_rule rule = {0};
     dy_status s = DY_OK;
     if (!W || !H || !Y || !gt || !brk || !nz || !TH ||
-        (NT && ch->process == DY_PROC_brem && !chi)) {
+        (NT && ch->process == DY_PROC_brem && (!chi || !TT))) {
         s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
         goto done;
     }
@@ -621,11 +626,24 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
         } else if ((s = dy_fold_rule_build(&ch->T, nk, E, NB + 2, brk, &rule, err)) != DY_OK) {
             break;
         }
-        double tot[DY_FOLD_NR] = {0.0}, totv = 0.0;
+        double tot[DY_FOLD_NR] = {0.0}, totv = 0.0, lE0 = 0.0, dlE = 0.0;
         const double mass = g->masses_GeV[im];
+        int neg = 1;
         if (NG) memset(TH, 0, (size_t)NB * NG * sizeof *TH);
-        if (chi && (s = dy_geo_chi_init(chi, P->elZ[eb], P->elA[eb], mass * mass + ml * ml, err)))
-            break;
+        if (chi) {
+            if ((s = dy_geo_chi_init(chi, P->elZ[eb], P->elA[eb], mass * mass + ml * ml, err)))
+                break;
+            lE0 = log(E[0]);
+            const double span = log(E[nk - 1]) - lE0;
+            neg = nk > 1 && span > 1e-9 ? NEG : 1;
+            dlE = neg > 1 ? span / (neg - 1) : 0.0;
+            for (int k = 0; k < neg; ++k)
+                for (int j = 0; j < XBINS; ++j)
+                    if (nz[j])
+                        dy_geo_theta_brem_ww(chi, mi, ml, mass, exp(lE0 + dlE * k),
+                                             (j + 0.5) / XBINS, NT, g->theta_edges_rad,
+                                             TT + ((size_t)k * XBINS + j) * NT);
+        }
         memset(W, 0, nw * sizeof *W);
         memset(Y, 0, (size_t)DY_FOLD_NR * NR * sizeof *Y);
         for (int q = 0; q < rule.n; ++q) {
@@ -660,9 +678,18 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     const double xc = (j + 0.5) / XBINS;
                     if (ch->process == DY_PROC_compton)
                         dy_geo_theta_compton(mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
-                    else
-                        dy_geo_theta_brem_ww(chi, mi, ml, mass, rule.E[q], xc, NT,
-                                             g->theta_edges_rad, ft);
+                    else if (neg == 1)
+                        memcpy(ft, TT + (size_t)j * NT, (size_t)NT * sizeof *ft);
+                    else {
+                        double uk = (log(rule.E[q]) - lE0) / dlE;
+                        uk = uk < 0.0 ? 0.0 : uk > neg - 1 ? neg - 1 : uk;
+                        int k = (int)uk;
+                        if (k > neg - 2) k = neg - 2;
+                        const double wk = uk - k;
+                        const double *t0 = TT + ((size_t)k * XBINS + j) * NT, *t1 = t0 + XBINS * NT;
+                        for (int t = 0; t < NT; ++t)
+                            ft[t] = (1.0 - wk) * t0[t] + wk * t1[t];
+                    }
                 }
                 for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
                     const double lo = y0 + b * dy, hi = lo + dy;
@@ -722,6 +749,7 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     }
 done:
     free(TH);
+    free(TT);
     free(chi);
     free(W);
     free(H);
