@@ -51,9 +51,10 @@ typedef struct names {
 /* The limit's particle and the model whose coupling it is (physics/couplings.h). */
 static dy_model particle_model(const char *particle)
 {
-    return !strcmp(particle, "zprime") ? DY_MODEL_LMU_LTAU
-           : !strcmp(particle, "alp")  ? DY_MODEL_ALP
-                                       : DY_MODEL_DARK_PHOTON;
+    return !strcmp(particle, "zprime")      ? DY_MODEL_LMU_LTAU
+           : !strcmp(particle, "zprime-bl") ? DY_MODEL_B_L
+           : !strcmp(particle, "alp")       ? DY_MODEL_ALP
+                                            : DY_MODEL_DARK_PHOTON;
 }
 
 static names axis_names(const dy_limit_config *c)
@@ -62,6 +63,7 @@ static names axis_names(const dy_limit_config *c)
     const dy_coupling_info *ci = dy_coupling_info_of(md);
     names n = {"m_A'", ci->name, "", "dark photon A'", ci};
     if (md == DY_MODEL_LMU_LTAU) n.mass = "m_Z'", n.title = "L_mu - L_tau Z'";
+    if (md == DY_MODEL_B_L) n.mass = "m_Z'", n.title = "B - L Z'";
     if (md == DY_MODEL_ALP) n.mass = "m_a", n.title = "ALP (a gamma gamma)";
     if (strcmp(ci->unit, "1")) n.coupling_units = ci->unit;
     return n;
@@ -159,6 +161,28 @@ static double zprime_br_invisible(double M)
 {
     const double r = DY_M_MU * DY_M_MU / (M * M);
     return r >= 0.25 ? 1.0 : 1.0 / (1.0 + (1.0 + 2.0 * r) * sqrt(1.0 - 4.0 * r));
+}
+
+/* BR(Z' -> nu nu) for B - L (docs/setups.md): three left-handed neutrinos of charge -1,
+ * Gamma(nu nu) = g^2 M/(24 pi) each, against Gamma(l l) = g^2 M/(12 pi)(1 + 2r) sqrt(1 - 4r) for
+ * l = e, mu, tau (r = m_l^2/M^2); decays to hadrons (quarks of charge 1/3, via omega/phi mixing
+ * near 0.8-1 GeV) are not included, so above ~0.5 GeV the BR is overstated. */
+static double bl_br_invisible(double M)
+{
+    const double ml[3] = {DY_M_E, DY_M_MU, 1.77686};
+    double ll = 0.0;
+    for (int i = 0; i < 3; ++i) {
+        const double r = ml[i] * ml[i] / (M * M);
+        if (r < 0.25) ll += (1.0 + 2.0 * r) * sqrt(1.0 - 4.0 * r) / 12.0;
+    }
+    return 0.125 / (0.125 + ll);
+}
+
+static double br_invisible(const char *particle, double M)
+{
+    return !strcmp(particle, "zprime")      ? zprime_br_invisible(M)
+           : !strcmp(particle, "zprime-bl") ? bl_br_invisible(M)
+                                            : 1.0;
 }
 
 static void print_hdr_comments(FILE *f, const dy_limit_config *c, const dy_yield_file *y,
@@ -499,8 +523,7 @@ int dy_cmd_limit(int argc, char **argv)
     int n_nosignal = 0;
     for (int m = 0; m < nm; ++m) {
         const double M = g->masses_GeV[m];
-        dy_lpoint_signal(cfg, &yf, m, cut,
-                         !strcmp(cfg->particle, "zprime") ? zprime_br_invisible(M) : 1.0, &pts[m]);
+        dy_lpoint_signal(cfg, &yf, m, cut, br_invisible(cfg->particle, M), &pts[m]);
         double st = 0.0;
         for (int d = 0; d < cfg->n_sets; ++d)
             st += pts[m].S[d];
@@ -706,7 +729,7 @@ int dy_cmd_limit(int argc, char **argv)
             fprintf(a.f,
                     "# signal_per_pot_coupling2 = N_sig/(N_pot %s^2) after cut, efficiency%s; "
                     "inf = no signal at that mass\n",
-                    nn.coupling, strcmp(cfg->particle, "zprime") ? "" : " and BR(Z' -> nu nu)");
+                    nn.coupling, strncmp(cfg->particle, "zprime", 6) ? "" : " and BR(Z' -> nu nu)");
         if (want_y)
             fprintf(a.f, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
         fprintf(a.f, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");

@@ -744,6 +744,13 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                 for (int d = 0; d < ND; ++d)
                     out->dNdE_depth[((size_t)im * ND + d) * NB + b] =
                         u * DP[(size_t)d * NB + b] / dy;
+                if (y0 + (b + 1) * dy <= mass) { /* E_X < m: none (interpolation undershoots) */
+                    out->dNdE[i] = out->dNdE_err[i] = qe->dNdE[i] = 0.0;
+                    for (int t = 0; t < NT; ++t)
+                        out->dNdE_theta[(size_t)i * NT + t] = 0.0;
+                    for (int d = 0; d < ND; ++d)
+                        out->dNdE_depth[((size_t)im * ND + d) * NB + b] = 0.0;
+                }
             }
         }
     }
