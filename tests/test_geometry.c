@@ -311,7 +311,16 @@ static void bad_values(void **state)
                        "10}\nmodel: {mediator: alp, decay: visible, coupling: 1e-4}\n"
                        "processes: [primakoff]\nmasses_GeV: [0.05]\n"
                        "energy_bins: {min_GeV: 0, max_GeV: 8, n: 8}\n";
-    int rc = run_cfg("badp", prim, "geometry: {theta_bins: 4}\n", h5);
+    /* the beam spread is folded for annihilation only */
+    const char *spr =
+        "beam: {particle: e-, energy_GeV: 8, spread_GeV: 0.02}\ntarget: {material: W, "
+        "thickness_X0: 0.1}\nmodel: {mediator: vector, decay: invisible, alpha_D: "
+        "0.1, mchi_over_m: 0.3333, coupling: 1}\nprocesses: [brem]\n"
+        "masses_GeV: [0.05]\nenergy_bins: {min_GeV: 0, max_GeV: 8, n: 8}\n";
+    int rc = run_cfg("bads", spr, "", h5);
+    if (rc == 0 || !strstr(out, "spread_GeV > 0 is supported for processes: [annihilation]"))
+        fail_msg("spread with brem: rc %d\n%s", rc, out);
+    rc = run_cfg("badp", prim, "geometry: {theta_bins: 4}\n", h5);
     if (rc == 0 || !strstr(out, "primakoff")) fail_msg("primakoff angles: rc %d\n%s", rc, out);
     char tl[512], imp[2048];
     snprintf(tl, sizeof tl, "%s/test_geometry_tl.csv", DY_BINARY_DIR);

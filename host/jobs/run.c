@@ -159,11 +159,15 @@ static dy_status make_plan(const dy_config *c, int verbose, plan *P, dy_error *e
     P->L_cm =
         c->target.thickness_cm > 0 ? c->target.thickness_cm : c->target.thickness_X0 * P->mat.X0_cm;
     P->L_X0 = P->L_cm / P->mat.X0_cm;
+    /* a beam-energy spread is folded for annihilation only (its narrow resonance is where it
+     * matters: ann_spread_table); the node channels' sigma varies slowly with E0 */
     if (c->beam.spread_GeV > 0)
-        return dy_error_set(err, DY_ERR_INVALID,
-                            "%s: beam.spread_GeV > 0 is not supported yet "
-                            "(set it to 0)",
-                            c->path);
+        for (int i = 0; i < c->n_processes; ++i)
+            if (strcmp(c->processes[i], "annihilation"))
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: beam.spread_GeV > 0 is supported for processes: "
+                                    "[annihilation] only (got %s; set the spread to 0)",
+                                    c->path, c->processes[i]);
     const int beam = beam_particle(c->beam.particle);
     const int alp = !strcmp(c->model.mediator, "alp");
     P->lepton = beam == DY_PARTICLE_MUON;
@@ -293,7 +297,82 @@ typedef struct ann_ctx {
     int visible; /* 1: inclusive visible A' (ee + mumu): the limit applies the branching ratio */
     const dy_geo_depth *dep; /* non-NULL: only the positrons' path in depth bin dbin */
     int dbin;
+    /* beam spread: T smeared by the Gaussian beam energy, tabulated on [s_lo, s_hi] */
+    int ns;
+    double s_lo, s_dE, sigE, *sT;
 } ann_ctx;
+
+#define ANN_LAMBDA_MAX 64.0 /* beyond it E+ = E0 to double precision */
+#define SPREAD_LO      10.0 /* the smeared table starts 10 sigma below E0 (the spectrum there: T) */
+#define SPREAD_HI      8.0  /* ... and ends 8 sigma above it */
+#define SPREAD_N       1601
+
+/* T(E+) of a beam with a Gaussian energy spread sigma, assuming the spectrum shifts with the
+ * beam energy (T(E+; E0') = T(E+ - E0' + E0; E0), exact to O(sigma/E0)): in lambda of the
+ * nominal beam, T_s(E+) = int dlambda dL/dlambda G(E+ - E0 (1 - e^-lambda)) plus the path beyond
+ * lambda = 64 (at E0) times G(E+ - E0).  Smooth, so the resonance is folded in E+ alone. */
+typedef struct spread_par {
+    const dy_tracklength *T;
+    double E, sig;
+} spread_par;
+
+static double spread_integrand(double lam, void *vp)
+{
+    const spread_par *p = vp;
+    const double d = (p->E + p->T->E0 * expm1(-lam)) / p->sig;
+    return dy_tracklength_eval_lambda(p->T, lam) * exp(-0.5 * d * d) / (sqrt(2.0 * DY_PI) * p->sig);
+}
+
+static double spread_tail(double lam, void *vp)
+{
+    return dy_tracklength_eval_lambda(vp, lam);
+}
+
+static dy_status ann_spread_table(ann_ctx *a, double sig, gsl_integration_workspace *ws,
+                                  dy_error *err)
+{
+    const double E0 = a->T->E0;
+    double tail, ae;
+    gsl_function G = {spread_tail, (void *)a->T};
+    int st = gsl_integration_qagiu(&G, ANN_LAMBDA_MAX, 1e-300, 1e-8, 1000, ws, &tail, &ae);
+    if (st && st != GSL_EROUND) goto fail;
+    a->ns = SPREAD_N;
+    a->sigE = sig;
+    a->s_lo = E0 - SPREAD_LO * sig;
+    a->s_dE = (SPREAD_LO + SPREAD_HI) * sig / (SPREAD_N - 1);
+    if (!(a->sT = malloc(SPREAD_N * sizeof *a->sT)))
+        return dy_error_set(err, DY_ERR_NOMEM, "annihilation: out of memory");
+    for (int i = 0; i < SPREAD_N; ++i) {
+        const double E = a->s_lo + a->s_dE * i;
+        spread_par p = {a->T, E, sig};
+        /* the lambdas whose E+ lies within 12 sigma of E */
+        const double u1 = E0 - E + 12.0 * sig, u2 = E0 - E - 12.0 * sig;
+        const double l1 = u1 < E0 ? fmax(0.0, -log(u1 / E0)) : 0.0;
+        const double l2 = u2 > 0.0 ? fmin(ANN_LAMBDA_MAX, -log(u2 / E0)) : ANN_LAMBDA_MAX;
+        double r = 0.0;
+        if (l2 > l1) {
+            gsl_function F = {spread_integrand, &p};
+            st = gsl_integration_qag(&F, l1, l2, 0.0, 1e-8, 1000, GSL_INTEG_GAUSS21, ws, &r, &ae);
+            if (st && st != GSL_EROUND) goto fail;
+        }
+        const double d = (E - E0) / sig;
+        a->sT[i] = r + tail * exp(-0.5 * d * d) / (sqrt(2.0 * DY_PI) * sig);
+    }
+    return DY_OK;
+fail:
+    return dy_error_set(err, DY_ERR_NUMERIC, "annihilation: beam-spread table: %s",
+                        gsl_strerror(st));
+}
+
+/* The positrons' track length at E+ (cm/GeV), smeared by the beam spread near E0. */
+static double ann_T(const ann_ctx *a, double E)
+{
+    if (!a->ns || E < a->s_lo) return dy_tracklength_eval(a->T, E);
+    const double u = (E - a->s_lo) / a->s_dE;
+    if (!(u < a->ns - 1)) return 0.0;
+    const int k = (int)u;
+    return a->sT[k] + (u - k) * (a->sT[k + 1] - a->sT[k]);
+}
 
 /* The share of the positrons' path at s = ln(E0/E+) that lies in depth bin a->dbin (1 without). */
 static double ann_depth(const ann_ctx *a, double s)
@@ -320,8 +399,8 @@ static double ann_sigma(ann_ctx *a, double E)
 static double ann_integrand(double E, void *vp)
 {
     ann_ctx *a = vp;
-    const double w = a->dep ? ann_depth(a, log(a->T->E0 / E)) : 1.0;
-    return w * dy_tracklength_eval(a->T, E) * ann_sigma(a, E);
+    const double w = a->dep ? ann_depth(a, E < a->T->E0 ? log(a->T->E0 / E) : 0.0) : 1.0;
+    return w * ann_T(a, E) * ann_sigma(a, E);
 }
 
 /* The same in lambda = -ln(1 - E+/E0): dL/dlambda sigma, smooth where the primary positron's
@@ -344,8 +423,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-#define ANN_LAMBDA_MAX 64.0 /* beyond it E+ = E0 to double precision */
-
 /* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle), hi <= E0.  The resonance is
  * resolved by break points at E_R and E_R +- 4^j half-widths (FWHM in E+ = m Gamma/m_e, ref
  * §2.1): an adaptive rule over [E_R, 100 GeV] alone misses a peak of relative width 1e-6 at its
@@ -355,15 +432,18 @@ static int cmp_double(const void *a, const void *b)
 static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v, double *e,
                           gsl_integration_workspace *ws, dy_error *err)
 {
-    double pts[24], lp[24], r = 0.0, ae = 0.0;
+    double pts[48], lp[24], r = 0.0, ae = 0.0;
     size_t np = 0;
     const double ER = dy_annih_e_res(a->ac.m_ap), E0 = a->T->E0;
     const dy_ap_widths wd = dy_ap_widths_at(a->ac.m_ap, a->ac.eps, a->ac.alpha_d, a->ac.m_chi,
                                             a->ac.delta, a->ac.dm_kind);
     const double half = 0.5 * a->ac.m_ap * wd.total / DY_M_E;
     *v = *e = 0.0;
+    /* beam spread: the smeared spectrum is smooth and reaches SPREAD_HI sigma above E0; it is
+     * folded in E+ alone, with break points across the smeared peak */
+    if (a->ns && hi >= E0) hi = a->s_lo + a->s_dE * (a->ns - 1);
     if (!(hi > lo)) return DY_OK;
-    const double Em = E0 > 0.0 ? fmax(lo, 0.5 * E0) : hi; /* start of the lambda part */
+    const double Em = a->ns ? hi : E0 > 0.0 ? fmax(lo, 0.5 * E0) : hi; /* start of lambda part */
     const double hE = fmin(hi, Em);
     if (hE > lo) {
         pts[np++] = lo;
@@ -374,9 +454,14 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
         lp[nl++] = -log1p(-Em / E0);
         lp[nl++] = hi >= E0 ? ANN_LAMBDA_MAX : -log1p(-hi / E0);
     }
-    double cand[16];
+    double cand[32];
     int nc = 0;
     cand[nc++] = ER;
+    if (a->ns) {
+        static const double ks[9] = {-10.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0, 8.0};
+        for (int i = 0; i < 9; ++i)
+            cand[nc++] = E0 + ks[i] * a->sigE;
+    }
     for (double k = 1.0; k < 1e4; k *= 4.0) {
         cand[nc++] = ER - k * half;
         cand[nc++] = ER + k * half;
@@ -392,10 +477,24 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
     if (np) {
         qsort(pts, np, sizeof *pts, cmp_double);
         gsl_function F = {ann_integrand, a};
-        int st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
+        int st = 0;
+        if (!a->ns) {
+            st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
+        } else { /* beam spread: piece by piece (QAGP's extrapolation took the kinks of the
+                    tabulated spectrum under a peak of relative width 1e-11 for a singularity) */
+            for (size_t i = 0; i + 1 < np && (!st || st == GSL_EROUND); ++i) {
+                double ri = 0.0, ei = 0.0;
+                if (pts[i + 1] > pts[i])
+                    st = gsl_integration_qag(&F, pts[i], pts[i + 1], 0.0, 1e-7, 1000,
+                                             GSL_INTEG_GAUSS21, ws, &ri, &ei);
+                r += ri;
+                ae += ei;
+            }
+        }
         if (st && st != GSL_EROUND)
-            return dy_error_set(err, DY_ERR_NUMERIC, "annihilation folding: %s (m = %g GeV)",
-                                gsl_strerror(st), a->ac.m_ap);
+            return dy_error_set(err, DY_ERR_NUMERIC,
+                                "annihilation folding: %s (m = %g GeV, E+ in [%g, %g] GeV)",
+                                gsl_strerror(st), a->ac.m_ap, lo, hE);
     }
     if (nl) {
         double rl, al;
@@ -439,6 +538,9 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
     a.T = &ch->T;
     a.dep = NULL;
     a.dbin = 0;
+    a.ns = 0;
+    a.sT = NULL;
+    if (c->beam.spread_GeV > 0.0) s = ann_spread_table(&a, c->beam.spread_GeV, ws, err);
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const double m = g->masses_GeV[im];
         dy_annih_config_default(&a.ac);
@@ -493,6 +595,7 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
             }
         }
     }
+    free(a.sT);
     gsl_integration_workspace_free(ws);
     return s;
 }
