@@ -457,10 +457,18 @@ int dy_cmd_limit(int argc, char **argv)
         goto out;
     }
     const dy_yield_grid *g = &yf.g;
-    if (g->n_ebins * (g->n_dbins > 0 ? 2 * g->n_dbins : 1) > DY_SIGNAL_MAX_BINS) {
-        dy_error_set(&err, DY_ERR_INVALID,
-                     "%s: %d energy bins; 'darkyield limit' handles at most %d (rebin the file)",
-                     cfg->yields, g->n_ebins, DY_SIGNAL_MAX_BINS);
+    if (g->n_ebins > DY_SIGNAL_MAX_EBINS ||
+        g->n_ebins * (g->n_dbins > 0 ? 2 * g->n_dbins : 1) > DY_SIGNAL_MAX_BINS) {
+        if (g->n_ebins > DY_SIGNAL_MAX_EBINS)
+            dy_error_set(
+                &err, DY_ERR_INVALID,
+                "%s: %d energy bins; 'darkyield limit' handles at most %d (rebin the file)",
+                cfg->yields, g->n_ebins, DY_SIGNAL_MAX_EBINS);
+        else
+            dy_error_set(&err, DY_ERR_INVALID,
+                         "%s: %d energy bins x %d depth bins; 'darkyield limit' handles at most "
+                         "%d energy x 2 depth points (rebin the file)",
+                         cfg->yields, g->n_ebins, g->n_dbins, DY_SIGNAL_MAX_BINS);
         rc = dy_cli_fail(&err);
         goto out;
     }

@@ -48,7 +48,8 @@ typedef enum dy_decay_region {
     DY_REGION_BEYOND = 1   /* no decay before z1 (decays downstream or escapes) */
 } dy_decay_region;
 
-#define DY_SIGNAL_MAX_BINS 8192 /* energy bins, or (depth point x energy bin) entries */
+#define DY_SIGNAL_MAX_BINS  8192 /* entries: energy bins, or (depth point x energy bin) */
+#define DY_SIGNAL_MAX_EBINS 512  /* energy bins of a yield file the limit takes */
 
 /* The signal at one mass: produced particles per particle on target at coupling c0, times the
  * signal efficiency, in energy bins [e_lo, e_hi] (already cut), N_sig(g) = n_pot (g/c0)^2
