@@ -260,6 +260,14 @@ dy_status dy_geo_depth_init(dy_geo_depth *d, const dy_tracklength *T, const dy_m
                 f[i] = 1.0 / nd;
             continue;
         }
+        if (tail && T->beam == DY_PARTICLE_PHOTON && T->species == DY_PARTICLE_PHOTON) {
+            /* the photon beam's path at E0: the uncollided photons, attenuated as e^{-7t/9}
+             * (pair production, mean free path 9/7 X0; Tsai RMP 46 (1974) 815, PDG review) */
+            const double mu = 7.0 / 9.0, n = -expm1(-mu * L);
+            for (int i = 0; i < nd; ++i)
+                f[i] = (exp(-mu * L * i / nd) - exp(-mu * L * (i + 1) / nd)) / n;
+            continue;
+        }
         if (T->model == DY_TL_THIN && !kind) { /* first-order photons: dT/dt ~ t */
             for (int i = 0; i < nd; ++i)
                 f[i] = ((i + 1.0) * (i + 1.0) - (double)i * i) / ((double)nd * nd);

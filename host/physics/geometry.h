@@ -59,8 +59,9 @@ typedef struct dy_geo_depth {
  * order: the track length at depth t grows as t; muon: uniform (constant dE/dx); thick target
  * (shower): the primary lepton (beam species) with the Bethe-Heitler energy distribution at each
  * depth, the rest with the longitudinal gamma-distribution profile of the PDG review (Longo &
- * Sestili) with t_max = ln(E0/E) + C, normalised within [0, L].  Imported (CSV) spectra carry no
- * depth: DY_ERR_INVALID. */
+ * Sestili) with t_max = ln(E0/E) + C, normalised within [0, L]; a photon beam's uncollided
+ * photons (the path at E0) attenuate as e^{-7t/9}.  Imported (CSV) spectra carry no depth:
+ * DY_ERR_INVALID. */
 dy_status dy_geo_depth_init(dy_geo_depth *d, const dy_tracklength *T, const dy_material *mat,
                             int nd, dy_error *err);
 /* Fractions f[0..nd) at energy E (GeV), sum 1 (linear interpolation in ln s). */
