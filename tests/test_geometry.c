@@ -327,6 +327,30 @@ static void depth_vs_approximation_a(void **state)
     }
 }
 
+/* A photon beam's uncollided photons (its path at E0) attenuate as exp(-7t/9) (9/7 X0 mean free
+ * path): the depth fractions at E0 are those of the exponential in [0, L]. */
+static void photon_beam_uncollided(void **state)
+{
+    (void)state;
+    dy_material w;
+    dy_error err;
+    dy_tracklength T;
+    dy_geo_depth d;
+    assert_int_equal(dy_material_lookup("W", &w, &err), DY_OK);
+    if (dy_tracklength_init_shower(&T, &w, 10.0, 5.0 * w.X0_cm, DY_PARTICLE_PHOTON,
+                                   DY_PARTICLE_PHOTON, NULL, &err) != DY_OK ||
+        dy_geo_depth_init(&d, &T, &w, 5, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    double f[5];
+    dy_geo_depth_eval_s(&d, 0.0, f);
+    for (int i = 0; i < 5; ++i)
+        dy_assert_close(f[i],
+                        (exp(-7.0 * i / 9.0) - exp(-7.0 * (i + 1) / 9.0)) / -expm1(-35.0 / 9.0),
+                        0.0, 1e-12);
+    dy_geo_depth_free(&d);
+    dy_tracklength_free(&T);
+}
+
 /* Bad geometry values: a clear error naming the key, non-zero exit, no output. */
 static void bad_values(void **state)
 {
@@ -498,6 +522,7 @@ int main(void)
         cmocka_unit_test(thin_and_muon),
         cmocka_unit_test(decay_depth_factor),
         cmocka_unit_test(depth_vs_approximation_a),
+        cmocka_unit_test(photon_beam_uncollided),
         cmocka_unit_test(visible_limit_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
