@@ -354,13 +354,57 @@ static void yields_errors(void **state)
     dy_yields_free(NULL);
 }
 
+/* The geometry outputs through the API (docs/geometry.md): off by default (0 bins, NULL);
+ * with `geometry:` the edges and the arrays, which sum to dNdE over angle and over depth. */
+static void yields_geometry(void **state)
+{
+    (void)state;
+    const char *base = "name: geo\nprecision: 0.05\nbeam: {particle: e-, energy_GeV: 8}\n"
+                       "target: {material: W, thickness_X0: 0.1}\nmodel: {mediator: vector, "
+                       "decay: invisible, alpha_D: 0.1, mchi_over_m: 0.3333, coupling: 1}\n"
+                       "processes: [brem]\nmasses_GeV: [0.05]\nenergy_bins: {min_GeV: 0, "
+                       "max_GeV: 8, n: 4}\nquadrature: {nodes: 9}\n";
+    char text[1024];
+    dy_error err;
+    dy_yields *y = NULL;
+    if (dy_yields_run_string(NULL, base, strlen(base), "geo.yaml", NULL, &y, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(dy_yields_n_theta_bins(y), 0);
+    assert_int_equal(dy_yields_n_depth_bins(y), 0);
+    assert_null(dy_yields_dNdE_theta(y, -1, NULL));
+    assert_null(dy_yields_depth_edges(y));
+    dy_yields_free(y);
+    snprintf(text, sizeof text, "%sgeometry: {theta_bins: 5, depth_bins: 3}\n", base);
+    if (dy_yields_run_string(NULL, text, strlen(text), "geo.yaml", NULL, &y, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(dy_yields_n_theta_bins(y), 5);
+    assert_int_equal(dy_yields_n_depth_bins(y), 3);
+    dy_assert_close(dy_yields_theta_edges(y)[0], 1e-6, 0.0, 1e-12);
+    dy_assert_close(dy_yields_theta_edges(y)[5], 0.3, 0.0, 1e-12);
+    dy_assert_close(dy_yields_depth_edges(y)[0], 0.0, 0.0, 0.0);
+    const double *te, *de, *d = dy_yields_dNdE(y, -1, NULL);
+    const double *t = dy_yields_dNdE_theta(y, -1, &te), *z = dy_yields_dNdE_depth(y, 0, &de);
+    assert_non_null(te);
+    assert_non_null(de);
+    for (int b = 0; b < 4; ++b) {
+        double st = 0.0, sz = 0.0;
+        for (int k = 0; k < 5; ++k)
+            st += t[b * 5 + k];
+        for (int k = 0; k < 3; ++k)
+            sz += z[k * 4 + b];
+        dy_assert_close(st, d[b], 1e-300, 1e-9);
+        dy_assert_close(sz, d[b], 1e-300, 1e-7);
+    }
+    dy_yields_free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(version),         cmocka_unit_test(xsec_is_the_engine_result),
         cmocka_unit_test(xsec_histograms), cmocka_unit_test(annihilation_per_atom),
         cmocka_unit_test(xsec_errors),     cmocka_unit_test(yields_from_text),
-        cmocka_unit_test(yields_errors),
+        cmocka_unit_test(yields_errors),   cmocka_unit_test(yields_geometry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,6 +165,47 @@ const double *dy_yields_N_total(const dy_yields *y, int c, const double **error)
     return array_of(y, c, 2, error);
 }
 
+int dy_yields_n_theta_bins(const dy_yields *y)
+{
+    return y ? y->g.n_tbins : 0;
+}
+const double *dy_yields_theta_edges(const dy_yields *y)
+{
+    return y && y->g.n_tbins > 0 ? y->g.theta_edges_rad : NULL;
+}
+int dy_yields_n_depth_bins(const dy_yields *y)
+{
+    return y ? y->g.n_dbins : 0;
+}
+const double *dy_yields_depth_edges(const dy_yields *y)
+{
+    return y && y->g.n_dbins > 0 ? y->g.depth_edges_cm : NULL;
+}
+
+/* The geometry arrays (depth: 1, angle: 0) of channel c (-1: total), NULL when off. */
+static const double *geometry_of(const dy_yields *y, int c, int depth, const double **error)
+{
+    const double *v = NULL, *e = NULL;
+    if (y && c >= -1 && c < y->g.n_channels && (depth ? y->g.n_dbins : y->g.n_tbins) > 0) {
+        const dy_yield_grid *g = &y->g;
+        const dy_yield_channel *ch = c >= 0 ? &g->ch[c] : NULL;
+        v = depth ? (ch ? ch->dNdE_depth : g->sum_dNdE_depth)
+                  : (ch ? ch->dNdE_theta : g->sum_dNdE_theta);
+        e = depth ? (ch ? ch->dNdE_depth_err : g->sum_dNdE_depth_err)
+                  : (ch ? ch->dNdE_theta_err : g->sum_dNdE_theta_err);
+    }
+    if (error) *error = e;
+    return v;
+}
+const double *dy_yields_dNdE_theta(const dy_yields *y, int c, const double **error)
+{
+    return geometry_of(y, c, 0, error);
+}
+const double *dy_yields_dNdE_depth(const dy_yields *y, int c, const double **error)
+{
+    return geometry_of(y, c, 1, error);
+}
+
 double dy_yields_cut_GeV(const dy_yields *y)
 {
     return y ? y->g.cut_energy_min_GeV : 0.0;

@@ -37,10 +37,10 @@ uint64_t dy_fnv1a64(const void *data, size_t len)
 
 /* ----------------------------------------------------------------------------- schema lists */
 
-static const char *const k_root_keys[] = {"name",       "seed",       "backend",      "precision",
-                                          "max_eval",   "beam",       "target",       "model",
-                                          "processes",  "masses_GeV", "energy_bins",  "cuts",
-                                          "quadrature", "output",     "annihilation", NULL};
+static const char *const k_root_keys[] = {
+    "name",       "seed",   "backend",      "precision",  "max_eval",    "beam",
+    "target",     "model",  "processes",    "masses_GeV", "energy_bins", "cuts",
+    "quadrature", "output", "annihilation", "geometry",   NULL};
 static const char *const k_beam_keys[] = {"particle", "energy_GeV", "spread_GeV", NULL};
 static const char *const k_target_keys[] = {"material", "thickness_X0", "thickness_cm",
                                             "tracklengths", NULL};
@@ -54,6 +54,8 @@ static const char *const k_quad_keys[] = {"nodes", NULL};
 static const char *const k_ann_keys[] = {"electron_motion", "isr", NULL};
 static const char *const k_onoff[] = {"off", "on", "false", "true", NULL};
 static const char *const k_out_keys[] = {"dir", "formats", "plots", NULL};
+static const char *const k_geo_keys[] = {"theta_bins", "theta_min_rad", "theta_max_rad",
+                                         "depth_bins", NULL};
 
 static const char *const k_backends[] = {"auto", "cpu", "opencl", "cuda", NULL};
 static const char *const k_particles[] = {"e-", "e+", "mu-", "mu+", "gamma", NULL};
@@ -392,6 +394,36 @@ static int load_bins_cuts(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
     return 0;
 }
 
+/* Optional geometry-aware outputs (docs/geometry.md): both off (0 bins) unless asked for. */
+static int load_geometry(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
+{
+    yaml_node_t *geo, *wlo, *whi, *wn;
+    if (get_section(c, root, "geometry", 0, k_geo_keys, &geo) ||
+        get_int(c, geo, "geometry", "theta_bins", 0, 0, 0, DY_CFG_MAX_GEO_BINS, &cfg->theta_bins,
+                &wn) ||
+        get_double(c, geo, "geometry", "theta_min_rad", 0, 1e-6, &cfg->theta_min_rad, &wlo) ||
+        get_double(c, geo, "geometry", "theta_max_rad", 0, 0.3, &cfg->theta_max_rad, &whi) ||
+        get_int(c, geo, "geometry", "depth_bins", 0, 0, 0, DY_CFG_MAX_GEO_BINS, &cfg->depth_bins,
+                NULL))
+        return -1;
+    if (!(cfg->theta_min_rad > 0.0))
+        return dy_yaml_fail(&c->y, wlo,
+                            "'geometry.theta_min_rad' must be > 0 (log-spaced bins), "
+                            "got %g",
+                            cfg->theta_min_rad);
+    if (!(cfg->theta_max_rad > cfg->theta_min_rad) || !(cfg->theta_max_rad <= 3.14159))
+        return dy_yaml_fail(&c->y, whi ? whi : wlo,
+                            "'geometry.theta_max_rad' (%g) must be above 'geometry.theta_min_rad' "
+                            "(%g) and at most pi",
+                            cfg->theta_max_rad, cfg->theta_min_rad);
+    if ((wlo || whi) && cfg->theta_bins == 0)
+        return dy_yaml_fail(
+            &c->y, wlo ? wlo : whi,
+            "'geometry.theta_min_rad/theta_max_rad' need 'geometry.theta_bins' > 0");
+    (void)wn;
+    return 0;
+}
+
 static int load_output(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
 {
     yaml_node_t *out, *v, *wplots;
@@ -471,7 +503,7 @@ static int load_root(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
                             cfg->precision);
     return load_beam_target(c, root, cfg) || load_model(c, root, cfg) ||
            load_processes(c, root, cfg) || load_masses(c, root, cfg) ||
-           load_bins_cuts(c, root, cfg) || load_output(c, root, cfg);
+           load_bins_cuts(c, root, cfg) || load_geometry(c, root, cfg) || load_output(c, root, cfg);
 }
 
 /* ----------------------------------------------------------------------------- entry points */

@@ -12,6 +12,7 @@
 #define DY_CFG_MAX_EBINS     256
 #define DY_CFG_STR_LEN       4096 /* paths */
 #define DY_CFG_NAME_LEN      256
+#define DY_CFG_MAX_GEO_BINS  64        /* angle and depth bins (geometry.*) */
 #define DY_CFG_MAX_BYTES     (1 << 20) /* larger config files are refused */
 
 typedef struct dy_config_beam {
@@ -72,6 +73,12 @@ typedef struct dy_config {
     int ann_isr;             /* annihilation.isr: initial-state radiation (default 0) */
     char out_dir[DY_CFG_STR_LEN];        /* default "out/<name>" */
     int want_hdf5, want_csv, want_plots; /* 0/1 */
+    /* geometry-aware outputs (docs/geometry.md), off when 0: dN/dE per bin of the boson's angle
+     * theta to the producing particle (log-spaced in [theta_min, theta_max] rad; the first bin
+     * takes every angle below, the last every angle above) and per bin of the production depth
+     * (uniform in cm over the target's thickness) */
+    int theta_bins, depth_bins;
+    double theta_min_rad, theta_max_rad;
 } dy_config;
 
 /* Read and validate the YAML file at path.  On success *cfg is filled (call dy_config_free);

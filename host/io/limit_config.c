@@ -92,7 +92,7 @@ static const char *const k_root[] = {
     "statistics", "efficiency", "cuts",     "coupling_scan", "thermal", "gminus2",
     "overlays",   "output",     "datasets", "interpolate",   NULL};
 static const char *const k_model[] = {"particle", "alpha_D", "mchi_over_m", NULL};
-static const char *const k_particles[] = {"dark_photon", "zprime", "alp", NULL};
+static const char *const k_particles[] = {"dark_photon", "zprime", "zprime-bl", "alp", NULL};
 static const char *const k_modes[] = {"invisible", "visible", NULL};
 static const char *const k_decay[] = {"region", "z1_cm", "z2_cm", NULL};
 static const char *const k_regions[] = {"between", "beyond", NULL};
@@ -302,10 +302,11 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
                             "'decay' applies only to 'mode: visible' (invisible: every produced "
                             "particle counts)");
     if (visible) {
-        if (!strcmp(cfg->particle, "zprime"))
+        if (!strncmp(cfg->particle, "zprime", 6))
             return dy_yaml_fail(c, get(c, root, "mode", NULL),
                                 "'mode: visible' is available for dark_photon (A' -> ee) and alp "
-                                "(a -> gamma gamma), not zprime");
+                                "(a -> gamma gamma), not %s",
+                                cfg->particle);
         yaml_node_t *wz1, *wz2;
         snprintf(cfg->region, sizeof cfg->region, "between");
         if ((v = get(c, s, "region", NULL)) &&
@@ -442,9 +443,10 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
     if (!(cfg->g_max > cfg->g_min))
         return dy_yaml_fail(c, w ? w : s, "'coupling_scan.max' must be above 'coupling_scan.min'");
     { /* the scan is in the particle's coupling: keep it where N_sig ~ g^2..g^4 stays finite */
-        const dy_model md = !strcmp(cfg->particle, "zprime") ? DY_MODEL_LMU_LTAU
-                            : !strcmp(cfg->particle, "alp")  ? DY_MODEL_ALP
-                                                             : DY_MODEL_DARK_PHOTON;
+        const dy_model md = !strcmp(cfg->particle, "zprime")      ? DY_MODEL_LMU_LTAU
+                            : !strcmp(cfg->particle, "zprime-bl") ? DY_MODEL_B_L
+                            : !strcmp(cfg->particle, "alp")       ? DY_MODEL_ALP
+                                                                  : DY_MODEL_DARK_PHOTON;
         dy_error e2;
         yaml_node_t *wmin = get(c, s, "min", NULL);
         if (dy_coupling_check(md, cfg->g_min, "'coupling_scan.min'", &e2) != DY_OK)

@@ -50,5 +50,11 @@ dy_status dy_write_hdf5_to(dy_outset *s, const char *path, const dy_yield_grid *
 dy_status dy_write_csv_to(dy_outset *s, const char *path, const dy_yield_grid *g, dy_error *err);
 
 dy_status dy_csv_integrated_path(const char *path, char *out, size_t size, dy_error *err);
+/* "a/b.csv" -> "a/b_<what>.csv" (what: "theta", "depth"): the geometry CSVs, written beside the
+ * spectra when the grid has them (rows channel,mass_GeV,E_lo_GeV,E_hi_GeV,theta_lo_rad,
+ * theta_hi_rad,dNdE_per_GeV,dNdE_err_per_GeV and channel,mass_GeV,depth_lo_cm,depth_hi_cm,
+ * E_lo_GeV,E_hi_GeV,dNdE_per_GeV,dNdE_err_per_GeV; docs/geometry.md). */
+dy_status dy_csv_geometry_path(const char *path, const char *what, char *out, size_t size,
+                               dy_error *err);
 
 #endif

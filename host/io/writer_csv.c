@@ -92,6 +92,70 @@ static void write_integrated(FILE *f, const dy_yield_grid *g)
     }
 }
 
+/* Geometry CSVs (docs/geometry.md): "<stem>_theta.csv" and "<stem>_depth.csv". */
+static void write_theta(FILE *f, const dy_yield_grid *g)
+{
+    header(f, g, "produced-particle spectra dN/dE per angle bin");
+    fprintf(f, "# theta: ");
+    put_meta(f, g->theta_model);
+    fprintf(f, "\n# units: GeV, rad; dNdE_per_GeV, dNdE_err_per_GeV in 1/GeV per particle on "
+               "target (summed over theta bins: the spectra CSV)\n");
+    fprintf(f, "channel,mass_GeV,E_lo_GeV,E_hi_GeV,theta_lo_rad,theta_hi_rad,dNdE_per_GeV,"
+               "dNdE_err_per_GeV\n");
+    const int NT = g->n_tbins;
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const int tot = c == g->n_channels;
+        const char *name = tot ? "total" : g->ch[c].name;
+        const double *v = tot ? g->sum_dNdE_theta : g->ch[c].dNdE_theta;
+        const double *e = tot ? g->sum_dNdE_theta_err : g->ch[c].dNdE_theta_err;
+        for (int m = 0; m < g->n_masses; ++m)
+            for (int b = 0; b < g->n_ebins; ++b)
+                for (int t = 0; t < NT; ++t) {
+                    const size_t i = (size_t)dy_yield_grid_index(g, m, b) * NT + t;
+                    fprintf(f, "%s," NUM "," NUM "," NUM "," NUM "," NUM "," NUM "," NUM "\n", name,
+                            g->masses_GeV[m], g->ebin_edges_GeV[b], g->ebin_edges_GeV[b + 1],
+                            g->theta_edges_rad[t], g->theta_edges_rad[t + 1], v[i], e[i]);
+                }
+    }
+}
+
+static void write_depth(FILE *f, const dy_yield_grid *g)
+{
+    header(f, g, "produced-particle spectra dN/dE per production-depth bin");
+    fprintf(f, "# depth: ");
+    put_meta(f, g->depth_model);
+    fprintf(f, "\n# units: GeV, cm; dNdE_per_GeV, dNdE_err_per_GeV in 1/GeV per particle on "
+               "target (summed over depth bins: the spectra CSV)\n");
+    fprintf(f, "channel,mass_GeV,depth_lo_cm,depth_hi_cm,E_lo_GeV,E_hi_GeV,dNdE_per_GeV,"
+               "dNdE_err_per_GeV\n");
+    const int ND = g->n_dbins, NB = g->n_ebins;
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const int tot = c == g->n_channels;
+        const char *name = tot ? "total" : g->ch[c].name;
+        const double *v = tot ? g->sum_dNdE_depth : g->ch[c].dNdE_depth;
+        const double *e = tot ? g->sum_dNdE_depth_err : g->ch[c].dNdE_depth_err;
+        for (int m = 0; m < g->n_masses; ++m)
+            for (int d = 0; d < ND; ++d)
+                for (int b = 0; b < NB; ++b) {
+                    const size_t i = ((size_t)m * ND + d) * NB + b;
+                    fprintf(f, "%s," NUM "," NUM "," NUM "," NUM "," NUM "," NUM "," NUM "\n", name,
+                            g->masses_GeV[m], g->depth_edges_cm[d], g->depth_edges_cm[d + 1],
+                            g->ebin_edges_GeV[b], g->ebin_edges_GeV[b + 1], v[i], e[i]);
+                }
+    }
+}
+
+dy_status dy_csv_geometry_path(const char *path, const char *what, char *out, size_t size,
+                               dy_error *err)
+{
+    size_t n = path ? strlen(path) : 0;
+    if (n == 0) return dy_error_set(err, DY_ERR_INVALID, "dy_write_csv: no output path");
+    if (n >= 4 && !strcmp(path + n - 4, ".csv")) n -= 4;
+    if ((size_t)snprintf(out, size, "%.*s_%s.csv", (int)n, path, what) >= size)
+        return dy_error_set(err, DY_ERR_INVALID, "output path '%s' is too long", path);
+    return DY_OK;
+}
+
 dy_status dy_write_csv_to(dy_outset *s, const char *path, const dy_yield_grid *g, dy_error *err)
 {
     char ipath[4200];
@@ -103,6 +167,17 @@ dy_status dy_write_csv_to(dy_outset *s, const char *path, const dy_yield_grid *g
     write_spectra(f, g);
     if (!(f = dy_outset_add(s, ipath, err))) return err ? err->status : DY_ERR_IO;
     write_integrated(f, g);
+    for (int k = 0; k < 2; ++k) {
+        if (!(k ? g->n_dbins > 0 && g->sum_dNdE_depth : g->n_tbins > 0 && g->sum_dNdE_theta))
+            continue;
+        if ((st = dy_csv_geometry_path(path, k ? "depth" : "theta", ipath, sizeof ipath, err)))
+            return st;
+        if (!(f = dy_outset_add(s, ipath, err))) return err ? err->status : DY_ERR_IO;
+        if (k)
+            write_depth(f, g);
+        else
+            write_theta(f, g);
+    }
     return DY_OK; /* write errors surface when the set is committed */
 }
 

@@ -51,6 +51,40 @@ static int write_dataset(hid_t loc, const char *name, int rank, const hsize_t *d
 static const char *const k_axes2[2] = {"/masses_GeV", "/energy_bin_centers_GeV"};
 
 /* One group: /<name>/dNdE ... from the given arrays (a channel or the sums). */
+/* The optional geometry datasets of a group (docs/geometry.md). */
+static int write_geometry(hid_t grp, const dy_yield_grid *g, const char *name, const double *th,
+                          const double *the, const double *dp, const double *dpe)
+{
+    char u[256], d[1600];
+    int ok = 1;
+    dy_grid_units(g, 1, u, sizeof u);
+    if (g->n_tbins > 0 && th && the) {
+        const hsize_t d3[3] = {(hsize_t)g->n_masses, (hsize_t)g->n_ebins, (hsize_t)g->n_tbins};
+        snprintf(d, sizeof d,
+                 "dN/dE of the bosons with angle theta in the bin ('%s'); shape [mass][energy "
+                 "bin][theta bin] (axes /masses_GeV, /energy_bin_edges_GeV, "
+                 "/theta_bin_edges_rad); the sum over theta bins is dNdE; %s",
+                 name, g->theta_model);
+        ok = ok && write_dataset(grp, "dNdE_theta", 3, d3, th, u, d) == 0;
+        snprintf(d, sizeof d, "1-sigma uncertainty of dNdE_theta ('%s'): the share of dNdE_err",
+                 name);
+        ok = ok && write_dataset(grp, "dNdE_theta_err", 3, d3, the, u, d) == 0;
+    }
+    if (g->n_dbins > 0 && dp && dpe) {
+        const hsize_t d3[3] = {(hsize_t)g->n_masses, (hsize_t)g->n_dbins, (hsize_t)g->n_ebins};
+        snprintf(d, sizeof d,
+                 "dN/dE of the bosons produced in the depth bin ('%s'); shape [mass][depth "
+                 "bin][energy bin] (axes /masses_GeV, /depth_bin_edges_cm, "
+                 "/energy_bin_edges_GeV); the sum over depth bins is dNdE; %s",
+                 name, g->depth_model);
+        ok = ok && write_dataset(grp, "dNdE_depth", 3, d3, dp, u, d) == 0;
+        snprintf(d, sizeof d, "1-sigma uncertainty of dNdE_depth ('%s'): the share of dNdE_err",
+                 name);
+        ok = ok && write_dataset(grp, "dNdE_depth_err", 3, d3, dpe, u, d) == 0;
+    }
+    return ok ? 0 : -1;
+}
+
 static int write_group(hid_t f, const dy_yield_grid *g, const dy_yield_channel *ch,
                        const char *name, const double *dNdE, const double *dNdE_err,
                        const double *Na, const double *Na_err, const double *Nt,
@@ -93,6 +127,20 @@ static int write_group(hid_t f, const dy_yield_grid *g, const dy_yield_channel *
     for (int i = 0; ok && i < 4; ++i)
         ok = dy_h5_attach(grp, one[i], 1, k_axes2) == 0;
     if (ok && !tot) ok = dy_write_hdf5_integrals(f, grp, g, (int)(ch - g->ch)) == 0;
+    if (ok)
+        ok = write_geometry(grp, g, name,
+                            tot  ? g->sum_dNdE_theta
+                            : ch ? ch->dNdE_theta
+                                 : NULL,
+                            tot  ? g->sum_dNdE_theta_err
+                            : ch ? ch->dNdE_theta_err
+                                 : NULL,
+                            tot  ? g->sum_dNdE_depth
+                            : ch ? ch->dNdE_depth
+                                 : NULL,
+                            tot  ? g->sum_dNdE_depth_err
+                            : ch ? ch->dNdE_depth_err
+                                 : NULL) == 0;
     ok &= H5Gclose(grp) >= 0;
     return ok ? 0 : -1;
 }
@@ -156,6 +204,22 @@ static int write_all(hid_t f, const dy_yield_grid *g, const char **what)
         return -1;
     *what = "/beam, /target, /model";
     if (dy_write_hdf5_setup(f, g)) return -1;
+    if (g->n_tbins > 0 && g->theta_edges_rad) {
+        const hsize_t nt[1] = {(hsize_t)g->n_tbins + 1};
+        *what = "/theta_bin_edges_rad";
+        if (write_dataset(f, "theta_bin_edges_rad", 1, nt, g->theta_edges_rad, "rad",
+                          "edges of the angle bins of dNdE_theta (log-spaced; the first bin also "
+                          "takes smaller angles, the last larger ones); third axis of dNdE_theta"))
+            return -1;
+    }
+    if (g->n_dbins > 0 && g->depth_edges_cm) {
+        const hsize_t nd[1] = {(hsize_t)g->n_dbins + 1};
+        *what = "/depth_bin_edges_cm";
+        if (write_dataset(f, "depth_bin_edges_cm", 1, nd, g->depth_edges_cm, "cm",
+                          "edges of the production-depth bins of dNdE_depth, from the target's "
+                          "front face to its back; second axis of dNdE_depth"))
+            return -1;
+    }
     for (int c = 0; c < g->n_channels; ++c) {
         const dy_yield_channel *ch = &g->ch[c];
         if (write_group(f, g, ch, ch->name, ch->dNdE, ch->dNdE_err, ch->N_above, ch->N_above_err,

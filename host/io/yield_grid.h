@@ -57,6 +57,11 @@ typedef struct dy_yield_channel {
     double *N_above, *N_above_err; /* [n_masses], yield with E > g->cut_energy_min_GeV */
     double *N_total, *N_total_err; /* [n_masses], yield over all energies */
     dy_grid_integrals mc;          /* diagnostics of its MC integrals (optional) */
+    /* optional (geometry outputs, NULL when off): dN/dE of the bosons in angle bin t,
+     * [mass][ebin][tbin], and of those produced in depth bin d, [mass][dbin][ebin], 1/GeV; summed
+     * over t or d they are dNdE */
+    double *dNdE_theta, *dNdE_theta_err;
+    double *dNdE_depth, *dNdE_depth_err;
 } dy_yield_channel;
 
 typedef struct dy_yield_grid {
@@ -69,6 +74,14 @@ typedef struct dy_yield_grid {
     double *sum_dNdE, *sum_dNdE_err;       /* [n_masses*n_ebins] */
     double *sum_N_above, *sum_N_above_err; /* [n_masses] */
     double *sum_N_total, *sum_N_total_err; /* [n_masses] */
+    /* geometry outputs (0 bins: off; dy_yield_grid_alloc_geometry) */
+    int n_tbins, n_dbins;
+    double *theta_edges_rad; /* [n_tbins + 1]: the first bin takes every angle below edge 1, the
+                                last every angle above edge n_tbins - 1 */
+    double *depth_edges_cm;  /* [n_dbins + 1], 0 .. target thickness */
+    double *sum_dNdE_theta, *sum_dNdE_theta_err; /* [mass][ebin][tbin] */
+    double *sum_dNdE_depth, *sum_dNdE_depth_err; /* [mass][dbin][ebin] */
+    char theta_model[512], depth_model[1024];    /* how they were made (for the outputs) */
     /* metadata (borrowed pointers, not freed; NULL is written as "") */
     const char *name;        /* run name (config 'name') */
     const char *config_text; /* full YAML text */
@@ -116,7 +129,17 @@ static inline void dy_yield_grid_free(dy_yield_grid *g)
         free(ch->mc.n_nonfinite);
         free(ch->mc.n_iter);
         free(ch->mc.converged);
+        free(ch->dNdE_theta);
+        free(ch->dNdE_theta_err);
+        free(ch->dNdE_depth);
+        free(ch->dNdE_depth_err);
     }
+    free(g->theta_edges_rad);
+    free(g->depth_edges_cm);
+    free(g->sum_dNdE_theta);
+    free(g->sum_dNdE_theta_err);
+    free(g->sum_dNdE_depth);
+    free(g->sum_dNdE_depth_err);
     free(g->sum_dNdE);
     free(g->sum_dNdE_err);
     free(g->sum_N_above);
@@ -163,6 +186,40 @@ static inline dy_status dy_yield_grid_alloc(int nm, int ne, int nch, dy_yield_gr
         return dy_error_set(err, DY_ERR_NOMEM, "yield grid %d x %d x %d: out of memory", nm, ne,
                             nch);
     }
+    return DY_OK;
+}
+
+/* Allocate (zero-filled) the geometry outputs of an allocated grid: nt angle bins and nd depth
+ * bins (0: that output off).  Edges are left for the caller. */
+static inline dy_status dy_yield_grid_alloc_geometry(dy_yield_grid *g, int nt, int nd,
+                                                     dy_error *err)
+{
+    const size_t n2 = (size_t)g->n_masses * (size_t)g->n_ebins;
+    int ok = 1;
+    g->n_tbins = nt;
+    g->n_dbins = nd;
+    if (nt > 0) {
+        ok &= (g->theta_edges_rad = calloc((size_t)nt + 1, sizeof(double))) != NULL;
+        ok &= (g->sum_dNdE_theta = calloc(n2 * nt, sizeof(double))) != NULL;
+        ok &= (g->sum_dNdE_theta_err = calloc(n2 * nt, sizeof(double))) != NULL;
+    }
+    if (nd > 0) {
+        ok &= (g->depth_edges_cm = calloc((size_t)nd + 1, sizeof(double))) != NULL;
+        ok &= (g->sum_dNdE_depth = calloc(n2 * nd, sizeof(double))) != NULL;
+        ok &= (g->sum_dNdE_depth_err = calloc(n2 * nd, sizeof(double))) != NULL;
+    }
+    for (int c = 0; c < g->n_channels && ok; ++c) {
+        dy_yield_channel *ch = &g->ch[c];
+        if (nt > 0) {
+            ok &= (ch->dNdE_theta = calloc(n2 * nt, sizeof(double))) != NULL;
+            ok &= (ch->dNdE_theta_err = calloc(n2 * nt, sizeof(double))) != NULL;
+        }
+        if (nd > 0) {
+            ok &= (ch->dNdE_depth = calloc(n2 * nd, sizeof(double))) != NULL;
+            ok &= (ch->dNdE_depth_err = calloc(n2 * nd, sizeof(double))) != NULL;
+        }
+    }
+    if (!ok) return dy_error_set(err, DY_ERR_NOMEM, "yield grid geometry: out of memory");
     return DY_OK;
 }
 
@@ -242,6 +299,30 @@ static inline void dy_yield_grid_linear_edges(dy_yield_grid *g, double lo, doubl
     g->ebin_edges_GeV[g->n_ebins] = hi;
 }
 
+/* The geometry outputs' sums over channels (errors in quadrature). */
+static inline void dy_yield_grid_sum_geometry(dy_yield_grid *g)
+{
+    const int n2 = g->n_masses * g->n_ebins;
+    for (int k = 0; k < 2; ++k) {
+        const int nb = k ? g->n_dbins : g->n_tbins;
+        double *sv = k ? g->sum_dNdE_depth : g->sum_dNdE_theta;
+        double *se = k ? g->sum_dNdE_depth_err : g->sum_dNdE_theta_err;
+        if (nb <= 0 || !sv || !se) continue;
+        for (size_t i = 0; i < (size_t)n2 * nb; ++i) {
+            double s = 0.0, e2 = 0.0;
+            for (int c = 0; c < g->n_channels; ++c) {
+                const double *v = k ? g->ch[c].dNdE_depth : g->ch[c].dNdE_theta;
+                const double *e = k ? g->ch[c].dNdE_depth_err : g->ch[c].dNdE_theta_err;
+                if (!v || !e) continue;
+                s += v[i];
+                e2 += e[i] * e[i];
+            }
+            sv[i] = s;
+            se[i] = sqrt(e2);
+        }
+    }
+}
+
 /* sum_* = sum over channels of the values; errors in quadrature (channels independent). */
 static inline void dy_yield_grid_sum(dy_yield_grid *g)
 {
@@ -268,6 +349,7 @@ static inline void dy_yield_grid_sum(dy_yield_grid *g)
         g->sum_N_total[m] = t;
         g->sum_N_total_err[m] = sqrt(t2);
     }
+    dy_yield_grid_sum_geometry(g);
 }
 
 #endif

@@ -18,7 +18,7 @@
 #include "io/yield_reader.h"
 
 typedef struct wire {
-    int32_t status, nm, ne, nch;
+    int32_t status, nm, ne, nch, nd; /* nd: depth bins (0: none in the file) */
     double coupling, cut;
     char name[256], model[32], msg[4096];
     char ch[DY_GRID_MAX_CHANNELS][DY_GRID_NAME_LEN];
@@ -37,6 +37,8 @@ static int put(int fd, const void *p, size_t n)
     return 0;
 }
 
+#define NARR (3 + 8 * DY_GRID_MAX_CHANNELS)
+
 /* The arrays of g in wire order (the same walk fills them on the other side). */
 static size_t arrays(dy_yield_grid *g, double **a, size_t *len, int max)
 {
@@ -52,6 +54,13 @@ static size_t arrays(dy_yield_grid *g, double **a, size_t *len, int max)
         a[k] = h->N_above_err, len[k++] = n1;
         a[k] = h->N_total, len[k++] = n1;
         a[k] = h->N_total_err, len[k++] = n1;
+    }
+    if (g->n_dbins > 0) { /* the production-depth spectra (docs/geometry.md) */
+        a[k] = g->depth_edges_cm, len[k++] = (size_t)g->n_dbins + 1;
+        for (int c = 0; c < g->n_channels && k + 2 <= (size_t)max; ++c) {
+            a[k] = g->ch[c].dNdE_depth, len[k++] = n2 * g->n_dbins;
+            a[k] = g->ch[c].dNdE_depth_err, len[k++] = n2 * g->n_dbins;
+        }
     }
     return k;
 }
@@ -71,15 +80,16 @@ static void child(int fd, const void *buf, size_t n, const char *path, const cha
     w.nm = y.g.n_masses;
     w.ne = y.g.n_ebins;
     w.nch = y.g.n_channels;
+    w.nd = y.g.n_dbins;
     w.coupling = y.coupling;
     w.cut = y.cut_energy_min_GeV;
     memcpy(w.name, y.name, sizeof w.name);
     memcpy(w.model, y.model, sizeof w.model);
     for (int c = 0; c < w.nch; ++c)
         memcpy(w.ch[c], y.g.ch[c].name, DY_GRID_NAME_LEN);
-    double *a[2 + 6 * DY_GRID_MAX_CHANNELS];
-    size_t len[2 + 6 * DY_GRID_MAX_CHANNELS];
-    const size_t na = arrays(&y.g, a, len, 2 + 6 * DY_GRID_MAX_CHANNELS);
+    double *a[NARR];
+    size_t len[NARR];
+    const size_t na = arrays(&y.g, a, len, NARR);
     int bad = put(fd, &w, sizeof w);
     for (size_t i = 0; i < na && !bad; ++i)
         bad = put(fd, a[i], len[i] * sizeof(double));
@@ -162,13 +172,16 @@ dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_sele
     if (r == 0 && w->status == DY_OK) {
         if (w->nm < 1 || w->nm > DY_YIELD_MAX_MASSES || w->ne < 1 || w->ne > DY_YIELD_MAX_EBINS)
             r = -1;
-        else if ((st = dy_yield_grid_alloc(w->nm, w->ne, w->nch, &out->g, err)) != DY_OK)
+        else if (w->nd < 0 || w->nd > DY_YIELD_MAX_DBINS)
+            r = -1;
+        else if ((st = dy_yield_grid_alloc(w->nm, w->ne, w->nch, &out->g, err)) != DY_OK ||
+                 (st = dy_yield_grid_alloc_geometry(&out->g, 0, w->nd, err)) != DY_OK)
             r = -3;
     }
     if (r == 0 && w->status == DY_OK) {
-        double *a[2 + 6 * DY_GRID_MAX_CHANNELS];
-        size_t len[2 + 6 * DY_GRID_MAX_CHANNELS];
-        const size_t na = arrays(&out->g, a, len, 2 + 6 * DY_GRID_MAX_CHANNELS);
+        double *a[NARR];
+        size_t len[NARR];
+        const size_t na = arrays(&out->g, a, len, NARR);
         for (size_t i = 0; i < na && r == 0; ++i)
             r = get(p[0], a[i], len[i] * sizeof(double), deadline);
     }

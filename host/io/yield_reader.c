@@ -39,7 +39,7 @@ static int self_contained(hid_t ds)
     return ok;
 }
 
-/* Read dataset name (rank 1 or 2, exactly the dims want) of numbers into buf, all finite;
+/* Read dataset name (rank 1 to 3, exactly the dims want) of numbers into buf, all finite;
  * -1 with err set on failure.  grp names the group in messages ("" for the root). */
 static int read_ds(hid_t loc, const char *grp, const char *name, int rank, const hsize_t *want,
                    double *buf, const char *path, dy_error *err)
@@ -57,7 +57,7 @@ static int read_ds(hid_t loc, const char *grp, const char *name, int rank, const
         return -1;
     }
     hid_t sp = H5Dget_space(ds), ty = H5Dget_type(ds);
-    hsize_t dims[2] = {0, 0};
+    hsize_t dims[3] = {0, 0, 0};
     const int r = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
     int ok = ty >= 0 && numeric(ty) && self_contained(ds) && r == rank &&
              H5Sget_simple_extent_dims(sp, dims, NULL) == rank;
@@ -280,6 +280,34 @@ static dy_status read_file(hid_t f, const char *path, const char (*channels)[32]
         if (read_channel(f, names[c], (int)nm, (int)ne1 - 1, ch->dNdE, ch->dNdE_err, ch->N_above,
                          ch->N_above_err, ch->N_total, ch->N_total_err, path, err))
             return err ? err->status : DY_ERR_INVALID;
+    }
+    /* optional production-depth spectra (a run with geometry.depth_bins) */
+    hsize_t nd1 = 0;
+    if (H5Lexists(f, "depth_bin_edges_cm", H5P_DEFAULT) > 0) {
+        if (dims_of(f, "depth_bin_edges_cm", &nd1) || nd1 < 2 || nd1 > DY_YIELD_MAX_DBINS + 1)
+            return dy_error_set(err, DY_ERR_INVALID,
+                                "%s: /depth_bin_edges_cm must hold 2..%d edges", path,
+                                DY_YIELD_MAX_DBINS + 1);
+        const int nd = (int)nd1 - 1;
+        if ((st = dy_yield_grid_alloc_geometry(g, 0, nd, err)) != DY_OK) return st;
+        const hsize_t d_d[1] = {nd1}, d3[3] = {nm, (hsize_t)nd, ne1 - 1};
+        if (read_ds(f, "", "depth_bin_edges_cm", 1, d_d, g->depth_edges_cm, path, err))
+            return err ? err->status : DY_ERR_INVALID;
+        for (int i = 0; i <= nd; ++i)
+            if (!(g->depth_edges_cm[i] >= 0.0) || !isfinite(g->depth_edges_cm[i]) ||
+                (i > 0 && !(g->depth_edges_cm[i] > g->depth_edges_cm[i - 1])))
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: depth bin edges must be finite, >= 0 and increasing",
+                                    path);
+        for (int c = 0; c < nch; ++c) {
+            hid_t gr = H5Gopen2(f, names[c], H5P_DEFAULT);
+            if (gr < 0) return dy_error_set(err, DY_ERR_INVALID, "%s: no group %s", path, names[c]);
+            const int bad =
+                read_ds(gr, names[c], "dNdE_depth", 3, d3, g->ch[c].dNdE_depth, path, err) ||
+                read_ds(gr, names[c], "dNdE_depth_err", 3, d3, g->ch[c].dNdE_depth_err, path, err);
+            H5Gclose(gr);
+            if (bad) return err ? err->status : DY_ERR_INVALID;
+        }
     }
     dy_yield_grid_sum(g);
     g->cut_energy_min_GeV = out->cut_energy_min_GeV;

@@ -20,6 +20,7 @@ typedef struct dy_yield_file {
  * bins). */
 #define DY_YIELD_MAX_MASSES 4096
 #define DY_YIELD_MAX_EBINS  4096
+#define DY_YIELD_MAX_DBINS  64                /* production-depth bins (docs/geometry.md) */
 #define DY_YIELD_MAX_FILE   ((size_t)1 << 32) /* bytes */
 
 /* Read path (a regular file, read whole and opened from memory: the file may come from another
@@ -38,5 +39,8 @@ dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_sele
 dy_status dy_yield_read_mem(const void *buf, size_t n, const char *path, const char (*channels)[32],
                             int n_select, dy_yield_file *out, dy_error *err);
 
+/* A file with /depth_bin_edges_cm (a run with geometry.depth_bins) also gives g.n_dbins,
+ * g.depth_edges_cm and every selected channel's dNdE_depth (and their sum): the visible-decay
+ * limits integrate over the production depth with them. */
 void dy_yield_file_free(dy_yield_file *f);
 #endif

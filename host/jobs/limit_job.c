@@ -48,9 +48,10 @@ __attribute__((format(printf, 3, 4))) static void note(dy_limit_job *j, int warn
 /* The limit's particle and the model whose coupling it is (physics/couplings.h). */
 static dy_model particle_model(const char *particle)
 {
-    return !strcmp(particle, "zprime") ? DY_MODEL_LMU_LTAU
-           : !strcmp(particle, "alp")  ? DY_MODEL_ALP
-                                       : DY_MODEL_DARK_PHOTON;
+    return !strcmp(particle, "zprime")      ? DY_MODEL_LMU_LTAU
+           : !strcmp(particle, "zprime-bl") ? DY_MODEL_B_L
+           : !strcmp(particle, "alp")       ? DY_MODEL_ALP
+                                            : DY_MODEL_DARK_PHOTON;
 }
 
 dy_limit_names dy_limit_job_names(const dy_limit_config *c)
@@ -59,6 +60,7 @@ dy_limit_names dy_limit_job_names(const dy_limit_config *c)
     const dy_coupling_info *ci = dy_coupling_info_of(md);
     dy_limit_names n = {"m_A'", ci->name, "", "dark photon A'", ci};
     if (md == DY_MODEL_LMU_LTAU) n.mass = "m_Z'", n.title = "L_mu - L_tau Z'";
+    if (md == DY_MODEL_B_L) n.mass = "m_Z'", n.title = "B - L Z'";
     if (md == DY_MODEL_ALP) n.mass = "m_a", n.title = "ALP (a gamma gamma)";
     if (strcmp(ci->unit, "1")) n.coupling_units = ci->unit;
     return n;
@@ -228,6 +230,28 @@ static double zprime_br_invisible(double M)
 {
     const double r = DY_M_MU * DY_M_MU / (M * M);
     return r >= 0.25 ? 1.0 : 1.0 / (1.0 + (1.0 + 2.0 * r) * sqrt(1.0 - 4.0 * r));
+}
+
+/* BR(Z' -> nu nu) for B - L (docs/setups.md): three left-handed neutrinos of charge -1,
+ * Gamma(nu nu) = g^2 M/(24 pi) each, against Gamma(l l) = g^2 M/(12 pi)(1 + 2r) sqrt(1 - 4r) for
+ * l = e, mu, tau (r = m_l^2/M^2); decays to hadrons (quarks of charge 1/3, via omega/phi mixing
+ * near 0.8-1 GeV) are not included, so above ~0.5 GeV the BR is overstated. */
+static double bl_br_invisible(double M)
+{
+    const double ml[3] = {DY_M_E, DY_M_MU, 1.77686};
+    double ll = 0.0;
+    for (int i = 0; i < 3; ++i) {
+        const double r = ml[i] * ml[i] / (M * M);
+        if (r < 0.25) ll += (1.0 + 2.0 * r) * sqrt(1.0 - 4.0 * r) / 12.0;
+    }
+    return 0.125 / (0.125 + ll);
+}
+
+static double br_invisible(const char *particle, double M)
+{
+    return !strcmp(particle, "zprime")      ? zprime_br_invisible(M)
+           : !strcmp(particle, "zprime-bl") ? bl_br_invisible(M)
+                                            : 1.0;
 }
 
 static void print_hdr_comments(FILE *f, const dy_limit_job *j)
@@ -420,11 +444,16 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
     const dy_yield_grid *g = &yf->g;
     dy_status st;
     if (check_model(j, yf, err) || check_yields(cfg, yf, err)) return err->status;
-    if (g->n_ebins > DY_SIGNAL_MAX_BINS)
+    if (g->n_ebins > DY_SIGNAL_MAX_EBINS)
         return dy_error_set(err, DY_ERR_INVALID,
                             "%s: %d energy bins; 'darkyield limit' handles at most %d (rebin the "
                             "file)",
-                            cfg->yields, g->n_ebins, DY_SIGNAL_MAX_BINS);
+                            cfg->yields, g->n_ebins, DY_SIGNAL_MAX_EBINS);
+    if (g->n_ebins * (g->n_dbins > 0 ? 2 * g->n_dbins : 1) > DY_SIGNAL_MAX_BINS)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "%s: %d energy bins x %d depth bins; 'darkyield limit' handles at "
+                            "most %d energy x 2 depth points (rebin the file)",
+                            cfg->yields, g->n_ebins, g->n_dbins, DY_SIGNAL_MAX_BINS);
     const int nm = g->n_masses;
     const int visible = j->visible = !strcmp(cfg->mode, "visible");
     const int dark_photon = !strcmp(cfg->particle, "dark_photon");
@@ -474,9 +503,7 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
         return dy_error_set(err, DY_ERR_NOMEM, "limits: out of memory");
     for (int m = 0; m < nm; ++m) {
         const double M = g->masses_GeV[m];
-        dy_lpoint_signal(cfg, yf, m, cut,
-                         !strcmp(cfg->particle, "zprime") ? zprime_br_invisible(M) : 1.0,
-                         &j->pts[m]);
+        dy_lpoint_signal(cfg, yf, m, cut, br_invisible(cfg->particle, M), &j->pts[m]);
         double st_ = 0.0;
         for (int d = 0; d < cfg->n_sets; ++d)
             st_ += j->pts[m].S[d];
@@ -558,29 +585,45 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
         spec->region = !strcmp(cfg->region, "beyond") ? DY_REGION_BEYOND : DY_REGION_BETWEEN;
         spec->z1_cm = cfg->z1_cm;
         spec->z2_cm = cfg->z2_cm;
-        for (int e = 0; e < g->n_ebins; ++e) {
-            const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
-            if (!(hi > cut)) continue;
-            const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
-            const int k = spec->n_bins++;
-            double dnde = g->sum_dNdE[dy_yield_grid_index(g, im, e)];
-            if (!on_grid) {
-                const double a = dnde, b = g->sum_dNdE[dy_yield_grid_index(g, im + 1, e)];
-                dnde = a > 0.0 && b > 0.0 ? exp((1.0 - tm) * log(a) + tm * log(b))
-                                          : (1.0 - tm) * a + tm * b;
+        /* with production depths in the file: 2-point Gauss-Legendre in each depth bin, the
+         * decay volume then measured from the target's front face (docs/geometry.md); between
+         * grid masses the depth shares are those of the grid mass below */
+        const int ndp = g->n_dbins > 0 && g->sum_dNdE_depth ? 2 * g->n_dbins : 1;
+        for (int e = 0; e < g->n_ebins; ++e)
+            for (int q = 0; q < ndp; ++q) {
+                const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
+                if (!(hi > cut)) continue;
+                const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
+                const int k = spec->n_bins++;
+                const double d0 = g->sum_dNdE[dy_yield_grid_index(g, im, e)];
+                double dnde = d0;
+                if (!on_grid) {
+                    const double a = d0, b = g->sum_dNdE[dy_yield_grid_index(g, im + 1, e)];
+                    dnde = a > 0.0 && b > 0.0 ? exp((1.0 - tm) * log(a) + tm * log(b))
+                                              : (1.0 - tm) * a + tm * b;
+                }
+                double dn = dnde * (hi - l2);
+                if (ndp > 1) {
+                    const int d = q / 2;
+                    const double d1 = g->depth_edges_cm[d], d2 = g->depth_edges_cm[d + 1];
+                    const double gx = (q % 2 ? 0.5 : -0.5) / sqrt(3.0); /* nodes at +-1/sqrt(3) */
+                    const double dd =
+                        g->sum_dNdE_depth[((size_t)im * g->n_dbins + d) * g->n_ebins + e];
+                    spec->depth_cm[k] = 0.5 * (d1 + d2) + gx * (d2 - d1);
+                    dn = on_grid ? 0.5 * dd * (hi - l2)
+                                 : (d0 > 0.0 ? 0.5 * dn * dd / d0 : dn / (double)ndp);
+                }
+                spec->e_lo[k] = l2;
+                spec->e_hi[k] = hi;
+                if (cfg->n_sets == 1) {
+                    spec->w[k] = dn * dy_limit_efficiency(cfg, M, c);
+                } else {
+                    for (int d = 0; d < cfg->n_sets; ++d)
+                        spec->w[k] += cfg->set[d].n_pot * dn *
+                                      (cfg->set[d].have_eff ? cfg->set[d].eff_const
+                                                            : dy_limit_efficiency(cfg, M, c));
+                }
             }
-            const double dn = dnde * (hi - l2);
-            spec->e_lo[k] = l2;
-            spec->e_hi[k] = hi;
-            if (cfg->n_sets == 1) {
-                spec->w[k] = dn * dy_limit_efficiency(cfg, M, c);
-            } else {
-                for (int d = 0; d < cfg->n_sets; ++d)
-                    spec->w[k] += cfg->set[d].n_pot * dn *
-                                  (cfg->set[d].have_eff ? cfg->set[d].eff_const
-                                                        : dy_limit_efficiency(cfg, M, c));
-            }
-        }
         for (int k = 0; k < NS && st == DY_OK; ++k) {
             int flags;
             if (!isfinite(pt->ev[k])) {
@@ -701,7 +744,7 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
             fprintf(af,
                     "# signal_per_pot_coupling2 = N_sig/(N_pot %s^2) after cut, efficiency%s; "
                     "inf = no signal at that mass\n",
-                    nn.coupling, strcmp(cfg->particle, "zprime") ? "" : " and BR(Z' -> nu nu)");
+                    nn.coupling, strncmp(cfg->particle, "zprime", 6) ? "" : " and BR(Z' -> nu nu)");
         if (want_y)
             fprintf(af, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
         fprintf(af, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");

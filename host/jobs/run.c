@@ -18,6 +18,7 @@
 #include "physics/conventions.h"
 #include "physics/couplings.h"
 #include "physics/fold.h"
+#include "physics/geometry.h"
 #include "physics/materials.h"
 #include "physics/rratio.h"
 #include "physics/tracklength.h"
@@ -41,8 +42,9 @@ typedef struct channel {
     int first_param;     /* index of the channel's first integral, or -1 (shares another) */
     int shares;          /* channel index whose integrals it reuses (e+ brem = e- brem) */
     double box[DY_CFG_MAX_MASSES]; /* muon: relative error of the one-node rule, per mass */
-    double *cutw; /* [mass][node][x bin]: the value rule's weights of the yield above the cut */
-    int func;     /* the engine functional (0 or 1) that estimates this channel's cut yield */
+    double *cutw;     /* [mass][node][x bin]: the value rule's weights of the yield above the cut */
+    int func;         /* the engine functional (0 or 1) that estimates this channel's cut yield */
+    dy_geo_depth dep; /* production-depth table (geometry.depth_bins > 0) */
 } channel;
 
 typedef struct plan {
@@ -61,6 +63,33 @@ typedef struct plan {
 } plan;
 
 static dy_status plan_folds(plan *P, dy_error *err);
+
+/* Geometry outputs (docs/geometry.md): which channels have an angle model, and the depth table
+ * of every channel's track length. */
+static dy_status plan_geometry(plan *P, dy_error *err)
+{
+    const dy_config *c = P->cfg;
+    for (int i = 0; i < P->nch; ++i) {
+        channel *ch = &P->ch[i];
+        if (c->theta_bins > 0 && ch->process == DY_PROC_primakoff)
+            return dy_error_set(err, DY_ERR_INVALID,
+                                "%s: geometry.theta_bins: no angular model for primakoff yet "
+                                "(set theta_bins: 0)",
+                                c->path);
+        if (c->depth_bins > 0) {
+            dy_status s = dy_geo_depth_init(&ch->dep, &ch->T, &P->mat, c->depth_bins, err);
+            if (s != DY_OK) {
+                if (err) {
+                    const size_t n = strlen(err->msg);
+                    snprintf(err->msg + n, sizeof err->msg - n, " (%s, channel %s)", c->path,
+                             ch->name);
+                }
+                return s;
+            }
+        }
+    }
+    return DY_OK;
+}
 
 static dy_status find_material(const char *name, dy_material *m, dy_error *err)
 {
@@ -133,11 +162,15 @@ static dy_status make_plan(const dy_config *c, int verbose, plan *P, dy_error *e
     P->L_cm =
         c->target.thickness_cm > 0 ? c->target.thickness_cm : c->target.thickness_X0 * P->mat.X0_cm;
     P->L_X0 = P->L_cm / P->mat.X0_cm;
+    /* a beam-energy spread is folded for annihilation only (its narrow resonance is where it
+     * matters: ann_spread_table); the node channels' sigma varies slowly with E0 */
     if (c->beam.spread_GeV > 0)
-        return dy_error_set(err, DY_ERR_INVALID,
-                            "%s: beam.spread_GeV > 0 is not supported yet "
-                            "(set it to 0)",
-                            c->path);
+        for (int i = 0; i < c->n_processes; ++i)
+            if (strcmp(c->processes[i], "annihilation"))
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: beam.spread_GeV > 0 is supported for processes: "
+                                    "[annihilation] only (got %s; set the spread to 0)",
+                                    c->path, c->processes[i]);
     const int beam = beam_particle(c->beam.particle);
     const int alp = !strcmp(c->model.mediator, "alp");
     P->lepton = beam == DY_PARTICLE_MUON;
@@ -247,6 +280,7 @@ static dy_status make_plan(const dy_config *c, int verbose, plan *P, dy_error *e
                 "darkyield: note: elements with %.2g %% of sum n Z^2 of %s dropped from "
                 "brem/Primakoff\n",
                 100.0 * (1.0 - kept / tot), P->mat.name);
+    if ((s = plan_geometry(P, err)) != DY_OK) return s;
     if ((s = plan_folds(P, err)) != DY_OK) dy_yield_grid_free(&P->ann);
     return s;
 }
@@ -274,9 +308,14 @@ typedef struct ann_ctx {
     double brk[4 * DY_SHELLS_MAX]; /* extra break points in E+ */
     int nbrk;
     int leg; /* 1: the positron-leg half of ISR: I K_motion(E') T_isr(E') (annih_bound.h) */
+    const dy_geo_depth *dep; /* non-NULL: only the positrons' path in depth bin dbin */
+    int dbin;
+    /* beam spread: T smeared by the Gaussian beam energy, tabulated on [s_lo, s_hi] */
+    int ns;
+    double s_lo, s_dE, sigE, *sT;
 } ann_ctx;
 
-static double ann_T(double E, void *tp)
+static double ann_T_cb(double E, void *tp) /* dy_isr_track's callback */
 {
     return dy_tracklength_eval(tp, E);
 }
@@ -287,7 +326,7 @@ static double ann_leg(ann_ctx *a, double E)
     const dy_annih_extras mo = {a->ex->shells, 0};
     const double k = dy_annih_nwa_kernel(&mo, a->ac.m_ap, E);
     if (!(k > 0.0)) return 0.0;
-    return a->I * k * dy_isr_track(ann_T, (void *)a->T, a->T->E0, E);
+    return a->I * k * dy_isr_track(ann_T_cb, (void *)a->T, a->T->E0, E);
 }
 
 /* sigma_eff(E+) = I K(E+) in pb per electron (narrow width, with the extras) */
@@ -298,6 +337,87 @@ static double ann_sigma_extras(ann_ctx *a, double E)
     const double v = (E - dy_annih_e_res(a->ac.m_ap)) / P;
     if (!(v >= a->kv[0] && v <= a->kv[a->nk - 1])) return 0.0;
     return a->I * gsl_interp_eval(a->kip, a->kv, a->kk, v, a->kacc) / E;
+}
+
+#define ANN_LAMBDA_MAX 64.0 /* beyond it E+ = E0 to double precision */
+#define SPREAD_LO      10.0 /* the smeared table starts 10 sigma below E0 (the spectrum there: T) */
+#define SPREAD_HI      8.0  /* ... and ends 8 sigma above it */
+#define SPREAD_N       1601
+
+/* T(E+) of a beam with a Gaussian energy spread sigma, assuming the spectrum shifts with the
+ * beam energy (T(E+; E0') = T(E+ - E0' + E0; E0), exact to O(sigma/E0)): in lambda of the
+ * nominal beam, T_s(E+) = int dlambda dL/dlambda G(E+ - E0 (1 - e^-lambda)) plus the path beyond
+ * lambda = 64 (at E0) times G(E+ - E0).  Smooth, so the resonance is folded in E+ alone. */
+typedef struct spread_par {
+    const dy_tracklength *T;
+    double E, sig;
+} spread_par;
+
+static double spread_integrand(double lam, void *vp)
+{
+    const spread_par *p = vp;
+    const double d = (p->E + p->T->E0 * expm1(-lam)) / p->sig;
+    return dy_tracklength_eval_lambda(p->T, lam) * exp(-0.5 * d * d) / (sqrt(2.0 * DY_PI) * p->sig);
+}
+
+static double spread_tail(double lam, void *vp)
+{
+    return dy_tracklength_eval_lambda(vp, lam);
+}
+
+static dy_status ann_spread_table(ann_ctx *a, double sig, gsl_integration_workspace *ws,
+                                  dy_error *err)
+{
+    const double E0 = a->T->E0;
+    double tail, ae;
+    gsl_function G = {spread_tail, (void *)a->T};
+    int st = gsl_integration_qagiu(&G, ANN_LAMBDA_MAX, 1e-300, 1e-8, 1000, ws, &tail, &ae);
+    if (st && st != GSL_EROUND) goto fail;
+    a->ns = SPREAD_N;
+    a->sigE = sig;
+    a->s_lo = E0 - SPREAD_LO * sig;
+    a->s_dE = (SPREAD_LO + SPREAD_HI) * sig / (SPREAD_N - 1);
+    if (!(a->sT = malloc(SPREAD_N * sizeof *a->sT)))
+        return dy_error_set(err, DY_ERR_NOMEM, "annihilation: out of memory");
+    for (int i = 0; i < SPREAD_N; ++i) {
+        const double E = a->s_lo + a->s_dE * i;
+        spread_par p = {a->T, E, sig};
+        /* the lambdas whose E+ lies within 12 sigma of E */
+        const double u1 = E0 - E + 12.0 * sig, u2 = E0 - E - 12.0 * sig;
+        const double l1 = u1 < E0 ? fmax(0.0, -log(u1 / E0)) : 0.0;
+        const double l2 = u2 > 0.0 ? fmin(ANN_LAMBDA_MAX, -log(u2 / E0)) : ANN_LAMBDA_MAX;
+        double r = 0.0;
+        if (l2 > l1) {
+            gsl_function F = {spread_integrand, &p};
+            st = gsl_integration_qag(&F, l1, l2, 0.0, 1e-8, 1000, GSL_INTEG_GAUSS21, ws, &r, &ae);
+            if (st && st != GSL_EROUND) goto fail;
+        }
+        const double d = (E - E0) / sig;
+        a->sT[i] = r + tail * exp(-0.5 * d * d) / (sqrt(2.0 * DY_PI) * sig);
+    }
+    return DY_OK;
+fail:
+    return dy_error_set(err, DY_ERR_NUMERIC, "annihilation: beam-spread table: %s",
+                        gsl_strerror(st));
+}
+
+/* The positrons' track length at E+ (cm/GeV), smeared by the beam spread near E0. */
+static double ann_T(const ann_ctx *a, double E)
+{
+    if (!a->ns || E < a->s_lo) return dy_tracklength_eval(a->T, E);
+    const double u = (E - a->s_lo) / a->s_dE;
+    if (!(u < a->ns - 1)) return 0.0;
+    const int k = (int)u;
+    return a->sT[k] + (u - k) * (a->sT[k + 1] - a->sT[k]);
+}
+
+/* The share of the positrons' path at s = ln(E0/E+) that lies in depth bin a->dbin (1 without). */
+static double ann_depth(const ann_ctx *a, double s)
+{
+    double f[DY_GEO_MAX_BINS];
+    if (!a->dep) return 1.0;
+    dy_geo_depth_eval_s(a->dep, s, f);
+    return f[a->dbin];
 }
 
 /* sigma(E+) in pb per electron */
@@ -323,8 +443,9 @@ static double ann_sigma(ann_ctx *a, double E)
 static double ann_integrand(double E, void *vp)
 {
     ann_ctx *a = vp;
-    if (a->leg) return ann_leg(a, E);
-    return dy_tracklength_eval(a->T, E) * ann_sigma(a, E);
+    const double w = a->dep ? ann_depth(a, E < a->T->E0 ? log(a->T->E0 / E) : 0.0) : 1.0;
+    if (a->leg) return w * ann_leg(a, E);
+    return w * ann_T(a, E) * ann_sigma(a, E);
 }
 
 /* The same in lambda = -ln(1 - E+/E0): dL/dlambda sigma, smooth where the primary positron's
@@ -332,8 +453,9 @@ static double ann_integrand(double E, void *vp)
 static double ann_integrand_lambda(double lam, void *vp)
 {
     ann_ctx *a = vp;
-    if (a->leg) return ann_leg(a, -a->T->E0 * expm1(-lam)) * a->T->E0 * exp(-lam);
-    return dy_tracklength_eval_lambda(a->T, lam) * ann_sigma(a, -a->T->E0 * expm1(-lam));
+    const double w = a->dep ? ann_depth(a, -log1p(-exp(-lam))) : 1.0;
+    if (a->leg) return w * ann_leg(a, -a->T->E0 * expm1(-lam)) * a->T->E0 * exp(-lam);
+    return w * dy_tracklength_eval_lambda(a->T, lam) * ann_sigma(a, -a->T->E0 * expm1(-lam));
 }
 
 static double ann_tail(double lam, void *vp)
@@ -347,8 +469,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-#define ANN_LAMBDA_MAX 64.0 /* beyond it E+ = E0 to double precision */
-
 /* n_e int_{lo}^{hi} dE+ T+(E+) sigma(E+) (per incident particle), hi <= E0.  The resonance is
  * resolved by break points at E_R and E_R +- 4^j half-widths (FWHM in E+ = m Gamma/m_e, ref
  * §2.1): an adaptive rule over [E_R, 100 GeV] alone misses a peak of relative width 1e-6 at its
@@ -358,15 +478,18 @@ static int cmp_double(const void *a, const void *b)
 static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v, double *e,
                           gsl_integration_workspace *ws, dy_error *err)
 {
-    double pts[24 + 4 * DY_SHELLS_MAX], lp[24 + 4 * DY_SHELLS_MAX], r = 0.0, ae = 0.0;
+    double pts[48 + 4 * DY_SHELLS_MAX], lp[48 + 4 * DY_SHELLS_MAX], r = 0.0, ae = 0.0;
     size_t np = 0;
     const double ER = dy_annih_e_res(a->ac.m_ap), E0 = a->T->E0;
     const dy_ap_widths wd = dy_ap_widths_at(a->ac.m_ap, a->ac.eps, a->ac.alpha_d, a->ac.m_chi,
                                             a->ac.delta, a->ac.dm_kind);
     const double half = 0.5 * a->ac.m_ap * (wd.total + a->ac.gamma_had) / DY_M_E;
     *v = *e = 0.0;
+    /* beam spread: the smeared spectrum is smooth and reaches SPREAD_HI sigma above E0; it is
+     * folded in E+ alone, with break points across the smeared peak */
+    if (a->ns && hi >= E0) hi = a->s_lo + a->s_dE * (a->ns - 1);
     if (!(hi > lo)) return DY_OK;
-    const double Em = E0 > 0.0 ? fmax(lo, 0.5 * E0) : hi; /* start of the lambda part */
+    const double Em = a->ns ? hi : E0 > 0.0 ? fmax(lo, 0.5 * E0) : hi; /* start of lambda part */
     const double hE = fmin(hi, Em);
     if (hE > lo) {
         pts[np++] = lo;
@@ -377,9 +500,14 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
         lp[nl++] = -log1p(-Em / E0);
         lp[nl++] = hi >= E0 ? ANN_LAMBDA_MAX : -log1p(-hi / E0);
     }
-    double cand[16];
+    double cand[32];
     int nc = 0;
     cand[nc++] = ER;
+    if (a->ns) {
+        static const double ks[9] = {-10.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0, 8.0};
+        for (int i = 0; i < 9; ++i)
+            cand[nc++] = E0 + ks[i] * a->sigE;
+    }
     for (double k = 1.0; k < 1e4 && !a->ex; k *= 4.0) { /* the extras' kernels have no BW */
         cand[nc++] = ER - k * half;
         cand[nc++] = ER + k * half;
@@ -399,10 +527,24 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
             if (pts[i] > pts[u - 1]) pts[u++] = pts[i];
         np = u;
         gsl_function F = {ann_integrand, a};
-        int st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
+        int st = 0;
+        if (!a->ns) {
+            st = gsl_integration_qagp(&F, pts, np, 0.0, 1e-7, 1000, ws, &r, &ae);
+        } else { /* beam spread: piece by piece (QAGP's extrapolation took the kinks of the
+                    tabulated spectrum under a peak of relative width 1e-11 for a singularity) */
+            for (size_t i = 0; i + 1 < np && (!st || st == GSL_EROUND); ++i) {
+                double ri = 0.0, ei = 0.0;
+                if (pts[i + 1] > pts[i])
+                    st = gsl_integration_qag(&F, pts[i], pts[i + 1], 0.0, 1e-7, 1000,
+                                             GSL_INTEG_GAUSS21, ws, &ri, &ei);
+                r += ri;
+                ae += ei;
+            }
+        }
         if (st && st != GSL_EROUND)
-            return dy_error_set(err, DY_ERR_NUMERIC, "annihilation folding: %s (m = %g GeV)",
-                                gsl_strerror(st), a->ac.m_ap);
+            return dy_error_set(err, DY_ERR_NUMERIC,
+                                "annihilation folding: %s (m = %g GeV, E+ in [%g, %g] GeV)",
+                                gsl_strerror(st), a->ac.m_ap, lo, hE);
     }
     if (nl) {
         double rl, al;
@@ -426,7 +568,7 @@ static dy_status ann_fold(ann_ctx *a, double ne, double lo, double hi, double *v
                 return dy_error_set(err, DY_ERR_NUMERIC,
                                     "annihilation folding: end-point tail: %s (m = %g GeV)",
                                     gsl_strerror(st), a->ac.m_ap);
-            const double sE0 = ann_sigma(a, E0);
+            const double sE0 = ann_sigma(a, E0) * ann_depth(a, 0.0);
             r += rl * sE0;
             ae += al * sE0;
         }
@@ -464,7 +606,7 @@ static dy_status ann_extras_delta(ann_ctx *a, double ne, double lo, double hi, d
             a->leg = 0;
             if (s != DY_OK) return s;
         } else if (in) {
-            vl = ne * a->I * dy_isr_track(ann_T, (void *)a->T, a->T->E0, ER) * DY_PB_TO_CM2;
+            vl = ne * a->I * dy_isr_track(ann_T_cb, (void *)a->T, a->T->E0, ER) * DY_PB_TO_CM2;
         }
         *v = 0.5 * (*v + vl);
         *e = 0.5 * (*e + el);
@@ -534,6 +676,11 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
         gsl_integration_workspace_free(ws);
         return dy_error_set(err, DY_ERR_NOMEM, "annihilation folding: out of memory");
     }
+    a.dep = NULL;
+    a.dbin = 0;
+    a.ns = 0;
+    a.sT = NULL;
+    if (c->beam.spread_GeV > 0.0) s = ann_spread_table(&a, c->beam.spread_GeV, ws, err);
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const double m = g->masses_GeV[im];
         dy_annih_config_default(&a.ac);
@@ -619,17 +766,33 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
             if (Ethr < E0) s = ann_fold(&a, ne, fmax(lo, Ethr), top, &v, &e, ws, err);
             out->dNdE[ix] = v * scale / w;
             out->dNdE_err[ix] = e * scale / w;
+            /* a bin ending at or above E0 also takes the rest-NWA point E_R < E0 */
+            const double xlo = fmax(lo, DY_M_E), xhi = top >= E0 ? E0 * (1.0 + 1e-15) : top;
             if (extras && s == DY_OK) {
-                /* a bin ending at or above E0 also takes the rest-NWA point E_R < E0 */
-                s = ann_extras_delta(&ax, ne, fmax(lo, DY_M_E),
-                                     top >= E0 ? E0 * (1.0 + 1e-15) : top, &v, &e, ws, err);
+                s = ann_extras_delta(&ax, ne, xlo, xhi, &v, &e, ws, err);
                 out->dNdE[ix] += v * scale / w;
                 out->dNdE_err[ix] += e * scale / w;
+            }
+            /* angle: the A' carries the positron's momentum (theta = 0 to it: the first bin) */
+            if (g->n_tbins > 0) out->dNdE_theta[ix * g->n_tbins] = out->dNdE[ix];
+            for (int d = 0; d < g->n_dbins && s == DY_OK; ++d) {
+                const size_t id = ((size_t)im * g->n_dbins + d) * g->n_ebins + b;
+                a.dep = ax.dep = &ch->dep;
+                a.dbin = ax.dbin = d;
+                v = e = 0.0;
+                if (Ethr < E0) s = ann_fold(&a, ne, fmax(lo, Ethr), top, &v, &e, ws, err);
+                out->dNdE_depth[id] = v * scale / w;
+                if (extras && s == DY_OK) {
+                    s = ann_extras_delta(&ax, ne, xlo, xhi, &v, &e, ws, err);
+                    out->dNdE_depth[id] += v * scale / w;
+                }
+                a.dep = ax.dep = NULL;
             }
         }
     }
     gsl_interp_free(kip);
     gsl_interp_accel_free(kacc);
+    free(a.sT);
     gsl_integration_workspace_free(ws);
     return s;
 }
@@ -705,9 +868,25 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     double *gt = malloc(3 * (size_t)nk * sizeof *gt), *gtv = gt + nk, *w = gt + 2 * (size_t)nk;
     double *brk = malloc(((size_t)NB + 2) * sizeof *brk);
     unsigned char *nz = malloc(XBINS);
+    /* geometry outputs: value rule only, [bin][theta bin] and [depth bin][bin] */
+    const int NT = c->theta_bins, ND = c->depth_bins, NG = NT + ND;
+    double *TH = malloc(((size_t)NB * (NT + ND) + NG + 1) * sizeof *TH), *DP = TH + (size_t)NB * NT;
+    double *ft = DP + (size_t)NB * ND, *fd = ft + NT;
+    const int mi = mediator_index(c->model.mediator);
+    const double ml = P->lepton ? DY_M_MU : DY_M_E;
+    dy_geo_chi *chi = NT && ch->process == DY_PROC_brem ? malloc(sizeof *chi) : NULL;
+    /* brem angles on a grid of NEG energies (log-spaced over the nodes) x the x bins, linearly
+     * interpolated in ln E at each fold point: 25x cheaper than at every point, and still a
+     * distribution (sum 1) */
+    enum { NEG = 96 };
+    double *TT = chi ? malloc((size_t)NEG * XBINS * NT * sizeof *TT) : NULL;
+    int eb = 0; /* the angle model's element: the largest n Z^2 (brem's weight) */
+    for (int el = 1; el < P->nel; ++el)
+        if (P->eln[el] * P->elZ[el] * P->elZ[el] > P->eln[eb] * P->elZ[eb] * P->elZ[eb]) eb = el;
     dy_fold_rule rule = {0};
     dy_status s = DY_OK;
-    if (!W || !H || !Y || !gt || !brk || !nz) {
+    if (!W || !H || !Y || !gt || !brk || !nz || !TH ||
+        (NT && ch->process == DY_PROC_brem && (!chi || !TT))) {
         s = dy_error_set(err, DY_ERR_NOMEM, "fold: out of memory");
         goto done;
     }
@@ -747,7 +926,24 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
         } else if ((s = dy_fold_rule_build(&ch->T, nk, E, NB + 2, brk, &rule, err)) != DY_OK) {
             break;
         }
-        double tot[DY_FOLD_NR] = {0.0}, totv = 0.0;
+        double tot[DY_FOLD_NR] = {0.0}, totv = 0.0, lE0 = 0.0, dlE = 0.0;
+        const double mass = g->masses_GeV[im];
+        int neg = 1;
+        if (NG) memset(TH, 0, (size_t)NB * NG * sizeof *TH);
+        if (chi) {
+            if ((s = dy_geo_chi_init(chi, P->elZ[eb], P->elA[eb], mass * mass + ml * ml, err)))
+                break;
+            lE0 = log(E[0]);
+            const double span = log(E[nk - 1]) - lE0;
+            neg = nk > 1 && span > 1e-9 ? NEG : 1;
+            dlE = neg > 1 ? span / (neg - 1) : 0.0;
+            for (int k = 0; k < neg; ++k)
+                for (int j = 0; j < XBINS; ++j)
+                    if (nz[j])
+                        dy_geo_theta_brem_ww(chi, mi, ml, mass, exp(lE0 + dlE * k),
+                                             (j + 0.5) / XBINS, NT, g->theta_edges_rad,
+                                             TT + ((size_t)k * XBINS + j) * NT);
+        }
         memset(W, 0, nw * sizeof *W);
         memset(Y, 0, (size_t)DY_FOLD_NR * NR * sizeof *Y);
         for (int q = 0; q < rule.n; ++q) {
@@ -759,6 +955,12 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     tot[v] += rule.a[q] * ip[v]->c[t] * gt[ip[v]->k[t]];
             /* spectra: x bin j of a node spread over [j, j+1] E/XBINS in E_X */
             const double ex = rule.E[q] / XBINS, a = rule.a[q];
+            if (ND) { /* where the producing particles of this energy travel */
+                if (own->single_node || !rule.s)
+                    dy_geo_depth_eval(&ch->dep, rule.E[q], fd);
+                else
+                    dy_geo_depth_eval_s(&ch->dep, rule.s[q], fd);
+            }
             for (int j = 0; j < XBINS; ++j) {
                 if (!nz[j]) continue; /* empty at every node */
                 double hv[DY_FOLD_NR];
@@ -772,10 +974,33 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     fold_add(Y, W, NR, nk, NB, j, a, (x2 - fmax(x1, cut)) / ex, hv, ip[0]);
                 const int b1 = (int)floor((x1 - y0) / dy), b2 = (int)floor((x2 - y0) / dy);
                 if (b2 < 0 || b1 >= NB) continue;
+                if (NT) { /* the boson's angle at this (E, x) */
+                    const double xc = (j + 0.5) / XBINS;
+                    if (ch->process == DY_PROC_compton)
+                        dy_geo_theta_compton(mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
+                    else if (neg == 1)
+                        memcpy(ft, TT + (size_t)j * NT, (size_t)NT * sizeof *ft);
+                    else {
+                        double uk = (log(rule.E[q]) - lE0) / dlE;
+                        uk = uk < 0.0 ? 0.0 : uk > neg - 1 ? neg - 1 : uk;
+                        int k = (int)uk;
+                        if (k > neg - 2) k = neg - 2;
+                        const double wk = uk - k;
+                        const double *t0 = TT + ((size_t)k * XBINS + j) * NT, *t1 = t0 + XBINS * NT;
+                        for (int t = 0; t < NT; ++t)
+                            ft[t] = (1.0 - wk) * t0[t] + wk * t1[t];
+                    }
+                }
                 for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
                     const double lo = y0 + b * dy, hi = lo + dy;
                     const double ov = fmin(hi, x2) - fmax(lo, x1);
-                    if (ov > 0.0) fold_add(Y, W, NR, nk, b, j, a, ov / ex, hv, ip[0]);
+                    if (!(ov > 0.0)) continue;
+                    fold_add(Y, W, NR, nk, b, j, a, ov / ex, hv, ip[0]);
+                    const double val = a * ov / ex * hv[0];
+                    for (int t = 0; t < NT; ++t)
+                        TH[(size_t)b * NT + t] += val * ft[t];
+                    for (int d = 0; d < ND; ++d)
+                        DP[(size_t)d * NB + b] += val * fd[d];
                 }
             }
         }
@@ -814,10 +1039,25 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                 out->dNdE[i] = u * y[0] / dy;
                 out->dNdE_err[i] = u * sqrt(yv) / dy;
                 qe->dNdE[i] = u * qv / dy;
+                for (int t = 0; t < NT; ++t)
+                    out->dNdE_theta[(size_t)i * NT + t] = u * TH[(size_t)b * NT + t] / dy;
+                for (int d = 0; d < ND; ++d)
+                    out->dNdE_depth[((size_t)im * ND + d) * NB + b] =
+                        u * DP[(size_t)d * NB + b] / dy;
+                if (y0 + (b + 1) * dy <= mass) { /* E_X < m: none (interpolation undershoots) */
+                    out->dNdE[i] = out->dNdE_err[i] = qe->dNdE[i] = 0.0;
+                    for (int t = 0; t < NT; ++t)
+                        out->dNdE_theta[(size_t)i * NT + t] = 0.0;
+                    for (int d = 0; d < ND; ++d)
+                        out->dNdE_depth[((size_t)im * ND + d) * NB + b] = 0.0;
+                }
             }
         }
     }
 done:
+    free(TH);
+    free(TT);
+    free(chi);
     free(W);
     free(H);
     free(Y);
@@ -868,7 +1108,9 @@ static dy_status plan_folds(plan *P, dy_error *err)
     for (int i = 0; i < P->nch && s == DY_OK; ++i) {
         channel *ch = &P->ch[i];
         if (ch->kind == 1) {
-            if ((s = dy_yield_grid_alloc(NM, NB, 1, &P->ann, err)) != DY_OK) break;
+            if ((s = dy_yield_grid_alloc(NM, NB, 1, &P->ann, err)) != DY_OK ||
+                (s = dy_yield_grid_alloc_geometry(&P->ann, c->theta_bins, c->depth_bins, err)))
+                break;
             memcpy(P->ann.masses_GeV, c->masses_GeV, (size_t)NM * sizeof(double));
             memcpy(P->ann.ebin_edges_GeV, brk, ((size_t)NB + 1) * sizeof(double));
             s = run_annihilation(P, ch, &P->ann.ch[0], &P->ann, err);
@@ -1012,6 +1254,7 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
     if ((s = make_plan(c, verbose, pp, err)) != DY_OK) {
         for (int i = 0; i < pp->nch; ++i) {
             dy_tracklength_free(&pp->ch[i].T);
+            dy_geo_depth_free(&pp->ch[i].dep);
             free(pp->ch[i].cutw);
         }
         free(r);
@@ -1117,6 +1360,7 @@ void dy_run_close(dy_run *r)
     if (!r) return;
     for (int i = 0; i < r->P.nch; ++i) {
         dy_tracklength_free(&r->P.ch[i].T);
+        dy_geo_depth_free(&r->P.ch[i].dep);
         free(r->P.ch[i].cutw);
     }
     dy_yield_grid_free(&r->P.ann);
@@ -1582,6 +1826,58 @@ static dy_status record_integrals(const dy_run *r, dy_yield_grid *g, dy_error *e
     return DY_OK;
 }
 
+/* The geometry outputs' axes and model descriptions. */
+static void geometry_axes(const plan *P, dy_yield_grid *g)
+{
+    const dy_config *c = P->cfg;
+    if (g->n_tbins) {
+        dy_geo_theta_edges(g->n_tbins, c->theta_min_rad, c->theta_max_rad, g->theta_edges_rad);
+        snprintf(g->theta_model, sizeof g->theta_model,
+                 "theta = angle of the boson to the producing particle (the parent's own angle to "
+                 "the beam not included); brem: improved Weizsaecker-Williams angular "
+                 "distribution at fixed x; compton: 2->2 kinematics; annihilation: 0; bin 0 "
+                 "takes all angles below edge 1, the last bin all above its lower edge");
+    }
+    if (g->n_dbins) {
+        for (int d = 0; d <= g->n_dbins; ++d)
+            g->depth_edges_cm[d] = P->L_cm * d / g->n_dbins;
+        int n = snprintf(g->depth_model, sizeof g->depth_model,
+                         "depth in cm from the target's front face; per channel: ");
+        for (int i = 0; i < P->nch && n > 0 && (size_t)n < sizeof g->depth_model; ++i)
+            n += snprintf(g->depth_model + n, sizeof g->depth_model - (size_t)n, "%s%s: %s",
+                          i ? "; " : "", P->ch[i].name, P->ch[i].dep.model);
+    }
+}
+
+/* Errors of the geometry outputs: each bin carries its share of its dN/dE bin's error (the
+ * angle and depth models' own systematics are not in them: docs/geometry.md); the sums the
+ * total's relative error. */
+static void geometry_errors(dy_yield_grid *g)
+{
+    const int NB = g->n_ebins, NT = g->n_tbins, ND = g->n_dbins;
+    for (int c = 0; c <= g->n_channels; ++c) {
+        const int tot = c == g->n_channels;
+        const double *v = tot ? g->sum_dNdE : g->ch[c].dNdE;
+        const double *e = tot ? g->sum_dNdE_err : g->ch[c].dNdE_err;
+        const double *tv = tot ? g->sum_dNdE_theta : g->ch[c].dNdE_theta;
+        double *te = tot ? g->sum_dNdE_theta_err : g->ch[c].dNdE_theta_err;
+        const double *dv = tot ? g->sum_dNdE_depth : g->ch[c].dNdE_depth;
+        double *de = tot ? g->sum_dNdE_depth_err : g->ch[c].dNdE_depth_err;
+        for (int m = 0; m < g->n_masses; ++m)
+            for (int b = 0; b < NB; ++b) {
+                const int i = dy_yield_grid_index(g, m, b);
+                for (int t = 0; t < NT; ++t) {
+                    const size_t k = (size_t)i * NT + t;
+                    te[k] = v[i] > 0.0 ? e[i] * tv[k] / v[i] : e[i] / NT;
+                }
+                for (int d = 0; d < ND; ++d) {
+                    const size_t k = ((size_t)m * ND + d) * NB + b;
+                    de[k] = v[i] > 0.0 ? e[i] * dv[k] / v[i] : e[i] / ND;
+                }
+            }
+    }
+}
+
 dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
 {
     const dy_config *c = r->P.cfg;
@@ -1597,6 +1893,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
     const size_t NM = (size_t)c->n_masses, n2 = NM * (size_t)c->ebins.n;
     memcpy(g->masses_GeV, c->masses_GeV, NM * sizeof(double));
     dy_yield_grid_linear_edges(g, c->ebins.min_GeV, c->ebins.max_GeV);
+    if ((s = dy_yield_grid_alloc_geometry(g, c->theta_bins, c->depth_bins, err))) goto done;
+    geometry_axes(P, g);
     for (int i = 0; i < P->nch; ++i) {
         if ((s = dy_yield_grid_set_channel(g, i, P->ch[i].name, err))) goto done;
         if (!(q[i].tot = calloc(2 * NM + n2, sizeof(double)))) {
@@ -1631,6 +1929,8 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
             memcpy(q[i].tot, a->N_total_err, NM * sizeof(double));
             memcpy(q[i].above, a->N_above_err, NM * sizeof(double));
             memcpy(q[i].dNdE, a->dNdE_err, n2 * sizeof(double));
+            if (g->n_tbins) memcpy(o->dNdE_theta, a->dNdE_theta, n2 * g->n_tbins * sizeof(double));
+            if (g->n_dbins) memcpy(o->dNdE_depth, a->dNdE_depth, n2 * g->n_dbins * sizeof(double));
         } else {
             s = fold_channel(P, &P->ch[i], r->res, r->hist, r->Ek, o, &q[i], g, err);
         }
@@ -1639,6 +1939,7 @@ dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err)
         dy_yield_grid_sum(g);
         total_errors_shared(P, g); /* MC errors of the sums */
         add_fold_errors(P, q, g);
+        geometry_errors(g);
     }
 done:
     for (int i = 0; i < P->nch; ++i)

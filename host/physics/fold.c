@@ -36,6 +36,7 @@ void dy_fold_rule_free(dy_fold_rule *r)
 {
     free(r->E);
     free(r->a);
+    free(r->s);
     for (int v = 0; v < DY_FOLD_NR; ++v)
         free(r->ip[v]);
     memset(r, 0, sizeof *r);
@@ -47,7 +48,7 @@ typedef struct builder {
     int *iv; /* full-node interval of each point */
 } builder;
 
-static void add(builder *b, double E, double a, int j)
+static void add(builder *b, double E, double a, int j, double sl)
 {
     dy_fold_rule *r = b->r;
     if (b->nomem) return;
@@ -59,7 +60,9 @@ static void add(builder *b, double E, double a, int j)
         if (na) r->a = na;
         int *ni = realloc(b->iv, (size_t)cap * sizeof *ni);
         if (ni) b->iv = ni;
-        if (!nE || !na || !ni) {
+        double *ns = realloc(r->s, (size_t)cap * sizeof *ns);
+        if (ns) r->s = ns;
+        if (!nE || !na || !ni || !ns) {
             b->nomem = 1;
             return;
         }
@@ -67,6 +70,7 @@ static void add(builder *b, double E, double a, int j)
     }
     r->E[r->n] = E;
     r->a[r->n] = a;
+    r->s[r->n] = sl;
     b->iv[r->n] = j;
     ++r->n;
 }
@@ -148,7 +152,8 @@ static int piece(builder *b, const dy_tracklength *T, const gsl_integration_glfi
             double xi, wi;
             gsl_integration_glfixed_point(u1, u2, i, &xi, &wi, gl);
             const double e = exp(xi);
-            add(b, e, dy_tracklength_eval(T, e) * e * wi, j); /* dE = E dlnE */
+            add(b, e, dy_tracklength_eval(T, e) * e * wi, j, /* dE = E dlnE */
+                E0 > 0.0 ? log(E0) - xi : NAN);
         }
         return 0;
     }
@@ -159,7 +164,7 @@ static int piece(builder *b, const dy_tracklength *T, const gsl_integration_glfi
         for (size_t i = 0; i < NGL; ++i) {
             double li, wi;
             gsl_integration_glfixed_point(l0, l1, i, &li, &wi, gl);
-            add(b, -E0 * expm1(-li), dy_tracklength_eval_lambda(T, li) * wi, j);
+            add(b, -E0 * expm1(-li), dy_tracklength_eval_lambda(T, li) * wi, j, -log1p(-exp(-li)));
         }
         l0 = l1;
     }
@@ -171,9 +176,9 @@ static int piece(builder *b, const dy_tracklength *T, const gsl_integration_glfi
         ws ? gsl_integration_qagiu(&F, LAMBDA_MAX, 1e-300, 1e-8, 200, ws, &tail, &ae) : GSL_ENOMEM;
     gsl_integration_workspace_free(ws);
     if (st && st != GSL_EROUND && st != GSL_EMAXITER) return st;
-    add(b, E0, tail, j);
+    add(b, E0, tail, j, 0.0); /* s = 0: the path beyond lambda = 64 */
     /* photon beam: the uncollided photons' path sits exactly at E0 (not in eval) */
-    if (T->delta_T_cm > 0.0) add(b, E0, T->delta_T_cm, j);
+    if (T->delta_T_cm > 0.0) add(b, E0, T->delta_T_cm, j, 0.0);
     return 0;
 }
 

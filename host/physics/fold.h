@@ -27,9 +27,11 @@ typedef struct dy_fold_interp {
 enum { DY_FOLD_FULL, DY_FOLD_EVEN, DY_FOLD_ODD, DY_FOLD_DOWN, DY_FOLD_UP, DY_FOLD_NR };
 
 typedef struct dy_fold_rule {
-    int n;                          /* points */
-    double *E;                      /* energy of point i, GeV */
-    double *a;                      /* track length carried by point i, cm per incident particle */
+    int n;     /* points */
+    double *E; /* energy of point i, GeV */
+    double *a; /* track length carried by point i, cm per incident particle */
+    double *s; /* ln(E0/E_i), exact near E0 (from lambda); 0: the path beyond lambda = 64 or at
+                  E0 itself; NaN without a beam energy (depth profiles, physics/geometry.h) */
     dy_fold_interp *ip[DY_FOLD_NR]; /* [rule][point] */
 } dy_fold_rule;
 

@@ -254,37 +254,39 @@ double dy_signal_log_events(const dy_signal_spec *s, double log_g)
     dy_signal_width_unit(s->decay, s->mass_GeV, &g1, &br);
     if (!(g1 > 0.0) || !(br > 0.0)) return -HUGE_VAL;
     const double m = s->mass_GeV;
-    /* terms t_k = ln(w gw/2 BR P_k); log-sum-exp over all nodes */
-    double t[4 * DY_SIGNAL_MAX_BINS];
-    int nt = 0;
-    double tmax = -HUGE_VAL;
-    for (int i = 0; i < s->n_bins && i < DY_SIGNAL_MAX_BINS; ++i) {
-        if (!(s->w[i] > 0.0) || !(s->e_hi[i] > s->e_lo[i])) continue;
-        const double c = 0.5 * (s->e_lo[i] + s->e_hi[i]), hw = 0.5 * (s->e_hi[i] - s->e_lo[i]);
-        for (int j = 0; j < 4; ++j) {
-            const double e = c + hw * k_gl_x[j];
-            if (!(e > m)) continue;
-            const double p = sqrt((e - m) * (e + m));
-            /* ln l = ln(p/m hbar c / Gamma(1)) - 2 ln g: Gamma scales as g^2 */
-            const double log_l = log(p / m * DY_HBARC_GEV_CM / g1) - 2.0 * log_g;
-            double lp;
-            if (s->region == DY_REGION_BEYOND) {
-                lp = -fmax(s->z1_cm, 0.0) * exp(-log_l); /* ln P = -z1/l, -inf if l -> 0 */
-            } else if (log_l > 600.0) {
-                /* l >> z2: P = (z2 - z1)/l to relative O(z/l) (l would overflow near 700) */
-                lp = log(s->z2_cm - fmax(s->z1_cm, 0.0)) - log_l;
-            } else {
-                lp = dy_decay_log_prob_in(s->z1_cm, s->z2_cm, exp(log_l));
+    /* terms t_k = ln(w gw/2 BR P_k); log-sum-exp over all nodes, in two passes (max, sum) */
+    double tmax = -HUGE_VAL, sum = 0.0;
+    for (int pass = 0; pass < 2; ++pass)
+        for (int i = 0; i < s->n_bins && i < DY_SIGNAL_MAX_BINS; ++i) {
+            if (!(s->w[i] > 0.0) || !(s->e_hi[i] > s->e_lo[i])) continue;
+            const double c = 0.5 * (s->e_lo[i] + s->e_hi[i]), hw = 0.5 * (s->e_hi[i] - s->e_lo[i]);
+            const double d = s->depth_cm[i] > 0.0 ? s->depth_cm[i] : 0.0;
+            const double z1 = fmax(s->z1_cm - d, 0.0), z2 = s->z2_cm - d;
+            if (s->region == DY_REGION_BETWEEN && !(z2 > z1)) continue; /* behind the volume */
+            for (int j = 0; j < 4; ++j) {
+                const double e = c + hw * k_gl_x[j];
+                if (!(e > m)) continue;
+                const double p = sqrt((e - m) * (e + m));
+                /* ln l = ln(p/m hbar c / Gamma(1)) - 2 ln g: Gamma scales as g^2 */
+                const double log_l = log(p / m * DY_HBARC_GEV_CM / g1) - 2.0 * log_g;
+                double lp;
+                if (s->region == DY_REGION_BEYOND) {
+                    lp = -z1 * exp(-log_l); /* ln P = -z1/l, -inf if l -> 0 */
+                } else if (log_l > 600.0) {
+                    /* l >> z2: P = (z2 - z1)/l to relative O(z/l) (l would overflow near 700) */
+                    lp = log(z2 - z1) - log_l;
+                } else {
+                    lp = dy_decay_log_prob_in(z1, z2, exp(log_l));
+                }
+                const double tk = log(s->w[i] * 0.5 * k_gl_w[j] * br) + lp;
+                if (pass == 0) {
+                    if (tk > tmax) tmax = tk;
+                } else if (tmax > -HUGE_VAL) {
+                    sum += exp(tk - tmax);
+                }
             }
-            const double tk = log(s->w[i] * 0.5 * k_gl_w[j] * br) + lp;
-            t[nt++] = tk;
-            if (tk > tmax) tmax = tk;
         }
-    }
     if (!(tmax > -HUGE_VAL)) return -HUGE_VAL;
-    double sum = 0.0;
-    for (int k = 0; k < nt; ++k)
-        sum += exp(t[k] - tmax);
     return base + tmax + log(sum);
 }
 

@@ -48,7 +48,8 @@ typedef enum dy_decay_region {
     DY_REGION_BEYOND = 1   /* no decay before z1 (decays downstream or escapes) */
 } dy_decay_region;
 
-#define DY_SIGNAL_MAX_BINS 512
+#define DY_SIGNAL_MAX_BINS  8192 /* entries: energy bins, or (depth point x energy bin) */
+#define DY_SIGNAL_MAX_EBINS 512  /* energy bins of a yield file the limit takes */
 
 /* The signal at one mass: produced particles per particle on target at coupling c0, times the
  * signal efficiency, in energy bins [e_lo, e_hi] (already cut), N_sig(g) = n_pot (g/c0)^2
@@ -57,6 +58,10 @@ typedef struct dy_signal_spec {
     double mass_GeV, c0, n_pot;
     int n_bins;
     double e_lo[DY_SIGNAL_MAX_BINS], e_hi[DY_SIGNAL_MAX_BINS], w[DY_SIGNAL_MAX_BINS];
+    /* production depth of entry i behind the target's front face, cm (0: the front): the decay
+     * volume [z1, z2] (from the front) is then [z1 - depth, z2 - depth] from the production
+     * point, clipped at 0 (docs/geometry.md) */
+    double depth_cm[DY_SIGNAL_MAX_BINS];
     dy_decay_kind decay;
     dy_decay_region region;
     double z1_cm, z2_cm;

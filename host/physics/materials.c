@@ -82,6 +82,8 @@ static const dy_comp_row k_compounds[] = {
     {"csi", NULL, NULL, 4.51, 0, 0, 2, {"Cs", "I"}, {1, 1}},
     {"pbwo4", "pwo", NULL, 8.28, 0, 0, 3, {"Pb", "W", "O"}, {1, 1, 4}},
     {"lh2", "liquid_hydrogen", NULL, 0.0708, 0, 0, 1, {"H"}, {1}},
+    /* diamond (PADME's active target): carbon at 3.515 g/cm^3 (PDG; "C" is graphite, 2.21) */
+    {"diamond", NULL, NULL, 3.515, 0, 0, 1, {"C"}, {1}},
 };
 #define N_COMPOUNDS ((int)(sizeof k_compounds / sizeof k_compounds[0]))
 

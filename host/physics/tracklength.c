@@ -565,7 +565,10 @@ static dy_status thin_table_build(double b, double L, dy_tl_thin_table **out, dy
     t->b = b;
     t->L = L;
     t->n = 241;
-    t->lam_max = 500.0;
+    /* the asymptotic form beyond lam_max (thin_J) needs lambda >> 1/(bL): for targets thinner than
+     * ~0.05 X0 the table must reach 40/(bL) (PADME's 8e-4 X0: 3.7e4), else the path of the
+     * positrons and electrons that have hardly radiated is lost (57 % of it at 8e-4 X0) */
+    t->lam_max = fmax(500.0, 40.0 / (b * L));
     t->v = malloc((size_t)t->n * sizeof(double));
     t->J = malloc((size_t)t->n * sizeof(double));
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(500);

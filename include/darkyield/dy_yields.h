@@ -65,6 +65,19 @@ DY_API const double *dy_yields_dNdE(const dy_yields *y, int channel, const doubl
 DY_API const double *dy_yields_N_above(const dy_yields *y, int channel, const double **error);
 DY_API const double *dy_yields_N_total(const dy_yields *y, int channel, const double **error);
 
+/* Geometry outputs of a run with `geometry:` (docs/geometry.md); 0 bins and NULL when off:
+ *   theta edges [n_theta + 1] in rad, dNdE_theta [n_masses * n_ebins * n_theta] (row-major:
+ *   mass, energy bin, angle bin), dN/dE of the bosons in each angle bin to their parent;
+ *   depth edges [n_depth + 1] in cm from the target's front face, dNdE_depth
+ *   [n_masses * n_depth * n_ebins] (mass, depth bin, energy bin).  Summed over the angle or
+ *   depth bins they are dNdE.  Channel -1: total. */
+DY_API int dy_yields_n_theta_bins(const dy_yields *y);
+DY_API const double *dy_yields_theta_edges(const dy_yields *y);
+DY_API const double *dy_yields_dNdE_theta(const dy_yields *y, int channel, const double **error);
+DY_API int dy_yields_n_depth_bins(const dy_yields *y);
+DY_API const double *dy_yields_depth_edges(const dy_yields *y);
+DY_API const double *dy_yields_dNdE_depth(const dy_yields *y, int channel, const double **error);
+
 /* What the numbers are: the energy cut (GeV), the coupling they are at, its name ("eps", "g_Z'",
  * "g_agg") and unit ("1", "GeV^-1"), the run name, and the backend and device they came from. */
 DY_API double dy_yields_cut_GeV(const dy_yields *y);

@@ -174,7 +174,14 @@ for _f in ("dy_yields_n_masses", "dy_yields_n_ebins", "dy_yields_n_channels"):
 for _f in ("dy_yields_masses", "dy_yields_ebin_edges"):
     getattr(_lib, _f).argtypes = [_C.c_void_p]
     getattr(_lib, _f).restype = _D
-for _f in ("dy_yields_dNdE", "dy_yields_N_above", "dy_yields_N_total"):
+for _f in ("dy_yields_n_theta_bins", "dy_yields_n_depth_bins"):
+    getattr(_lib, _f).argtypes = [_C.c_void_p]
+    getattr(_lib, _f).restype = _C.c_int
+for _f in ("dy_yields_theta_edges", "dy_yields_depth_edges"):
+    getattr(_lib, _f).argtypes = [_C.c_void_p]
+    getattr(_lib, _f).restype = _D
+for _f in ("dy_yields_dNdE", "dy_yields_N_above", "dy_yields_N_total", "dy_yields_dNdE_theta",
+           "dy_yields_dNdE_depth"):
     getattr(_lib, _f).argtypes = [_C.c_void_p, _C.c_int, _C.POINTER(_D)]
     getattr(_lib, _f).restype = _D
 _lib.dy_yields_channel_name.argtypes = [_C.c_void_p, _C.c_int]
@@ -453,11 +460,20 @@ def run(config, output_dir=None, backend=None, progress=False, sets=None, seed=N
 
         data = {"masses_GeV": arr1(_lib.dy_yields_masses(y), nm),
                 "energy_bin_edges_GeV": arr1(_lib.dy_yields_ebin_edges(y), ne + 1)}
+        nt = _lib.dy_yields_n_theta_bins(y)
+        nd = _lib.dy_yields_n_depth_bins(y)
+        geo = []  # the geometry outputs (docs/geometry.md), as in the HDF5 file
+        if nt > 0:
+            data["theta_bin_edges_rad"] = arr1(_lib.dy_yields_theta_edges(y), nt + 1)
+            geo.append(("dNdE_theta", _lib.dy_yields_dNdE_theta, (nm, ne, nt)))
+        if nd > 0:
+            data["depth_bin_edges_cm"] = arr1(_lib.dy_yields_depth_edges(y), nd + 1)
+            geo.append(("dNdE_depth", _lib.dy_yields_dNdE_depth, (nm, nd, ne)))
         for c in list(range(_lib.dy_yields_n_channels(y))) + [-1]:
             ch = {}
-            for key, f, shape in (("dNdE", _lib.dy_yields_dNdE, (nm, ne)),
+            for key, f, shape in [("dNdE", _lib.dy_yields_dNdE, (nm, ne)),
                                   ("N_above_cut", _lib.dy_yields_N_above, (nm,)),
-                                  ("N_total", _lib.dy_yields_N_total, (nm,))):
+                                  ("N_total", _lib.dy_yields_N_total, (nm,))] + geo:
                 e = _D()
                 v = f(y, c, _C.byref(e))
                 ch[key] = _np.ctypeslib.as_array(v, shape=shape).copy()

@@ -112,6 +112,19 @@ class TestRun(unittest.TestCase):
         # yields ~ eps^2: twice the coupling, four times the yields, within the MC errors
         self.assertTrue(np.all(np.abs(a2 - 4 * a1) <= 4 * np.hypot(e2, 4 * e1) + 1e-9 * a2))
 
+    def test_geometry(self):
+        # docs/geometry.md: angle and depth bins, summing to dNdE
+        g = darkyield.run(CFG, backend="cpu", geometry={"theta_bins": 4, "depth_bins": 3})
+        self.assertEqual(len(g["theta_bin_edges_rad"]), 5)
+        self.assertEqual(len(g["depth_bin_edges_cm"]), 4)
+        t, d = g["total"]["dNdE_theta"], g["total"]["dNdE_depth"]
+        self.assertEqual(t.shape, (2, 10, 4))
+        self.assertEqual(d.shape, (2, 3, 10))
+        ref = g["total"]["dNdE"]
+        np.testing.assert_allclose(t.sum(axis=2), ref, rtol=1e-9, atol=1e-300)
+        np.testing.assert_allclose(d.sum(axis=1), ref, rtol=1e-6, atol=1e-300)
+        self.assertNotIn("theta_bin_edges_rad", darkyield.run(CFG, backend="cpu"))
+
     def test_errors(self):
         bad = dict(CFG, masses_GeV=[0.1, -1])
         with self.assertRaises(darkyield.DarkyieldError) as e:
