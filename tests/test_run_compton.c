@@ -3,8 +3,10 @@
  * and N(E_A' > cut) equal independent folds n_e int dE T_gamma(E) sigma(E) (GSL; sigma closed
  * form, or |M|^2 integrated above the cut; every electron of the material, so the elements dropped
  * from brem must not be lost); stable under the node count
- * within the quoted errors; switched off when not in the processes list. */
+ * within the quoted errors; switched off when not in the processes list; explicit zeros where the
+ * threshold lies above the beam. */
 #include <hdf5.h>
+#include <math.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <stdio.h>
@@ -227,9 +229,34 @@ static void named_in_outputs_and_switchable(void **state)
     assert_non_null(strstr(err.msg, "x.yaml:7"));
 }
 
+/* A mass whose Compton threshold m + m^2/2m_e lies above the beam (0.2 GeV: 39 GeV > 10 GeV)
+ * is closed: explicit zeros, while a lighter one (0.05 GeV: 2.5 GeV) is produced; brem at both */
+static void closed_above_threshold_is_zero(void **state)
+{
+    (void)state;
+    static const char *t = "name: rcc\nseed: 3\nprecision: 0.01\n"
+                           "beam: {particle: e-, energy_GeV: 10}\n"
+                           "target: {material: Pb, thickness_cm: 10}\n"
+                           "model: {mediator: vector}\nprocesses: [compton, brem]\n"
+                           "masses_GeV: [0.05, 0.2]\n"
+                           "energy_bins: {min_GeV: 0, max_GeV: 10, n: 10}\n"
+                           "output: {dir: unused, formats: [csv], plots: false}\n";
+    dy_yield_grid g;
+    run(t, &g);
+    const int c = channel(&g, "compton"), b = channel(&g, "brem-e-");
+    assert_true(c >= 0 && b >= 0);
+    assert_true(g.ch[c].N_total[0] > 0.0 && isfinite(g.ch[c].N_total_err[0]));
+    assert_true(g.ch[c].N_total[1] == 0.0 && g.ch[c].N_total_err[1] == 0.0);
+    for (int e = 0; e < g.n_ebins; ++e)
+        assert_true(g.ch[c].dNdE[dy_yield_grid_index(&g, 1, e)] == 0.0);
+    assert_true(g.ch[b].N_total[1] > 0.0);
+    dy_yield_grid_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(channel_matches_hand_fold_and_nodes),
-                                       cmocka_unit_test(named_in_outputs_and_switchable)};
+                                       cmocka_unit_test(named_in_outputs_and_switchable),
+                                       cmocka_unit_test(closed_above_threshold_is_zero)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -896,6 +896,9 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const int base = own->first_param + im * NE * nk;
         const double *E = &Ek[base]; /* the same nodes for every element */
+        /* closed below the beam energy (dark Compton's threshold E = m + m^2/2m_e can exceed
+         * it): every integral is an explicit zero and so is the yield (calloc'ed) */
+        if (!own->single_node && !(threshold(P, own, g->masses_GeV[im]) < own->T.E0)) continue;
         memset(nz, 0, XBINS);
         for (int k = 0; k < nk; ++k) {
             gt[k] = gtv[k] = 0.0;
@@ -1137,7 +1140,14 @@ static dy_status plan_folds(plan *P, dy_error *err)
                 s = muon_box_error(P, ch, m, &ch->box[im], err);
                 continue;
             }
-            if (!(thr < E0)) continue; /* dy_run_open reports the kinematic limit */
+            if (!(thr < E0)) { /* brem: dy_run_open reports the kinematic limit; else closed */
+                if (P->verbose && ch->process != DY_PROC_brem)
+                    fprintf(stderr,
+                            "darkyield: note: %s is closed at m = %g GeV (threshold %g GeV above "
+                            "the beam's %g GeV): its yields there are explicit zeros\n",
+                            ch->name, m, thr, E0);
+                continue;
+            }
             dy_fold_rule rule;
             dy_fold_nodes(thr, E0, P->K, nodes);
             s = dy_fold_rule_build(&ch->T, P->K, nodes, NB + 2, brk, &rule, err);
@@ -1227,6 +1237,8 @@ static dy_status alloc_weights(dy_run *r, dy_error *err)
         double *wt = r->wt + (size_t)c * 2 * n, *wa = wt + n;
         for (int im = 0; im < r->NM && s == DY_OK; ++im) {
             const int base = own->first_param + im * NE * nk;
+            if (!own->single_node && !(threshold(P, own, r->P.cfg->masses_GeV[im]) < own->T.E0))
+                continue; /* closed at this mass: explicit zeros, weight 0 (calloc'ed) */
             if (own->single_node)
                 w[0] = ch->L_cm;
             else
