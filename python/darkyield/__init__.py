@@ -13,7 +13,7 @@ import warnings as _warnings
 
 import numpy as _np
 
-__all__ = ["xsec", "run", "limit", "material", "tracklength", "tracklength_integral", "version", "DarkyieldError", "XsecTable", "YieldGrid",
+__all__ = ["xsec", "run", "limit", "material", "tracklength", "tracklength_integral", "version", "DarkyieldError", "XsecTable", "YieldGrid", "Group", "Dataset",
            "LimitTable"]
 
 
@@ -186,6 +186,8 @@ for _f in ("dy_yields_coupling_name", "dy_yields_coupling_unit", "dy_yields_name
            "dy_yields_backend", "dy_yields_device"):
     getattr(_lib, _f).argtypes = [_C.c_void_p]
     getattr(_lib, _f).restype = _P
+_lib.dy_yields_file_json.argtypes = [_C.c_void_p, _C.POINTER(_Error)]
+_lib.dy_yields_file_json.restype = _P
 _lib.dy_yields_write.argtypes = [_C.c_void_p, _P, _C.POINTER(_Error)]
 _lib.dy_yields_write.restype = _C.c_int
 
@@ -375,28 +377,97 @@ class _Handle:
             _lib.dy_yields_free(p)
 
 
-class YieldGrid:
-    """A yield grid indexable like the HDF5 file of ``darkyield run``: ``g["masses_GeV"]``,
-    ``g["energy_bin_edges_GeV"]``, ``g["brem-e-"]["N_above_cut"]`` (and ``"total"``), with the
-    file's root attributes in ``g.attrs``."""
+class Dataset(_np.ndarray):
+    """A dataset of the run's HDF5 file: a numpy array with the file's attributes in ``attrs``
+    (``units``, ``description``) and, in ``dims``, each axis's ``label`` and dimension
+    ``scales`` (paths, as h5py's ``ds.dims[i].label`` and ``ds.dims[i][0].name``).  Slices and
+    arithmetic give plain numpy arrays."""
 
-    def __init__(self, data, attrs, handle=None):
-        self._data = data
-        self.attrs = attrs
-        self._handle = _Handle(handle)  # the C result, for limit(yields=grid)
+    def __new__(cls, data, attrs=None, dims=None):
+        a = _np.asarray(data).view(cls)
+        a.attrs = dict(attrs or {})
+        a.dims = list(dims or [])
+        return a
+
+    def __array_finalize__(self, obj):
+        self.attrs = getattr(obj, "attrs", {})
+        self.dims = getattr(obj, "dims", [])
+
+    def __array_wrap__(self, arr, context=None, return_scalar=False):
+        arr = _np.asarray(arr).view(_np.ndarray)
+        return arr[()] if return_scalar or arr.ndim == 0 else arr
 
     def __getitem__(self, key):
-        return self._data[key]
+        return _np.asarray(self)[key]
+
+    def __reduce__(self):
+        return (Dataset, (_np.asarray(self), self.attrs, self.dims))
+
+    def __reduce_ex__(self, protocol):
+        return self.__reduce__()
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return Dataset(_np.array(self), copy.deepcopy(self.attrs, memo),
+                       copy.deepcopy(self.dims, memo))
+
+
+class Group(dict):
+    """A group of the run's HDF5 file: its members (groups and datasets) by name, paths such as
+    ``g["brem-e-/integrals/q"]`` as h5py takes them, and the group's attributes in ``attrs``."""
+
+    def __init__(self, members=(), attrs=None):
+        super().__init__(members)
+        self.attrs = dict(attrs or {})
+
+    def __getitem__(self, key):
+        if isinstance(key, str) and "/" in key:
+            node = self
+            for part in [k for k in key.split("/") if k]:
+                node = dict.__getitem__(node, part)
+            return node
+        return dict.__getitem__(self, key)
 
     def __contains__(self, key):
-        return key in self._data
+        try:
+            self[key]
+            return True
+        except (KeyError, TypeError):
+            return False
 
-    def keys(self):
-        return self._data.keys()
+
+def _value(v):
+    """A value of dy_yields_file_json as h5py reads it: str, a numpy scalar or a numpy array."""
+    if v is None:
+        return None
+    if v["dtype"] == "str":
+        return v["data"]
+    a = _np.array(v["data"], dtype=v["dtype"]).reshape(v["shape"])
+    return a[()] if a.ndim == 0 else a
+
+
+def _node(n):
+    attrs = {k: _value(v) for k, v in n["attrs"].items()}
+    if n["kind"] == "group":
+        return Group(((k, _node(m)) for k, m in n["members"].items() if m is not None), attrs)
+    return Dataset(_value(n["value"]), attrs, n["dims"])
+
+
+class YieldGrid(Group):
+    """A yield grid holding what the HDF5 file of ``darkyield run`` holds, indexed the same way:
+    ``g["masses_GeV"]``, ``g["brem-e-"]["N_above_cut"]`` (and ``"total"``), the groups
+    ``g["beam"]``, ``g["target"]``, ``g["model"]`` and ``g["brem-e-"]["integrals"]`` (the MC
+    integrals' diagnostics), each with its ``attrs``; the root attributes in ``g.attrs``."""
+
+    def __init__(self, members=(), attrs=None, handle=None):
+        super().__init__(members, attrs)
+        self._handle = _Handle(handle)  # the C result, for limit(yields=grid)
 
     @property
     def channels(self):
-        return [k for k in self._data if isinstance(self._data[k], dict)]
+        """The channels of the grid in the file's order, then "total"."""
+        return [c for c in str(self.attrs.get("channels", "")).split(",") if c] + ["total"]
 
 
 def _overrides(sets, kwargs):
@@ -445,32 +516,10 @@ def run(config, output_dir=None, backend=None, progress=False, sets=None, seed=N
         _raise(st, err)
     ok = False
     try:
-        nm = _lib.dy_yields_n_masses(y)
-        ne = _lib.dy_yields_n_ebins(y)
-
-        def arr1(p, n):
-            return _np.ctypeslib.as_array(p, shape=(n,)).copy()
-
-        data = {"masses_GeV": arr1(_lib.dy_yields_masses(y), nm),
-                "energy_bin_edges_GeV": arr1(_lib.dy_yields_ebin_edges(y), ne + 1)}
-        for c in list(range(_lib.dy_yields_n_channels(y))) + [-1]:
-            ch = {}
-            for key, f, shape in (("dNdE", _lib.dy_yields_dNdE, (nm, ne)),
-                                  ("N_above_cut", _lib.dy_yields_N_above, (nm,)),
-                                  ("N_total", _lib.dy_yields_N_total, (nm,))):
-                e = _D()
-                v = f(y, c, _C.byref(e))
-                ch[key] = _np.ctypeslib.as_array(v, shape=shape).copy()
-                ch[key + "_err"] = _np.ctypeslib.as_array(e, shape=shape).copy()
-            data[_lib.dy_yields_channel_name(y, c).decode()] = ch
-        attrs = {"name": _lib.dy_yields_name(y).decode(),
-                 "version": version(),
-                 "backend": _lib.dy_yields_backend(y).decode(),
-                 "device": _lib.dy_yields_device(y).decode(),
-                 "coupling": _lib.dy_yields_coupling(y),
-                 "coupling_name": _lib.dy_yields_coupling_name(y).decode(),
-                 "coupling_unit": _lib.dy_yields_coupling_unit(y).decode(),
-                 "cut_energy_min_GeV": _lib.dy_yields_cut_GeV(y)}
+        js = _lib.dy_yields_file_json(y, _C.byref(err))
+        if not js:
+            _raise(err.status, err)
+        tree = _json.loads(js.decode("utf-8"))
         if output_dir is not None:
             st = _lib.dy_yields_write(y, _os.fsencode(output_dir), _C.byref(err))
             if st:
@@ -479,7 +528,8 @@ def run(config, output_dir=None, backend=None, progress=False, sets=None, seed=N
     finally:
         if not ok:
             _lib.dy_yields_free(y)
-    return YieldGrid(data, attrs, y.value)
+    members = [(k, _node(m)) for k, m in tree["members"].items() if m is not None]
+    return YieldGrid(members, {k: _value(v) for k, v in tree["attrs"].items()}, y.value)
 
 
 class LimitTable(XsecTable):
