@@ -564,7 +564,8 @@ class _Progress:
             self.bar.update(done - self.bar.n)
         else:
             end = "\n" if done == total else ""
-            _sys.stderr.write("\r%s: %d/%d %ss%s" % (self.what, done, total, self.unit, end))
+            units = self.unit + ("es" if self.unit.endswith("s") else "s")
+            _sys.stderr.write("\r%s: %d/%d %s%s" % (self.what, done, total, units, end))
             _sys.stderr.flush()
 
     def close(self):

@@ -129,7 +129,7 @@ def test_progress_and_warnings(grid, capsys):
         have_tqdm = False
     darkyield.limit(LIMIT, yields=g, progress=True)
     err = capsys.readouterr().err
-    assert "2/2" in err if not have_tqdm else "limit" in err
+    assert "2/2 masses" in err if not have_tqdm else "limit" in err
 
 
 def test_run_progress(grid, capsys):
