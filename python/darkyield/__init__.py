@@ -75,6 +75,14 @@ class _Hist(_C.Structure):  # dy_xsec_histogram (DY_XSEC_MAX_BINS = 256)
                 ("dsigma", _C.c_double * 256), ("error", _C.c_double * 256)]
 
 
+class _Hist2dBin(_C.Structure):  # dy_xsec_hist2d_bin
+    _fields_ = [(k, _C.c_double) for k in ("energy_GeV", "mass_GeV", "x_lo", "x_hi",
+                                           "theta_lo_rad", "theta_hi_rad", "d2sigma", "error")]
+
+
+_HIST2D_BINS = 10 * 60  # DY_XSEC_HIST2D_NX x DY_XSEC_HIST2D_NTHETA
+
+
 class _Material(_C.Structure):  # dy_material_info (include/darkyield/dy_materials.h)
     _fields_ = [("name", _C.c_char * 64), ("n_elements", _C.c_int), ("Z", _C.c_double * 16),
                 ("A", _C.c_double * 16), ("mass_fraction", _C.c_double * 16),
@@ -124,6 +132,9 @@ _lib.dy_xsec_compute_histograms.argtypes = [_C.c_void_p, _C.POINTER(_Spec), _C.c
                                             _C.POINTER(_Value), _C.POINTER(_Hist),
                                             _C.POINTER(_Error)]
 _lib.dy_xsec_compute_histograms.restype = _C.c_int
+_lib.dy_xsec_compute_hist2d.argtypes = [_C.c_void_p, _C.POINTER(_Spec), _C.c_size_t, _D, _D,
+                                        _C.POINTER(_Hist2dBin), _C.POINTER(_Error)]
+_lib.dy_xsec_compute_hist2d.restype = _C.c_int
 _lib.dy_material_find.argtypes = [_P, _C.POINTER(_Material), _C.POINTER(_Error)]
 _lib.dy_material_find.restype = _C.c_int
 _lib.dy_tracklength_compute.argtypes = [_C.POINTER(_TLSpec), _C.c_size_t, _D, _D,
@@ -220,11 +231,40 @@ class XsecTable(dict):
 
         return pandas.DataFrame(dict(self))
 
+    def kfactors(self):
+        """The table of ``darkyield xsec --kfactor FILE``: K = sigma_approx / sigma_etl for every
+        approximation computed beside etl, one row per (energy, mass, approximation), with the
+        error propagated from both; columns process, lepton, mediator, Z, A, energy_GeV,
+        mass_GeV, approximation, K_approx_over_etl, K_approx_over_etl_error."""
+        meth = self["method"]
+        if not _np.any(meth == "etl") or not _np.any((meth != "etl") & (meth != "nwa")):
+            raise ValueError("kfactors: needs etl and at least one approximation")
+        cols = {k: [] for k in ("process", "lepton", "mediator", "Z", "A", "energy_GeV",
+                                "mass_GeV", "approximation", "K_approx_over_etl",
+                                "K_approx_over_etl_error")}
+        for i in _np.flatnonzero(meth == "etl"):
+            same = (self["energy_GeV"] == self["energy_GeV"][i]) & \
+                   (self["mass_GeV"] == self["mass_GeV"][i]) & (meth != "etl") & (meth != "nwa")
+            s0, e0 = self["sigma_pb"][i], self["error_pb"][i]
+            for j in _np.flatnonzero(same):
+                K = self["sigma_pb"][j] / s0
+                for k in ("process", "lepton", "mediator", "Z", "A", "energy_GeV", "mass_GeV"):
+                    cols[k].append(self[k][j])
+                cols["approximation"].append(meth[j])
+                cols["K_approx_over_etl"].append(K)
+                cols["K_approx_over_etl_error"].append(
+                    abs(K) * _np.hypot(e0 / s0, self["error_pb"][j] / self["sigma_pb"][j]))
+        t = XsecTable()
+        for k, v in cols.items():
+            t[k] = _np.asarray(v)
+        return t
+
 
 _XSEC_OPTIONS = {"process", "lepton", "mediator", "target", "energy", "mass", "method",
                  "coupling", "form_factor", "elastic_only", "alpha_d", "dm_kind", "dm_mass",
                  "dm_splitting", "final_state", "channel", "per_atom", "ww_tmax",
-                 "ww_theta_max", "precision", "max_eval", "seed", "backend", "histograms"}
+                 "ww_theta_max", "precision", "max_eval", "seed", "backend", "histograms",
+                 "hist2d"}
 
 
 def xsec(**options):
@@ -353,11 +393,43 @@ def xsec(**options):
     t = XsecTable()
     for k, v in cols.items():
         t[k] = _np.asarray(v)
+    t.hist2d = _hist2d(spec, E, M, methods, options) if options.get("hist2d") else None
     t.histograms = None
     if want_hist:
         t.histograms = XsecTable()
         for k, v in hcols.items():
             t.histograms[k] = _np.asarray(v)
+    return t
+
+
+def _hist2d(spec, E, M, methods, options):
+    """xsec(hist2d=True): the table of ``xsec --hist2d FILE`` (brem, etl; the library says so
+    for anything else)."""
+    pts = [(e, m) for e in E for m in M]
+    n = len(pts)
+    Ea = (_C.c_double * n)(*[p[0] for p in pts])
+    Ma = (_C.c_double * n)(*[p[1] for p in pts])
+    out = (_Hist2dBin * (n * _HIST2D_BINS))()
+    err = _Error()
+    eng = _C.c_void_p()
+    st = _lib.dy_engine_open(_b(options.get("backend")), _C.byref(eng), _C.byref(err))
+    if st:
+        _raise(st, err)
+    # etl when asked for (or by default); else the first method, which the library refuses
+    spec.method = b"etl" if None in methods or "etl" in methods else _b(methods[0])
+    keep = spec.method  # noqa: F841 (the bytes live as long as the call)
+    try:
+        st = _lib.dy_xsec_compute_hist2d(eng, _C.byref(spec), n, Ea, Ma, out, _C.byref(err))
+    finally:
+        _lib.dy_engine_close(eng)
+    if st:
+        _raise(st, err)
+    names = ("energy_GeV", "mass_GeV", "x_lo", "x_hi", "theta_lo_rad", "theta_hi_rad",
+             "d2sigma_dx_dtheta_pb_per_rad", "error_pb_per_rad")
+    a = _np.ctypeslib.as_array(out).view(_np.float64).reshape(-1, 8)
+    t = XsecTable()
+    for k, name in enumerate(names):
+        t[name] = a[:, k].copy()
     return t
 
 
