@@ -256,8 +256,8 @@ dy_status dy_xsec_compute_hist2d(dy_engine *e, const dy_xsec_spec *s, size_t n,
         if ((st = dy_engine_open(NULL, &own, err)) != DY_OK) return st;
         e = own;
     }
-    st = dy_xsec_hist2d_request(e, &r, n, energy_GeV, mass_GeV, s->seed, s->precision,
-                                s->max_eval, out, err);
+    st = dy_xsec_hist2d_request(e, &r, n, energy_GeV, mass_GeV, s->seed, s->precision, s->max_eval,
+                                out, err);
     dy_engine_close(own);
     return st;
 }

@@ -10,9 +10,8 @@
 enum { NX = DY_XSEC_HIST2D_NX, NT = DY_XSEC_HIST2D_NTHETA };
 
 dy_status dy_xsec_hist2d_request(dy_engine *e, const dy_xsec_request *req0, size_t n,
-                                 const double *E, const double *M, uint64_t seed,
-                                 double precision, uint64_t max_eval, dy_xsec_hist2d_bin *out,
-                                 dy_error *err)
+                                 const double *E, const double *M, uint64_t seed, double precision,
+                                 uint64_t max_eval, dy_xsec_hist2d_bin *out, dy_error *err)
 {
     const size_t m = n * NX;
     dy_params *p = calloc(m ? m : 1, sizeof *p);

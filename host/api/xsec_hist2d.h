@@ -13,7 +13,6 @@
  * DY_XSEC_HIST2D_NTHETA log10 theta_X bins from 1e-8 rad to pi; one batched call on e.
  * out[(i * NX + s) * NTHETA + b]: bin b of slice s of point i. */
 dy_status dy_xsec_hist2d_request(dy_engine *e, const dy_xsec_request *req0, size_t n,
-                                 const double *E, const double *M, uint64_t seed,
-                                 double precision, uint64_t max_eval, dy_xsec_hist2d_bin *out,
-                                 dy_error *err);
+                                 const double *E, const double *M, uint64_t seed, double precision,
+                                 uint64_t max_eval, dy_xsec_hist2d_bin *out, dy_error *err);
 #endif
