@@ -3,6 +3,7 @@
 # and build into build/.  Idempotent: a second run only rebuilds what changed.  Everything it
 # prints goes to stderr, so the stdout of scripts/run-default.sh is the main job's alone.
 set -euo pipefail
+exec 1>&2 # every line below, its warnings and what apt-get, pip and cmake print: stderr
 cd "$(dirname "$0")/.."
 pkgs=(cmake make gcc g++ pkg-config libgsl-dev libcmocka-dev librandom123-dev libyaml-dev
       libhdf5-dev hdf5-tools zlib1g-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo

@@ -3,7 +3,8 @@
 docs/tutorial.md in order, as a user would from the repository root (a scratch directory under
 BUILD_DIR with build/ and python/ linked in, so out/tutorial/ lands there), and fail on the first
 block that fails.  Then check the tutorial's hand calculation on the files it wrote: the limit is
-eps = sqrt(s_up / (N_pot eff N(E > cut))) at every mass.  Exit 77 (skip) without numpy or h5py."""
+eps = sqrt(s_up / (N_pot eff N(E > cut))) at every mass, for the command line (0 observed)
+and for darkyield.limit (2 observed).  Exit 77 (skip) without numpy or h5py."""
 import csv
 import math
 import os
@@ -62,3 +63,24 @@ for row, n_above in zip(rows, N):
         print(f"FAIL: m = {row['mass_GeV']} GeV: eps = {got}, expected {want}")
         sys.exit(1)
 print("ok: the limits are sqrt(2.303 / (N_pot eff N)) at every mass")
+
+# section 4: darkyield.limit with 2 observed events on the same yield file wrote
+# out/tutorial/py/mylimit_limits.csv; its s_up solves P(n <= 2 | s) = 0.1 (classical Poisson)
+lo, hi = 2.0, 10.0
+for _ in range(200):
+    s = 0.5 * (lo + hi)
+    lo, hi = (s, hi) if math.exp(-s) * (1 + s + s * s / 2) > 0.1 else (lo, s)
+s_up2 = 0.5 * (lo + hi)
+rows = [r for r in csv.DictReader(line for line in open(
+    os.path.join(work, "out/tutorial/py/mylimit_limits.csv")) if not line.startswith("#"))]
+if len(rows) != len(N):
+    print(f"FAIL: Python limit: {len(rows)} rows for {len(N)} masses")
+    sys.exit(1)
+for row, n_above in zip(rows, N):
+    want = coupling * math.sqrt(s_up2 / (1e12 * 0.5 * n_above))
+    got = float(row["coupling_obs"])
+    if abs(got / want - 1.0) > 1e-6:
+        print(f"FAIL: Python limit, 2 observed, m = {row['mass_GeV']} GeV: eps = {got}, "
+              f"expected {want}")
+        sys.exit(1)
+print(f"ok: darkyield.limit with 2 observed: sqrt({s_up2:.4f} / (N_pot eff N)) at every mass")

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/xsec_hist2d.h"
 #include "api/xsec_names.h"
 #include "darkyield/dy_xsec.h"
 #include "darkyield/dy_integrate.h"
@@ -229,4 +230,34 @@ dy_status dy_xsec_point(dy_engine *e, const dy_xsec_spec *s, double energy_GeV, 
                         dy_xsec_value *out, dy_error *err)
 {
     return dy_xsec_compute(e, s, 1, &energy_GeV, &mass_GeV, out, err);
+}
+
+dy_status dy_xsec_compute_hist2d(dy_engine *e, const dy_xsec_spec *s, size_t n,
+                                 const double *energy_GeV, const double *mass_GeV,
+                                 dy_xsec_hist2d_bin *out, dy_error *err)
+{
+    dy_xsec_request r;
+    int method = DY_XM_ETL;
+    dy_status st;
+    if (!s || (n && (!energy_GeV || !mass_GeV || !out)))
+        return dy_error_set(err, DY_ERR_INVALID, "dy_xsec_compute_hist2d: NULL argument");
+    if ((st = request_of(s, &r, &method, err)) != DY_OK) return st;
+    if (r.process != DY_XPROC_BREM || method != DY_XM_ETL)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "2-D histograms need process brem and method etl, not %s and %s",
+                            s->process ? s->process : "brem", dy_xsec_method_name(method));
+    for (size_t i = 0; i < n; ++i)
+        if (!(energy_GeV[i] > 0.0) || !(mass_GeV[i] > 0.0))
+            return dy_error_set(err, DY_ERR_INVALID,
+                                "point %zu: energy %g GeV, mass %g GeV: expected positive numbers",
+                                i, energy_GeV[i], mass_GeV[i]);
+    dy_engine *own = NULL;
+    if (!e) {
+        if ((st = dy_engine_open(NULL, &own, err)) != DY_OK) return st;
+        e = own;
+    }
+    st = dy_xsec_hist2d_request(e, &r, n, energy_GeV, mass_GeV, s->seed, s->precision, s->max_eval,
+                                out, err);
+    dy_engine_close(own);
+    return st;
 }

@@ -7,6 +7,7 @@
 #include "darkyield/dy_yields.h"
 #include "api/api_yields.h"
 #include "io/config.h"
+#include "io/h5_json.h"
 #include "io/writer.h"
 #include "io/yield_grid.h"
 #include "jobs/run.h"
@@ -17,6 +18,7 @@ struct dy_yields {
     dy_yield_grid g;
     dy_grid_coupling coupling;
     char backend[16], device[128];
+    char *file_json; /* dy_yields_file_json, made on first call */
 };
 
 void dy_yields_options_default(dy_yields_options *o)
@@ -100,6 +102,7 @@ void dy_yields_free(dy_yields *y)
     if (!y) return;
     dy_yield_grid_free(&y->g);
     dy_config_free(&y->cfg);
+    free(y->file_json);
     free(y);
 }
 
@@ -244,4 +247,20 @@ dy_status dy_yields_write(const dy_yields *y, const char *out_dir, dy_error *err
     char h5[4400], csv[4400];
     dy_output_paths(&y->cfg, out_dir, h5, csv, sizeof h5);
     return dy_write_outputs(&y->cfg, &y->g, h5, csv, err);
+}
+
+const char *dy_yields_file_json(dy_yields *y, dy_error *err)
+{
+    if (!y) {
+        dy_error_set(err, DY_ERR_INVALID, "dy_yields_file_json: NULL result");
+        return NULL;
+    }
+    if (y->file_json) return y->file_json;
+    void *img = NULL;
+    size_t n = 0;
+    dy_status st = dy_yield_grid_check(&y->g, err);
+    if (st == DY_OK) st = dy_hdf5_image(y->cfg.name, &y->g, &img, &n, err);
+    if (st == DY_OK) st = dy_h5_image_json(img, n, &y->file_json, err);
+    free(img);
+    return st == DY_OK ? y->file_json : NULL;
 }

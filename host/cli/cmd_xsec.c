@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/xsec_hist2d.h"
 #include "api/xsec_names.h"
 #include "cli.h"
 #include "io/outset.h"
@@ -161,88 +162,48 @@ static char *command_line(int argc, char **argv)
     return s;
 }
 
-#define NXS 10 /* x slices of the 2-D histogram */
-
-/* d2sigma/dx dtheta_X for brem: each (E, m) point split into NXS slices of x (one engine integral
- * each, via the process's x range), histogrammed in log10 theta_X; one batched call. */
+/* d2sigma/dx dtheta_X for brem (api/xsec_hist2d.c, the computation of dy_xsec_compute_hist2d):
+ * every (E, m) point of the grid, written as CSV. */
 static int write_hist2d(dy_outset *set, const char *path, const char *hdr,
                         const dy_xsec_request *req0, const double *E, int nE, const double *M,
                         int nM, dy_engine *eng, uint64_t seed, double precision, uint64_t max_eval)
 {
-    const int n = nE * nM * NXS;
-    dy_params *p = calloc((size_t)n, sizeof *p);
-    dy_histspec *hs = calloc((size_t)n * DY_MAX_OBS, sizeof *hs);
-    dy_hist *h = calloc((size_t)n * DY_MAX_OBS, sizeof *h);
-    dy_result *r = calloc((size_t)n, sizeof *r);
-    dy_xsec_request req = *req0;
+    const size_t n = (size_t)nE * (size_t)nM, nb = DY_XSEC_HIST2D_NX * DY_XSEC_HIST2D_NTHETA;
+    double *pe = calloc(n ? n : 1, sizeof *pe), *pm = calloc(n ? n : 1, sizeof *pm);
+    dy_xsec_hist2d_bin *bins = calloc(n ? n * nb : 1, sizeof *bins);
     dy_error err;
     int rc = 0;
-    double(*xr)[2] = calloc((size_t)n, sizeof *xr);
-    if (!p || !hs || !h || !r || !xr) {
+    if (!pe || !pm || !bins) {
         fprintf(stderr, "darkyield: error: out of memory\n");
         rc = 1;
         goto done;
     }
-    for (int i = 0; i < nE * nM; ++i) {
-        req.energy = E[i / nM];
-        req.mass = M[i % nM];
-        dy_params base;
-        if (dy_xsec_setup(&req, &base, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto done;
-        }
-        const double x0 = base.par[DY_BREM_P_XMIN], x1 = base.par[DY_BREM_P_XMAX];
-        for (int s = 0; s < NXS; ++s) {
-            const int j = i * NXS + s;
-            p[j] = base;
-            xr[j][0] = x0 + (x1 - x0) * s / NXS;
-            xr[j][1] = x0 + (x1 - x0) * (s + 1) / NXS;
-            dy_proc_brem_set_xrange(&p[j], xr[j][0], xr[j][1]);
-            p[j].id = 1000000ULL + (dy_u64)j; /* streams distinct from the 1-D run's */
-            hs[j * DY_MAX_OBS + 1].lo = -8.0;
-            hs[j * DY_MAX_OBS + 1].hi = log10(DY_PI);
-            hs[j * DY_MAX_OBS + 1].nbins = 60;
-            hs[j * DY_MAX_OBS + 1].is_log = 1;
-        }
+    for (size_t i = 0; i < n; ++i) {
+        pe[i] = E[i / (size_t)nM];
+        pm[i] = M[i % (size_t)nM];
     }
-    dy_vegas_options o;
-    dy_vegas_options_default(&o);
-    o.seed = seed;
-    o.rel_precision = precision;
-    o.max_eval = max_eval;
-    if (dy_integrate(eng, p, (size_t)n, &o, hs, r, h, &err) != DY_OK) {
+    if (dy_xsec_hist2d_request(eng, req0, n, pe, pm, seed, precision, max_eval, bins, &err) !=
+        DY_OK) {
         rc = dy_cli_fail(&err);
         goto done;
     }
-    struct {
-        FILE *f;
-    } af = {dy_outset_add(set, path, &err)};
-    if (!af.f) {
+    FILE *f = dy_outset_add(set, path, &err);
+    if (!f) {
         rc = dy_cli_fail(&err);
         goto done;
     }
-    fputs(hdr, af.f);
-    fprintf(af.f, "energy_GeV,mass_GeV,x_lo,x_hi,theta_lo_rad,theta_hi_rad,"
-                  "d2sigma_dx_dtheta_pb_per_rad,error_pb_per_rad\n");
-    for (int j = 0; j < n; ++j) {
-        const dy_hist *hh = &h[j * DY_MAX_OBS + 1];
-        const double dx = xr[j][1] - xr[j][0];
-        for (unsigned b = 0; b < hh->spec.nbins; ++b) {
-            const double lo =
-                pow(10.0, hh->spec.lo + (hh->spec.hi - hh->spec.lo) * b / hh->spec.nbins);
-            const double hi =
-                pow(10.0, hh->spec.lo + (hh->spec.hi - hh->spec.lo) * (b + 1) / hh->spec.nbins);
-            fprintf(af.f, "%.15g,%.15g,%.8g,%.8g,%.8g,%.8g,%.8g,%.3g\n", E[j / NXS / nM],
-                    M[(j / NXS) % nM], xr[j][0], xr[j][1], lo, hi,
-                    hh->content[b] / (dx * (hi - lo)), hh->error[b] / (dx * (hi - lo)));
-        }
+    fputs(hdr, f);
+    fprintf(f, "energy_GeV,mass_GeV,x_lo,x_hi,theta_lo_rad,theta_hi_rad,"
+               "d2sigma_dx_dtheta_pb_per_rad,error_pb_per_rad\n");
+    for (size_t j = 0; j < n * nb; ++j) {
+        const dy_xsec_hist2d_bin *b = &bins[j];
+        fprintf(f, "%.15g,%.15g,%.8g,%.8g,%.8g,%.8g,%.8g,%.3g\n", b->energy_GeV, b->mass_GeV,
+                b->x_lo, b->x_hi, b->theta_lo_rad, b->theta_hi_rad, b->d2sigma, b->error);
     }
 done:
-    free(p);
-    free(hs);
-    free(h);
-    free(r);
-    free(xr);
+    free(pe);
+    free(pm);
+    free(bins);
     return rc;
 }
 

@@ -69,9 +69,11 @@ static int opt_num(dy_yaml_ctx *c, yaml_node_t *map, const char *sect, const cha
     *out = def;
     if (!v) return 0;
     if (dy_yaml_double(c, v, k, out)) return -1;
+    char upper[48] = "";
+    if (isfinite(hi)) snprintf(upper, sizeof upper, " and <= %.10g", hi);
     if (!(incl ? *out >= lo : *out > lo) || !(*out <= hi))
-        return dy_yaml_fail(c, v, "'%s' must be %s %g%s, got %g", k, incl ? ">=" : ">", lo,
-                            isfinite(hi) ? " and at most the given bound" : "", *out);
+        return dy_yaml_fail(c, v, "'%s' must be %s %g%s, got %g", k, incl ? ">=" : ">", lo, upper,
+                            *out);
     return 0;
 }
 

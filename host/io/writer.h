@@ -36,6 +36,11 @@ const char *dy_grid_total_errors(const dy_yield_grid *g);
  * quadrature_nodes).  Strings are UTF-8.  DY_ERR_IO on failure (nothing left at path). */
 dy_status dy_write_hdf5(const char *path, const dy_yield_grid *g, dy_error *err);
 
+/* The HDF5 file of dy_write_hdf5 as a memory image (*img malloc'ed, *len bytes); path only names
+ * the file in messages. */
+dy_status dy_hdf5_image(const char *path, const dy_yield_grid *g, void **img, size_t *len,
+                        dy_error *err);
+
 /* CSV files: path (one row per channel incl. "total", mass and energy bin:
  * channel,mass_GeV,E_lo_GeV,E_hi_GeV,dNdE_per_GeV,dNdE_err_per_GeV) and "<stem>_integrated.csv"
  * next to it (stem = path without ".csv"; one row per channel and mass:

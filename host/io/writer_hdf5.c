@@ -232,8 +232,8 @@ static int write_all(hid_t f, const dy_yield_grid *g, const char **what)
 
 /* The whole file as a memory image (HDF5 core driver without backing store: the library never
  * touches the disk, so a full disk or a failed write cannot leave HDF5 with an open file). */
-static dy_status hdf5_image(const char *path, const dy_yield_grid *g, void **img, size_t *len,
-                            dy_error *err)
+dy_status dy_hdf5_image(const char *path, const dy_yield_grid *g, void **img, size_t *len,
+                        dy_error *err)
 {
     *img = NULL;
     *len = 0;
@@ -276,7 +276,7 @@ dy_status dy_write_hdf5_to(dy_outset *s, const char *path, const dy_yield_grid *
         return dy_error_set(err, DY_ERR_INVALID, "dy_write_hdf5: no output path");
     dy_status st = dy_yield_grid_check(g, err);
     if (st != DY_OK) return st;
-    if ((st = hdf5_image(path, g, &img, &n, err)) != DY_OK) return st;
+    if ((st = dy_hdf5_image(path, g, &img, &n, err)) != DY_OK) return st;
     FILE *f = dy_outset_add(s, path, err);
     if (!f) st = err ? err->status : DY_ERR_IO;
     if (f && fwrite(img, 1, n, f) != n)

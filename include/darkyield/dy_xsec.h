@@ -97,6 +97,24 @@ DY_API dy_status dy_xsec_compute_histograms(dy_engine *e, const dy_xsec_spec *s,
                                             dy_xsec_value *out, dy_xsec_histogram *hist,
                                             dy_error *err);
 
+/* The 2-D brem histogram of `darkyield xsec --hist2d`: d2sigma/dx dtheta_X (x = E_X/E, theta_X
+ * the lab angle of X) for each point, in DY_XSEC_HIST2D_NX equal slices of the x range times
+ * DY_XSEC_HIST2D_NTHETA bins of log10 theta_X from 1e-8 rad to pi, one engine integral per slice.
+ * s: process "brem" (or NULL), method "etl" (or NULL); out[(i * NX + k) * NTHETA + b] is bin b
+ * of slice k of point i (n * NX * NTHETA bins).  Summed over bins times their widths, a point's
+ * bins give its cross section (within errors). */
+#define DY_XSEC_HIST2D_NX     10
+#define DY_XSEC_HIST2D_NTHETA 60
+typedef struct dy_xsec_hist2d_bin {
+    double energy_GeV, mass_GeV;
+    double x_lo, x_hi, theta_lo_rad, theta_hi_rad;
+    double d2sigma; /* pb per unit x per rad, at the spec's coupling */
+    double error;   /* one standard deviation, same unit */
+} dy_xsec_hist2d_bin;
+DY_API dy_status dy_xsec_compute_hist2d(dy_engine *e, const dy_xsec_spec *s, size_t n,
+                                        const double *energy_GeV, const double *mass_GeV,
+                                        dy_xsec_hist2d_bin *out, dy_error *err);
+
 /* One point: the same as dy_xsec_compute with n = 1. */
 DY_API dy_status dy_xsec_point(dy_engine *e, const dy_xsec_spec *s, double energy_GeV,
                                double mass_GeV, dy_xsec_value *out, dy_error *err);

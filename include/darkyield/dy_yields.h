@@ -88,6 +88,20 @@ DY_API const char *dy_yields_name(const dy_yields *y);
 DY_API const char *dy_yields_backend(const dy_yields *y);
 DY_API const char *dy_yields_device(const dy_yields *y);
 
+/* Everything the run's HDF5 file (dy_yields_write) holds, as JSON: groups, datasets with their
+ * values, attributes (/beam, /target, /model, the root's, /<channel>/integrals ...) and each
+ * axis's label and dimension scales; the same file image, read back by the HDF5 library, so a
+ * reader without HDF5 (the Python package) sees what h5py shows of the file.  Layout:
+ *   node  = {"kind": "group", "attrs": {...}, "members": {name: node, ...}}
+ *         | {"kind": "dataset", "attrs": {...}, "value": value,
+ *            "dims": [{"label": "mass_GeV", "scales": ["/masses_GeV"]}, ...]}
+ *   value = {"dtype": "float64" | "int32" | "uint64" | "str", "shape": [...], "data": [...]}
+ * (data flat, row-major; a string's data is the string; NaN, Infinity, -Infinity as such).
+ * The dimension-scale bookkeeping attributes (CLASS, NAME, DIMENSION_LIST, REFERENCE_LIST,
+ * DIMENSION_LABELS) are left out: "dims" says what they encode.  The text is owned by y (valid
+ * until dy_yields_free); NULL on failure, with err set. */
+DY_API const char *dy_yields_file_json(dy_yields *y, dy_error *err);
+
 /* Write the grid as `darkyield run` does (HDF5 and CSV as the config asks, no plots) into out_dir
  * (NULL: the config's out_dir): <name>.h5, <name>.csv, <name>_integrated.csv, all or none. */
 DY_API dy_status dy_yields_write(const dy_yields *y, const char *out_dir, dy_error *err);

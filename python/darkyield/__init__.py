@@ -13,7 +13,7 @@ import warnings as _warnings
 
 import numpy as _np
 
-__all__ = ["xsec", "run", "limit", "material", "tracklength", "tracklength_integral", "version", "DarkyieldError", "XsecTable", "YieldGrid",
+__all__ = ["xsec", "run", "limit", "material", "tracklength", "tracklength_integral", "version", "DarkyieldError", "XsecTable", "YieldGrid", "Group", "Dataset",
            "LimitTable"]
 
 
@@ -75,6 +75,14 @@ class _Hist(_C.Structure):  # dy_xsec_histogram (DY_XSEC_MAX_BINS = 256)
                 ("dsigma", _C.c_double * 256), ("error", _C.c_double * 256)]
 
 
+class _Hist2dBin(_C.Structure):  # dy_xsec_hist2d_bin
+    _fields_ = [(k, _C.c_double) for k in ("energy_GeV", "mass_GeV", "x_lo", "x_hi",
+                                           "theta_lo_rad", "theta_hi_rad", "d2sigma", "error")]
+
+
+_HIST2D_BINS = 10 * 60  # DY_XSEC_HIST2D_NX x DY_XSEC_HIST2D_NTHETA
+
+
 class _Material(_C.Structure):  # dy_material_info (include/darkyield/dy_materials.h)
     _fields_ = [("name", _C.c_char * 64), ("n_elements", _C.c_int), ("Z", _C.c_double * 16),
                 ("A", _C.c_double * 16), ("mass_fraction", _C.c_double * 16),
@@ -124,6 +132,9 @@ _lib.dy_xsec_compute_histograms.argtypes = [_C.c_void_p, _C.POINTER(_Spec), _C.c
                                             _C.POINTER(_Value), _C.POINTER(_Hist),
                                             _C.POINTER(_Error)]
 _lib.dy_xsec_compute_histograms.restype = _C.c_int
+_lib.dy_xsec_compute_hist2d.argtypes = [_C.c_void_p, _C.POINTER(_Spec), _C.c_size_t, _D, _D,
+                                        _C.POINTER(_Hist2dBin), _C.POINTER(_Error)]
+_lib.dy_xsec_compute_hist2d.restype = _C.c_int
 _lib.dy_material_find.argtypes = [_P, _C.POINTER(_Material), _C.POINTER(_Error)]
 _lib.dy_material_find.restype = _C.c_int
 _lib.dy_tracklength_compute.argtypes = [_C.POINTER(_TLSpec), _C.c_size_t, _D, _D,
@@ -174,14 +185,7 @@ for _f in ("dy_yields_n_masses", "dy_yields_n_ebins", "dy_yields_n_channels"):
 for _f in ("dy_yields_masses", "dy_yields_ebin_edges"):
     getattr(_lib, _f).argtypes = [_C.c_void_p]
     getattr(_lib, _f).restype = _D
-for _f in ("dy_yields_n_theta_bins", "dy_yields_n_depth_bins"):
-    getattr(_lib, _f).argtypes = [_C.c_void_p]
-    getattr(_lib, _f).restype = _C.c_int
-for _f in ("dy_yields_theta_edges", "dy_yields_depth_edges"):
-    getattr(_lib, _f).argtypes = [_C.c_void_p]
-    getattr(_lib, _f).restype = _D
-for _f in ("dy_yields_dNdE", "dy_yields_N_above", "dy_yields_N_total", "dy_yields_dNdE_theta",
-           "dy_yields_dNdE_depth"):
+for _f in ("dy_yields_dNdE", "dy_yields_N_above", "dy_yields_N_total"):
     getattr(_lib, _f).argtypes = [_C.c_void_p, _C.c_int, _C.POINTER(_D)]
     getattr(_lib, _f).restype = _D
 _lib.dy_yields_channel_name.argtypes = [_C.c_void_p, _C.c_int]
@@ -193,6 +197,8 @@ for _f in ("dy_yields_coupling_name", "dy_yields_coupling_unit", "dy_yields_name
            "dy_yields_backend", "dy_yields_device"):
     getattr(_lib, _f).argtypes = [_C.c_void_p]
     getattr(_lib, _f).restype = _P
+_lib.dy_yields_file_json.argtypes = [_C.c_void_p, _C.POINTER(_Error)]
+_lib.dy_yields_file_json.restype = _P
 _lib.dy_yields_write.argtypes = [_C.c_void_p, _P, _C.POINTER(_Error)]
 _lib.dy_yields_write.restype = _C.c_int
 
@@ -225,11 +231,40 @@ class XsecTable(dict):
 
         return pandas.DataFrame(dict(self))
 
+    def kfactors(self):
+        """The table of ``darkyield xsec --kfactor FILE``: K = sigma_approx / sigma_etl for every
+        approximation computed beside etl, one row per (energy, mass, approximation), with the
+        error propagated from both; columns process, lepton, mediator, Z, A, energy_GeV,
+        mass_GeV, approximation, K_approx_over_etl, K_approx_over_etl_error."""
+        meth = self["method"]
+        if not _np.any(meth == "etl") or not _np.any((meth != "etl") & (meth != "nwa")):
+            raise ValueError("kfactors: needs etl and at least one approximation")
+        cols = {k: [] for k in ("process", "lepton", "mediator", "Z", "A", "energy_GeV",
+                                "mass_GeV", "approximation", "K_approx_over_etl",
+                                "K_approx_over_etl_error")}
+        for i in _np.flatnonzero(meth == "etl"):
+            same = (self["energy_GeV"] == self["energy_GeV"][i]) & \
+                   (self["mass_GeV"] == self["mass_GeV"][i]) & (meth != "etl") & (meth != "nwa")
+            s0, e0 = self["sigma_pb"][i], self["error_pb"][i]
+            for j in _np.flatnonzero(same):
+                K = self["sigma_pb"][j] / s0
+                for k in ("process", "lepton", "mediator", "Z", "A", "energy_GeV", "mass_GeV"):
+                    cols[k].append(self[k][j])
+                cols["approximation"].append(meth[j])
+                cols["K_approx_over_etl"].append(K)
+                cols["K_approx_over_etl_error"].append(
+                    abs(K) * _np.hypot(e0 / s0, self["error_pb"][j] / self["sigma_pb"][j]))
+        t = XsecTable()
+        for k, v in cols.items():
+            t[k] = _np.asarray(v)
+        return t
+
 
 _XSEC_OPTIONS = {"process", "lepton", "mediator", "target", "energy", "mass", "method",
                  "coupling", "form_factor", "elastic_only", "alpha_d", "dm_kind", "dm_mass",
                  "dm_splitting", "final_state", "channel", "per_atom", "ww_tmax",
-                 "ww_theta_max", "precision", "max_eval", "seed", "backend", "histograms"}
+                 "ww_theta_max", "precision", "max_eval", "seed", "backend", "histograms",
+                 "hist2d"}
 
 
 def xsec(**options):
@@ -358,11 +393,43 @@ def xsec(**options):
     t = XsecTable()
     for k, v in cols.items():
         t[k] = _np.asarray(v)
+    t.hist2d = _hist2d(spec, E, M, methods, options) if options.get("hist2d") else None
     t.histograms = None
     if want_hist:
         t.histograms = XsecTable()
         for k, v in hcols.items():
             t.histograms[k] = _np.asarray(v)
+    return t
+
+
+def _hist2d(spec, E, M, methods, options):
+    """xsec(hist2d=True): the table of ``xsec --hist2d FILE`` (brem, etl; the library says so
+    for anything else)."""
+    pts = [(e, m) for e in E for m in M]
+    n = len(pts)
+    Ea = (_C.c_double * n)(*[p[0] for p in pts])
+    Ma = (_C.c_double * n)(*[p[1] for p in pts])
+    out = (_Hist2dBin * (n * _HIST2D_BINS))()
+    err = _Error()
+    eng = _C.c_void_p()
+    st = _lib.dy_engine_open(_b(options.get("backend")), _C.byref(eng), _C.byref(err))
+    if st:
+        _raise(st, err)
+    # etl when asked for (or by default); else the first method, which the library refuses
+    spec.method = b"etl" if None in methods or "etl" in methods else _b(methods[0])
+    keep = spec.method  # noqa: F841 (the bytes live as long as the call)
+    try:
+        st = _lib.dy_xsec_compute_hist2d(eng, _C.byref(spec), n, Ea, Ma, out, _C.byref(err))
+    finally:
+        _lib.dy_engine_close(eng)
+    if st:
+        _raise(st, err)
+    names = ("energy_GeV", "mass_GeV", "x_lo", "x_hi", "theta_lo_rad", "theta_hi_rad",
+             "d2sigma_dx_dtheta_pb_per_rad", "error_pb_per_rad")
+    a = _np.ctypeslib.as_array(out).view(_np.float64).reshape(-1, 8)
+    t = XsecTable()
+    for k, name in enumerate(names):
+        t[name] = a[:, k].copy()
     return t
 
 
@@ -382,28 +449,97 @@ class _Handle:
             _lib.dy_yields_free(p)
 
 
-class YieldGrid:
-    """A yield grid indexable like the HDF5 file of ``darkyield run``: ``g["masses_GeV"]``,
-    ``g["energy_bin_edges_GeV"]``, ``g["brem-e-"]["N_above_cut"]`` (and ``"total"``), with the
-    file's root attributes in ``g.attrs``."""
+class Dataset(_np.ndarray):
+    """A dataset of the run's HDF5 file: a numpy array with the file's attributes in ``attrs``
+    (``units``, ``description``) and, in ``dims``, each axis's ``label`` and dimension
+    ``scales`` (paths, as h5py's ``ds.dims[i].label`` and ``ds.dims[i][0].name``).  Slices and
+    arithmetic give plain numpy arrays."""
 
-    def __init__(self, data, attrs, handle=None):
-        self._data = data
-        self.attrs = attrs
-        self._handle = _Handle(handle)  # the C result, for limit(yields=grid)
+    def __new__(cls, data, attrs=None, dims=None):
+        a = _np.asarray(data).view(cls)
+        a.attrs = dict(attrs or {})
+        a.dims = list(dims or [])
+        return a
+
+    def __array_finalize__(self, obj):
+        self.attrs = getattr(obj, "attrs", {})
+        self.dims = getattr(obj, "dims", [])
+
+    def __array_wrap__(self, arr, context=None, return_scalar=False):
+        arr = _np.asarray(arr).view(_np.ndarray)
+        return arr[()] if return_scalar or arr.ndim == 0 else arr
 
     def __getitem__(self, key):
-        return self._data[key]
+        return _np.asarray(self)[key]
+
+    def __reduce__(self):
+        return (Dataset, (_np.asarray(self), self.attrs, self.dims))
+
+    def __reduce_ex__(self, protocol):
+        return self.__reduce__()
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return Dataset(_np.array(self), copy.deepcopy(self.attrs, memo),
+                       copy.deepcopy(self.dims, memo))
+
+
+class Group(dict):
+    """A group of the run's HDF5 file: its members (groups and datasets) by name, paths such as
+    ``g["brem-e-/integrals/q"]`` as h5py takes them, and the group's attributes in ``attrs``."""
+
+    def __init__(self, members=(), attrs=None):
+        super().__init__(members)
+        self.attrs = dict(attrs or {})
+
+    def __getitem__(self, key):
+        if isinstance(key, str) and "/" in key:
+            node = self
+            for part in [k for k in key.split("/") if k]:
+                node = dict.__getitem__(node, part)
+            return node
+        return dict.__getitem__(self, key)
 
     def __contains__(self, key):
-        return key in self._data
+        try:
+            self[key]
+            return True
+        except (KeyError, TypeError):
+            return False
 
-    def keys(self):
-        return self._data.keys()
+
+def _value(v):
+    """A value of dy_yields_file_json as h5py reads it: str, a numpy scalar or a numpy array."""
+    if v is None:
+        return None
+    if v["dtype"] == "str":
+        return v["data"]
+    a = _np.array(v["data"], dtype=v["dtype"]).reshape(v["shape"])
+    return a[()] if a.ndim == 0 else a
+
+
+def _node(n):
+    attrs = {k: _value(v) for k, v in n["attrs"].items()}
+    if n["kind"] == "group":
+        return Group(((k, _node(m)) for k, m in n["members"].items() if m is not None), attrs)
+    return Dataset(_value(n["value"]), attrs, n["dims"])
+
+
+class YieldGrid(Group):
+    """A yield grid holding what the HDF5 file of ``darkyield run`` holds, indexed the same way:
+    ``g["masses_GeV"]``, ``g["brem-e-"]["N_above_cut"]`` (and ``"total"``), the groups
+    ``g["beam"]``, ``g["target"]``, ``g["model"]`` and ``g["brem-e-"]["integrals"]`` (the MC
+    integrals' diagnostics), each with its ``attrs``; the root attributes in ``g.attrs``."""
+
+    def __init__(self, members=(), attrs=None, handle=None):
+        super().__init__(members, attrs)
+        self._handle = _Handle(handle)  # the C result, for limit(yields=grid)
 
     @property
     def channels(self):
-        return [k for k in self._data if isinstance(self._data[k], dict)]
+        """The channels of the grid in the file's order, then "total"."""
+        return [c for c in str(self.attrs.get("channels", "")).split(",") if c] + ["total"]
 
 
 def _overrides(sets, kwargs):
@@ -452,41 +588,10 @@ def run(config, output_dir=None, backend=None, progress=False, sets=None, seed=N
         _raise(st, err)
     ok = False
     try:
-        nm = _lib.dy_yields_n_masses(y)
-        ne = _lib.dy_yields_n_ebins(y)
-
-        def arr1(p, n):
-            return _np.ctypeslib.as_array(p, shape=(n,)).copy()
-
-        data = {"masses_GeV": arr1(_lib.dy_yields_masses(y), nm),
-                "energy_bin_edges_GeV": arr1(_lib.dy_yields_ebin_edges(y), ne + 1)}
-        nt = _lib.dy_yields_n_theta_bins(y)
-        nd = _lib.dy_yields_n_depth_bins(y)
-        geo = []  # the geometry outputs (docs/geometry.md), as in the HDF5 file
-        if nt > 0:
-            data["theta_bin_edges_rad"] = arr1(_lib.dy_yields_theta_edges(y), nt + 1)
-            geo.append(("dNdE_theta", _lib.dy_yields_dNdE_theta, (nm, ne, nt)))
-        if nd > 0:
-            data["depth_bin_edges_cm"] = arr1(_lib.dy_yields_depth_edges(y), nd + 1)
-            geo.append(("dNdE_depth", _lib.dy_yields_dNdE_depth, (nm, nd, ne)))
-        for c in list(range(_lib.dy_yields_n_channels(y))) + [-1]:
-            ch = {}
-            for key, f, shape in [("dNdE", _lib.dy_yields_dNdE, (nm, ne)),
-                                  ("N_above_cut", _lib.dy_yields_N_above, (nm,)),
-                                  ("N_total", _lib.dy_yields_N_total, (nm,))] + geo:
-                e = _D()
-                v = f(y, c, _C.byref(e))
-                ch[key] = _np.ctypeslib.as_array(v, shape=shape).copy()
-                ch[key + "_err"] = _np.ctypeslib.as_array(e, shape=shape).copy()
-            data[_lib.dy_yields_channel_name(y, c).decode()] = ch
-        attrs = {"name": _lib.dy_yields_name(y).decode(),
-                 "version": version(),
-                 "backend": _lib.dy_yields_backend(y).decode(),
-                 "device": _lib.dy_yields_device(y).decode(),
-                 "coupling": _lib.dy_yields_coupling(y),
-                 "coupling_name": _lib.dy_yields_coupling_name(y).decode(),
-                 "coupling_unit": _lib.dy_yields_coupling_unit(y).decode(),
-                 "cut_energy_min_GeV": _lib.dy_yields_cut_GeV(y)}
+        js = _lib.dy_yields_file_json(y, _C.byref(err))
+        if not js:
+            _raise(err.status, err)
+        tree = _json.loads(js.decode("utf-8"))
         if output_dir is not None:
             st = _lib.dy_yields_write(y, _os.fsencode(output_dir), _C.byref(err))
             if st:
@@ -495,7 +600,8 @@ def run(config, output_dir=None, backend=None, progress=False, sets=None, seed=N
     finally:
         if not ok:
             _lib.dy_yields_free(y)
-    return YieldGrid(data, attrs, y.value)
+    members = [(k, _node(m)) for k, m in tree["members"].items() if m is not None]
+    return YieldGrid(members, {k: _value(v) for k, v in tree["attrs"].items()}, y.value)
 
 
 class LimitTable(XsecTable):
@@ -530,7 +636,8 @@ class _Progress:
             self.bar.update(done - self.bar.n)
         else:
             end = "\n" if done == total else ""
-            _sys.stderr.write("\r%s: %d/%d %ss%s" % (self.what, done, total, self.unit, end))
+            units = self.unit + ("es" if self.unit.endswith("s") else "s")
+            _sys.stderr.write("\r%s: %d/%d %s%s" % (self.what, done, total, units, end))
             _sys.stderr.flush()
 
     def close(self):

@@ -129,7 +129,7 @@ def test_progress_and_warnings(grid, capsys):
         have_tqdm = False
     darkyield.limit(LIMIT, yields=g, progress=True)
     err = capsys.readouterr().err
-    assert "2/2" in err if not have_tqdm else "limit" in err
+    assert "2/2 masses" in err if not have_tqdm else "limit" in err
 
 
 def test_run_progress(grid, capsys):
@@ -243,3 +243,40 @@ def test_grid_copies(grid):
     np.testing.assert_array_equal(darkyield.limit(LIMIT, yields=g)["coupling_obs"],
                                   t["coupling_obs"])
     del d
+
+
+def test_same_messages_as_cli(grid, tmp_path):
+    """a bad override: the exception's message is the command line's, word for word"""
+    import json
+
+    _, h5 = grid
+    lim = tmp_path / "lim.yaml"
+    lim.write_text(json.dumps(dict(LIMIT, yields=str(h5))))
+    run = tmp_path / "run.yaml"
+    run.write_text(json.dumps(RUN))
+    for call, args in ((lambda: darkyield.limit(str(lim), statistics__cl=1.5),
+                        ["limit", str(lim), "--set", "statistics.cl=1.5"]),
+                       (lambda: darkyield.run(str(run), beam__energy_GeV=-1),
+                        ["run", str(run), "--set", "beam.energy_GeV=-1"])):
+        with pytest.raises(darkyield.DarkyieldError) as e:
+            call()
+        r = subprocess.run([CLI] + args + ["--quiet"], capture_output=True, text=True)
+        assert r.returncode != 0 and r.stdout == ""
+        assert "darkyield: error: %s\n" % e.value in r.stderr, (str(e.value), r.stderr)
+    with pytest.raises(darkyield.DarkyieldError,
+                       match=r"'statistics.cl' must be > 0 and <= 0.9999999, got 1.5"):
+        darkyield.limit(str(lim), statistics__cl=1.5)  # the bound is named
+
+
+def test_pandas(grid):
+    """to_pandas(): a DataFrame with the table's columns and values (skipped without pandas)"""
+    pd = pytest.importorskip("pandas")
+    g, _ = grid
+    t = darkyield.limit(LIMIT, yields=g)
+    df = t.to_pandas()
+    assert isinstance(df, pd.DataFrame) and list(df.columns) == list(t.keys())
+    np.testing.assert_array_equal(df["coupling_obs"].to_numpy(), t["coupling_obs"])
+    x = darkyield.xsec(process="brem", target="W", energy=8, mass=[0.01, 0.1], method="iww")
+    dx = x.to_pandas()
+    assert len(dx) == 2 and list(dx["method"]) == ["iww", "iww"]
+    np.testing.assert_array_equal(dx["sigma_pb"].to_numpy(), x["sigma_pb"])
