@@ -666,7 +666,6 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
 {
     dy_limit_config *cfg = j->cfg;
     if (out_dir) snprintf(cfg->out_dir, sizeof cfg->out_dir, "%s", out_dir);
-    const dy_yield_grid *g = &j->yf.g;
     const int np = j->np, visible = j->visible, want_y = j->want_y, zero_band = j->zero_band;
     const int have_therm = j->have_therm, have_gm2 = j->have_gm2, nth = j->nth;
     const double r4 = j->r4, *res = j->res;
