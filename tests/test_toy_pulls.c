@@ -1,6 +1,6 @@
 /* test_toy_pulls.c — the toy-based CLs limit (cls-toys, host/physics/profile.c) over many seeds
  * against the exact Poisson CLs of one count with a known background (A. L. Read, J. Phys. G 28
- * (2002) 2693, eq. 8: CLs = P(n <= n_obs | mu + b) / P(n <= n_obs | b); q~_mu orders one count
+ * (2002) 2693: CLs = P(n <= n_obs | mu + b) / P(n <= n_obs | b); q~_mu orders one count
  * like n, so the toys estimate exactly this), evaluated here by direct Poisson sums.  Asserted:
  * the limits are unbiased (mean over S seeds within 4 sigma of the mean), the quoted toy error
  * events_obs_toy_err matches the seed-to-seed scatter (ratio within 4/sqrt(2(S-1))), and the
