@@ -46,12 +46,12 @@ typedef struct dy_pl_options {
     dy_pl_method method;
     double cl;     /* confidence level, e.g. 0.9 */
     int n_toys;    /* toys per hypothesis and mu (DY_PL_TOYS), 100 .. 1e6 */
-    uint64_t seed; /* toys: the same seed at every mu (common random numbers) */
+    uint64_t seed; /* toys: the same toys at every mu (one Philox uniform per toy variate) */
 } dy_pl_options;
 
 /* The limit on mu: observed and expected (median, -1/+1, -2/+2 sigma; "-" = the lower limit),
  * and for toys the statistical uncertainty of the observed limit from the finite number of
- * toys (0 otherwise). */
+ * toys (binomial CLs error through the slope of ln CLs; 0 otherwise). */
 typedef struct dy_pl_limit {
     double obs, median, m1, p1, m2, p2;
     double obs_toy_err;
