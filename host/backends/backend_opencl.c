@@ -16,6 +16,8 @@ typedef struct cl_state {
     cl_command_queue q;
     cl_program prog;
     cl_kernel k_sample, k_reduce, k_combine, k_finish, k_flat, k_philox;
+    /* one work-group size per kernel, fixed for the engine's life (launch1d) */
+    size_t ls_sample, ls_reduce, ls_combine, ls_finish, ls_flat, ls_philox;
     /* the open batch: parameters, maps, iteration records, histograms, control, totals */
     cl_mem b_params, b_hspec, b_grids, b_itrec, b_hrun, b_hw, b_ctl, b_out, b_fw;
     size_t n;
@@ -221,6 +223,37 @@ static void ocl_batch_close(void *state)
     s->n = 0;
 }
 
+/* The work-group size of a kernel's launches: a multiple of the device's preferred one, at most
+ * DY_OCL_LOCAL (64) and what the kernel allows.  Fixed, with the global size rounded up to it
+ * (every kernel checks its index against n): with a NULL local size the implementation picks one
+ * per global size, and PoCL compiles the kernel anew for each (448 compilations, 5.7 min, for
+ * test_genz on a cold cache; one per kernel now).  Results do not depend on it: work items are
+ * independent and every reduction has a fixed order. */
+#define DY_OCL_LOCAL 64
+static size_t work_group_size(cl_device_id dev, cl_kernel k)
+{
+    size_t max = 0, pref = 0;
+    if (clGetKernelWorkGroupInfo(k, dev, CL_KERNEL_WORK_GROUP_SIZE, sizeof max, &max, NULL) !=
+            CL_SUCCESS ||
+        max == 0)
+        max = 1;
+    if (clGetKernelWorkGroupInfo(k, dev, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE, sizeof pref,
+                                 &pref, NULL) != CL_SUCCESS ||
+        pref == 0)
+        pref = 1;
+    size_t ls = pref;
+    while (ls * 2 <= DY_OCL_LOCAL && ls * 2 <= max)
+        ls *= 2;
+    return ls <= max ? ls : max;
+}
+
+/* A 1-D launch of n work items in groups of ls (the global size rounded up to a multiple). */
+static cl_int launch1d(cl_command_queue q, cl_kernel k, size_t n, size_t ls)
+{
+    const size_t gs = (n + ls - 1) / ls * ls;
+    return clEnqueueNDRangeKernel(q, k, 1, NULL, &gs, &ls, 0, NULL, NULL);
+}
+
 static void ocl_free(void *state)
 {
     cl_state *s = state;
@@ -271,13 +304,18 @@ static dy_status ocl_init(void **state, int device, char *name, size_t n, dy_err
     }
     struct {
         cl_kernel *k;
+        size_t *ls;
         const char *name;
-    } ks[] = {{&s->k_sample, "dy_kernel_sample"},   {&s->k_reduce, "dy_kernel_reduce"},
-              {&s->k_combine, "dy_kernel_combine"}, {&s->k_finish, "dy_kernel_finish"},
-              {&s->k_flat, "dy_kernel_flat"},       {&s->k_philox, "dy_kernel_philox"}};
+    } ks[] = {{&s->k_sample, &s->ls_sample, "dy_kernel_sample"},
+              {&s->k_reduce, &s->ls_reduce, "dy_kernel_reduce"},
+              {&s->k_combine, &s->ls_combine, "dy_kernel_combine"},
+              {&s->k_finish, &s->ls_finish, "dy_kernel_finish"},
+              {&s->k_flat, &s->ls_flat, "dy_kernel_flat"},
+              {&s->k_philox, &s->ls_philox, "dy_kernel_philox"}};
     for (size_t i = 0; i < sizeof ks / sizeof ks[0]; ++i) {
         *ks[i].k = clCreateKernel(s->prog, ks[i].name, &rc);
         CL_TRY(rc, ks[i].name);
+        *ks[i].ls = work_group_size(s->dev, *ks[i].k);
     }
     *state = s;
     return DY_OK;
@@ -371,12 +409,10 @@ static dy_status ocl_batch_open(void *state, const dy_batch_desc *d, dy_dev_stat
     if ((st = fill_zero(s, s->b_hw, n * sizeof(double), err)) != DY_OK) goto fail;
     const dy_u32 dim = d->lay.dim;
     const cl_ulong nn = n;
-    size_t gs = n;
     CL_TRY(clSetKernelArg(s->k_flat, 0, sizeof(cl_mem), &s->b_grids), "set arg");
     CL_TRY(clSetKernelArg(s->k_flat, 1, sizeof dim, &dim), "set arg");
     CL_TRY(clSetKernelArg(s->k_flat, 2, sizeof nn, &nn), "set arg");
-    CL_TRY(clEnqueueNDRangeKernel(s->q, s->k_flat, 1, NULL, &gs, NULL, 0, NULL, NULL),
-           "launch flat maps");
+    CL_TRY(launch1d(s->q, s->k_flat, n, s->ls_flat), "launch flat maps");
     st_->launches += 1;
     if (d->maps) /* given maps over the flat ones (the scratch half stays as it is) */
         for (size_t j = 0; j < n; ++j) {
@@ -412,11 +448,12 @@ static dy_status ensure_scratch(cl_state *s, size_t ns, size_t nrec, dy_error *e
     return DY_OK;
 }
 
-static dy_status enqueue(cl_state *s, cl_kernel k, size_t n, const char *what, dy_error *err)
+static dy_status enqueue(cl_state *s, cl_kernel k, size_t ls, size_t n, const char *what,
+                         dy_error *err)
 {
     dy_status st = DY_OK;
     if (n == 0) return DY_OK;
-    CL_TRY(clEnqueueNDRangeKernel(s->q, k, 1, NULL, &n, NULL, 0, NULL, NULL), what);
+    CL_TRY(launch1d(s->q, k, n, ls), what);
     return DY_OK;
 fail:
     return st;
@@ -450,7 +487,8 @@ static dy_status ocl_iterate(void *state, const dy_iter_plan *p, double *out, dy
         ARG(s->k_sample, 5, s->b_w);
         ARG(s->k_sample, 6, s->b_bins);
         ARG(s->k_sample, 7, s->b_obs);
-        if ((st = enqueue(s, s->k_sample, ns, "launch sample", err)) != DY_OK) return st;
+        if ((st = enqueue(s, s->k_sample, s->ls_sample, ns, "launch sample", err)) != DY_OK)
+            return st;
         if (p->w_out) {
             CL_TRY(clEnqueueReadBuffer(s->q, s->b_w, CL_TRUE, 0, ns * sizeof(double),
                                        p->w_out + L.sample_begin, 0, NULL, NULL),
@@ -467,13 +505,15 @@ static dy_status ocl_iterate(void *state, const dy_iter_plan *p, double *out, dy
         ARG(s->k_reduce, 7, s->b_hspec);
         ARG(s->k_reduce, 8, s->b_fw);
         ARG(s->k_reduce, 9, s->b_part);
-        if ((st = enqueue(s, s->k_reduce, nred, "launch reduce", err)) != DY_OK) return st;
+        if ((st = enqueue(s, s->k_reduce, s->ls_reduce, nred, "launch reduce", err)) != DY_OK)
+            return st;
         ARG(s->k_combine, 0, s->b_ctl);
         ARG(s->k_combine, 1, L);
         ARG(s->k_combine, 2, ncomb);
         ARG(s->k_combine, 3, s->b_part);
         ARG(s->k_combine, 4, s->b_itrec);
-        if ((st = enqueue(s, s->k_combine, ncomb, "launch combine", err)) != DY_OK) return st;
+        if ((st = enqueue(s, s->k_combine, s->ls_combine, ncomb, "launch combine", err)) != DY_OK)
+            return st;
         st_->launches += 3;
     }
     {
@@ -489,7 +529,8 @@ static dy_status ocl_iterate(void *state, const dy_iter_plan *p, double *out, dy
         ARG(s->k_finish, 7, s->b_hrun);
         ARG(s->k_finish, 8, s->b_hw);
         ARG(s->k_finish, 9, s->b_out);
-        if ((st = enqueue(s, s->k_finish, nfin, "launch finish", err)) != DY_OK) return st;
+        if ((st = enqueue(s, s->k_finish, s->ls_finish, nfin, "launch finish", err)) != DY_OK)
+            return st;
         st_->launches += 1;
     }
     CL_TRY(clEnqueueReadBuffer(s->q, s->b_out, CL_TRUE, 0, na * DY_NTOT * sizeof(double), out, 0,
@@ -544,7 +585,6 @@ static dy_status ocl_philox(void *state, const dy_u32 *ctr, const dy_u32 *key, d
     dy_status st = DY_OK;
     cl_int rc;
     cl_mem bc = NULL, bk = NULL, bo = NULL;
-    size_t gs = n;
     bc = clCreateBuffer(s->ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, 16 * (size_t)n,
                         (void *)ctr, &rc);
     CL_TRY(rc, "clCreateBuffer");
@@ -557,7 +597,7 @@ static dy_status ocl_philox(void *state, const dy_u32 *ctr, const dy_u32 *key, d
     CL_TRY(clSetKernelArg(s->k_philox, 1, sizeof(cl_mem), &bk), "set arg");
     CL_TRY(clSetKernelArg(s->k_philox, 2, sizeof(cl_mem), &bo), "set arg");
     CL_TRY(clSetKernelArg(s->k_philox, 3, sizeof(dy_u32), &n), "set arg");
-    CL_TRY(clEnqueueNDRangeKernel(s->q, s->k_philox, 1, NULL, &gs, NULL, 0, NULL, NULL), "launch");
+    CL_TRY(launch1d(s->q, s->k_philox, n, s->ls_philox), "launch");
     CL_TRY(clEnqueueReadBuffer(s->q, bo, CL_TRUE, 0, 16 * (size_t)n, out, 0, NULL, NULL), "read");
 fail:
     if (bc) clReleaseMemObject(bc);
