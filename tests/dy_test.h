@@ -21,13 +21,33 @@
                      fabs(dy_a_ - dy_e_), dy_tol_);                                                \
     } while (0)
 
-/* sscanf on one line of a larger text.  glibc's sscanf takes strlen of its whole input, so
- * scanning every line of a multi-MB file in place is quadratic (minutes for an LHE file of 20 000
- * events); this copies the line (up to 1023 characters) first. */
+/* strstr and strchr(p, '\n') for scanning a large text line by line.  glibc's sscanf, and
+ * ASan's strstr/strchr interceptors under strict_string_checks (the CI's sanitizer run), take the
+ * length of the whole remaining text on every call: scanning an LHE file of 20 000 events with
+ * them is quadratic (minutes).  These loops touch only the bytes up to the match. */
+static inline char *dy_find(const char *p, const char *needle)
+{
+    for (; *p; ++p) {
+        size_t i = 0;
+        while (needle[i] && p[i] == needle[i])
+            ++i;
+        if (!needle[i]) return (char *)p;
+    }
+    return *needle ? NULL : (char *)p;
+}
+
+static inline char *dy_eol(const char *p)
+{
+    for (; *p; ++p)
+        if (*p == '\n') return (char *)p;
+    return NULL;
+}
+
+/* sscanf on one line of a larger text (the line copied first, up to 1023 characters). */
 static inline int dy_line_scanf(const char *line, const char *fmt, ...)
 {
     char buf[1024];
-    const char *nl = strchr(line, '\n');
+    const char *nl = dy_eol(line);
     size_t n = nl ? (size_t)(nl - line) : strlen(line);
     if (n >= sizeof buf) n = sizeof buf - 1;
     memcpy(buf, line, n);

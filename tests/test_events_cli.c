@@ -67,7 +67,7 @@ static void expect_error(const char *args, int code, const char *needle)
 {
     const int rc = run(args);
     if (rc != code) fail_msg("'%s': exit %d, expected %d; output:\n%s", args, rc, code, out);
-    if (!strstr(out, needle)) fail_msg("'%s': output lacks '%s':\n%s", args, needle, out);
+    if (!dy_find(out, needle)) fail_msg("'%s': output lacks '%s':\n%s", args, needle, out);
 }
 
 typedef struct lib {
@@ -84,12 +84,12 @@ static void read_like_g4darkbrem(char *text, int boson, lib *L)
     int nl = 0;
     memset(L, 0, sizeof *L);
     L->Z = -1;
-    char *init = strstr(text, "<init>");
+    char *init = dy_find(text, "<init>");
     assert_non_null(init);
-    assert_int_equal(
-        dy_line_scanf(strchr(strchr(init, '\n') + 1, '\n') + 1, "%lf %lf", &L->sigma, &L->error), 2);
+    assert_int_equal(dy_line_scanf(dy_eol(dy_eol(init) + 1) + 1, "%lf %lf", &L->sigma, &L->error),
+                     2);
     for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
-        if (strstr(l, "Znuc")) {
+        if (dy_find(l, "Znuc")) {
             double z;
             assert_int_equal(dy_line_scanf(l, "%*d %lf", &z), 1);
             assert_int_equal(L->Z, -1); /* one such line */
@@ -105,8 +105,8 @@ static void read_like_g4darkbrem(char *text, int boson, lib *L)
         const char *c[3] = {lines[3], lines[5], lines[7]};
         int ok = 1;
         for (int k = 0; k < 3 && ok; ++k)
-            ok = dy_line_scanf(c[k], "%d %d %*s %*s %*s %*s %lf %lf %lf %lf %lf", &id[k], &st[k], &v[k][1],
-                        &v[k][2], &v[k][3], &v[k][0], &v[k][4]) == 7;
+            ok = dy_line_scanf(c[k], "%d %d %*s %*s %*s %*s %lf %lf %lf %lf %lf", &id[k], &st[k],
+                               &v[k][1], &v[k][2], &v[k][3], &v[k][0], &v[k][4]) == 7;
         if (!ok || (id[0] != 11 && id[0] != 13) || st[0] != -1) continue;
         if ((id[1] != 11 && id[1] != 13) || st[1] != 1 || id[2] != boson || st[2] != 1) continue;
         assert_true(L->Z > 0); /* the reader needs Z before the first event */
@@ -128,7 +128,7 @@ static int xsec_hist(char *text, const char *name, double *lo, double *hi, doubl
     int n = 0;
     snprintf(key, sizeof key, ",%s,", name);
     for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
-        const char *k = strstr(l, key);
+        const char *k = dy_find(l, key);
         if (l[0] == '#' || !k || n >= 256) continue;
         k = strchr(k + strlen(key), ','); /* past the unit */
         double d, de;
@@ -146,11 +146,11 @@ static void boson_counts(const char *text, int k, double E0, const double *lo, c
                          int n, double *counts)
 {
     memset(counts, 0, (size_t)n * sizeof *counts);
-    for (const char *l = strstr(text, "\n622 1 "); l; l = strstr(l + 1, "\n622 1 ")) {
+    for (const char *l = dy_find(text, "\n622 1 "); l; l = dy_find(l + 1, "\n622 1 ")) {
         double p[4];
-        assert_int_equal(
-            dy_line_scanf(l + 1, "%*d %*d %*d %*d %*d %*d %lf %lf %lf %lf", &p[1], &p[2], &p[3], &p[0]),
-            4);
+        assert_int_equal(dy_line_scanf(l + 1, "%*d %*d %*d %*d %*d %*d %lf %lf %lf %lf", &p[1],
+                                       &p[2], &p[3], &p[0]),
+                         4);
         const double v = k == 0 ? p[0] / E0 : atan2(hypot(p[1], p[2]), p[3]);
         for (int b = 0; b < n; ++b)
             if (v >= lo[b] && v < hi[b]) counts[b] += 1.0;
@@ -170,13 +170,13 @@ static void issue_command(void **state)
              "--seed 1 --format lhe --output %s/FILE.lhe --backend cpu",
              dir);
     if (run(args)) fail_msg("%s\n%s", args, out);
-    assert_non_null(strstr(out, "efficiency"));
+    assert_non_null(dy_find(out, "efficiency"));
     snprintf(args, sizeof args, "%s/FILE.lhe", dir);
     t = slurp(args, NULL);
     char *lhe = strdup(t);
     assert_non_null(lhe);
-    assert_non_null(strstr(t, "<LesHouchesEvents version=\"3.0\">"));
-    assert_non_null(strstr(t, "\n11 1000741840 8.000000000000e+00 "));
+    assert_non_null(dy_find(t, "<LesHouchesEvents version=\"3.0\">"));
+    assert_non_null(dy_find(t, "\n11 1000741840 8.000000000000e+00 "));
     read_like_g4darkbrem(t, 622, &L);
     free(t);
     assert_int_equal(L.n, 20000);
@@ -190,7 +190,7 @@ static void issue_command(void **state)
     if (run(args)) fail_msg("%s\n%s", args, out);
     snprintf(args, sizeof args, "%s/xsec.csv", dir);
     t = slurp(args, NULL);
-    const char *row = strstr(t, ",etl,");
+    const char *row = dy_find(t, ",etl,");
     assert_non_null(row);
     assert_int_equal(dy_line_scanf(row + 5, "%lf,%lf", &s, &e), 2);
     free(t);
@@ -243,13 +243,13 @@ static void seeds_and_gzip(void **state)
     fclose(f);
     assert_true(magic[0] == 0x1f && magic[1] == 0x8b);
     b = slurp(p, &nb);
-    assert_string_equal(strstr(a, "<init>"), strstr(b, "<init>")); /* the command line differs */
+    assert_string_equal(dy_find(a, "<init>"), dy_find(b, "<init>")); /* the command line differs */
     free(b);
     snprintf(args, sizeof args, "%s --seed 8 --output %s/c.lhe", base, dir);
     assert_int_equal(run(args), 0);
     snprintf(p, sizeof p, "%s/c.lhe", dir);
     b = slurp(p, &nb);
-    assert_true(strcmp(strstr(a, "<event>"), strstr(b, "<event>")) != 0);
+    assert_true(strcmp(dy_find(a, "<event>"), dy_find(b, "<event>")) != 0);
     lib La, Lb;
     read_like_g4darkbrem(a, 622, &La);
     read_like_g4darkbrem(b, 622, &Lb);
@@ -290,11 +290,13 @@ static void csv_library(void **state)
     assert_int_equal(strncmp(c, hdr, strlen(hdr)), 0);
     assert_int_equal(strncmp(m, hdr, strlen(hdr)), 0);
     double v[10], w[10];
-    assert_int_equal(dy_line_scanf(c + strlen(hdr), "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0],
-                            &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]),
+    assert_int_equal(dy_line_scanf(c + strlen(hdr), "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                                   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+                                   &v[9]),
                      10);
-    assert_int_equal(dy_line_scanf(m + strlen(hdr), "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &w[0],
-                            &w[1], &w[2], &w[3], &w[4], &w[5], &w[6], &w[7], &w[8], &w[9]),
+    assert_int_equal(dy_line_scanf(m + strlen(hdr), "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                                   &w[0], &w[1], &w[2], &w[3], &w[4], &w[5], &w[6], &w[7], &w[8],
+                                   &w[9]),
                      10);
     dy_assert_close(v[0], 74.0, 0.0, 0.0);
     dy_assert_close(v[1], 4.0, 0.0, 0.0);
@@ -323,8 +325,8 @@ static void csv_library(void **state)
     assert_int_equal(run(args), 0);
     snprintf(p, sizeof p, "%s/two.csv", dir);
     c = slurp(p, NULL);
-    assert_non_null(strstr(c, "\n74,4,"));
-    assert_non_null(strstr(c, "\n74,8,"));
+    assert_non_null(dy_find(c, "\n74,4,"));
+    assert_non_null(dy_find(c, "\n74,8,"));
     free(c);
 }
 
@@ -373,7 +375,7 @@ static void directory_of_files(void **state)
     snprintf(p, sizeof p, "%s/darkyield_brem_e_vector_Z74_m0.1GeV.csv", dir);
     char *c = slurp(p, NULL);
     int n4 = 0, n8 = 0;
-    for (char *l = strchr(c, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+    for (char *l = dy_eol(c); l && l[1]; l = dy_eol(l + 1)) {
         n4 += !strncmp(l + 1, "74,4,", 5);
         n8 += !strncmp(l + 1, "74,8,", 5);
     }
@@ -448,26 +450,26 @@ static void bad_input(void **state)
     assert_int_equal(run(args), 0);
     snprintf(args, sizeof args, "%s/Znuc<&>\xc3\xa9.lhe", dir);
     char *t = slurp(args, NULL);
-    assert_non_null(strstr(t, "Z_nuc&lt;&amp;&gt;??.lhe"));
+    assert_non_null(dy_find(t, "Z_nuc&lt;&amp;&gt;??.lhe"));
     lib L;
     read_like_g4darkbrem(t, 622, &L); /* exactly one Znuc line */
     assert_int_equal(L.n, 5);
     assert_int_equal(L.Z, 74);
     free(t);
     assert_int_equal(run("events --help"), 0);
-    assert_non_null(strstr(out, "--boson-pdg"));
-    assert_non_null(strstr(out, "--csv-unit"));
+    assert_non_null(dy_find(out, "--boson-pdg"));
+    assert_non_null(dy_find(out, "--csv-unit"));
     /* HepMC3: written when this build has it (tests/hepmc3_read.cc reads it back), else a clear
      * refusal and no file */
-    const int have = strstr(out, "available in this build") != NULL;
-    assert_true(have || strstr(out, "not in this build"));
+    const int have = dy_find(out, "available in this build") != NULL;
+    assert_true(have || dy_find(out, "not in this build"));
     snprintf(args, sizeof args, "%s --n 5 --quiet --format hepmc3 --output %s/h.hepmc3", base, dir);
     if (have) {
         if (run(args)) fail_msg("%s\n%s", args, out);
         snprintf(args, sizeof args, "%s/h.hepmc3", dir);
         t = slurp(args, NULL);
         assert_true(!strncmp(t, "HepMC::Version 3", 16));
-        assert_non_null(strstr(t, "HepMC::Asciiv3-END_EVENT_LISTING"));
+        assert_non_null(dy_find(t, "HepMC::Asciiv3-END_EVENT_LISTING"));
         free(t);
     } else {
         expect_error(args, 2, "built without HepMC3");
@@ -491,23 +493,23 @@ static void primakoff_command(void **state)
     snprintf(path, sizeof path, "%s/p.lhe", dir);
     size_t na, nb;
     char *t = slurp(path, &na);
-    const char *init = strstr(t, "\n22 1000741840 8.000000000000e+00 ");
+    const char *init = dy_find(t, "\n22 1000741840 8.000000000000e+00 ");
     assert_non_null(init);
     double sig, sige, s, e;
-    assert_int_equal(dy_line_scanf(strchr(init + 1, '\n') + 1, "%lf %lf", &sig, &sige), 2);
+    assert_int_equal(dy_line_scanf(dy_eol(init + 1) + 1, "%lf %lf", &sig, &sige), 2);
     /* events: 4 particles, photon and nucleus in, ALP 9000005 and the nucleus out, balanced */
     double th[20000], tt[20000];
     int n = 0;
-    for (const char *l = strstr(t, "<event>\n"); l; l = strstr(l + 1, "<event>\n")) {
+    for (const char *l = dy_find(t, "<event>\n"); l; l = dy_find(l + 1, "<event>\n")) {
         int np, id[4], st[4];
         double v[4][4], sc;
-        const char *c = strchr(l, '\n') + 1;
+        const char *c = dy_eol(l) + 1;
         assert_int_equal(dy_line_scanf(c, "%d %*d %*f %lf", &np, &sc), 2);
         assert_int_equal(np, 4);
         for (int k = 0; k < 4; ++k) {
-            c = strchr(c, '\n') + 1;
-            assert_int_equal(dy_line_scanf(c, "%d %d %*d %*d %*d %*d %lf %lf %lf %lf", &id[k], &st[k],
-                                    &v[k][1], &v[k][2], &v[k][3], &v[k][0]),
+            c = dy_eol(c) + 1;
+            assert_int_equal(dy_line_scanf(c, "%d %d %*d %*d %*d %*d %lf %lf %lf %lf", &id[k],
+                                           &st[k], &v[k][1], &v[k][2], &v[k][3], &v[k][0]),
                              6);
         }
         assert_true(id[0] == 22 && st[0] == -1 && id[1] == 1000741840 && st[1] == -1);
@@ -526,7 +528,7 @@ static void primakoff_command(void **state)
     if (run(args)) fail_msg("%s\n%s", args, out);
     snprintf(path, sizeof path, "%s/xsec.csv", dir);
     char *x = slurp(path, NULL);
-    const char *row = strstr(x, ",etl,");
+    const char *row = dy_find(x, ",etl,");
     assert_non_null(row);
     assert_int_equal(dy_line_scanf(row + 5, "%lf,%lf", &s, &e), 2);
     free(x);
@@ -559,8 +561,8 @@ static void primakoff_command(void **state)
     assert_int_equal(run(args), 0);
     snprintf(path, sizeof path, "%s/p.lhe", dir);
     char *b = slurp(path, &nb);
-    assert_true(strstr(t, "<init>") && strstr(b, "<init>"));
-    assert_string_equal(strstr(t, "<init>"), strstr(b, "<init>")); /* --quiet is in the header */
+    assert_true(dy_find(t, "<init>") && dy_find(b, "<init>"));
+    assert_string_equal(dy_find(t, "<init>"), dy_find(b, "<init>")); /* --quiet is in the header */
     free(b);
     free(t);
 }
@@ -571,16 +573,16 @@ static void primakoff_command(void **state)
 static int check_events(const char *t, int np, const int *ids, const int *sts, double tol)
 {
     int n = 0;
-    for (const char *l = strstr(t, "<event>\n"); l; l = strstr(l + 1, "<event>\n")) {
+    for (const char *l = dy_find(t, "<event>\n"); l; l = dy_find(l + 1, "<event>\n")) {
         int k, id, st, nup;
         double in[4] = {0}, outv[4] = {0}, res[4] = {0}, v[4];
-        const char *c = strchr(l, '\n') + 1;
+        const char *c = dy_eol(l) + 1;
         assert_int_equal(dy_line_scanf(c, "%d", &nup), 1);
         assert_int_equal(nup, np);
         for (k = 0; k < np; ++k) {
-            c = strchr(c, '\n') + 1;
-            assert_int_equal(dy_line_scanf(c, "%d %d %*d %*d %*d %*d %lf %lf %lf %lf", &id, &st, &v[1],
-                                    &v[2], &v[3], &v[0]),
+            c = dy_eol(c) + 1;
+            assert_int_equal(dy_line_scanf(c, "%d %d %*d %*d %*d %*d %lf %lf %lf %lf", &id, &st,
+                                           &v[1], &v[2], &v[3], &v[0]),
                              6);
             if (id != ids[k] || st != sts[k])
                 fail_msg("event %d particle %d: id %d status %d, expected %d %d", n, k, id, st,
@@ -605,9 +607,9 @@ static int check_events(const char *t, int np, const int *ids, const int *sts, d
 /* sigma and its error from the <init> block whose beam line starts with head. */
 static void init_sigma(const char *t, const char *head, double *sig, double *err)
 {
-    const char *init = strstr(t, head);
+    const char *init = dy_find(t, head);
     if (!init) fail_msg("no <init> line starting '%s'", head + 1);
-    assert_int_equal(dy_line_scanf(strchr(init + 1, '\n') + 1, "%lf %lf", sig, err), 2);
+    assert_int_equal(dy_line_scanf(dy_eol(init + 1) + 1, "%lf %lf", sig, err), 2);
 }
 
 /* `darkyield xsec ... --format csv` (args without the format): sigma and error of method. */
@@ -620,7 +622,7 @@ static void xsec_sigma(const char *args, const char *method, double *s, double *
     if (run(cmd)) fail_msg("%s\n%s", cmd, out);
     char *x = slurp(path, NULL);
     snprintf(key, sizeof key, ",%s,", method);
-    const char *row = strstr(x, key);
+    const char *row = dy_find(x, key);
     assert_non_null(row);
     assert_int_equal(dy_line_scanf(row + strlen(key), "%lf,%lf", s, e), 2);
     free(x);
@@ -643,7 +645,7 @@ static void compton_command(void **state)
     char *t = slurp(path, NULL);
     double sig, sige, s, e;
     init_sigma(t, "\n22 11 8.000000000000e+00 5.109989500000e-04 ", &sig, &sige);
-    assert_null(strstr(t, "Znuc")); /* no nucleus: no target block */
+    assert_null(dy_find(t, "Znuc")); /* no nucleus: no target block */
     static const int ids[4] = {22, 11, 11, 622}, sts[4] = {-1, -1, 1, 1};
     assert_int_equal(check_events(t, 4, ids, sts, 1e-10 * 8.0), 2000);
     free(t);
@@ -670,11 +672,11 @@ static double chi_lab_pvalue(const char *t, const char *opts, int k)
     const int nb = xsec_hist(x, obs[k], lo, hi, c, ce);
     free(x);
     assert_true(nb >= 20);
-    for (const char *l = strstr(t, "\n52 1 "); l; l = strstr(l + 1, "\n52 1 ")) {
+    for (const char *l = dy_find(t, "\n52 1 "); l; l = dy_find(l + 1, "\n52 1 ")) {
         double p[4];
-        assert_int_equal(
-            dy_line_scanf(l + 1, "%*d %*d %*d %*d %*d %*d %lf %lf %lf %lf", &p[1], &p[2], &p[3], &p[0]),
-            4);
+        assert_int_equal(dy_line_scanf(l + 1, "%*d %*d %*d %*d %*d %*d %lf %lf %lf %lf", &p[1],
+                                       &p[2], &p[3], &p[0]),
+                         4);
         const double v = k == 0 ? p[0] : atan2(hypot(p[1], p[2]), p[3]);
         for (int b = 0; b < nb; ++b)
             if (v >= lo[b] && v < hi[b]) counts[b] += 1.0;
