@@ -6,8 +6,8 @@
  * must be rejected; the boson-energy histogram follows the run's dN/dE_A' (chi^2), and another
  * mass's spectrum must be rejected; every event conserves four-momentum, puts its particles on
  * their mass shells and carries its incident energy in line 1; a seed gives the same events bit
- * for bit, another seed others; the command writes a complete LHE file (header, EOT
- * normalisation, varying beam energy), the same bytes for the same seed, and bad input (no
+ * for bit, another seed others; the command writes a complete LHE file (a 0.1 X0 config: header,
+ * EOT normalisation, varying beam energy), the same bytes for the same seed, and bad input (no
  * config, a mass or channel not in it, several channels, annihilation, hepmc3) fails with a
  * message and leaves no file (channel errors of the plan checked through dy_run_channel).
  * DY_BACKENDS: cpu */
@@ -37,7 +37,17 @@ static const char *CFG_TEXT = "name: thick_test\nseed: 3\nbackend: cpu\nprecisio
                               "quadrature:\n  nodes: 9\n"
                               "output:\n  dir: test_events_thick_out\n  formats: [csv]\n";
 
-static char cfg_path[512];
+/* a thin target (Tsai's straggling: no shower tables to build) for the command's own runs */
+static const char *THIN_TEXT = "name: thin_test\nseed: 3\nbackend: cpu\nprecision: 0.01\n"
+                               "beam:\n  particle: e-\n  energy_GeV: 8\n"
+                               "target:\n  material: W\n  thickness_X0: 0.1\n"
+                               "model:\n  mediator: vector\n  coupling: 1\n"
+                               "processes: [brem]\nmasses_GeV: [0.1]\n"
+                               "energy_bins:\n  min_GeV: 0\n  max_GeV: 8\n  n: 20\n"
+                               "quadrature:\n  nodes: 9\n"
+                               "output:\n  dir: test_events_thick_out\n  formats: [csv]\n";
+
+static char cfg_path[512], thin_path[512];
 static dy_engine *engine;
 static dy_config cfg;
 static dy_yield_grid grid;
@@ -55,6 +65,10 @@ static int setup(void **state)
     FILE *f = fopen(cfg_path, "w");
     if (!f) return -1;
     fputs(CFG_TEXT, f);
+    fclose(f);
+    snprintf(thin_path, sizeof thin_path, "%s/test_events_thick_thin.yaml", DY_BINARY_DIR);
+    if (!(f = fopen(thin_path, "w"))) return -1;
+    fputs(THIN_TEXT, f);
     fclose(f);
     if (dy_config_load(cfg_path, &cfg, &err) != DY_OK) fail_msg("%s", err.msg);
     if (dy_run_grid(&cfg, engine, 0, &grid, &err) != DY_OK) fail_msg("%s", err.msg);
@@ -326,9 +340,8 @@ static void command(void **state)
     remove(f2);
     for (int k = 0; k < 2; ++k) { /* the same command twice (the header holds the command) */
         snprintf(a, sizeof a,
-                 "events --config %s --channel brem-e- --mass 0.1 --n 400 --seed 5 --output %s "
-                 "--backend %s --quiet",
-                 cfg_path, f1, dy_test_backend_name());
+                 "events --config %s --mass 0.1 --n 400 --seed 5 --output %s --backend %s --quiet",
+                 thin_path, f1, dy_test_backend_name());
         const int rc = dy_run_cli(a, out, sizeof out);
         if (rc) fail_msg("%s failed (%d):\n%s", a, rc, out);
         if (!k) assert_int_equal(rename(f1, f2), 0);
@@ -342,7 +355,7 @@ static void command(void **state)
     assert_non_null(strstr(s1, "channel brem-e-"));
     assert_non_null(strstr(s1, "NOT pb"));
     assert_non_null(strstr(s1, "energy E varying per event"));
-    assert_non_null(strstr(s1, "<init>\n11 1000741840 1.000000000000e+01"));
+    assert_non_null(strstr(s1, "<init>\n11 1000741840 8.000000000000e+00"));
     assert_non_null(strstr(s1, "</LesHouchesEvents>\n"));
     /* 400 events, each incident line (status -1, id 11) with its own energy */
     int events = 0, distinct = 0;
@@ -355,7 +368,7 @@ static void command(void **state)
             sscanf(l, "%d %d %*d %*d %*d %*d %lf %lf %lf %lf", &id, &st, &px, &py, &pz, &E), 6);
         assert_int_equal(id, 11);
         assert_int_equal(st, -1);
-        assert_true(E > 0.1 && E <= 10.0 && px == 0.0 && py == 0.0 && pz > 0.0 && pz < E);
+        assert_true(E > 0.1 && E <= 8.0 && px == 0.0 && py == 0.0 && pz > 0.0 && pz < E);
         distinct += E != last;
         last = E;
         ++events;

@@ -634,7 +634,11 @@ int dy_cmd_events(int argc, char **argv)
         help_asked |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
         thick |= !strcmp(argv[i], "--config") || !strncmp(argv[i], "--config=", 9);
     }
-    if (thick && !help_asked) return dy_cmd_events_thick(argc, argv); /* a run config */
+    if (thick && help_asked) {
+        help();
+        return 0;
+    }
+    if (thick) return dy_cmd_events_thick(argc, argv); /* a run config: thick target */
     opts o;
     memset(&o, 0, sizeof o);
     dy_xsec_request_default(&o.req);
