@@ -148,7 +148,8 @@ static void conservation(void **state)
             double E;
             assert_int_equal(dy_thick_event(&th[c], i, 622, &ev, &E), 0);
             assert_int_equal(ev.n, 5);
-            assert_int_equal(ev.part[0].pdg, 11);
+            assert_int_equal(ev.part[0].pdg, c ? -11 : 11); /* brem-e+: positrons */
+            assert_int_equal(ev.part[2].pdg, ev.part[0].pdg);
             assert_int_equal(ev.part[1].pdg, 1000741840);
             assert_int_equal(ev.part[4].pdg, 622);
             assert_true(E == ev.part[0].p[0]); /* line 1 carries the incident energy */

@@ -354,10 +354,6 @@ int dy_cmd_events_thick(int argc, char **argv)
             rc = dy_cli_fail(&err);
             goto out;
         }
-        if (incident_pdg(&v, &cfg) == -11) { /* a positron's brem: its lines carry -11 */
-            ev.part[0].pdg = -11;
-            ev.part[2].pdg = -11;
-        }
         dy_lhe_event(zs, &ev);
     }
     dy_lhe_end(zs);

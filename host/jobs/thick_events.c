@@ -410,7 +410,10 @@ int dy_thick_event(const dy_thick *t, uint64_t i, int boson_pdg, dy_event *ev, d
     if (d.p.process == DY_PROC_compton) return dy_compton_event(&d.p, d.u, d.phi, boson_pdg, ev);
     if (d.p.process == DY_PROC_primakoff)
         return dy_primakoff_event(&d.p, d.u, d.phi, boson_pdg, ev);
-    return dy_brem_event(&d.p, d.u, d.phi, boson_pdg, ev);
+    const int r = dy_brem_event(&d.p, d.u, d.phi, boson_pdg, ev);
+    if (r == 0 && !strcmp(t->v.name, "brem-e+")) /* the same integrand, a positron's lines */
+        ev->part[0].pdg = ev->part[2].pdg = -11;
+    return r;
 }
 
 void dy_thick_free(dy_thick *t)

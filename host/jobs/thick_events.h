@@ -61,8 +61,8 @@ dy_status dy_thick_init(dy_thick *t, dy_engine *e, const dy_run_channel_view *v,
  * t->st.mean_w +- mean_w_error is the yield per incident particle (at the config's coupling). */
 dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *uo, dy_error *err);
 
-/* Event i (boson PDG id boson_pdg): 0, or -1 when the draw lies outside phase space.  *E_inc
- * (may be NULL) gets its incident energy. */
+/* Event i (boson PDG id boson_pdg; brem-e+: the lepton lines -11): 0, or -1 when the draw lies
+ * outside phase space.  *E_inc (may be NULL) gets its incident energy. */
 int dy_thick_event(const dy_thick *t, uint64_t i, int boson_pdg, dy_event *ev, double *E_inc);
 
 void dy_thick_free(dy_thick *t);
