@@ -151,11 +151,10 @@ static int parse(int argc, char **argv, topts *o)
 }
 
 /* The beam's incident particle of the channel: PDG id. */
-static int incident_pdg(const dy_run_channel_view *v, const dy_config *cfg)
+static int incident_pdg(const dy_run_channel_view *v)
 {
     if (v->process != DY_PROC_brem) return 22;
     if (!strcmp(v->name, "brem-mu")) return 13;
-    (void)cfg;
     return !strcmp(v->name, "brem-e+") ? -11 : 11;
 }
 
@@ -185,7 +184,7 @@ static char *header_text(const topts *o, const dy_config *cfg, const dy_thick *t
             "n_el T(E) dsigma_el(E), the integrand of the run's yield (T: track length, cm/GeV "
             "per incident beam particle)\n",
             cfg->beam.particle, cfg->beam.energy_GeV, cfg->target.material,
-            cfg->target.thickness_cm, cfg->target.thickness_X0, incident_pdg(v, cfg),
+            cfg->target.thickness_cm, cfg->target.thickness_X0, incident_pdg(v),
             v->process == DY_PROC_brem ? "lepton" : "photon");
     fprintf(f, "elements:");
     for (int el = 0; el < v->nel; ++el)
@@ -335,7 +334,7 @@ int dy_cmd_events_thick(int argc, char **argv)
     const int brem = v.process == DY_PROC_brem, cmp = v.process == DY_PROC_compton;
     const dy_params *p0 = &th.node[(size_t)mel * v.K].p;
     const double Mn = brem ? p0->par[DY_BREM_P_MN] : v.elA[mel] * DY_AMU_GEV;
-    const dy_lhe_info info = {incident_pdg(&v, &cfg),
+    const dy_lhe_info info = {incident_pdg(&v),
                               cmp ? 11 : dy_nucleus_pdg(v.elZ[mel], v.elA[mel]),
                               cfg.beam.energy_GeV,
                               cmp ? DY_M_E : Mn,
