@@ -10,7 +10,7 @@
  * EOT normalisation, varying beam energy), the same bytes for the same seed, and bad input (no
  * config, a mass or channel not in it, several channels, annihilation, hepmc3) fails with a
  * message and leaves no file (channel errors of the plan checked through dy_run_channel).
- * DY_BACKENDS: cpu */
+ * DY_BACKENDS: cpu opencl cuda */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +61,7 @@ static int setup(void **state)
     dy_error err;
     engine = dy_test_open_engine();
     if (!engine) return 0;
+    printf("backend: %s\n", dy_engine_backend(engine));
     snprintf(cfg_path, sizeof cfg_path, "%s/test_events_thick.yaml", DY_BINARY_DIR);
     FILE *f = fopen(cfg_path, "w");
     if (!f) return -1;
