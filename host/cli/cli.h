@@ -9,6 +9,9 @@
 
 int dy_cmd_devices(int argc, char **argv);
 int dy_cmd_events(int argc, char **argv);
+/* `events --config RUN.yaml`: thick-target events (cmd_events_thick.c) and its help text. */
+int dy_cmd_events_thick(int argc, char **argv);
+void dy_events_thick_help(void);
 int dy_cmd_integrate(int argc, char **argv);
 int dy_cmd_xsec(int argc, char **argv);
 int dy_cmd_run(int argc, char **argv);

@@ -92,6 +92,7 @@ static void help(void)
         "  --quiet            no per-point summary on stderr\n",
         dy_hepmc3_available() ? "available in this build" : "not in this build: no HepMC3", PDG_AP,
         DY_PDG_ALP);
+    dy_events_thick_help();
 }
 
 typedef struct opts {
@@ -628,6 +629,16 @@ static void summary(const opts *o, const dy_events_point *pt, double E, double m
 
 int dy_cmd_events(int argc, char **argv)
 {
+    int help_asked = 0, thick = 0;
+    for (int i = 1; i < argc; ++i) {
+        help_asked |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+        thick |= !strcmp(argv[i], "--config") || !strncmp(argv[i], "--config=", 9);
+    }
+    if (thick && help_asked) {
+        help();
+        return 0;
+    }
+    if (thick) return dy_cmd_events_thick(argc, argv); /* a run config: thick target */
     opts o;
     memset(&o, 0, sizeof o);
     dy_xsec_request_default(&o.req);

@@ -1255,6 +1255,38 @@ static dy_status alloc_weights(dy_run *r, dy_error *err)
     return s;
 }
 
+/* The integral of a node-folded channel's process on element el at incident energy E (kernel
+ * coupling 1; below threshold Primakoff and Compton are explicit zeros). */
+static void node_params(const plan *pp, int process, int el, double E, double m, dy_params *p)
+{
+    const dy_config *c = pp->cfg;
+    if (process == DY_PROC_brem) {
+        dy_proc_brem_setup(p, pp->lepton, mediator_index(c->model.mediator), pp->elZ[el],
+                           pp->elA[el], E, m, 1.0, 1);
+        p->process = DY_PROC_brem;
+    } else if (process == DY_PROC_compton) {
+        dy_compton_config cc;
+        cc.e_gamma = E;
+        cc.m_ap = m;
+        cc.eps = 1.0;
+        cc.Z = pp->elZ[el];            /* per atom */
+        dy_proc_compton_setup(p, &cc); /* below threshold: explicit zero */
+        p->process = DY_PROC_compton;
+    } else {
+        dy_primakoff_config pc;
+        memset(&pc, 0, sizeof pc);
+        pc.e_gamma = E;
+        pc.m_a = m;
+        pc.g = 1.0;
+        pc.Z = pp->elZ[el];
+        pc.A = pp->elA[el];
+        pc.parity = DY_PRIM_PSEUDOSCALAR;
+        dy_proc_primakoff_setup(p, &pc); /* below threshold: explicit zero */
+        p->process = DY_PROC_primakoff;
+    }
+    p->id = 0;
+}
+
 dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *err)
 {
     dy_status s;
@@ -1311,37 +1343,14 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
                     const int idx = ch->first_param + (im * NE + el) * nk + k;
                     dy_params *p = &r->par[idx];
                     const double E = nodes[k];
-                    if (ch->process == DY_PROC_brem) {
-                        if (m >= E - (pp->lepton ? DY_M_MU : DY_M_E)) {
-                            s = dy_error_set(err, DY_ERR_INVALID,
-                                             "%s: mass %g GeV is above the "
-                                             "kinematic limit at %g GeV",
-                                             c->path, m, E);
-                            goto fail;
-                        }
-                        dy_proc_brem_setup(p, pp->lepton, mediator_index(c->model.mediator),
-                                           pp->elZ[el], pp->elA[el], E, m, 1.0, 1);
-                        p->process = DY_PROC_brem;
-                    } else if (ch->process == DY_PROC_compton) {
-                        dy_compton_config cc;
-                        cc.e_gamma = E;
-                        cc.m_ap = m;
-                        cc.eps = 1.0;
-                        cc.Z = pp->elZ[el];            /* per atom */
-                        dy_proc_compton_setup(p, &cc); /* below threshold: explicit zero */
-                        p->process = DY_PROC_compton;
-                    } else {
-                        dy_primakoff_config pc;
-                        memset(&pc, 0, sizeof pc);
-                        pc.e_gamma = E;
-                        pc.m_a = m;
-                        pc.g = 1.0;
-                        pc.Z = pp->elZ[el];
-                        pc.A = pp->elA[el];
-                        pc.parity = DY_PRIM_PSEUDOSCALAR;
-                        dy_proc_primakoff_setup(p, &pc); /* below threshold: explicit zero */
-                        p->process = DY_PROC_primakoff;
+                    if (ch->process == DY_PROC_brem && m >= E - (pp->lepton ? DY_M_MU : DY_M_E)) {
+                        s = dy_error_set(err, DY_ERR_INVALID,
+                                         "%s: mass %g GeV is above the "
+                                         "kinematic limit at %g GeV",
+                                         c->path, m, E);
+                        goto fail;
                     }
+                    node_params(pp, ch->process, el, E, m, p);
                     /* the engine keys an integral's random stream by its content: a point's
                      * results never depend on the rest of the grid, shard or batch */
                     p->id = 0;
@@ -1413,6 +1422,66 @@ int dy_run_points_done(const dy_run *r)
     for (int i = 0; i < r->NM; ++i)
         k += r->done[i];
     return k;
+}
+
+void dy_run_channel_names(const dy_run *r, char *buf, size_t n)
+{
+    size_t k = 0;
+    if (n) buf[0] = 0;
+    for (int i = 0; i < r->P.nch && k < n; ++i)
+        k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? ", " : "", r->P.ch[i].name);
+}
+
+dy_status dy_run_channel(const dy_run *r, const char *name, int im, dy_run_channel_view *v,
+                         dy_error *err)
+{
+    const plan *P = &r->P;
+    memset(v, 0, sizeof *v);
+    for (int i = 0; i < P->nch; ++i) {
+        const channel *ch = &P->ch[i];
+        if (strcmp(ch->name, name)) continue;
+        if (ch->kind != 0)
+            return dy_error_set(err, DY_ERR_INVALID,
+                                "%s: channel %s has a closed-form cross section and no energy "
+                                "nodes: no thick-target events for it",
+                                P->cfg->path, name);
+        if (im < 0 || im >= r->NM)
+            return dy_error_set(err, DY_ERR_INVALID, "run: no grid point %d", im);
+        const channel *own = ch->shares >= 0 ? &P->ch[ch->shares] : ch;
+        const int nk = own->single_node ? 1 : P->K;
+        const int base = own->first_param + im * P->nel * nk;
+        const double c2 = dy_coupling_kernel_scale(dy_model_from_name(P->cfg->model.mediator),
+                                                   P->cfg->model.coupling);
+        v->name = ch->name;
+        v->process = own->process;
+        v->single_node = own->single_node;
+        v->E_mean = ch->E_mean;
+        v->L_cm = ch->L_cm;
+        v->T = &ch->T;
+        v->nel = P->nel;
+        v->elZ = P->elZ;
+        v->elA = P->elA;
+        v->eln = P->eln;
+        v->K = nk;
+        v->E = &r->Ek[base];
+        v->par = &r->par[base];
+        v->scale = c2 * DY_PB_TO_CM2 * ch->escale;
+        v->run = r;
+        v->channel = i;
+        v->mass = P->cfg->masses_GeV[im];
+        v->closed = !own->single_node && !(threshold(P, own, P->cfg->masses_GeV[im]) < own->T.E0);
+        return DY_OK;
+    }
+    char names[256];
+    dy_run_channel_names(r, names, sizeof names);
+    return dy_error_set(err, DY_ERR_NOT_FOUND, "%s: no channel '%s' (this config has: %s)",
+                        P->cfg->path, name, names);
+}
+
+void dy_run_channel_params(const dy_run_channel_view *v, int el, double E, dy_params *p)
+{
+    const dy_run *r = v->run;
+    node_params(&r->P, v->process, el, E, v->mass, p);
 }
 
 /* Relative cost of a point: its number of MC integrals times a mass factor.  Measured

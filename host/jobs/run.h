@@ -11,6 +11,7 @@
 #include "darkyield/dy.h"
 #include "io/config.h"
 #include "io/yield_grid.h"
+#include "physics/tracklength.h"
 
 typedef struct dy_run dy_run; /* opaque: plan, parameters, results of the points done */
 
@@ -41,6 +42,39 @@ void dy_run_set_progress(dy_run *r, void (*fn)(void *ctx, size_t done, size_t to
 size_t dy_run_point_words(const dy_run *r);
 void dy_run_pack_point(const dy_run *r, int p, uint64_t *words);
 dy_status dy_run_unpack_point(dy_run *r, int p, const uint64_t *words, dy_error *err);
+
+/* One node-folded channel of the plan at mass index im, as thick-target events need it
+ * (jobs/thick_events.h): the track length of the particle that produces, the kept elements and
+ * their densities, the K energy nodes and the (element, node) integrals' parameters as the run
+ * integrates them, and the factor that turns n_el [cm^-3] x T [cm/GeV] x sigma [pb, kernel
+ * coupling 1] x dE [GeV] into a yield per incident particle.  Pointers stay valid while r is
+ * open.  DY_ERR_NOT_FOUND (naming the channels there are) when the plan has no channel `name`,
+ * DY_ERR_INVALID for an annihilation channel (closed-form sigma, no nodes). */
+typedef struct dy_run_channel_view {
+    const char *name;
+    int process;                   /* DY_PROC_brem, DY_PROC_primakoff or DY_PROC_compton */
+    int single_node;               /* muon beam: one node at E_mean carrying the path L_cm */
+    double E_mean, L_cm;           /* muon */
+    const dy_tracklength *T;       /* of this channel (brem-e+ has its own, brem-e-'s integrals) */
+    int nel;                       /* elements */
+    const double *elZ, *elA, *eln; /* [nel]: Z, A, atoms/cm^3 */
+    int K;                         /* nodes (1 for the muon) */
+    const double *E;               /* [K]: node energies, GeV (threshold .. beam energy) */
+    const dy_params *par;          /* [nel][K]: the node integrals */
+    double scale;                  /* coupling^2 x pb -> cm^2 (x n_e / sum n_el Z_el for compton) */
+    int closed;                    /* 1: threshold above the beam energy at this mass (no yield) */
+    double mass;                   /* GeV */
+    const dy_run *run;
+    int channel;
+} dy_run_channel_view;
+
+dy_status dy_run_channel(const dy_run *r, const char *name, int im, dy_run_channel_view *v,
+                         dy_error *err);
+/* The integral of the view's process on element el at any incident energy E, set up exactly as
+ * the run sets up its nodes (kernel coupling 1, 3-D brem). */
+void dy_run_channel_params(const dy_run_channel_view *v, int el, double E, dy_params *p);
+/* The plan's channel names, comma-separated, into buf (for messages). */
+void dy_run_channel_names(const dy_run *r, char *buf, size_t n);
 
 /* Fold all points (every one must be done) into *g (allocated here; dy_yield_grid_free). */
 dy_status dy_run_fold(dy_run *r, dy_yield_grid *g, dy_error *err);

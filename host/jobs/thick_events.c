@@ -1,0 +1,430 @@
+/* thick_events.c — thick-target events by accept-reject over (E, element, final state)
+ * (thick_events.h, docs/events.md "Thick targets"). */
+#include "jobs/thick_events.h"
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "darkyield/dy_integrate.h"
+#include "dy_process_table.h"
+#include "dy_rng.h"
+#include "physics/fold.h"
+
+#define NSUB       8          /* cells per node interval (and per lambda octave) */
+#define NSUB_MU    32         /* cells of the muon's box */
+#define LAMBDA_MAX 64.0       /* as the fold: beyond it E = E0 to double precision */
+#define GROUP      16u        /* pass sizes: multiples of 16, as dy_unweight */
+#define PASS_MIN   (1u << 12) /* draws per pass: at least ... */
+#define PASS_MAX   (1u << 20) /* ... and at most (two buffers of 8 MiB) */
+#define FLOOR      1e-6       /* no (cell, element) below this share of the largest estimate */
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The incident energy at v of cell c and the track length per unit v there (cm per unit v;
+ * kind 2: the whole cell's path). */
+static double cell_energy(const dy_thick *t, const dy_thick_cell *c, double v, double *tdv)
+{
+    const dy_tracklength *T = t->v.T;
+    const double E0 = T->E0;
+    if (c->kind == 0) {
+        const double E = exp(v);
+        *tdv = dy_tracklength_eval(T, E) * E; /* dE = E d ln E */
+        return E;
+    }
+    if (c->kind == 1) {
+        *tdv = dy_tracklength_eval_lambda(T, v); /* dL/dlambda, smooth at E -> E0 */
+        return -E0 * expm1(-v);
+    }
+    if (c->kind == 2) {
+        *tdv = t->L_rest;
+        return E0;
+    }
+    *tdv = dy_tracklength_eval(T, v);
+    return v;
+}
+
+/* Node cross section of element el interpolated linearly in z at E (the proposal only). */
+static double sigma_interp(const dy_thick *t, int el, double E)
+{
+    const int K = t->v.K;
+    const dy_events_point *nd = t->node + (size_t)el * K;
+    if (K == 1) return fmax(nd[0].res.value, 0.0);
+    const double *En = t->v.E;
+    int j = 0;
+    while (j + 2 < K && E > En[j + 1])
+        ++j;
+    const double z = dy_fold_z(E, En[0]), z0 = dy_fold_z(En[j], En[0]),
+                 z1 = dy_fold_z(En[j + 1], En[0]);
+    double a = z1 > z0 ? (z - z0) / (z1 - z0) : 0.0;
+    a = a < 0.0 ? 0.0 : a > 1.0 ? 1.0 : a;
+    return fmax((1.0 - a) * nd[j].res.value + a * nd[j + 1].res.value, 0.0);
+}
+
+/* The node nearest to E in z, never the threshold node (sigma ~ 0 there: its map has nothing
+ * to adapt to) unless it is the only one. */
+static int nearest_node(const dy_thick *t, double E)
+{
+    const int K = t->v.K;
+    if (K == 1) return 0;
+    const double z = dy_fold_z(E, t->v.E[0]);
+    int best = 1;
+    for (int k = 2; k < K; ++k)
+        if (fabs(dy_fold_z(t->v.E[k], t->v.E[0]) - z) <
+            fabs(dy_fold_z(t->v.E[best], t->v.E[0]) - z))
+            best = k;
+    return best;
+}
+
+static double lam_f(double lam, void *p)
+{
+    return dy_tracklength_eval_lambda(p, lam);
+}
+
+static dy_status add_cell(dy_thick *t, int *cap, double lo, double hi, int kind, dy_error *err)
+{
+    if (t->nc == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        dy_thick_cell *c = realloc(t->cell, (size_t)*cap * sizeof *c);
+        if (!c) return dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
+        t->cell = c;
+    }
+    dy_thick_cell *c = &t->cell[t->nc++];
+    c->lo = lo;
+    c->hi = hi;
+    c->kind = kind;
+    double tdv;
+    c->node = nearest_node(t, cell_energy(t, c, 0.5 * (lo + hi), &tdv));
+    return DY_OK;
+}
+
+static dy_status build_cells(dy_thick *t, dy_error *err)
+{
+    const dy_run_channel_view *v = &t->v;
+    const double E0 = v->T->E0;
+    int cap = 0;
+    dy_status s = DY_OK;
+    if (v->single_node) { /* the muon's box [E_low, E0], uniform in E */
+        const double a = v->T->E_low, b = E0;
+        for (int i = 0; i < NSUB_MU && !s; ++i)
+            s = add_cell(t, &cap, a + (b - a) * i / NSUB_MU, a + (b - a) * (i + 1) / NSUB_MU, 3,
+                         err);
+        return s;
+    }
+    const int K = v->K;
+    const int lam_last = v->E[K - 1] >= E0 * (1.0 - 1e-12);
+    for (int j = 0; j + 1 < K && !s; ++j) {
+        if (lam_last && j + 2 == K) { /* lambda octaves up to 64, as the fold */
+            double l0 = -log1p(-v->E[j] / E0);
+            while (l0 < LAMBDA_MAX && !s) {
+                const double l1 = fmin(fmax(2.0 * l0, 1.0), LAMBDA_MAX);
+                for (int i = 0; i < NSUB && !s; ++i)
+                    s = add_cell(t, &cap, l0 + (l1 - l0) * i / NSUB,
+                                 l0 + (l1 - l0) * (i + 1) / NSUB, 1, err);
+                l0 = l1;
+            }
+            break;
+        }
+        const double a = log(v->E[j]), b = log(v->E[j + 1]);
+        for (int i = 0; i < NSUB && !s; ++i)
+            s = add_cell(t, &cap, a + (b - a) * i / NSUB, a + (b - a) * (i + 1) / NSUB, 0, err);
+    }
+    if (s || !lam_last) return s;
+    /* the path beyond lambda = 64 (E = E0 in double precision), as the fold's last point */
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+    gsl_function F = {lam_f, (void *)v->T};
+    double ae;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int st = ws ? gsl_integration_qagiu(&F, LAMBDA_MAX, 1e-300, 1e-8, 200, ws, &t->L_rest, &ae)
+                : GSL_ENOMEM;
+    gsl_set_error_handler(old);
+    gsl_integration_workspace_free(ws);
+    if (st && st != GSL_EROUND && st != GSL_EMAXITER)
+        return dy_error_set(err, DY_ERR_NUMERIC,
+                            "events: the track length beyond lambda = 64 "
+                            "failed");
+    t->L_rest += v->T->delta_T_cm; /* a photon beam's uncollided photons, at E0 */
+    if (t->L_rest > 0.0) s = add_cell(t, &cap, 0.0, 1.0, 2, err);
+    return s;
+}
+
+static dy_status build_proposal(dy_thick *t, dy_error *err)
+{
+    const int NE = t->v.nel;
+    const size_t n = (size_t)t->nc * NE;
+    t->cum = malloc(n * sizeof *t->cum);
+    t->prob = malloc(n * sizeof *t->prob);
+    if (!t->cum || !t->prob) return dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
+    double top = 0.0, sum = 0.0;
+    for (int c = 0; c < t->nc; ++c)
+        for (int el = 0; el < NE; ++el) {
+            const dy_thick_cell *cl = &t->cell[c];
+            double est = 0.0, tdv;
+            if (cl->kind == 2) {
+                est = t->L_rest * sigma_interp(t, el, cell_energy(t, cl, 0.5, &tdv));
+            } else {
+                for (int q = 0; q < 3; ++q) { /* ends and middle: the largest */
+                    const double vv = cl->lo + 0.5 * q * (cl->hi - cl->lo);
+                    const double E = cell_energy(t, cl, vv, &tdv);
+                    const double g = tdv * sigma_interp(t, el, E);
+                    if (isfinite(g) && g > est) est = g;
+                }
+                est *= cl->hi - cl->lo;
+            }
+            est *= t->v.eln[el];
+            t->prob[(size_t)c * NE + el] = est;
+            if (est > top) top = est;
+        }
+    if (!(top > 0.0))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "events: channel %s at m = %g GeV: every node cross section is zero, "
+                            "there is nothing to generate",
+                            t->v.name, t->v.mass);
+    for (size_t i = 0; i < n; ++i) {
+        if (t->prob[i] < FLOOR * top) t->prob[i] = FLOOR * top; /* every cell can be drawn */
+        sum += t->prob[i];
+    }
+    double acc = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        t->prob[i] /= sum;
+        acc += t->prob[i];
+        t->cum[i] = acc;
+    }
+    t->cum[n - 1] = 1.0;
+    return DY_OK;
+}
+
+dy_status dy_thick_init(dy_thick *t, dy_engine *e, const dy_run_channel_view *v,
+                        const dy_vegas_options *o, dy_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->v = *v;
+    if (v->closed)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "events: channel %s is closed at m = %g GeV (threshold above the "
+                            "beam energy): no events",
+                            v->name, v->mass);
+    const size_t n = (size_t)v->nel * v->K;
+    t->node = calloc(n, sizeof *t->node);
+    if (!t->node) return dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
+    for (size_t i = 0; i < n; ++i)
+        t->node[i].p = v->par[i];
+    const double t0 = wall();
+    dy_status s = dy_events_integrate(e, t->node, n, o, err);
+    t->seconds_integrate = wall() - t0;
+    if (s == DY_OK) s = build_cells(t, err);
+    if (s == DY_OK) s = build_proposal(t, err);
+    /* the draws' own stream: the first node's key, moved off every integral's */
+    t->key = dy_stream_key(&t->node[0].p) ^ 0x746869636b657673ULL;
+    return s;
+}
+
+typedef struct drawn {
+    int cell, el;
+    double E, w, jac, acc, phi;
+    double u[DY_MAX_DIM];
+    dy_params p;
+} drawn;
+
+/* Draw `sample` of pass `it`: its (cell, element), E, integral at E, unit-cube point, weight. */
+static void draw(const dy_thick *t, uint32_t it, uint32_t sample, drawn *d)
+{
+    const int NE = t->v.nel, dim = (int)t->node[0].p.dim;
+    double y[DY_MAX_DIM + 4];
+    dy_rng_uniforms(t->seed, t->key, it, sample, (dy_u32)dim + 4, y);
+    /* (cell, element): the first cumulative probability above y[0] */
+    const size_t n = (size_t)t->nc * NE;
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (t->cum[mid] > y[0])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    d->cell = (int)(lo / NE);
+    d->el = (int)(lo % NE);
+    const dy_thick_cell *c = &t->cell[d->cell];
+    double tdv;
+    d->E = cell_energy(t, c, c->lo + y[1] * (c->hi - c->lo), &tdv);
+    dy_run_channel_params(&t->v, d->el, d->E, &d->p);
+    const dy_events_point *nd = &t->node[(size_t)d->el * t->v.K + c->node];
+    d->p.dim = nd->p.dim; /* 4-D brem: the final state needs phi */
+    /* the point on the node's map, from uniforms y[2 ..] (dy_engine_point's map) */
+    d->jac = 1.0;
+    for (int k = 0; k < dim; ++k) {
+        const double yn = y[2 + k] * DY_NBINS;
+        uint32_t b = (uint32_t)yn;
+        if (b >= DY_NBINS) b = DY_NBINS - 1;
+        const double *edge = nd->map + (size_t)k * (DY_NBINS + 1);
+        const double width = edge[b + 1] - edge[b];
+        d->u[k] = edge[b] + (yn - (double)b) * width;
+        d->jac *= width * DY_NBINS;
+    }
+    d->acc = y[2 + dim];
+    d->phi = DY_TWO_PI * y[3 + dim];
+    double obs[DY_MAX_OBS];
+    const double f = dy_integrand(&d->p, d->u, obs, 0);
+    const double width = c->kind == 2 ? 1.0 : c->hi - c->lo;
+    d->w = t->v.scale * t->v.eln[d->el] * tdv * width * f * d->jac / t->prob[lo];
+}
+
+static uint32_t pass_size(uint64_t n)
+{
+    if (n < PASS_MIN) n = PASS_MIN;
+    if (n > PASS_MAX) n = PASS_MAX;
+    return (uint32_t)((n + GROUP - 1) / GROUP * GROUP);
+}
+
+/* Weights and acceptance uniforms of draws [0, n) of pass it (in parallel: each depends only on
+ * its own counter, so the order of evaluation never matters). */
+static void weights(const dy_thick *t, uint32_t it, uint32_t n, double *w, double *u)
+{
+#pragma omp parallel for schedule(static)
+    for (uint32_t i = 0; i < n; ++i) {
+        drawn d;
+        draw(t, it, i, &d);
+        w[i] = d.w;
+        u[i] = d.acc;
+    }
+}
+
+static dy_status check_weight(double w, uint32_t it, uint32_t s, dy_error *err)
+{
+    if (isfinite(w) && w >= 0.0) return DY_OK;
+    return dy_error_set(err, DY_ERR_NUMERIC,
+                        "events: weight %g at draw %u of pass %u: accept-reject needs finite, "
+                        "non-negative weights",
+                        w, s, it);
+}
+
+dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error *err)
+{
+    if (o->n_events == 0 || o->n_pilot == 0 || o->n_pilot % GROUP || !(o->safety >= 1.0))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "events: need n_events >= 1, n_pilot a positive multiple of %u and "
+                            "safety >= 1",
+                            GROUP);
+    const double t0 = wall();
+    dy_unweight_stats *st = &t->st;
+    memset(st, 0, sizeof *st);
+    t->seed = o->seed;
+    free(t->draws);
+    t->draws = malloc((size_t)o->n_events * sizeof *t->draws);
+    t->n_events = o->n_events;
+    const uint32_t cap = PASS_MAX > o->n_pilot ? PASS_MAX : o->n_pilot;
+    double *w = malloc((size_t)cap * sizeof *w), *u = malloc((size_t)cap * sizeof *u);
+    dy_status s = DY_OK;
+    if (!t->draws || !w || !u) s = dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
+    double sum = 0.0;
+    if (s == DY_OK) weights(t, DY_THICK_ITER_PILOT, o->n_pilot, w, u);
+    for (uint32_t i = 0; s == DY_OK && i < o->n_pilot; ++i) {
+        if ((s = check_weight(w[i], DY_THICK_ITER_PILOT, i, err)) != DY_OK) break;
+        if (w[i] > st->w_max_pilot) st->w_max_pilot = w[i];
+        sum += w[i];
+    }
+    st->draws_total = o->n_pilot;
+    if (s == DY_OK && !(st->w_max_pilot > 0.0))
+        s = dy_error_set(err, DY_ERR_INVALID,
+                         "events: all %u pilot weights are zero: the yield vanishes, there is "
+                         "nothing to generate",
+                         o->n_pilot);
+    double wmax = o->safety * st->w_max_pilot;
+    const double eff0 = s == DY_OK ? sum / o->n_pilot / wmax : 1.0;
+    while (s == DY_OK) {
+        uint64_t acc = 0, draws = 0;
+        double s1 = 0.0, s2 = 0.0, seen = 0.0;
+        int raised = 0;
+        for (uint32_t k = 0; acc < o->n_events && !raised; ++k) {
+            const uint64_t left = o->n_events - acc;
+            const double eff = acc > 0 ? (double)acc / (double)draws : eff0;
+            const uint32_t n = pass_size((uint64_t)(1.1 * (double)left / eff) + GROUP);
+            const uint32_t it = DY_THICK_ITER_GEN + k;
+            if (draws >= o->max_draws || it >= (1u << 24)) {
+                s = dy_error_set(err, DY_ERR_NUMERIC,
+                                 "events: %llu draws gave %llu of %llu events (efficiency %.2g): "
+                                 "stopped",
+                                 (unsigned long long)draws, (unsigned long long)acc,
+                                 (unsigned long long)o->n_events, (double)acc / (double)draws);
+                break;
+            }
+            weights(t, it, n, w, u);
+            st->draws_total += n;
+            for (uint32_t i = 0; i < n && acc < o->n_events; ++i) {
+                if ((s = check_weight(w[i], it, i, err)) != DY_OK) break;
+                if (w[i] > wmax) { /* the bound was not safe: raise it, start again */
+                    wmax = o->safety * w[i];
+                    raised = 1;
+                    break;
+                }
+                ++draws;
+                s1 += w[i];
+                s2 += w[i] * w[i];
+                if (w[i] > seen) seen = w[i];
+                if (u[i] * wmax < w[i]) {
+                    t->draws[acc].iteration = it;
+                    t->draws[acc++].sample = i;
+                }
+            }
+            if (s != DY_OK) break;
+        }
+        if (s != DY_OK) break;
+        if (raised) {
+            if (++st->restarts > o->max_restarts) {
+                s = dy_error_set(err, DY_ERR_NUMERIC,
+                                 "events: the weight bound was raised %u times (now %g): the "
+                                 "weights have no safe maximum on this proposal",
+                                 o->max_restarts, wmax);
+                break;
+            }
+            continue;
+        }
+        st->w_max = wmax;
+        st->w_max_seen = seen;
+        st->draws = draws;
+        st->mean_w = s1 / (double)draws;
+        st->mean_w_error = draws > 1
+                               ? sqrt(fmax(s2 / (double)draws - st->mean_w * st->mean_w, 0.0) /
+                                      (double)(draws - 1))
+                               : 0.0;
+        st->efficiency = (double)acc / (double)draws;
+        break;
+    }
+    free(w);
+    free(u);
+    t->seconds_unweight = wall() - t0;
+    return s;
+}
+
+int dy_thick_event(const dy_thick *t, uint64_t i, int boson_pdg, dy_event *ev, double *E_inc)
+{
+    drawn d;
+    draw(t, t->draws[i].iteration, t->draws[i].sample, &d);
+    if (E_inc) *E_inc = d.E;
+    if (d.p.process == DY_PROC_compton) return dy_compton_event(&d.p, d.u, d.phi, boson_pdg, ev);
+    if (d.p.process == DY_PROC_primakoff)
+        return dy_primakoff_event(&d.p, d.u, d.phi, boson_pdg, ev);
+    const int r = dy_brem_event(&d.p, d.u, d.phi, boson_pdg, ev);
+    if (r == 0 && !strcmp(t->v.name, "brem-e+")) /* the same integrand, a positron's lines */
+        ev->part[0].pdg = ev->part[2].pdg = -11;
+    return r;
+}
+
+void dy_thick_free(dy_thick *t)
+{
+    const size_t n = (size_t)t->v.nel * t->v.K;
+    for (size_t i = 0; t->node && i < n; ++i)
+        dy_events_point_free(&t->node[i]);
+    free(t->node);
+    free(t->cell);
+    free(t->cum);
+    free(t->prob);
+    free(t->draws);
+    memset(t, 0, sizeof *t);
+}
