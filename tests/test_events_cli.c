@@ -522,7 +522,7 @@ static void primakoff_command(void **state)
     }
     assert_int_equal(n, 20000);
     snprintf(args, sizeof args,
-             "xsec --process primakoff --target W --energy 8 --mass 0.1 --precision 1e-3 "
+             "xsec --process primakoff --target W --energy 8 --mass 0.1 --precision 1e-4 "
              "--backend cpu --seed 2 --format csv --output %s/xsec.csv --histograms %s/hist.csv",
              dir, dir);
     if (run(args)) fail_msg("%s\n%s", args, out);
@@ -657,14 +657,14 @@ static void compton_command(void **state)
  * annihilation <opts> --histograms` (E_lab, k = 0, or theta_lab, k = 1: the integrand's own boost
  * of the reported particle; another seed, precision 1e-6 so that its bin errors are small): the
  * chi^2 p-value. */
-static double chi_lab_pvalue(const char *t, const char *opts, int k)
+static double chi_lab_pvalue(const char *t, const char *opts, int k, const char *precision)
 {
     char args[2048], path[700];
     snprintf(path, sizeof path, "%s/ahist.csv", dir);
     snprintf(args, sizeof args,
-             "xsec --process annihilation %s --precision 1e-4 --backend cpu --seed 2 --quiet "
+             "xsec --process annihilation %s --precision %s --backend cpu --seed 2 --quiet "
              "--histograms %s",
-             opts, path);
+             opts, precision, path);
     if (run(args)) fail_msg("%s\n%s", args, out);
     static const char *const obs[2] = {"E_lab", "theta_lab"};
     double lo[256], hi[256], c[256], ce[256], counts[256] = {0};
@@ -696,8 +696,9 @@ static void chi_lab_spectra(const char *t, const char *opts)
     char wrong[512];
     snprintf(wrong, sizeof wrong, "%s --dm-kind scalar", opts);
     for (int k = 0; k < 2; ++k) {
-        assert_true(chi_lab_pvalue(t, opts, k) > 1e-3);
-        assert_true(chi_lab_pvalue(t, wrong, k) < 1e-6);
+        assert_true(chi_lab_pvalue(t, opts, k, "1e-5") > 1e-3);
+        /* a coarser reference for the wrong law: its larger errors only make rejecting harder */
+        assert_true(chi_lab_pvalue(t, wrong, k, "1e-4") < 1e-6);
     }
 }
 
