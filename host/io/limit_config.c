@@ -90,14 +90,15 @@ static int section(dy_yaml_ctx *c, yaml_node_t *root, const char *key, int requi
 }
 
 static const char *const k_root[] = {
-    "name",       "yields",     "channels", "model",         "mode",    "decay",
-    "statistics", "efficiency", "cuts",     "coupling_scan", "thermal", "gminus2",
-    "overlays",   "output",     "datasets", "interpolate",   NULL};
+    "name",       "yields",     "channels", "model",         "mode",       "decay",
+    "statistics", "efficiency", "cuts",     "coupling_scan", "thermal",    "gminus2",
+    "overlays",   "output",     "datasets", "interpolate",   "acceptance", NULL};
 static const char *const k_model[] = {"particle", "alpha_D", "mchi_over_m", NULL};
 static const char *const k_particles[] = {"dark_photon", "zprime", "zprime-bl", "alp", NULL};
 static const char *const k_modes[] = {"invisible", "visible", NULL};
 static const char *const k_decay[] = {"region", "z1_cm", "z2_cm", NULL};
 static const char *const k_regions[] = {"between", "beyond", NULL};
+static const char *const k_acc[] = {"theta_max_rad", "radius_cm", "distance_cm", NULL};
 static const char *const k_stat[] = {"pot",
                                      "observed",
                                      "background",
@@ -329,6 +330,33 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
                                 "'decay.z2_cm' is not used with 'region: beyond' (decays after "
                                 "z1_cm or escapes)");
         }
+    }
+
+    /* the detector's angular acceptance (visible mode; docs/limits.md §3.2) */
+    if (section(c, root, "acceptance", 0, k_acc, &s)) return -1;
+    if (s && !visible)
+        return dy_yaml_fail(c, s,
+                            "'acceptance' applies only to 'mode: visible' (the decay products "
+                            "must reach the detector)");
+    if (s) {
+        yaml_node_t *wt, *wr, *wl;
+        if (opt_num(c, s, "acceptance", "theta_max_rad", NAN, 0.0, 0, 3.14159265358979323846,
+                    &cfg->acc_theta_rad, &wt) ||
+            opt_num(c, s, "acceptance", "radius_cm", NAN, 0.0, 0, HUGE_VAL, &cfg->acc_radius_cm,
+                    &wr) ||
+            opt_num(c, s, "acceptance", "distance_cm", NAN, 0.0, 0, HUGE_VAL, &cfg->acc_distance_cm,
+                    &wl))
+            return -1;
+        if (wt && (wr || wl))
+            return dy_yaml_fail(c, wt,
+                                "'acceptance' takes either 'theta_max_rad' or 'radius_cm' with "
+                                "'distance_cm', not both");
+        if (!wt && !(wr && wl))
+            return dy_yaml_fail(c, s,
+                                "'acceptance' needs 'theta_max_rad', or both 'radius_cm' and "
+                                "'distance_cm' (the detector's radius and its distance from the "
+                                "target's front face)");
+        cfg->acc_kind = wt ? 1 : 2;
     }
 
     /* statistics: one data set here, or several under 'datasets' (docs/limits.md §1.5) */

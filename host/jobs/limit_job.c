@@ -16,6 +16,7 @@
 #include "io/outlock.h"
 #include "io/outset.h"
 #include "io/pyhf_export.h"
+#include "physics/acceptance.h"
 #include "physics/dy_constants.h"
 #include "physics/gminus2.h"
 #include "physics/limits.h"
@@ -274,6 +275,13 @@ static void print_hdr_comments(FILE *f, const dy_limit_job *j)
                 strcmp(c->region, "between") ? "" : ", z2 = ",
                 strcmp(c->region, "between") ? NAN : c->z2_cm,
                 strcmp(c->region, "between") ? "" : " cm");
+    if (c->acc_kind == 1)
+        fprintf(f, "; acceptance: A' within %g rad of the beam axis", c->acc_theta_rad);
+    if (c->acc_kind == 2)
+        fprintf(f,
+                "; acceptance: A' pointing into a disc of radius %g cm at %g cm from the target's "
+                "front face",
+                c->acc_radius_cm, c->acc_distance_cm);
     fprintf(f, "\n# N_pot = %g; observed = %d; background = %g; CL = %g; method = %s\n", c->n_pot,
             c->observed, c->background, c->cl, c->method);
     fprintf(
@@ -456,6 +464,18 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                             cfg->yields, g->n_ebins, g->n_dbins, DY_SIGNAL_MAX_BINS);
     const int nm = g->n_masses;
     const int visible = j->visible = !strcmp(cfg->mode, "visible");
+    if (cfg->acc_kind && !(g->n_tbins > 0 && g->sum_dNdE_theta && g->theta_edges_rad))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "%s: 'acceptance' needs the bosons' angles, but '%s' has no angle "
+                            "bins: re-run 'darkyield run' with geometry.theta_bins "
+                            "(docs/geometry.md)",
+                            cfg->path, cfg->yields);
+    if (cfg->acc_kind == 2 && g->n_dbins > 0 && g->depth_edges_cm &&
+        !(cfg->acc_distance_cm > g->depth_edges_cm[g->n_dbins]))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "%s: acceptance.distance_cm = %g cm is not behind the target (%g cm "
+                            "thick)",
+                            cfg->path, cfg->acc_distance_cm, g->depth_edges_cm[g->n_dbins]);
     const int dark_photon = !strcmp(cfg->particle, "dark_photon");
     const double cut = j->cut = cfg->have_cut ? cfg->cut_GeV : yf->cut_energy_min_GeV;
     if (!(cut < g->ebin_edges_GeV[g->n_ebins]))
@@ -589,8 +609,8 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
          * decay volume then measured from the target's front face (docs/geometry.md); between
          * grid masses the depth shares are those of the grid mass below */
         const int ndp = g->n_dbins > 0 && g->sum_dNdE_depth ? 2 * g->n_dbins : 1;
-        for (int e = 0; e < g->n_ebins; ++e)
-            for (int q = 0; q < ndp; ++q) {
+        for (int e = 0; e < g->n_ebins && st == DY_OK; ++e)
+            for (int q = 0; q < ndp && st == DY_OK; ++q) {
                 const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
                 if (!(hi > cut)) continue;
                 const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
@@ -612,6 +632,26 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                     spec->depth_cm[k] = 0.5 * (d1 + d2) + gx * (d2 - d1);
                     dn = on_grid ? 0.5 * dd * (hi - l2)
                                  : (d0 > 0.0 ? 0.5 * dn * dd / d0 : dn / (double)ndp);
+                }
+                if (cfg->acc_kind) { /* angles of the grid mass below between grid masses */
+                    const double th =
+                        cfg->acc_kind == 1
+                            ? cfg->acc_theta_rad
+                            : dy_accept_half_angle(cfg->acc_radius_cm,
+                                                   cfg->acc_distance_cm - spec->depth_cm[k]);
+                    const double fa = dy_accept_fraction(
+                        g->theta_edges_rad, g->n_tbins,
+                        g->sum_dNdE_theta + ((size_t)im * g->n_ebins + e) * g->n_tbins, th);
+                    if (!isfinite(fa)) {
+                        st = dy_error_set(err, DY_ERR_INVALID,
+                                          "%s: acceptance half-angle %g rad is above the yield "
+                                          "file's largest angle edge %g rad, where its last angle "
+                                          "bin is not resolved: re-run with a larger "
+                                          "geometry.theta_max_rad",
+                                          cfg->path, th, g->theta_edges_rad[g->n_tbins]);
+                        break;
+                    }
+                    dn *= fa;
                 }
                 spec->e_lo[k] = l2;
                 spec->e_hi[k] = hi;

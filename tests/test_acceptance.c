@@ -1,0 +1,188 @@
+/* test_acceptance.c — the detector acceptance of visible-decay limits (docs/limits.md §3.2): the
+ * share of an angle histogram inside a half-angle (whole bins, the solid-angle share of the first
+ * bin, the ln-theta share of the others); end to end, a tiny aperture scales the signal by the
+ * accepted share of the run's own angle histogram (read from its CSV, not through the limit's
+ * code path), so with every A' decaying in the volume (region beyond z1 = 0) the lower edge rises
+ * by 1/sqrt(share); a disc of radius R at distance L gives the same as atan(R/L); bad
+ * acceptances are refused with the reason. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dy_test.h"
+#include "dy_test_cli.h"
+#include "physics/acceptance.h"
+
+static char out[1 << 17];
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void fraction_unit(void **state)
+{
+    (void)state;
+    const double e[3] = {1e-3, 1e-2, 1e-1}, h[2] = {1.0, 3.0}, h0[2] = {1.0, 0.0};
+    dy_assert_close(dy_accept_fraction(e, 2, h, 1e-2), 0.25, 0.0, 1e-14);
+    dy_assert_close(dy_accept_fraction(e, 2, h, 5e-3), 0.25 * 0.25, 0.0, 1e-14); /* theta^2 */
+    dy_assert_close(dy_accept_fraction(e, 2, h, sqrt(1e-3)), (1.0 + 1.5) / 4.0, 0.0, 1e-14);
+    assert_true(dy_accept_fraction(e, 2, h, 0.0) == 0.0);
+    assert_true(isnan(dy_accept_fraction(e, 2, h, 0.2))); /* the last bin runs on to pi */
+    dy_assert_close(dy_accept_fraction(e, 2, h0, 0.2), 1.0, 0.0, 1e-15);
+    dy_assert_close(dy_accept_half_angle(3.0, 4.0), atan(0.75), 0.0, 1e-15);
+    assert_true(isnan(dy_accept_half_angle(1.0, 0.0)));
+}
+
+/* Row values of the run's angle CSV: sum of dNdE (total channel, energy bins above cut) with
+ * theta_hi <= th_hi (all bins when th_hi is inf), per mass. */
+static double theta_sum(const char *path, double mass, double cut, double th_hi)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    char line[1024];
+    double s = 0.0;
+    int hdr = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#') continue;
+        if (!hdr++) continue;
+        char ch[64];
+        double m, elo, ehi, tlo, thi, v, ev;
+        if (sscanf(line, "%63[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf", ch, &m, &elo, &ehi, &tlo, &thi, &v,
+                   &ev) != 8)
+            fail_msg("bad line %s", line);
+        if (strcmp(ch, "total") || fabs(m / mass - 1.0) > 1e-6 || elo < cut - 1e-9) continue;
+        if (thi <= th_hi * (1.0 + 1e-7)) s += v;
+    }
+    fclose(f);
+    return s;
+}
+
+static double csv_col(const char *path, const char *col, int row)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    char line[8192], hdr[8192] = "";
+    int r = -1, ci = -1;
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#') continue;
+        if (!hdr[0]) {
+            snprintf(hdr, sizeof hdr, "%s", line);
+            int i = 0;
+            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
+                if (!strcmp(t, col)) ci = i;
+            if (ci < 0) fail_msg("no column %s in %s", col, path);
+            continue;
+        }
+        if (++r == row) {
+            char *q = line;
+            for (int i = 0; i < ci; ++i)
+                q = strchr(q, ',') + 1;
+            v = strtod(q, NULL);
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+/* A limit config on yields h5 with the extra text (acceptance); returns the CLI's status. */
+static int limit(const char *tag, const char *h5, const char *extra, char csv[1400])
+{
+    char dir[1200], cfg[1300], text[8192], args[1400];
+    snprintf(dir, sizeof dir, "%s/test_acceptance_%s", DY_BINARY_DIR, tag);
+    snprintf(cfg, sizeof cfg, "%s.yaml", dir);
+    snprintf(text, sizeof text,
+             "name: l\nyields: %s\nmodel: {particle: dark_photon}\nmode: visible\n"
+             "decay: {region: beyond, z1_cm: 0}\nstatistics: {pot: 1e18}\n"
+             "cuts: {energy_min_GeV: 2}\ncoupling_scan: {min: 1e-12, max: 1e-2, per_decade: 20}\n"
+             "%soutput: {dir: %s, formats: [csv], plots: false}\n",
+             h5, extra, dir);
+    put(cfg, text);
+    snprintf(csv, 1400, "%s/l_limits.csv", dir);
+    remove(csv);
+    snprintf(args, sizeof args, "limit %s --quiet", cfg);
+    return dy_run_cli(args, out, sizeof out);
+}
+
+static void tiny_aperture(void **state)
+{
+    (void)state;
+    char cfg[800], dir[600], text[4096], args[1400], h5[800], tcsv[800], c0[1400], c1[1400],
+        c2[1400];
+    snprintf(dir, sizeof dir, "%s/test_acceptance_run", DY_BINARY_DIR);
+    snprintf(cfg, sizeof cfg, "%s.yaml", dir);
+    snprintf(text, sizeof text,
+             "name: g\nseed: 3\nprecision: 0.05\nbeam: {particle: e-, energy_GeV: 20}\n"
+             "target: {material: Al, thickness_X0: 10}\nmodel: {mediator: vector, decay: "
+             "visible, coupling: 1}\nprocesses: [brem]\nmasses_GeV: [0.005, 0.05]\n"
+             "energy_bins: {min_GeV: 0, max_GeV: 20, n: 10}\nquadrature: {nodes: 9}\n"
+             "geometry: {theta_bins: 10, theta_min_rad: 1.0e-6, theta_max_rad: 0.1}\n"
+             "output: {dir: %s, formats: [hdf5, csv], plots: false}\n",
+             dir);
+    put(cfg, text);
+    snprintf(args, sizeof args, "run %s --backend cpu --fresh --quiet", cfg);
+    if (dy_run_cli(args, out, sizeof out)) fail_msg("%s", out);
+    snprintf(h5, sizeof h5, "%s/g.h5", dir);
+    snprintf(tcsv, sizeof tcsv, "%s/g_theta.csv", dir);
+    /* edges 1e-6 * 10^(k/2): edge 3 = 3.16e-5 rad, below the median A' angle at 5 and 50 MeV */
+    const double th = 1e-6 * pow(10.0, 1.5);
+    char acc[256];
+    if (limit("none", h5, "", c0)) fail_msg("%s", out);
+    snprintf(acc, sizeof acc, "acceptance: {theta_max_rad: %.17g}\n", th);
+    if (limit("theta", h5, acc, c1)) fail_msg("%s", out);
+    snprintf(acc, sizeof acc, "acceptance: {radius_cm: %.17g, distance_cm: 1.0e6}\n",
+             tan(th) * 1e6);
+    if (limit("disc", h5, acc, c2)) fail_msg("%s", out);
+    const double masses[2] = {0.005, 0.05};
+    for (int m = 0; m < 2; ++m) {
+        const double all = theta_sum(tcsv, masses[m], 2.0, INFINITY);
+        const double in = theta_sum(tcsv, masses[m], 2.0, th);
+        const double f = in / all;
+        const double l0 = csv_col(c0, "obs_lower", m), l1 = csv_col(c1, "obs_lower", m);
+        const double l2 = csv_col(c2, "obs_lower", m);
+        printf("m = %g GeV: accepted share %.4g (histogram); lower edge %.5g -> %.5g (ratio %.6g, "
+               "expected 1/sqrt(share) = %.6g); disc %.5g\n",
+               masses[m], f, l0, l1, l1 / l0, 1.0 / sqrt(f), l2);
+        assert_true(f > 0.0 && f < 0.5); /* a tiny aperture */
+        dy_assert_close(l1 / l0, 1.0 / sqrt(f), 0.0, 1e-5);
+        dy_assert_close(l2, l1, 0.0, 1e-6);
+    }
+    /* refused: angles not in the file, the aperture above the file's angle range, invisible */
+    char nog[700];
+    snprintf(nog, sizeof nog, "%s/test_acceptance_noangle.yaml", DY_BINARY_DIR);
+    snprintf(text, sizeof text,
+             "name: n\nprecision: 0.1\nbeam: {particle: e-, energy_GeV: 20}\n"
+             "target: {material: Al, thickness_X0: 10}\nmodel: {mediator: vector, decay: "
+             "visible, coupling: 1}\nprocesses: [brem]\nmasses_GeV: [0.05]\n"
+             "energy_bins: {min_GeV: 0, max_GeV: 20, n: 10}\nquadrature: {nodes: 9}\n"
+             "output: {dir: %s/test_acceptance_noangle, formats: [hdf5], plots: false}\n",
+             DY_BINARY_DIR);
+    put(nog, text);
+    snprintf(args, sizeof args, "run %s --backend cpu --fresh --quiet", nog);
+    if (dy_run_cli(args, out, sizeof out)) fail_msg("%s", out);
+    snprintf(h5, sizeof h5, "%s/test_acceptance_noangle/n.h5", DY_BINARY_DIR);
+    assert_true(limit("bad1", h5, "acceptance: {theta_max_rad: 0.01}\n", c1) != 0);
+    assert_non_null(strstr(out, "geometry.theta_bins"));
+    snprintf(h5, sizeof h5, "%s/g.h5", dir);
+    assert_true(limit("bad2", h5, "acceptance: {theta_max_rad: 0.2}\n", c1) != 0);
+    assert_non_null(strstr(out, "geometry.theta_max_rad"));
+    assert_true(limit("bad3", h5, "acceptance: {radius_cm: 10}\n", c1) != 0);
+    assert_non_null(strstr(out, "distance_cm"));
+    assert_true(limit("bad4", h5, "acceptance: {theta_max_rad: 0.01, radius_cm: 10}\n", c1) != 0);
+    assert_non_null(strstr(out, "not both"));
+    FILE *fc = fopen(c1, "r"); /* no partial output */
+    assert_null(fc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fraction_unit),
+        cmocka_unit_test(tiny_aperture),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
