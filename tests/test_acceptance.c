@@ -1,4 +1,4 @@
-/* test_acceptance.c — the detector acceptance of visible-decay limits (docs/limits.md §3.2): the
+/* test_acceptance.c — the detector acceptance of visible-decay limits (docs/limits.md §3.1): the
  * share of an angle histogram inside a half-angle (whole bins, the solid-angle share of the first
  * bin, the ln-theta share of the others); end to end, a tiny aperture scales the signal by the
  * accepted share of the run's own angle histogram (read from its CSV, not through the limit's
@@ -151,6 +151,30 @@ static void tiny_aperture(void **state)
         dy_assert_close(l1 / l0, 1.0 / sqrt(f), 0.0, 1e-5);
         dy_assert_close(l2, l1, 0.0, 1e-6);
     }
+    /* statistics.event_limit: N_sig is then compared with the given number, so the lower edge
+     * (N ~ g^2 here) scales as sqrt(event_limit / 2.302585), the n = 0 Poisson limit at 90 % */
+    if (limit("evlim", h5, "", c1)) fail_msg("%s", out);
+    {
+        char cfgp[1000], t2[8192];
+        snprintf(cfgp, sizeof cfgp, "%s/test_acceptance_evlim.yaml", DY_BINARY_DIR);
+        FILE *f = fopen(cfgp, "r");
+        assert_non_null(f);
+        const size_t n = fread(t2, 1, sizeof t2 - 1, f);
+        fclose(f);
+        t2[n] = 0;
+        char *p = strstr(t2, "statistics: {pot: 1e18}");
+        assert_non_null(p);
+        char rest[8192];
+        snprintf(rest, sizeof rest, "%s", p + strlen("statistics: {pot: 1e18}"));
+        snprintf(p, sizeof t2 - (size_t)(p - t2), "statistics: {pot: 1e18, event_limit: 100}%s",
+                 rest);
+        put(cfgp, t2);
+        snprintf(args, sizeof args, "limit %s --quiet", cfgp);
+        if (dy_run_cli(args, out, sizeof out)) fail_msg("%s", out);
+        for (int m = 0; m < 2; ++m)
+            dy_assert_close(csv_col(c1, "obs_lower", m) / csv_col(c0, "obs_lower", m),
+                            sqrt(100.0 / 2.302585093), 0.0, 1e-5);
+    }
     /* refused: angles not in the file, the aperture above the file's angle range, invisible */
     char nog[700];
     snprintf(nog, sizeof nog, "%s/test_acceptance_noangle.yaml", DY_BINARY_DIR);
@@ -174,6 +198,18 @@ static void tiny_aperture(void **state)
     assert_non_null(strstr(out, "distance_cm"));
     assert_true(limit("bad4", h5, "acceptance: {theta_max_rad: 0.01, radius_cm: 10}\n", c1) != 0);
     assert_non_null(strstr(out, "not both"));
+    { /* invisible mode: nothing has to reach a detector */
+        char cfgp[1000];
+        snprintf(cfgp, sizeof cfgp, "%s/test_acceptance_inv.yaml", DY_BINARY_DIR);
+        snprintf(text, sizeof text,
+                 "name: l\nyields: %s\nmodel: {particle: dark_photon}\nstatistics: {pot: 1e18}\n"
+                 "acceptance: {theta_max_rad: 0.01}\noutput: {dir: %s/test_acceptance_inv}\n",
+                 h5, DY_BINARY_DIR);
+        put(cfgp, text);
+        snprintf(args, sizeof args, "limit %s --quiet", cfgp);
+        assert_true(dy_run_cli(args, out, sizeof out) != 0);
+        assert_non_null(strstr(out, "only to 'mode: visible'"));
+    }
     FILE *fc = fopen(c1, "r"); /* no partial output */
     assert_null(fc);
 }

@@ -100,6 +100,7 @@ static const char *const k_decay[] = {"region", "z1_cm", "z2_cm", NULL};
 static const char *const k_regions[] = {"between", "beyond", NULL};
 static const char *const k_acc[] = {"theta_max_rad", "radius_cm", "distance_cm", NULL};
 static const char *const k_stat[] = {"pot",
+                                     "event_limit",
                                      "observed",
                                      "background",
                                      "cl",
@@ -332,7 +333,7 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
         }
     }
 
-    /* the detector's angular acceptance (visible mode; docs/limits.md §3.2) */
+    /* the detector's angular acceptance (visible mode; docs/limits.md §3.1) */
     if (section(c, root, "acceptance", 0, k_acc, &s)) return -1;
     if (s && !visible)
         return dy_yaml_fail(c, s,
@@ -377,6 +378,16 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
             return dy_yaml_fail(c, v,
                                 "'statistics.yield_error: true' needs 'statistics.method' "
                                 "cls-asymptotic, cls-toys or cousins-highland");
+    }
+    if (opt_num(c, s, "statistics", "event_limit", NAN, 0.0, 0, 1e9, &cfg->event_limit, &w))
+        return -1;
+    if (w) { /* a published event limit (e.g. a background-subtracted count's upper limit) */
+        if (profile || dsn || get(c, s, "observed", NULL) || get(c, s, "background", NULL))
+            return dy_yaml_fail(c, w,
+                                "'statistics.event_limit' (a published upper limit on the signal "
+                                "events) replaces 'observed' and 'background' and needs one data "
+                                "set and 'method' poisson, classical or fc");
+        cfg->have_event_limit = 1;
     }
     double toys, seed;
     if (opt_num(c, s, "statistics", "toys", 5000.0, 100.0, 1, 1e6, &toys, &w)) return -1;

@@ -282,6 +282,11 @@ static void print_hdr_comments(FILE *f, const dy_limit_job *j)
                 "; acceptance: A' pointing into a disc of radius %g cm at %g cm from the target's "
                 "front face",
                 c->acc_radius_cm, c->acc_distance_cm);
+    if (c->have_event_limit)
+        fprintf(f,
+                "\n# statistics.event_limit = %g signal events (given in the config; observed and "
+                "expected)",
+                c->event_limit);
     fprintf(f, "\n# N_pot = %g; observed = %d; background = %g; CL = %g; method = %s\n", c->n_pot,
             c->observed, c->background, c->cl, c->method);
     fprintf(
@@ -506,6 +511,9 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
         s[3] = ex.p1;
         s[4] = ex.m2;
         s[5] = ex.p2;
+        if (cfg->have_event_limit) /* the published limit, observed and expected alike */
+            for (int k = 0; k < NS; ++k)
+                s[k] = cfg->event_limit;
     }
     if (visible && cfg->n_sets > 1)
         for (int d = 0; d < cfg->n_sets; ++d)

@@ -1,6 +1,6 @@
 /* acceptance.h — a detector's angular acceptance applied to the boson's angle histogram of a run
  * (geometry.theta_bins, docs/geometry.md): the share of the bosons of one energy bin whose
- * direction lies within a half-angle theta_acc of the axis (docs/limits.md §3.2). */
+ * direction lies within a half-angle theta_acc of the axis (docs/limits.md §3.1). */
 #ifndef DY_ACCEPTANCE_H
 #define DY_ACCEPTANCE_H
 
