@@ -37,6 +37,47 @@ static void fraction_unit(void **state)
     assert_true(isnan(dy_accept_half_angle(1.0, 0.0)));
 }
 
+/* The e+e- acceptance against a plain Monte Carlo of the same geometry (uniform cos theta*,
+ * azimuth and decay point; exact small-angle-free boosts), for both and either product. */
+static void products_vs_mc(void **state)
+{
+    (void)state;
+    const double m = 0.05, E = 2.0, th = 1e-3, off = 1e4, l0 = 0.0, l1 = 5e3, R = 15.0;
+    const double me = 0.51099895e-3, g = E / m, b = sqrt(1.0 - 1.0 / (g * g));
+    const double ps = sqrt(0.25 * m * m - me * me), es = 0.5 * m;
+    unsigned long long x = 88172645463325252ULL;
+    const int N = 200000;
+    int nb = 0, na = 0;
+    for (int i = 0; i < N; ++i) {
+        double u[3];
+        for (int k = 0; k < 3; ++k) { /* xorshift64 */
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        const double c = 2.0 * u[0] - 1.0, ph = 6.283185307179586 * u[1];
+        const double lev = l0 + (l1 - l0) * u[2], s = sqrt(1.0 - c * c);
+        int hit[2];
+        for (int d = 0; d < 2; ++d) {
+            const double pl = g * ((d ? -1.0 : 1.0) * ps * c + b * es);
+            const double px = (d ? -1.0 : 1.0) * ps * s * cos(ph),
+                         py = (d ? -1.0 : 1.0) * ps * s * sin(ph);
+            const double X = tan(th) * off + px / pl * lev, Y = py / pl * lev;
+            hit[d] = pl > 0.0 && X * X + Y * Y < R * R;
+        }
+        nb += hit[0] && hit[1];
+        na += hit[0] || hit[1];
+    }
+    const double pb = (double)nb / N, pa = (double)na / N;
+    const double qb = dy_accept_products(m, E, th, off, l0, l1, R, 1);
+    const double qa = dy_accept_products(m, E, th, off, l0, l1, R, 0);
+    printf("both: quadrature %.4f, MC %.4f; any: %.4f, %.4f\n", qb, pb, qa, pa);
+    assert_true(pb > 0.02 && pb < 0.9 && pa > pb);
+    assert_true(fabs(qb - pb) < 4.0 * sqrt(pb * (1 - pb) / N) + 0.003);
+    assert_true(fabs(qa - pa) < 4.0 * sqrt(pa * (1 - pa) / N) + 0.003);
+    /* far from the edges of a wide disc every product arrives */
+    dy_assert_close(dy_accept_products(m, E, 0.0, off, l0, l1, 1e4, 1), 1.0, 0.0, 1e-15);
+}
+
 /* Row values of the run's angle CSV: sum of dNdE (total channel, energy bins above cut) with
  * theta_hi <= th_hi (all bins when th_hi is inf), per mass. */
 static double theta_sum(const char *path, double mass, double cut, double th_hi)
@@ -97,10 +138,10 @@ static int limit(const char *tag, const char *h5, const char *extra, char csv[14
     snprintf(cfg, sizeof cfg, "%s.yaml", dir);
     snprintf(text, sizeof text,
              "name: l\nyields: %s\nmodel: {particle: dark_photon}\nmode: visible\n"
-             "decay: {region: beyond, z1_cm: 0}\nstatistics: {pot: 1e18}\n"
+             "%sstatistics: {pot: 1e18}\n"
              "cuts: {energy_min_GeV: 2}\ncoupling_scan: {min: 1e-12, max: 1e-2, per_decade: 20}\n"
              "%soutput: {dir: %s, formats: [csv], plots: false}\n",
-             h5, extra, dir);
+             h5, strstr(extra, "decay:") ? "" : "decay: {region: beyond, z1_cm: 0}\n", extra, dir);
     put(cfg, text);
     snprintf(csv, 1400, "%s/l_limits.csv", dir);
     remove(csv);
@@ -150,6 +191,30 @@ static void tiny_aperture(void **state)
         assert_true(f > 0.0 && f < 0.5); /* a tiny aperture */
         dy_assert_close(l1 / l0, 1.0 / sqrt(f), 0.0, 1e-5);
         dy_assert_close(l2, l1, 0.0, 1e-6);
+    }
+    /* the e+e- followed to a wide disc (0.04 rad at 1e4 m, decays in the first 1e3 m): requiring
+     * both products costs little at 5 MeV and more at 50 MeV (the soft product of an asymmetric
+     * decay, E < ~0.06 E_A', leaves at more than 0.04 rad), either one costs less; neither beats
+     * the A' direction beyond quadrature (A' just outside the rim with a product inside) */
+    {
+        char cb[1400], cy[1400], ca[1400];
+        const char *base = "acceptance: {radius_cm: 4.0e4, distance_cm: 1.0e6%s}\n"
+                           "decay: {region: between, z1_cm: 100, z2_cm: 1.0e5}\n";
+        char t3[512];
+        snprintf(t3, sizeof t3, base, "");
+        if (limit("p_boson", h5, t3, cb)) fail_msg("%s", out);
+        snprintf(t3, sizeof t3, base, ", products: both");
+        if (limit("p_both", h5, t3, cy)) fail_msg("%s", out);
+        snprintf(t3, sizeof t3, base, ", products: any");
+        if (limit("p_any", h5, t3, ca)) fail_msg("%s", out);
+        for (int m = 0; m < 2; ++m) {
+            const double lb = csv_col(cb, "obs_lower", m), ly = csv_col(cy, "obs_lower", m);
+            const double la = csv_col(ca, "obs_lower", m);
+            printf("m index %d: lower edge boson %.6g, both %.6g, any %.6g\n", m, lb, ly, la);
+            assert_true(ly > lb * (1.0 - 1e-4) && la <= ly * (1.0 + 1e-9) && la > 0.999 * lb);
+            if (m == 0) assert_true(ly < 1.01 * lb); /* 5 MeV: products within ~1e-3 rad */
+            if (m == 1) assert_true(ly > 1.01 * lb); /* 50 MeV: soft products miss */
+        }
     }
     /* statistics.event_limit: N_sig is then compared with the given number, so the lower edge
      * (N ~ g^2 here) scales as sqrt(event_limit / 2.302585), the n = 0 Poisson limit at 90 % */
@@ -218,6 +283,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fraction_unit),
+        cmocka_unit_test(products_vs_mc),
         cmocka_unit_test(tiny_aperture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,7 +98,8 @@ static const char *const k_particles[] = {"dark_photon", "zprime", "zprime-bl", 
 static const char *const k_modes[] = {"invisible", "visible", NULL};
 static const char *const k_decay[] = {"region", "z1_cm", "z2_cm", NULL};
 static const char *const k_regions[] = {"between", "beyond", NULL};
-static const char *const k_acc[] = {"theta_max_rad", "radius_cm", "distance_cm", NULL};
+static const char *const k_acc[] = {"theta_max_rad", "radius_cm", "distance_cm", "products", NULL};
+static const char *const k_products[] = {"boson", "both", "any", NULL};
 static const char *const k_stat[] = {"pot",
                                      "event_limit",
                                      "observed",
@@ -358,6 +359,20 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
                                 "'distance_cm' (the detector's radius and its distance from the "
                                 "target's front face)");
         cfg->acc_kind = wt ? 1 : 2;
+        char pr[16] = "boson";
+        if ((v = get(c, s, "products", NULL))) {
+            if (to_enum(c, v, "acceptance.products", k_products, pr, sizeof pr)) return -1;
+            cfg->acc_products = !strcmp(pr, "both") ? 1 : !strcmp(pr, "any") ? 2 : 0;
+            if (cfg->acc_products &&
+                (cfg->acc_kind != 2 || strcmp(cfg->region, "between") ||
+                 !(cfg->acc_distance_cm >= cfg->z2_cm) || strcmp(cfg->particle, "dark_photon")))
+                return dy_yaml_fail(c, v,
+                                    "'acceptance.products: %s' follows the e+e- of A' decays in "
+                                    "a volume before the detector: it needs model.particle "
+                                    "dark_photon, 'radius_cm' and 'distance_cm', 'decay.region: "
+                                    "between' and distance_cm >= decay.z2_cm",
+                                    pr);
+        }
     }
 
     /* statistics: one data set here, or several under 'datasets' (docs/limits.md §1.5) */

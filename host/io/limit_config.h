@@ -48,6 +48,7 @@ typedef struct dy_limit_config {
      * fixed half-angle acc_theta_rad, 2: a disc of radius acc_radius_cm at acc_distance_cm from
      * the target's front face (half-angle atan(R/(L - production depth))) */
     int acc_kind;
+    int acc_products; /* 0: the A' direction; 1: both decay products must hit; 2: at least one */
     double acc_theta_rad, acc_radius_cm, acc_distance_cm;
     double n_pot;         /* particles on target (EOT, MOT), summed over data sets */
     int observed;         /* default 0; summed over data sets */

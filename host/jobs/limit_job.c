@@ -279,8 +279,11 @@ static void print_hdr_comments(FILE *f, const dy_limit_job *j)
         fprintf(f, "; acceptance: A' within %g rad of the beam axis", c->acc_theta_rad);
     if (c->acc_kind == 2)
         fprintf(f,
-                "; acceptance: A' pointing into a disc of radius %g cm at %g cm from the target's "
+                "; acceptance: %s into a disc of radius %g cm at %g cm from the target's "
                 "front face",
+                c->acc_products == 1   ? "both e+ and e- (decays uniform in the volume)"
+                : c->acc_products == 2 ? "e+ or e- (decays uniform in the volume)"
+                                       : "A' pointing",
                 c->acc_radius_cm, c->acc_distance_cm);
     if (c->have_event_limit)
         fprintf(f,
@@ -617,6 +620,14 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
          * decay volume then measured from the target's front face (docs/geometry.md); between
          * grid masses the depth shares are those of the grid mass below */
         const int ndp = g->n_dbins > 0 && g->sum_dNdE_depth ? 2 * g->n_dbins : 1;
+        /* the e+e- acceptance per energy bin (products mode), made once per mass: the A' is
+         * taken as produced at the target's mid-depth (the depth moves the A' offset at the
+         * detector by depth/distance, docs/limits.md §3.1) */
+        double pshare[DY_SIGNAL_MAX_EBINS];
+        for (int e = 0; e < g->n_ebins; ++e)
+            pshare[e] = -1.0;
+        const double dmid =
+            g->n_dbins > 0 && g->depth_edges_cm ? 0.5 * g->depth_edges_cm[g->n_dbins] : 0.0;
         for (int e = 0; e < g->n_ebins && st == DY_OK; ++e)
             for (int q = 0; q < ndp && st == DY_OK; ++q) {
                 const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
@@ -659,7 +670,15 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                                           cfg->path, th, g->theta_edges_rad[g->n_tbins]);
                         break;
                     }
-                    dn *= fa;
+                    /* the e+e- followed to the detector (decays uniform over the volume) */
+                    if (cfg->acc_products && pshare[e] < 0.0)
+                        pshare[e] = dy_accept_products_share(
+                            g->theta_edges_rad, g->n_tbins,
+                            g->sum_dNdE_theta + ((size_t)im * g->n_ebins + e) * g->n_tbins, M, c,
+                            cfg->acc_distance_cm - dmid, cfg->acc_distance_cm - cfg->z2_cm,
+                            cfg->acc_distance_cm - cfg->z1_cm, cfg->acc_radius_cm,
+                            cfg->acc_products == 1);
+                    dn *= cfg->acc_products ? pshare[e] : fa;
                 }
                 spec->e_lo[k] = l2;
                 spec->e_hi[k] = hi;
