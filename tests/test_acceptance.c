@@ -263,6 +263,13 @@ static void tiny_aperture(void **state)
     assert_non_null(strstr(out, "distance_cm"));
     assert_true(limit("bad4", h5, "acceptance: {theta_max_rad: 0.01, radius_cm: 10}\n", c1) != 0);
     assert_non_null(strstr(out, "not both"));
+    assert_true(limit("bad6", h5, "acceptance: {theta_max_rad: 0.01, products: both}\n", c1) != 0);
+    assert_non_null(strstr(out, "acceptance.products"));
+    assert_true(limit("bad7", h5,
+                      "acceptance: {radius_cm: 10, distance_cm: 1000, products: any}\n"
+                      "decay: {region: between, z1_cm: 100, z2_cm: 2000}\n",
+                      c1) != 0); /* the volume reaches past the detector */
+    assert_non_null(strstr(out, "distance_cm >= decay.z2_cm"));
     { /* invisible mode: nothing has to reach a detector */
         char cfgp[1000];
         snprintf(cfgp, sizeof cfgp, "%s/test_acceptance_inv.yaml", DY_BINARY_DIR);
