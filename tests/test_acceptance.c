@@ -11,6 +11,7 @@
 #include <string.h>
 #include "dy_test.h"
 #include "dy_test_cli.h"
+#include "darkyield/dy.h"
 #include "physics/acceptance.h"
 
 static char out[1 << 17];
@@ -286,12 +287,55 @@ static void tiny_aperture(void **state)
     assert_null(fc);
 }
 
+/* The API with the yields in memory (dy_limits_options.yields) applies the acceptance as the
+ * CLI does on the file: the same run (same seed, cpu) gives the same lower edges. */
+static void in_memory(void **state)
+{
+    (void)state;
+    char path[1200], text[8192], rtext[4096];
+    dy_error err;
+    snprintf(path, sizeof path, "%s/test_acceptance_run.yaml", DY_BINARY_DIR);
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("run tiny_aperture first (%s)", path);
+    size_t n = fread(rtext, 1, sizeof rtext - 1, f);
+    fclose(f);
+    rtext[n] = 0;
+    dy_yields_options yo;
+    dy_yields_options_default(&yo);
+    yo.backend = "cpu";
+    dy_yields *y = NULL;
+    if (dy_yields_run_string(NULL, rtext, n, "run.yaml", &yo, &y, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    snprintf(path, sizeof path, "%s/test_acceptance_theta.yaml", DY_BINARY_DIR);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    dy_limits_options lo;
+    dy_limits_options_default(&lo);
+    lo.yields = y;
+    lo.quiet = 1;
+    dy_limits *l = NULL;
+    if (dy_limits_compute_string(text, n, "limit.yaml", &lo, &l, &err) != DY_OK)
+        fail_msg("%s", err.msg);
+    const double *lower = dy_limits_column(l, "obs_lower");
+    assert_non_null(lower);
+    char csv[1400];
+    snprintf(csv, sizeof csv, "%s/test_acceptance_theta/l_limits.csv", DY_BINARY_DIR);
+    for (int m = 0; m < 2; ++m)
+        dy_assert_close(lower[m], csv_col(csv, "obs_lower", m), 0.0, 1e-7);
+    dy_limits_free(l);
+    dy_yields_free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fraction_unit),
         cmocka_unit_test(products_vs_mc),
         cmocka_unit_test(tiny_aperture),
+        cmocka_unit_test(in_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

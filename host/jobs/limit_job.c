@@ -116,6 +116,25 @@ dy_status dy_limit_job_set_grid(dy_limit_job *j, const dy_yield_grid *g, const c
         copy(b->N_total, a->N_total, nm);
         copy(b->N_total_err, a->N_total_err, nm);
     }
+    if (g->n_tbins > 0 || g->n_dbins > 0) { /* the angle and depth spectra (docs/geometry.md) */
+        const int nt = g->n_tbins > 0 && g->theta_edges_rad ? g->n_tbins : 0;
+        const int nd = g->n_dbins > 0 && g->depth_edges_cm ? g->n_dbins : 0;
+        if ((st = dy_yield_grid_alloc_geometry(&f->g, nt, nd, err)) != DY_OK) return st;
+        if (nt) copy(f->g.theta_edges_rad, g->theta_edges_rad, (size_t)nt + 1);
+        if (nd) copy(f->g.depth_edges_cm, g->depth_edges_cm, (size_t)nd + 1);
+        for (int k = 0; k < nch; ++k) {
+            const dy_yield_channel *a = &g->ch[idx[k]];
+            dy_yield_channel *b = &f->g.ch[k];
+            if (nt && a->dNdE_theta && a->dNdE_theta_err) {
+                copy(b->dNdE_theta, a->dNdE_theta, n2 * nt);
+                copy(b->dNdE_theta_err, a->dNdE_theta_err, n2 * nt);
+            }
+            if (nd && a->dNdE_depth && a->dNdE_depth_err) {
+                copy(b->dNdE_depth, a->dNdE_depth, n2 * nd);
+                copy(b->dNdE_depth_err, a->dNdE_depth_err, n2 * nd);
+            }
+        }
+    }
     if (c->n_channels == 0) { /* the run's total, with its error model */
         copy(f->g.sum_dNdE, g->sum_dNdE, n2);
         copy(f->g.sum_dNdE_err, g->sum_dNdE_err, n2);
@@ -123,6 +142,7 @@ dy_status dy_limit_job_set_grid(dy_limit_job *j, const dy_yield_grid *g, const c
         copy(f->g.sum_N_above_err, g->sum_N_above_err, nm);
         copy(f->g.sum_N_total, g->sum_N_total, nm);
         copy(f->g.sum_N_total_err, g->sum_N_total_err, nm);
+        dy_yield_grid_sum_geometry(&f->g); /* channels' geometry summed (errors in quadrature) */
     } else {
         dy_yield_grid_sum(&f->g);
     }
