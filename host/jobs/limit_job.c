@@ -913,11 +913,18 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
         char npot_s[32];
         snprintf(npot_s, sizeof npot_s, "%g", cfg->n_pot);
         base.qual_value[1] = npot_s;
+        char stat_s[160];
+        if (cfg->have_event_limit)
+            snprintf(stat_s, sizeof stat_s,
+                     "a given limit of %g signal events (statistics.event_limit)",
+                     cfg->event_limit);
+        else
+            snprintf(stat_s, sizeof stat_s, "%d observed, background %g, %s", cfg->observed,
+                     cfg->background, cfg->method);
         snprintf(comm, sizeof comm,
-                 "darkyield %s: %s limits (%s) from %s, N_pot = %g, %d observed, "
-                 "background %g, %s. Coupling %s: %s.%s",
-                 DY_VERSION, nn.title, cfg->mode, cfg->yields, cfg->n_pot, cfg->observed,
-                 cfg->background, cfg->method, nn.coupling, nn.ci->definition,
+                 "darkyield %s: %s limits (%s) from %s, N_pot = %g, %s. Coupling %s: %s.%s",
+                 DY_VERSION, nn.title, cfg->mode, cfg->yields, cfg->n_pot, stat_s, nn.coupling,
+                 nn.ci->definition,
                  zero_band ? " With this background every quantile of the background-only "
                              "distribution gives the same event limit: the expected band has "
                              "zero width and is not written as an uncertainty."
