@@ -114,6 +114,35 @@ static void e137(void **state)
     }
 }
 
+/* E141 and E774 (close detectors, acceptance from the angle bins): each gives a band at 3 and
+ * 8 MeV, the upper edge falling with the mass (the lifetime ~ 1/(eps^2 m)); E774, with 4e5 times
+ * fewer electrons but 30 times the energy, sees neither as weak couplings (its lower edge is
+ * higher) but reaches shorter lifetimes (its upper edge is higher). */
+static void e141_e774(void **state)
+{
+    (void)state;
+    const char *ms = "--set masses_GeV.n=2 --set masses_GeV.min=0.003 --set masses_GeV.max=0.008 "
+                     "--set geometry.theta_bins=10";
+    run("e141", "e141", ms);
+    limit("limit-e141", "e141", "e141", "");
+    run("e774", "e774", ms);
+    limit("limit-e774", "e774", "e774", "");
+    double lo[2][2], up[2][2];
+    for (int m = 0; m < 2; ++m) {
+        lo[0][m] = csv("e141-limit", "e141_limits.csv", "obs_lower", m);
+        up[0][m] = csv("e141-limit", "e141_limits.csv", "obs_upper", m);
+        lo[1][m] = csv("e774-limit", "e774_limits.csv", "obs_lower", m);
+        up[1][m] = csv("e774-limit", "e774_limits.csv", "obs_upper", m);
+        printf("m index %d: E141 %.3g .. %.3g, E774 %.3g .. %.3g\n", m, lo[0][m], up[0][m],
+               lo[1][m], up[1][m]);
+        for (int x = 0; x < 2; ++x)
+            assert_true(lo[x][m] > 1e-7 && lo[x][m] < up[x][m] && up[x][m] < 0.5);
+        assert_true(lo[1][m] > lo[0][m] && up[1][m] > up[0][m]);
+    }
+    for (int x = 0; x < 2; ++x)
+        assert_true(up[x][1] < up[x][0]);
+}
+
 /* LDMX: the invisible limit eps = sqrt(s_up / (N_pot eff N(E > 5.6 GeV))). */
 static void ldmx(void **state)
 {
@@ -172,10 +201,8 @@ static void padme(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(na64_bl),
-        cmocka_unit_test(e137),
-        cmocka_unit_test(ldmx),
-        cmocka_unit_test(padme),
+        cmocka_unit_test(na64_bl), cmocka_unit_test(e137),  cmocka_unit_test(e141_e774),
+        cmocka_unit_test(ldmx),    cmocka_unit_test(padme),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

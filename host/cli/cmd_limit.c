@@ -189,10 +189,14 @@ int dy_cmd_limit(int argc, char **argv)
         limit_json(j);
         goto summarised;
     }
-    printf("# %s: %s, %s; N_pot = %g, %d observed, background %g, CL %g (%s): s_up = %.4g, "
-           "expected %.4g [%.4g, %.4g]\n",
-           cfg->name, nn.title, cfg->mode, cfg->n_pot, cfg->observed, cfg->background, cfg->cl,
-           cfg->method, s[0], s[1], s[2], s[3]);
+    if (cfg->have_event_limit)
+        printf("# %s: %s, %s; N_pot = %g, CL %g: s_up = %.6g (statistics.event_limit, given)\n",
+               cfg->name, nn.title, cfg->mode, cfg->n_pot, cfg->cl, s[0]);
+    else
+        printf("# %s: %s, %s; N_pot = %g, %d observed, background %g, CL %g (%s): s_up = %.4g, "
+               "expected %.4g [%.4g, %.4g]\n",
+               cfg->name, nn.title, cfg->mode, cfg->n_pot, cfg->observed, cfg->background, cfg->cl,
+               cfg->method, s[0], s[1], s[2], s[3]);
     if (visible) {
         printf("%12s %14s %14s %14s %14s\n", "mass/GeV", "obs lower", "obs upper", "exp lower",
                "exp upper");

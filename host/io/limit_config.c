@@ -90,15 +90,18 @@ static int section(dy_yaml_ctx *c, yaml_node_t *root, const char *key, int requi
 }
 
 static const char *const k_root[] = {
-    "name",       "yields",     "channels", "model",         "mode",    "decay",
-    "statistics", "efficiency", "cuts",     "coupling_scan", "thermal", "gminus2",
-    "overlays",   "output",     "datasets", "interpolate",   NULL};
+    "name",       "yields",     "channels", "model",         "mode",       "decay",
+    "statistics", "efficiency", "cuts",     "coupling_scan", "thermal",    "gminus2",
+    "overlays",   "output",     "datasets", "interpolate",   "acceptance", NULL};
 static const char *const k_model[] = {"particle", "alpha_D", "mchi_over_m", NULL};
 static const char *const k_particles[] = {"dark_photon", "zprime", "zprime-bl", "alp", NULL};
 static const char *const k_modes[] = {"invisible", "visible", NULL};
 static const char *const k_decay[] = {"region", "z1_cm", "z2_cm", NULL};
 static const char *const k_regions[] = {"between", "beyond", NULL};
+static const char *const k_acc[] = {"theta_max_rad", "radius_cm", "distance_cm", "products", NULL};
+static const char *const k_products[] = {"boson", "both", "any", NULL};
 static const char *const k_stat[] = {"pot",
+                                     "event_limit",
                                      "observed",
                                      "background",
                                      "cl",
@@ -331,6 +334,47 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
         }
     }
 
+    /* the detector's angular acceptance (visible mode; docs/limits.md §3.1) */
+    if (section(c, root, "acceptance", 0, k_acc, &s)) return -1;
+    if (s && !visible)
+        return dy_yaml_fail(c, s,
+                            "'acceptance' applies only to 'mode: visible' (the decay products "
+                            "must reach the detector)");
+    if (s) {
+        yaml_node_t *wt, *wr, *wl;
+        if (opt_num(c, s, "acceptance", "theta_max_rad", NAN, 0.0, 0, 3.14159265358979323846,
+                    &cfg->acc_theta_rad, &wt) ||
+            opt_num(c, s, "acceptance", "radius_cm", NAN, 0.0, 0, HUGE_VAL, &cfg->acc_radius_cm,
+                    &wr) ||
+            opt_num(c, s, "acceptance", "distance_cm", NAN, 0.0, 0, HUGE_VAL, &cfg->acc_distance_cm,
+                    &wl))
+            return -1;
+        if (wt && (wr || wl))
+            return dy_yaml_fail(c, wt,
+                                "'acceptance' takes either 'theta_max_rad' or 'radius_cm' with "
+                                "'distance_cm', not both");
+        if (!wt && !(wr && wl))
+            return dy_yaml_fail(c, s,
+                                "'acceptance' needs 'theta_max_rad', or both 'radius_cm' and "
+                                "'distance_cm' (the detector's radius and its distance from the "
+                                "target's front face)");
+        cfg->acc_kind = wt ? 1 : 2;
+        char pr[16] = "boson";
+        if ((v = get(c, s, "products", NULL))) {
+            if (to_enum(c, v, "acceptance.products", k_products, pr, sizeof pr)) return -1;
+            cfg->acc_products = !strcmp(pr, "both") ? 1 : !strcmp(pr, "any") ? 2 : 0;
+            if (cfg->acc_products &&
+                (cfg->acc_kind != 2 || strcmp(cfg->region, "between") ||
+                 !(cfg->acc_distance_cm >= cfg->z2_cm) || strcmp(cfg->particle, "dark_photon")))
+                return dy_yaml_fail(c, v,
+                                    "'acceptance.products: %s' follows the e+e- of A' decays in "
+                                    "a volume before the detector: it needs model.particle "
+                                    "dark_photon, 'radius_cm' and 'distance_cm', 'decay.region: "
+                                    "between' and distance_cm >= decay.z2_cm",
+                                    pr);
+        }
+    }
+
     /* statistics: one data set here, or several under 'datasets' (docs/limits.md §1.5) */
     if (section(c, root, "statistics", 1, k_stat, &s)) return -1;
     yaml_node_t *dsn = get(c, root, "datasets", NULL), *wm;
@@ -349,6 +393,16 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
             return dy_yaml_fail(c, v,
                                 "'statistics.yield_error: true' needs 'statistics.method' "
                                 "cls-asymptotic, cls-toys or cousins-highland");
+    }
+    if (opt_num(c, s, "statistics", "event_limit", NAN, 0.0, 0, 1e9, &cfg->event_limit, &w))
+        return -1;
+    if (w) { /* a published event limit (e.g. a background-subtracted count's upper limit) */
+        if (profile || dsn || get(c, s, "observed", NULL) || get(c, s, "background", NULL))
+            return dy_yaml_fail(c, w,
+                                "'statistics.event_limit' (a published upper limit on the signal "
+                                "events) replaces 'observed' and 'background' and needs one data "
+                                "set and 'method' poisson, classical or fc");
+        cfg->have_event_limit = 1;
     }
     double toys, seed;
     if (opt_num(c, s, "statistics", "toys", 5000.0, 100.0, 1, 1e6, &toys, &w)) return -1;

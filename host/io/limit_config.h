@@ -44,10 +44,19 @@ typedef struct dy_limit_config {
     char mode[16];      /* "invisible" (default) or "visible" */
     char region[16];    /* visible: "between" (z1..z2) or "beyond" (no decay before z1) */
     double z1_cm, z2_cm;
-    double n_pot;      /* particles on target (EOT, MOT), summed over data sets */
-    int observed;      /* default 0; summed over data sets */
-    double background; /* default 0; summed over data sets */
-    int n_sets;        /* data sets: 'statistics' alone gives one */
+    /* visible: the detector's angular acceptance (docs/limits.md §3.1); acc_kind 0: none, 1: a
+     * fixed half-angle acc_theta_rad, 2: a disc of radius acc_radius_cm at acc_distance_cm from
+     * the target's front face (half-angle atan(R/(L - production depth))) */
+    int acc_kind;
+    int acc_products; /* 0: the A' direction; 1: both decay products must hit; 2: at least one */
+    double acc_theta_rad, acc_radius_cm, acc_distance_cm;
+    double n_pot;         /* particles on target (EOT, MOT), summed over data sets */
+    int observed;         /* default 0; summed over data sets */
+    double background;    /* default 0; summed over data sets */
+    int have_event_limit; /* statistics.event_limit: a published upper limit on the signal events,
+                             used as is (observed and expected) in place of observed/background */
+    double event_limit;
+    int n_sets; /* data sets: 'statistics' alone gives one */
     dy_limit_dataset set[DY_LCFG_MAX_SETS];
     int yield_error;          /* the yield's quoted error as a nuisance (profile methods) */
     int n_toys;               /* cls-toys: toys per hypothesis, default 5000 */

@@ -18,7 +18,7 @@
 #include "io/yield_reader.h"
 
 typedef struct wire {
-    int32_t status, nm, ne, nch, nd; /* nd: depth bins (0: none in the file) */
+    int32_t status, nm, ne, nch, nd, nt; /* nd, nt: depth and angle bins (0: none in the file) */
     double coupling, cut;
     char name[256], model[32], msg[4096];
     char ch[DY_GRID_MAX_CHANNELS][DY_GRID_NAME_LEN];
@@ -37,7 +37,7 @@ static int put(int fd, const void *p, size_t n)
     return 0;
 }
 
-#define NARR (3 + 8 * DY_GRID_MAX_CHANNELS)
+#define NARR (4 + 10 * DY_GRID_MAX_CHANNELS)
 
 /* The arrays of g in wire order (the same walk fills them on the other side). */
 static size_t arrays(dy_yield_grid *g, double **a, size_t *len, int max)
@@ -62,6 +62,13 @@ static size_t arrays(dy_yield_grid *g, double **a, size_t *len, int max)
             a[k] = g->ch[c].dNdE_depth_err, len[k++] = n2 * g->n_dbins;
         }
     }
+    if (g->n_tbins > 0) { /* the angle spectra (docs/geometry.md) */
+        a[k] = g->theta_edges_rad, len[k++] = (size_t)g->n_tbins + 1;
+        for (int c = 0; c < g->n_channels && k + 2 <= (size_t)max; ++c) {
+            a[k] = g->ch[c].dNdE_theta, len[k++] = n2 * g->n_tbins;
+            a[k] = g->ch[c].dNdE_theta_err, len[k++] = n2 * g->n_tbins;
+        }
+    }
     return k;
 }
 
@@ -81,6 +88,7 @@ static void child(int fd, const void *buf, size_t n, const char *path, const cha
     w.ne = y.g.n_ebins;
     w.nch = y.g.n_channels;
     w.nd = y.g.n_dbins;
+    w.nt = y.g.n_tbins;
     w.coupling = y.coupling;
     w.cut = y.cut_energy_min_GeV;
     memcpy(w.name, y.name, sizeof w.name);
@@ -172,10 +180,10 @@ dy_status dy_yield_read(const char *path, const char (*channels)[32], int n_sele
     if (r == 0 && w->status == DY_OK) {
         if (w->nm < 1 || w->nm > DY_YIELD_MAX_MASSES || w->ne < 1 || w->ne > DY_YIELD_MAX_EBINS)
             r = -1;
-        else if (w->nd < 0 || w->nd > DY_YIELD_MAX_DBINS)
+        else if (w->nd < 0 || w->nd > DY_YIELD_MAX_DBINS || w->nt < 0 || w->nt > DY_YIELD_MAX_DBINS)
             r = -1;
         else if ((st = dy_yield_grid_alloc(w->nm, w->ne, w->nch, &out->g, err)) != DY_OK ||
-                 (st = dy_yield_grid_alloc_geometry(&out->g, 0, w->nd, err)) != DY_OK)
+                 (st = dy_yield_grid_alloc_geometry(&out->g, w->nt, w->nd, err)) != DY_OK)
             r = -3;
     }
     if (r == 0 && w->status == DY_OK) {

@@ -281,30 +281,51 @@ static dy_status read_file(hid_t f, const char *path, const char (*channels)[32]
                          ch->N_above_err, ch->N_total, ch->N_total_err, path, err))
             return err ? err->status : DY_ERR_INVALID;
     }
-    /* optional production-depth spectra (a run with geometry.depth_bins) */
-    hsize_t nd1 = 0;
-    if (H5Lexists(f, "depth_bin_edges_cm", H5P_DEFAULT) > 0) {
-        if (dims_of(f, "depth_bin_edges_cm", &nd1) || nd1 < 2 || nd1 > DY_YIELD_MAX_DBINS + 1)
-            return dy_error_set(err, DY_ERR_INVALID,
-                                "%s: /depth_bin_edges_cm must hold 2..%d edges", path,
-                                DY_YIELD_MAX_DBINS + 1);
-        const int nd = (int)nd1 - 1;
-        if ((st = dy_yield_grid_alloc_geometry(g, 0, nd, err)) != DY_OK) return st;
+    /* optional angle and production-depth spectra (a run with geometry.theta_bins and
+     * geometry.depth_bins, docs/geometry.md) */
+    hsize_t nd1 = 0, nt1 = 0;
+    const int have_d = H5Lexists(f, "depth_bin_edges_cm", H5P_DEFAULT) > 0;
+    const int have_t = H5Lexists(f, "theta_bin_edges_rad", H5P_DEFAULT) > 0;
+    if (have_d &&
+        (dims_of(f, "depth_bin_edges_cm", &nd1) || nd1 < 2 || nd1 > DY_YIELD_MAX_DBINS + 1))
+        return dy_error_set(err, DY_ERR_INVALID, "%s: /depth_bin_edges_cm must hold 2..%d edges",
+                            path, DY_YIELD_MAX_DBINS + 1);
+    if (have_t &&
+        (dims_of(f, "theta_bin_edges_rad", &nt1) || nt1 < 2 || nt1 > DY_YIELD_MAX_DBINS + 1))
+        return dy_error_set(err, DY_ERR_INVALID, "%s: /theta_bin_edges_rad must hold 2..%d edges",
+                            path, DY_YIELD_MAX_DBINS + 1);
+    if (have_d || have_t) {
+        const int nd = have_d ? (int)nd1 - 1 : 0, nt = have_t ? (int)nt1 - 1 : 0;
+        if ((st = dy_yield_grid_alloc_geometry(g, nt, nd, err)) != DY_OK) return st;
         const hsize_t d_d[1] = {nd1}, d3[3] = {nm, (hsize_t)nd, ne1 - 1};
-        if (read_ds(f, "", "depth_bin_edges_cm", 1, d_d, g->depth_edges_cm, path, err))
+        const hsize_t d_t[1] = {nt1}, t3[3] = {nm, ne1 - 1, (hsize_t)nt};
+        if ((have_d &&
+             read_ds(f, "", "depth_bin_edges_cm", 1, d_d, g->depth_edges_cm, path, err)) ||
+            (have_t &&
+             read_ds(f, "", "theta_bin_edges_rad", 1, d_t, g->theta_edges_rad, path, err)))
             return err ? err->status : DY_ERR_INVALID;
-        for (int i = 0; i <= nd; ++i)
+        for (int i = 0; nd > 0 && i <= nd; ++i)
             if (!(g->depth_edges_cm[i] >= 0.0) || !isfinite(g->depth_edges_cm[i]) ||
                 (i > 0 && !(g->depth_edges_cm[i] > g->depth_edges_cm[i - 1])))
                 return dy_error_set(err, DY_ERR_INVALID,
                                     "%s: depth bin edges must be finite, >= 0 and increasing",
                                     path);
+        for (int i = 0; nt > 0 && i <= nt; ++i)
+            if (!(g->theta_edges_rad[i] > 0.0) || !isfinite(g->theta_edges_rad[i]) ||
+                (i > 0 && !(g->theta_edges_rad[i] > g->theta_edges_rad[i - 1])))
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: angle bin edges must be finite, > 0 and increasing", path);
         for (int c = 0; c < nch; ++c) {
             hid_t gr = H5Gopen2(f, names[c], H5P_DEFAULT);
             if (gr < 0) return dy_error_set(err, DY_ERR_INVALID, "%s: no group %s", path, names[c]);
+            dy_yield_channel *ch = &g->ch[c];
             const int bad =
-                read_ds(gr, names[c], "dNdE_depth", 3, d3, g->ch[c].dNdE_depth, path, err) ||
-                read_ds(gr, names[c], "dNdE_depth_err", 3, d3, g->ch[c].dNdE_depth_err, path, err);
+                (nd &&
+                 (read_ds(gr, names[c], "dNdE_depth", 3, d3, ch->dNdE_depth, path, err) ||
+                  read_ds(gr, names[c], "dNdE_depth_err", 3, d3, ch->dNdE_depth_err, path, err))) ||
+                (nt &&
+                 (read_ds(gr, names[c], "dNdE_theta", 3, t3, ch->dNdE_theta, path, err) ||
+                  read_ds(gr, names[c], "dNdE_theta_err", 3, t3, ch->dNdE_theta_err, path, err)));
             H5Gclose(gr);
             if (bad) return err ? err->status : DY_ERR_INVALID;
         }

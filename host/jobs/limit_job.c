@@ -16,6 +16,7 @@
 #include "io/outlock.h"
 #include "io/outset.h"
 #include "io/pyhf_export.h"
+#include "physics/acceptance.h"
 #include "physics/dy_constants.h"
 #include "physics/gminus2.h"
 #include "physics/limits.h"
@@ -115,6 +116,25 @@ dy_status dy_limit_job_set_grid(dy_limit_job *j, const dy_yield_grid *g, const c
         copy(b->N_total, a->N_total, nm);
         copy(b->N_total_err, a->N_total_err, nm);
     }
+    if (g->n_tbins > 0 || g->n_dbins > 0) { /* the angle and depth spectra (docs/geometry.md) */
+        const int nt = g->n_tbins > 0 && g->theta_edges_rad ? g->n_tbins : 0;
+        const int nd = g->n_dbins > 0 && g->depth_edges_cm ? g->n_dbins : 0;
+        if ((st = dy_yield_grid_alloc_geometry(&f->g, nt, nd, err)) != DY_OK) return st;
+        if (nt) copy(f->g.theta_edges_rad, g->theta_edges_rad, (size_t)nt + 1);
+        if (nd) copy(f->g.depth_edges_cm, g->depth_edges_cm, (size_t)nd + 1);
+        for (int k = 0; k < nch; ++k) {
+            const dy_yield_channel *a = &g->ch[idx[k]];
+            dy_yield_channel *b = &f->g.ch[k];
+            if (nt && a->dNdE_theta && a->dNdE_theta_err) {
+                copy(b->dNdE_theta, a->dNdE_theta, n2 * nt);
+                copy(b->dNdE_theta_err, a->dNdE_theta_err, n2 * nt);
+            }
+            if (nd && a->dNdE_depth && a->dNdE_depth_err) {
+                copy(b->dNdE_depth, a->dNdE_depth, n2 * nd);
+                copy(b->dNdE_depth_err, a->dNdE_depth_err, n2 * nd);
+            }
+        }
+    }
     if (c->n_channels == 0) { /* the run's total, with its error model */
         copy(f->g.sum_dNdE, g->sum_dNdE, n2);
         copy(f->g.sum_dNdE_err, g->sum_dNdE_err, n2);
@@ -122,6 +142,7 @@ dy_status dy_limit_job_set_grid(dy_limit_job *j, const dy_yield_grid *g, const c
         copy(f->g.sum_N_above_err, g->sum_N_above_err, nm);
         copy(f->g.sum_N_total, g->sum_N_total, nm);
         copy(f->g.sum_N_total_err, g->sum_N_total_err, nm);
+        dy_yield_grid_sum_geometry(&f->g); /* channels' geometry summed (errors in quadrature) */
     } else {
         dy_yield_grid_sum(&f->g);
     }
@@ -274,6 +295,21 @@ static void print_hdr_comments(FILE *f, const dy_limit_job *j)
                 strcmp(c->region, "between") ? "" : ", z2 = ",
                 strcmp(c->region, "between") ? NAN : c->z2_cm,
                 strcmp(c->region, "between") ? "" : " cm");
+    if (c->acc_kind == 1)
+        fprintf(f, "; acceptance: A' within %g rad of the beam axis", c->acc_theta_rad);
+    if (c->acc_kind == 2)
+        fprintf(f,
+                "; acceptance: %s into a disc of radius %g cm at %g cm from the target's "
+                "front face",
+                c->acc_products == 1   ? "both e+ and e- (decays uniform in the volume)"
+                : c->acc_products == 2 ? "e+ or e- (decays uniform in the volume)"
+                                       : "A' pointing",
+                c->acc_radius_cm, c->acc_distance_cm);
+    if (c->have_event_limit)
+        fprintf(f,
+                "\n# statistics.event_limit = %g signal events (given in the config; observed and "
+                "expected)",
+                c->event_limit);
     fprintf(f, "\n# N_pot = %g; observed = %d; background = %g; CL = %g; method = %s\n", c->n_pot,
             c->observed, c->background, c->cl, c->method);
     fprintf(
@@ -456,6 +492,18 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                             cfg->yields, g->n_ebins, g->n_dbins, DY_SIGNAL_MAX_BINS);
     const int nm = g->n_masses;
     const int visible = j->visible = !strcmp(cfg->mode, "visible");
+    if (cfg->acc_kind && !(g->n_tbins > 0 && g->sum_dNdE_theta && g->theta_edges_rad))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "%s: 'acceptance' needs the bosons' angles, but '%s' has no angle "
+                            "bins: re-run 'darkyield run' with geometry.theta_bins "
+                            "(docs/geometry.md)",
+                            cfg->path, cfg->yields);
+    if (cfg->acc_kind == 2 && g->n_dbins > 0 && g->depth_edges_cm &&
+        !(cfg->acc_distance_cm > g->depth_edges_cm[g->n_dbins]))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "%s: acceptance.distance_cm = %g cm is not behind the target (%g cm "
+                            "thick)",
+                            cfg->path, cfg->acc_distance_cm, g->depth_edges_cm[g->n_dbins]);
     const int dark_photon = !strcmp(cfg->particle, "dark_photon");
     const double cut = j->cut = cfg->have_cut ? cfg->cut_GeV : yf->cut_energy_min_GeV;
     if (!(cut < g->ebin_edges_GeV[g->n_ebins]))
@@ -486,6 +534,9 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
         s[3] = ex.p1;
         s[4] = ex.m2;
         s[5] = ex.p2;
+        if (cfg->have_event_limit) /* the published limit, observed and expected alike */
+            for (int k = 0; k < NS; ++k)
+                s[k] = cfg->event_limit;
     }
     if (visible && cfg->n_sets > 1)
         for (int d = 0; d < cfg->n_sets; ++d)
@@ -589,8 +640,16 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
          * decay volume then measured from the target's front face (docs/geometry.md); between
          * grid masses the depth shares are those of the grid mass below */
         const int ndp = g->n_dbins > 0 && g->sum_dNdE_depth ? 2 * g->n_dbins : 1;
+        /* the e+e- acceptance per energy bin (products mode), made once per mass: the A' is
+         * taken as produced at the target's mid-depth (the depth moves the A' offset at the
+         * detector by depth/distance, docs/limits.md §3.1) */
+        double pshare[DY_SIGNAL_MAX_EBINS];
         for (int e = 0; e < g->n_ebins; ++e)
-            for (int q = 0; q < ndp; ++q) {
+            pshare[e] = -1.0;
+        const double dmid =
+            g->n_dbins > 0 && g->depth_edges_cm ? 0.5 * g->depth_edges_cm[g->n_dbins] : 0.0;
+        for (int e = 0; e < g->n_ebins && st == DY_OK; ++e)
+            for (int q = 0; q < ndp && st == DY_OK; ++q) {
                 const double lo = g->ebin_edges_GeV[e], hi = g->ebin_edges_GeV[e + 1];
                 if (!(hi > cut)) continue;
                 const double l2 = fmax(lo, cut), c = 0.5 * (l2 + hi);
@@ -612,6 +671,34 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                     spec->depth_cm[k] = 0.5 * (d1 + d2) + gx * (d2 - d1);
                     dn = on_grid ? 0.5 * dd * (hi - l2)
                                  : (d0 > 0.0 ? 0.5 * dn * dd / d0 : dn / (double)ndp);
+                }
+                if (cfg->acc_kind) { /* angles of the grid mass below between grid masses */
+                    const double th =
+                        cfg->acc_kind == 1
+                            ? cfg->acc_theta_rad
+                            : dy_accept_half_angle(cfg->acc_radius_cm,
+                                                   cfg->acc_distance_cm - spec->depth_cm[k]);
+                    const double fa = dy_accept_fraction(
+                        g->theta_edges_rad, g->n_tbins,
+                        g->sum_dNdE_theta + ((size_t)im * g->n_ebins + e) * g->n_tbins, th);
+                    if (!isfinite(fa)) {
+                        st = dy_error_set(err, DY_ERR_INVALID,
+                                          "%s: acceptance half-angle %g rad is above the yield "
+                                          "file's largest angle edge %g rad, where its last angle "
+                                          "bin is not resolved: re-run with a larger "
+                                          "geometry.theta_max_rad",
+                                          cfg->path, th, g->theta_edges_rad[g->n_tbins]);
+                        break;
+                    }
+                    /* the e+e- followed to the detector (decays uniform over the volume) */
+                    if (cfg->acc_products && pshare[e] < 0.0)
+                        pshare[e] = dy_accept_products_share(
+                            g->theta_edges_rad, g->n_tbins,
+                            g->sum_dNdE_theta + ((size_t)im * g->n_ebins + e) * g->n_tbins, M, c,
+                            cfg->acc_distance_cm - dmid, cfg->acc_distance_cm - cfg->z2_cm,
+                            cfg->acc_distance_cm - cfg->z1_cm, cfg->acc_radius_cm,
+                            cfg->acc_products == 1);
+                    dn *= cfg->acc_products ? pshare[e] : fa;
                 }
                 spec->e_lo[k] = l2;
                 spec->e_hi[k] = hi;
@@ -826,11 +913,18 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
         char npot_s[32];
         snprintf(npot_s, sizeof npot_s, "%g", cfg->n_pot);
         base.qual_value[1] = npot_s;
+        char stat_s[160];
+        if (cfg->have_event_limit)
+            snprintf(stat_s, sizeof stat_s,
+                     "a given limit of %g signal events (statistics.event_limit)",
+                     cfg->event_limit);
+        else
+            snprintf(stat_s, sizeof stat_s, "%d observed, background %g, %s", cfg->observed,
+                     cfg->background, cfg->method);
         snprintf(comm, sizeof comm,
-                 "darkyield %s: %s limits (%s) from %s, N_pot = %g, %d observed, "
-                 "background %g, %s. Coupling %s: %s.%s",
-                 DY_VERSION, nn.title, cfg->mode, cfg->yields, cfg->n_pot, cfg->observed,
-                 cfg->background, cfg->method, nn.coupling, nn.ci->definition,
+                 "darkyield %s: %s limits (%s) from %s, N_pot = %g, %s. Coupling %s: %s.%s",
+                 DY_VERSION, nn.title, cfg->mode, cfg->yields, cfg->n_pot, stat_s, nn.coupling,
+                 nn.ci->definition,
                  zero_band ? " With this background every quantile of the background-only "
                              "distribution gives the same event limit: the expected band has "
                              "zero width and is not written as an uncertainty."
