@@ -197,6 +197,72 @@ static void thin_target_is_ne_L_sigma(void **state)
     dy_yield_grid_free(&g);
 }
 
+/* geometry: the angle bins and the depth bins of each dN/dE bin sum to it; the A' of a 550 MeV
+ * positron is within tan theta_max = b_s / (gamma sqrt(b_cm^2 - b_s^2)) of the beam (2 -> 2 with
+ * the A' CM velocity b_s below the CM's b_cm: 0.0146 rad at 17 MeV), so only the degraded
+ * positrons (~1e-3) reach beyond twice that */
+static void angles_and_depths(void **state)
+{
+    (void)state;
+    char text[1200];
+    snprintf(text, sizeof text, cfg, 0.01, "annihilation-gamma", "0.002", "unused");
+    strcat(text, "geometry: {theta_bins: 12, theta_min_rad: 1.0e-4, theta_max_rad: 0.3, "
+                 "depth_bins: 2}\n");
+    dy_yield_grid g;
+    run(text, &g);
+    const dy_yield_channel *a = &g.ch[0];
+    const int NT = g.n_tbins, ND = g.n_dbins, NB = g.n_ebins;
+    assert_int_equal(NT, 12);
+    const double M = masses[1], s = dy_annih_s(E0), rs = sqrt(s);
+    const double bs = (s - M * M) / (s + M * M), gm = (E0 + DY_M_E) / rs;
+    const double bc = sqrt(1.0 - 1.0 / (gm * gm)), tmax = bs / (gm * sqrt(bc * bc - bs * bs));
+    double far = 0.0, near = 0.0, all = 0.0;
+    for (int b = 0; b < NB; ++b) {
+        const int i = dy_yield_grid_index(&g, 1, b);
+        double st = 0.0, sd = 0.0;
+        for (int t = 0; t < NT; ++t) {
+            const double v = a->dNdE_theta[(size_t)i * NT + t];
+            st += v;
+            if (g.theta_edges_rad[t] > 2.0 * tmax) far += v;
+            if (g.theta_edges_rad[t] > 0.25 * tmax) near += v;
+        }
+        for (int d = 0; d < ND; ++d)
+            sd += a->dNdE_depth[((size_t)1 * ND + d) * NB + b];
+        dy_assert_close(st, a->dNdE[i], 0.0, 1e-9);
+        dy_assert_close(sd, a->dNdE[i], 0.0, 1e-6);
+        all += a->dNdE[i];
+    }
+    printf("theta_max = %.4g rad; share of dN/dE beyond 2 theta_max: %.3g, beyond theta_max/4: "
+           "%.3g\n",
+           tmax, far / all, near / all);
+    assert_true(all > 0.0 && far < 3e-3 * all);
+    /* the share above that edge from the kernel's own lab angle (obs[2], atan2 of its boosted
+     * momentum) at E0, by a 2e4-point midpoint sum in u: the run puts each E_X bin (1/200 of the
+     * range) at its centre's angle, and 1e-3 of the positrons are degraded: 0.02 */
+    dy_params p;
+    dy_annih_config ac;
+    dy_annih_config_default(&ac);
+    ac.channel = DY_ANN_CH_GAMMA_AP;
+    ac.m_ap = M;
+    ac.e_pos = E0;
+    assert_int_equal(dy_proc_annihilation_setup(&p, &ac), DY_ANN_OK);
+    int k = 0;
+    while (!(g.theta_edges_rad[k] > 0.25 * tmax))
+        ++k;
+    double up = 0.0, tot = 0.0;
+    for (int i = 0; i < 20000; ++i) {
+        const double u = (i + 0.5) / 20000.0;
+        double obs[4];
+        const double f = dy_proc_annihilation_eval(&p, &u, obs, 3);
+        tot += f;
+        if (obs[2] > g.theta_edges_rad[k]) up += f;
+    }
+    printf("share above %.3g rad: run %.4f, kernel %.4f\n", g.theta_edges_rad[k], near / all,
+           up / tot);
+    dy_assert_close(near / all, up / tot, 0.02, 0.0);
+    dy_yield_grid_free(&g);
+}
+
 static void h5_string(const char *file, const char *attr, char *buf, size_t n)
 {
     hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -297,6 +363,10 @@ static void bad_options(void **state)
     char *pm = strstr(text, "annihilation: {photon_min_GeV");
     memcpy(pm, "#", 1);
     expect_error(text, "x.yaml:7", "needs 'annihilation.photon_min_GeV'");
+    /* with the resonant channel's ISR: the hard-photon tail twice */
+    snprintf(text, sizeof text, cfg, 0.02, "annihilation, annihilation-gamma", "0.002, isr: on",
+             "unused");
+    expect_error(text, "x.yaml:8", "counts the hard-photon tail twice");
     /* a scalar mediator */
     snprintf(text, sizeof text, cfg, 0.02, "annihilation-gamma", "0.002", "unused");
     char *md = strstr(text, "mediator: vector");
@@ -306,8 +376,8 @@ static void bad_options(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(thin_target_is_ne_L_sigma),
-                                       cmocka_unit_test(named_in_outputs),
-                                       cmocka_unit_test(bad_options)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(thin_target_is_ne_L_sigma), cmocka_unit_test(angles_and_depths),
+        cmocka_unit_test(named_in_outputs), cmocka_unit_test(bad_options)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -418,6 +418,14 @@ static int load_bins_cuts(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
                             "process 'annihilation-gamma' needs 'annihilation.photon_min_GeV', the "
                             "least photon energy in the e+ e- centre-of-mass frame (GeV; its "
                             "cross section diverges as that energy goes to 0)");
+    int res = 0;
+    for (int i = 0; i < cfg->n_processes; ++i)
+        res |= !strcmp(cfg->processes[i], "annihilation");
+    if (gam && res && cfg->ann_isr) /* ISR's radiative-return tail is e+ e- -> gamma A' (LL) */
+        return dy_yaml_fail(&c->y, map_pos(c, ann),
+                            "'annihilation.isr: on' with processes 'annihilation' and "
+                            "'annihilation-gamma' counts the hard-photon tail twice (the ISR "
+                            "radiative return is e+ e- -> gamma A' at leading log): drop one");
     if (gam && !(cfg->ann_photon_min_GeV > 0.0 && cfg->ann_photon_min_GeV < cfg->beam.energy_GeV))
         return dy_yaml_fail(&c->y, wp,
                             "'annihilation.photon_min_GeV' must be > 0 and below the beam energy "
