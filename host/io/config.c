@@ -51,7 +51,7 @@ static const char *const k_mass_keys[] = {"min", "max", "n", "scale", NULL};
 static const char *const k_ebin_keys[] = {"min_GeV", "max_GeV", "n", NULL};
 static const char *const k_cut_keys[] = {"energy_min_GeV", NULL};
 static const char *const k_quad_keys[] = {"nodes", NULL};
-static const char *const k_ann_keys[] = {"electron_motion", "isr", NULL};
+static const char *const k_ann_keys[] = {"electron_motion", "isr", "photon_min_GeV", NULL};
 static const char *const k_onoff[] = {"off", "on", "false", "true", NULL};
 static const char *const k_out_keys[] = {"dir", "formats", "plots", NULL};
 static const char *const k_geo_keys[] = {"theta_bins", "theta_min_rad", "theta_max_rad",
@@ -63,8 +63,8 @@ static const char *const k_mediators[] = {"vector",       "lmu-ltau", "b-l", "sc
                                           "pseudoscalar", "axial",    "alp", NULL};
 static const char *const k_decays[] = {"invisible", "visible", NULL};
 static const char *const k_dm_kinds[] = {"dirac", "scalar", "majorana", "inelastic", NULL};
-static const char *const k_processes[] = {"brem",          "annihilation", "primakoff",
-                                          "brem-positron", "compton",      NULL};
+static const char *const k_processes[] = {
+    "brem", "annihilation", "primakoff", "brem-positron", "compton", "annihilation-gamma", NULL};
 static const char *const k_scales[] = {"log", "linear", NULL};
 static const char *const k_formats[] = {"hdf5", "csv", NULL};
 
@@ -342,6 +342,13 @@ static int load_processes(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
                                 "process 'compton' (gamma e- -> e- A') is computed for "
                                 "'model.mediator: vector' only (got '%s')",
                                 cfg->model.mediator);
+        if (!strcmp(cfg->processes[i], "annihilation-gamma") &&
+            (strcmp(cfg->model.mediator, "vector") || muon))
+            return dy_yaml_fail(&c->y, e,
+                                "process 'annihilation-gamma' (e+ e- -> gamma A') is computed for "
+                                "'model.mediator: vector' and an electron, positron or photon beam "
+                                "only (got '%s', beam '%s')",
+                                cfg->model.mediator, cfg->beam.particle);
         if (!prim && alp)
             return dy_yaml_fail(&c->y, e,
                                 "process '%s' is not available for 'model.mediator: alp' (the ALP "
@@ -391,6 +398,39 @@ static int load_bins_cuts(cfg_ctx *c, yaml_node_t *root, dy_config *cfg)
         return -1;
     cfg->ann_electron_motion = !strcmp(em, "on") || !strcmp(em, "true");
     cfg->ann_isr = !strcmp(isr, "on") || !strcmp(isr, "true");
+    /* e+ e- -> gamma A': tree-level sigma grows as 1/(s - m^2) towards its threshold (the soft
+     * photon), so its fold over the positron spectrum needs a least photon energy, which the
+     * user states (docs/config.md) */
+    int gam = 0;
+    for (int i = 0; i < cfg->n_processes; ++i)
+        gam |= !strcmp(cfg->processes[i], "annihilation-gamma");
+    yaml_node_t *wp = NULL;
+    if (ann &&
+        get_double(c, ann, "annihilation", "photon_min_GeV", 0, 0.0, &cfg->ann_photon_min_GeV, &wp))
+        return -1;
+    if (wp && !gam)
+        return dy_yaml_fail(&c->y, wp,
+                            "'annihilation.photon_min_GeV' applies to process "
+                            "'annihilation-gamma' only, which is not in 'processes'");
+    if (gam && !wp)
+        return dy_yaml_fail(&c->y,
+                            ann ? map_pos(c, ann) : dy_yaml_find(&c->y, root, "processes", NULL),
+                            "process 'annihilation-gamma' needs 'annihilation.photon_min_GeV', the "
+                            "least photon energy in the e+ e- centre-of-mass frame (GeV; its "
+                            "cross section diverges as that energy goes to 0)");
+    int res = 0;
+    for (int i = 0; i < cfg->n_processes; ++i)
+        res |= !strcmp(cfg->processes[i], "annihilation");
+    if (gam && res && cfg->ann_isr) /* ISR's radiative-return tail is e+ e- -> gamma A' (LL) */
+        return dy_yaml_fail(&c->y, map_pos(c, ann),
+                            "'annihilation.isr: on' with processes 'annihilation' and "
+                            "'annihilation-gamma' counts the hard-photon tail twice (the ISR "
+                            "radiative return is e+ e- -> gamma A' at leading log): drop one");
+    if (gam && !(cfg->ann_photon_min_GeV > 0.0 && cfg->ann_photon_min_GeV < cfg->beam.energy_GeV))
+        return dy_yaml_fail(&c->y, wp,
+                            "'annihilation.photon_min_GeV' must be > 0 and below the beam energy "
+                            "(%g GeV), got %g",
+                            cfg->beam.energy_GeV, cfg->ann_photon_min_GeV);
     return 0;
 }
 

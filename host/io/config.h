@@ -71,7 +71,9 @@ typedef struct dy_config {
     int quad_nodes;                           /* track-length folding nodes, 4..256, default 24 */
     int ann_electron_motion; /* annihilation.electron_motion: atomic-electron motion (default 0) */
     int ann_isr;             /* annihilation.isr: initial-state radiation (default 0) */
-    char out_dir[DY_CFG_STR_LEN];        /* default "out/<name>" */
+    double ann_photon_min_GeV;    /* annihilation.photon_min_GeV: annihilation-gamma's least photon
+                                     energy in the e+ e- CM frame (required with that process) */
+    char out_dir[DY_CFG_STR_LEN]; /* default "out/<name>" */
     int want_hdf5, want_csv, want_plots; /* 0/1 */
     /* geometry-aware outputs (docs/geometry.md), off when 0: dN/dE per bin of the boson's angle
      * theta to the producing particle (log-spaced in [theta_min, theta_max] rad; the first bin

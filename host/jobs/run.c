@@ -1,6 +1,7 @@
 /* run.c — the main job (see run.h).  Channels: brem of shower e- and e+ (or of the beam muon),
- * resonant annihilation of shower positrons on atomic electrons, Primakoff production by shower
- * photons, dark Compton gamma e- -> e- A' of shower photons on atomic electrons.  MC cross sections
+ * resonant annihilation of shower positrons on atomic electrons, associated production e+ e- ->
+ * gamma A' of positrons on atomic electrons, Primakoff production by shower photons, dark Compton
+ * gamma e- -> e- A' of shower photons on atomic electrons.  MC cross sections
  * at log-spaced energy nodes come from one engine call; the folding N = n * int dE T(E) sigma(E)
  * uses host/physics/fold.c.  Annihilation, whose Breit-Wigner is too narrow for nodes, is folded by
  * adaptive quadrature of its closed-form sigma(E+). */
@@ -32,12 +33,13 @@
 
 typedef struct channel {
     char name[32];
-    int kind;    /* 0 node-folded MC (brem, primakoff, compton), 1 annihilation quadrature */
-    int process; /* DY_PROC_brem / DY_PROC_primakoff / DY_PROC_compton */
-    double
-        escale; /* compton: n_e / sum_kept n_el Z_el (per-electron sigma, every electron); else 1 */
-    dy_tracklength T;    /* track length of the particle that produces */
-    int single_node;     /* muon beam: one node at the mean energy, N = n L sigma */
+    int kind;    /* 0 node-folded MC (brem, primakoff, compton, annihilation-gamma), 1 annihilation
+                    quadrature */
+    int process; /* DY_PROC_brem / _primakoff / _compton / _annihilation (annihilation-gamma) */
+    double escale;    /* compton, annihilation-gamma: n_e / sum_kept n_el Z_el (per-electron sigma,
+                         every electron); else 1 */
+    dy_tracklength T; /* track length of the particle that produces */
+    int single_node;  /* muon beam: one node at the mean energy, N = n L sigma */
     double E_mean, L_cm; /* muon */
     int first_param;     /* index of the channel's first integral, or -1 (shares another) */
     int shares;          /* channel index whose integrals it reuses (e+ brem = e- brem) */
@@ -236,6 +238,15 @@ static dy_status make_plan(const dy_config *c, int verbose, plan *P, dy_error *e
                                     c->path, c->model.mediator);
             if ((s = add_channel(P, "compton", 0, DY_PROC_compton, DY_PARTICLE_PHOTON, err)))
                 return s;
+        } else if (!strcmp(p, "annihilation-gamma")) {
+            if (strcmp(c->model.mediator, "vector") || beam == DY_PARTICLE_MUON)
+                return dy_error_set(err, DY_ERR_INVALID,
+                                    "%s: annihilation-gamma needs an electron, positron or photon "
+                                    "beam and model.mediator: vector (got %s)",
+                                    c->path, c->model.mediator);
+            if ((s = add_channel(P, "annihilation-gamma", 0, DY_PROC_annihilation,
+                                 DY_PARTICLE_POSITRON, err)))
+                return s;
         } else {
             return dy_error_set(err, DY_ERR_INVALID, "%s: unknown process '%s'", c->path, p);
         }
@@ -268,13 +279,18 @@ static dy_status make_plan(const dy_config *c, int verbose, plan *P, dy_error *e
         P->eln[P->nel++] = n;
         kept += n * P->mat.Z[i] * P->mat.Z[i];
     }
-    /* compton is per electron (free, at rest): sum_el n_el Z_el sigma_e over the kept elements,
-     * rescaled to every electron of the material, n_e sigma_e, which is exact */
+    /* compton and annihilation-gamma are per electron (free, at rest): sum_el n_el Z_el sigma_e
+     * over the kept elements, rescaled to every electron of the material, n_e sigma_e, which is
+     * exact */
     double nz = 0.0;
     for (int i = 0; i < P->nel; ++i)
         nz += P->eln[i] * P->elZ[i];
     for (int i = 0; i < P->nch; ++i)
-        P->ch[i].escale = P->ch[i].process == DY_PROC_compton && nz > 0.0 ? P->mat.n_e / nz : 1.0;
+        P->ch[i].escale =
+            (P->ch[i].process == DY_PROC_compton || P->ch[i].process == DY_PROC_annihilation) &&
+                    nz > 0.0
+                ? P->mat.n_e / nz
+                : 1.0;
     if (kept < tot && P->verbose)
         fprintf(stderr,
                 "darkyield: note: elements with %.2g %% of sum n Z^2 of %s dropped from "
@@ -291,6 +307,13 @@ static double threshold(const plan *P, const channel *ch, double m)
     if (ch->process == DY_PROC_brem) return (m + (P->lepton ? DY_M_MU : DY_M_E)) * (1.0 + 1e-6);
     if (ch->process == DY_PROC_compton) /* s = m_e^2 + 2 m_e E > (m_e + m)^2 */
         return (m + m * m / (2.0 * DY_M_E)) * (1.0 + 1e-6);
+    if (ch->process == DY_PROC_annihilation) {
+        /* e+ e- -> gamma A': the photon's CM energy w = (s - m^2)/(2 sqrt s) reaches the config's
+         * least w0 at sqrt s = w0 + sqrt(w0^2 + m^2); s = 2 m_e^2 + 2 m_e E+ (threshold s = m^2,
+         * where sigma ~ 1/(s - m^2) diverges: the soft photon) */
+        const double w0 = P->cfg->ann_photon_min_GeV, rs = w0 + sqrt(w0 * w0 + m * m);
+        return fmax((rs * rs - 2.0 * DY_M_E * DY_M_E) / (2.0 * DY_M_E), DY_M_E * (1.0 + 1e-9));
+    }
     return m * (1.0 + 1e-6) + m * m / (2.0 * P->elA[0] * DY_AMU_GEV); /* Primakoff */
 }
 
@@ -827,6 +850,25 @@ static dy_status muon_box_error(const plan *P, const channel *ch, double m, doub
     return DY_OK;
 }
 
+/* The E_X range of the node histograms' bins at energy E: bin j spans [x0 + j ex, x0 + (j+1) ex].
+ * Histograms are of x = E_X/E in [0, 1] (x0 = 0, ex = E/XBINS), except annihilation-gamma's, of
+ * cos theta* in [-1, 1] (the A' CM angle to the positron), on which the A' lab energy is linear:
+ * E_X = gamma E* + beta gamma q* cos theta* (boost of the CM, E* = (s + m^2)/(2 sqrt s),
+ * q* = (s - m^2)/(2 sqrt s); kernels/processes/dy_proc_annihilation.h). */
+static void xbin_map(const channel *ch, double m, double E, double *x0, double *ex)
+{
+    if (ch->process == DY_PROC_annihilation) {
+        const double s = dy_annih_s(E), rs = sqrt(s), M2 = m * m;
+        const double Es = (s + M2) / (2.0 * rs), q = (s - M2) / (2.0 * rs);
+        const double g = (E + DY_M_E) / rs, bg = sqrt((E - DY_M_E) * (E + DY_M_E)) / rs;
+        *x0 = g * Es - bg * q;
+        *ex = q > 0.0 ? 2.0 * bg * q / XBINS : 0.0;
+        return;
+    }
+    *x0 = 0.0;
+    *ex = E / XBINS;
+}
+
 /* One (point, x bin) of fold_channel: frac of the bin's E_X range lies in output row `row` (a bin
  * or the cut).  Each rule's folded value gets a * frac * its interpolated content hv[v]; the value
  * rule's weights W[row][node][j] (for the MC variance) get a * frac * c. */
@@ -861,6 +903,7 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
     const double c2 =
         dy_coupling_kernel_scale(dy_model_from_name(c->model.mediator), c->model.coupling);
     const double u = c2 * DY_PB_TO_CM2 * ch->escale, cut = c->cut_energy_min_GeV;
+    const double E0top = c->beam.energy_GeV;
     const size_t nw = (size_t)NR * nk * XBINS, nh = (size_t)nk * XBINS;
     double *W = malloc(nw * sizeof *W); /* value rule: [bin or cut][node][x bin] */
     double *H = malloc(2 * nh * sizeof *H), *HV = H + nh; /* sum_el n h, sum_el n^2 dh^2 */
@@ -956,9 +999,12 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
             for (int v = 0; v < DY_FOLD_NR; ++v)
                 for (int t = 0; t < DY_FOLD_NS; ++t)
                     tot[v] += rule.a[q] * ip[v]->c[t] * gt[ip[v]->k[t]];
-            /* spectra: x bin j of a node spread over [j, j+1] E/XBINS in E_X */
-            const double ex = rule.E[q] / XBINS, a = rule.a[q];
-            if (ND) { /* where the producing particles of this energy travel */
+            /* spectra: x bin j of a node spread over [x0 + j ex, x0 + (j+1) ex] in E_X */
+            double x0, ex;
+            const double a = rule.a[q];
+            xbin_map(own, g->masses_GeV[im], rule.E[q], &x0, &ex);
+            if (!(ex > 0.0)) continue; /* at threshold: no phase space */
+            if (ND) {                  /* where the producing particles of this energy travel */
                 if (own->single_node || !rule.s)
                     dy_geo_depth_eval(&ch->dep, rule.E[q], fd);
                 else
@@ -972,7 +1018,7 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     for (int t = 0; t < DY_FOLD_NS; ++t)
                         hv[v] += ip[v]->c[t] * H[(size_t)ip[v]->k[t] * XBINS + j];
                 }
-                const double x1 = j * ex, x2 = x1 + ex;
+                const double x1 = x0 + j * ex, x2 = x1 + ex;
                 if (x2 > cut)
                     fold_add(Y, W, NR, nk, NB, j, a, (x2 - fmax(x1, cut)) / ex, hv, ip[0]);
                 const int b1 = (int)floor((x1 - y0) / dy), b2 = (int)floor((x2 - y0) / dy);
@@ -981,6 +1027,9 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     const double xc = (j + 0.5) / XBINS;
                     if (ch->process == DY_PROC_compton)
                         dy_geo_theta_compton(mass, rule.E[q], xc, NT, g->theta_edges_rad, ft);
+                    else if (ch->process == DY_PROC_annihilation)
+                        dy_geo_theta_annihilation_gamma(mass, rule.E[q], x1 + 0.5 * ex, NT,
+                                                        g->theta_edges_rad, ft);
                     else if (neg == 1)
                         memcpy(ft, TT + (size_t)j * NT, (size_t)NT * sizeof *ft);
                     else {
@@ -995,7 +1044,10 @@ static dy_status fold_channel(const plan *P, const channel *ch, const dy_result 
                     }
                 }
                 for (int b = b1 < 0 ? 0 : b1; b <= b2 && b < NB; ++b) {
-                    const double lo = y0 + b * dy, hi = lo + dy;
+                    /* a top bin ending at the beam energy takes E_X up to E0 + m_e (only
+                     * annihilation-gamma's A' carries the target electron's mass beyond E0) */
+                    const double lo = y0 + b * dy;
+                    const double hi = b == NB - 1 && lo + dy >= E0top ? INFINITY : lo + dy;
                     const double ov = fmin(hi, x2) - fmax(lo, x1);
                     if (!(ov > 0.0)) continue;
                     fold_add(Y, W, NR, nk, b, j, a, ov / ex, hv, ip[0]);
@@ -1074,14 +1126,17 @@ done:
  * cut row of fold_channel's weights, from the rule alone.  The engine estimates sum_j W_j h_j of
  * each node with its own stratified error (a functional of the x histogram): the bins' errors
  * added in quadrature ignore their covariance and overstate that error 2-3x. */
-static void cut_weights(const dy_fold_rule *rule, int nk, double cut, double *W)
+static void cut_weights(const channel *ch, double m, const dy_fold_rule *rule, int nk, double cut,
+                        double *W)
 {
     memset(W, 0, (size_t)nk * XBINS * sizeof *W);
     for (int q = 0; q < rule->n; ++q) {
         const dy_fold_interp *full = &rule->ip[DY_FOLD_FULL][q];
-        const double ex = rule->E[q] / XBINS;
+        double x0, ex;
+        xbin_map(ch, m, rule->E[q], &x0, &ex);
+        if (!(ex > 0.0)) continue;
         for (int j = 0; j < XBINS; ++j) {
-            const double x1 = j * ex, x2 = x1 + ex;
+            const double x1 = x0 + j * ex, x2 = x1 + ex;
             if (!(x2 > cut)) continue;
             for (int t = 0; t < DY_FOLD_NS; ++t)
                 W[(size_t)full->k[t] * XBINS + j] +=
@@ -1136,7 +1191,7 @@ static dy_status plan_folds(plan *P, dy_error *err)
                 one.n = 1;
                 one.E = &e1, one.a = &a1;
                 one.ip[DY_FOLD_FULL] = &ip1;
-                cut_weights(&one, 1, c->cut_energy_min_GeV, cw);
+                cut_weights(ch, m, &one, 1, c->cut_energy_min_GeV, cw);
                 s = muon_box_error(P, ch, m, &ch->box[im], err);
                 continue;
             }
@@ -1152,7 +1207,7 @@ static dy_status plan_folds(plan *P, dy_error *err)
             dy_fold_nodes(thr, E0, P->K, nodes);
             s = dy_fold_rule_build(&ch->T, P->K, nodes, NB + 2, brk, &rule, err);
             if (s == DY_OK) {
-                cut_weights(&rule, P->K, c->cut_energy_min_GeV, cw);
+                cut_weights(ch, m, &rule, P->K, c->cut_energy_min_GeV, cw);
                 dy_fold_rule_free(&rule);
             }
         }
@@ -1272,6 +1327,18 @@ static void node_params(const plan *pp, int process, int el, double E, double m,
         cc.Z = pp->elZ[el];            /* per atom */
         dy_proc_compton_setup(p, &cc); /* below threshold: explicit zero */
         p->process = DY_PROC_compton;
+    } else if (process == DY_PROC_annihilation) {
+        /* e+ e- -> gamma A' per atom: Z electrons, as eps^2 = Z at unit coupling (sigma ~ eps^2
+         * exactly; a distinct eps per element also gives each element its own random stream, as
+         * compton's Z does) */
+        dy_annih_config ac;
+        dy_annih_config_default(&ac);
+        ac.channel = DY_ANN_CH_GAMMA_AP;
+        ac.m_ap = m;
+        ac.eps = sqrt(pp->elZ[el]);
+        ac.e_pos = E;
+        dy_proc_annihilation_setup(p, &ac); /* below threshold: explicit zero */
+        p->process = DY_PROC_annihilation;
     } else {
         dy_primakoff_config pc;
         memset(&pc, 0, sizeof pc);
@@ -1354,8 +1421,9 @@ dy_status dy_run_open(const dy_config *c, int verbose, dy_run **out, dy_error *e
                     /* the engine keys an integral's random stream by its content: a point's
                      * results never depend on the rest of the grid, shard or batch */
                     p->id = 0;
-                    /* histogram of x = E_X/E: the node's energy spectrum (fold_channel) */
-                    r->hs[idx * DY_MAX_OBS].lo = 0.0;
+                    /* histogram of x = E_X/E: the node's energy spectrum (fold_channel);
+                     * annihilation-gamma: of cos theta*, linear in E_X (xbin_map) */
+                    r->hs[idx * DY_MAX_OBS].lo = ch->process == DY_PROC_annihilation ? -1.0 : 0.0;
                     r->hs[idx * DY_MAX_OBS].hi = 1.0;
                     r->hs[idx * DY_MAX_OBS].nbins = XBINS;
                     r->Ek[idx] = E;
@@ -1916,7 +1984,8 @@ static void geometry_axes(const plan *P, dy_yield_grid *g)
         snprintf(g->theta_model, sizeof g->theta_model,
                  "theta = angle of the boson to the producing particle (the parent's own angle to "
                  "the beam not included); brem: improved Weizsaecker-Williams angular "
-                 "distribution at fixed x; compton: 2->2 kinematics; annihilation: 0; bin 0 "
+                 "distribution at fixed x; compton and annihilation-gamma: 2->2 kinematics; "
+                 "annihilation: 0; bin 0 "
                  "takes all angles below edge 1, the last bin all above its lower edge");
     }
     if (g->n_dbins) {

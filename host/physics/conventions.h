@@ -36,6 +36,12 @@
     "compton: exact tree-level gamma e- -> e- A' on electrons free and at rest, all angles, "      \
     "n_e of the whole material"
 
+#define DY_CONV_RUN_ANNIHILATION_GAMMA                                                             \
+    "annihilation-gamma: exact tree-level e+ e- -> gamma A' (t- and u-channel electron exchange, " \
+    "m_e kept) on electrons free and at rest, all angles, n_e of the whole material; positrons "   \
+    "folded from where the photon's centre-of-mass energy reaches annihilation.photon_min_GeV; "   \
+    "E_X = the A' lab energy"
+
 /* How errors of channels combine in 'total'. */
 #define DY_CONV_TOTAL_ERRORS                                                                       \
     "'total' = sum over channels; channels that reuse the same MC integrals (brem-e+ uses "        \

@@ -140,6 +140,27 @@ void dy_geo_theta_compton(double m, double w, double x, int n, const double *e, 
     f[i] = 1.0;
 }
 
+void dy_geo_theta_annihilation_gamma(double m, double Epos, double EX, int n, const double *e,
+                                     double *f)
+{
+    memset(f, 0, (size_t)n * sizeof *f);
+    if (n < 1) return;
+    const double me = DY_M_E, s = 2.0 * me * me + 2.0 * me * Epos;
+    const double pp = sqrt((Epos - me) * (Epos + me));
+    if (!(EX > m) || !(pp > 0.0)) {
+        f[n - 1] = 1.0; /* no such E_X: kept somewhere so that the sum stays dN/dE */
+        return;
+    }
+    const double p = sqrt((EX - m) * (EX + m));
+    double c = ((Epos + me) * EX - 0.5 * (s + m * m)) / (pp * p);
+    c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
+    const double th = 2.0 * asin(sqrt(0.5 * (1.0 - c)));
+    int i = 0;
+    while (i < n - 1 && th >= e[i + 1])
+        ++i;
+    f[i] = 1.0;
+}
+
 /* ------------------------------------------------------------------------------- depth */
 
 double dy_geo_gamma_fraction(double E0, double E, double C, double t1, double t2, double L)

@@ -44,6 +44,13 @@ void dy_geo_theta_brem_ww(const dy_geo_chi *c, int mediator, double ml, double m
  * fraction goes to that angle's bin. */
 void dy_geo_theta_compton(double m, double w, double x, int n, const double *e, double *f);
 
+/* e+ e- -> gamma X on an electron at rest: the angle to the positron is fixed by 2 -> 2
+ * kinematics, cos theta = ((E+ + m_e) E_X - (s + m^2)/2)/(p+ p_X) (the photon massless), s = 2
+ * m_e^2
+ * + 2 m_e E+; all of the fraction goes to that angle's bin. */
+void dy_geo_theta_annihilation_gamma(double m, double Epos, double EX, int n, const double *e,
+                                     double *f);
+
 /* Production depth of the particles of one track-length spectrum, as fractions over nd equal
  * bins in depth [0, L] (cm) at each energy: a table in s = ln(E0/E). */
 typedef struct dy_geo_depth {

@@ -48,7 +48,8 @@ DY_API dy_status dy_yields_run_string(dy_engine *e, const char *yaml, size_t len
 DY_API void dy_yields_free(dy_yields *y);
 
 /* Shape: masses, energy bins of the produced particle, channels ("brem-e-", "brem-e+",
- * "annihilation", "primakoff", "brem-mu"; channel index -1 is their total). */
+ * "annihilation", "primakoff", "brem-mu", "compton", "annihilation-gamma"; channel index -1 is
+ * their total). */
 DY_API int dy_yields_n_masses(const dy_yields *y);
 DY_API int dy_yields_n_ebins(const dy_yields *y);
 DY_API int dy_yields_n_channels(const dy_yields *y);
