@@ -392,7 +392,8 @@ static void bad_input(void **state)
     assert_non_null(g);
     fputs("name: ann\nbackend: cpu\nbeam:\n  particle: e+\n  energy_GeV: 10\n"
           "target:\n  material: W\n  thickness_X0: 10\nmodel:\n  mediator: vector\n"
-          "processes: [annihilation]\nmasses_GeV: [0.05]\n"
+          "processes: [annihilation, annihilation-gamma]\nmasses_GeV: [0.05]\n"
+          "annihilation:\n  photon_min_GeV: 0.01\n"
           "energy_bins:\n  min_GeV: 0\n  max_GeV: 10\n  n: 10\nquadrature:\n  nodes: 9\n",
           g);
     fclose(g);
@@ -438,6 +439,13 @@ static void bad_input(void **state)
     if (dy_run_open(&ac, 0, &ar, &err) != DY_OK) fail_msg("%s", err.msg);
     assert_int_equal(dy_run_channel(ar, "annihilation", 0, &v, &err), DY_ERR_INVALID);
     assert_non_null(strstr(err.msg, "closed-form cross section"));
+    /* e+ e- -> gamma A' has nodes but no thick-target final state: refused by name */
+    dy_thick th;
+    dy_vegas_options o;
+    dy_vegas_options_default(&o);
+    assert_int_equal(dy_run_channel(ar, "annihilation-gamma", 0, &v, &err), DY_OK);
+    assert_int_equal(dy_thick_init(&th, engine, &v, &o, &err), DY_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "no thick-target events for channel annihilation-gamma"));
     dy_run_close(ar);
     dy_config_free(&ac);
 }

@@ -205,6 +205,13 @@ dy_status dy_thick_init(dy_thick *t, dy_engine *e, const dy_run_channel_view *v,
 {
     memset(t, 0, sizeof *t);
     t->v = *v;
+    /* e+ e- -> gamma A' has no final-state builder for a node's map here (thin-target
+     * `events --process annihilation --channel gamma` has one) */
+    if (v->process == DY_PROC_annihilation)
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "events: no thick-target events for channel %s (thin-target: "
+                            "events --process annihilation --channel gamma)",
+                            v->name);
     if (v->closed)
         return dy_error_set(err, DY_ERR_INVALID,
                             "events: channel %s is closed at m = %g GeV (threshold above the "
