@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cli/events_thick.h"
 #include "dy_process_table.h"
 #include "io/config.h"
 #include "io/events_out.h"
@@ -26,23 +27,22 @@ void dy_events_thick_help(void)
            "  darkyield events --config RUN.yaml --mass m --n N --output FILE.lhe [options]\n"
            "  --config RUN.yaml  the run configuration (as `darkyield run`): beam, target,\n"
            "                     model, precision, quadrature nodes\n"
-           "  --channel C        brem-e-, brem-e+, brem-mu, primakoff or compton (required when\n"
-           "                     the config has more than one channel)\n"
+           "  --channel C        brem-e-, brem-e+, brem-mu, primakoff, compton or annihilation\n"
+           "                     (required when the config has more than one channel)\n"
            "  --mass m           one of the config's masses (GeV)\n"
            "  --n, --seed (default: the config's), --output (one .lhe[.gz] file), --gzip,\n"
            "  --precision, --max-eval (defaults: the config's), --pilot, --safety,\n"
            "  --boson-pdg, --backend, --stats, --quiet as above.  The incident particle's\n"
            "  energy varies per event (the beam line of each event carries it): E is\n"
            "  distributed as n T(E) sigma(E), the run's yield integrand, and XSECUP is the\n"
-           "  yield per particle on target (not pb).\n");
+           "  yield per particle on target (not pb).  annihilation: E+ of the positron (line 1)\n"
+           "  is distributed as n_e T+(E+) sigma(E+) (the resonance's Breit-Wigner, sampled\n"
+           "  exactly), the final state (chi chi or l+ l- as the config's decay) as the\n"
+           "  thin-target events; electron motion, ISR, a beam-energy spread and hadronic\n"
+           "  decays are refused.  --precision/--max-eval do not apply to it (no MC integral).\n");
 }
 
-typedef struct topts {
-    const char *config, *channel, *output, *backend, *stats;
-    double mass, precision, safety;
-    uint64_t n, seed, max_eval, pilot;
-    int have_mass, have_seed, gzip, quiet, pdg;
-} topts;
+typedef dy_thick_opts topts;
 
 static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
 {
@@ -262,8 +262,8 @@ int dy_cmd_events_thick(int argc, char **argv)
     if (!o.max_eval) o.max_eval = cfg.max_eval;
     if ((rc = dy_run_open(&cfg, 0, &run, &err) != DY_OK ? dy_cli_fail(&err) : 0)) goto out;
     dy_run_channel_view v;
+    char names[256];
     if (!o.channel) {
-        char names[256];
         dy_run_channel_names(run, names, sizeof names);
         if (strchr(names, ',')) {
             rc = dy_cli_usage_error(CMD, "%s has several channels (%s): choose one with --channel",
@@ -271,11 +271,13 @@ int dy_cmd_events_thick(int argc, char **argv)
             goto out;
         }
         o.channel = names;
-        if (dy_run_channel(run, names, im, &v, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto out;
-        }
-    } else if (dy_run_channel(run, o.channel, im, &v, &err) != DY_OK) {
+    }
+    if (!strcmp(o.channel, "annihilation")) { /* closed-form sigma: its own generator */
+        if (!o.pdg) o.pdg = PDG_AP;
+        rc = dy_events_thick_ann(&o, &cfg, run, im, &set, argc, argv);
+        goto out;
+    }
+    if (dy_run_channel(run, o.channel, im, &v, &err) != DY_OK) {
         rc = err.status == DY_ERR_NOT_FOUND || err.status == DY_ERR_INVALID
                  ? dy_cli_usage_error(CMD, "%s", err.msg)
                  : dy_cli_fail(&err);
