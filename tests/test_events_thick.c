@@ -8,8 +8,9 @@
  * their mass shells and carries its incident energy in line 1; a seed gives the same events bit
  * for bit, another seed others; the command writes a complete LHE file (a 0.1 X0 config: header,
  * EOT normalisation, varying beam energy), the same bytes for the same seed, and bad input (no
- * config, a mass or channel not in it, several channels, annihilation, hepmc3) fails with a
- * message and leaves no file (channel errors of the plan checked through dy_run_channel).
+ * config, a mass or channel not in it, several channels, hepmc3) fails with a
+ * message and leaves no file (channel errors of the plan checked through dy_run_channel, which
+ * has no nodes for annihilation: tests/test_events_thick_ann.c covers its own sampler).
  * DY_BACKENDS: cpu opencl cuda */
 #include <stdio.h>
 #include <stdlib.h>

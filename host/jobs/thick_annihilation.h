@@ -4,7 +4,8 @@
  * accept-reject against one bound, then the final state at that E+ as the thin-target generator
  * draws it (docs/events.md, "Thick targets: annihilation").
  *
- * Proposal for E+ (a mixture; every piece exact, the weight W = target / proposal density):
+ * Proposal for E+ (a mixture, Devroye (1986) ch. II's composition, inversion and rejection;
+ * every piece exact, the weight W = target / proposal density):
  *   A  the fixed-width Breit-Wigner in s, 1/((s - m^2)^2 + (m Gamma)^2), by inverse CDF (atan)
  *      over [E_thr, E0]: it follows the resonance, however narrow;
  *   H  cells (128 uniform in ln E+ below E_a = max(E_thr, E0/2), 8 per octave of
