@@ -7,8 +7,8 @@
  * other mass's spectrum and T+ left out (sigma alone) are rejected; every event balances
  * four-momentum, is on shell, carries E+ in line 1 and the final state of the config; a seed
  * gives the same events bit for bit, another others; the command writes an LHE file whose
- * header names the process and the run's N_total, and refuses electron motion with a message
- * and no file. */
+ * header names the process and the run's N_total, the same as HepMC3 (when built), and refuses
+ * electron motion, --stats and csv with a message and no file. */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +287,27 @@ static void command(void **state)
     for (const char *s = text; (s = strstr(s, "<event>")); ++s)
         ++events;
     assert_int_equal(events, 200);
+    /* HepMC3 (when this build has it): the same header text, 50 events */
+    remove(f);
+    snprintf(a, sizeof a,
+             "events --config %s --mass 0.1 --n 50 --format hepmc3 --output %s --quiet", inv_path,
+             f);
+    if (dy_run_cli(a, out, sizeof out) != 0) {
+        assert_non_null(strstr(out, "without HepMC3"));
+        assert_false(exists(f));
+    } else {
+        assert_non_null(g = fopen(f, "r"));
+        const size_t nh = fread(text, 1, sizeof text - 1, g);
+        fclose(g);
+        text[nh] = 0;
+        assert_true(!strncmp(text, "HepMC::Version 3", 16));
+        assert_non_null(strstr(text, "annihilation events of the run config"));
+        assert_non_null(strstr(text, "HepMC::Asciiv3-END_EVENT_LISTING"));
+        int nev = 0;
+        for (const char *l = text; (l = strstr(l, "\nE ")); ++l)
+            ++nev;
+        assert_int_equal(nev, 50);
+    }
     /* refused: electron motion (narrow-width kernels), and --stats; no file either time */
     snprintf(bad, sizeof bad, "%s/test_events_thick_ann_motion.yaml", DY_BINARY_DIR);
     char *mt = malloc(strlen(INV_TEXT) + 64);
@@ -294,11 +315,13 @@ static void command(void **state)
     sprintf(mt, "%sannihilation:\n  electron_motion: on\n", INV_TEXT);
     write_file(bad, mt);
     free(mt);
-    const char *cases[2][2] = {{bad, "electron_motion"}, {inv_path, "--stats"}};
-    for (int k = 0; k < 2; ++k) {
+    const char *cases[3][3] = {{bad, "electron_motion", ""},
+                               {inv_path, "--stats", " --stats s.json"},
+                               {inv_path, "brem events only", " --format csv"}};
+    for (int k = 0; k < 3; ++k) {
         remove(f);
         snprintf(a, sizeof a, "events --config %s --mass 0.1 --n 10 --output %s%s", cases[k][0], f,
-                 k ? " --stats s.json" : "");
+                 cases[k][2]);
         const int rc = dy_run_cli(a, out, sizeof out);
         if (rc == 0 || !strstr(out, cases[k][1]))
             fail_msg("'%s': rc %d, expected '%s':\n%s", a, rc, cases[k][1], out);

@@ -95,8 +95,13 @@ int dy_events_thick_ann(dy_thick_opts *o, const dy_config *cfg, const dy_run *ru
     dy_run_ann_view v;
     dy_thick_ann th;
     dy_evstream *zs = NULL;
+    dy_thick_out wo;
     int rc = 0;
+    memset(&wo, 0, sizeof wo);
     memset(&th, 0, sizeof th);
+    if (o->format == DY_THICK_CSV)
+        return dy_cli_usage_error(CMD, "--format csv: G4DarkBreM's CSV holds brem events only "
+                                       "(channel annihilation: use lhe or hepmc3)");
     if (o->stats)
         return dy_cli_usage_error(CMD, "--stats: annihilation has no MC integral (no engine "
                                        "statistics)");
@@ -138,19 +143,21 @@ int dy_events_thick_ann(dy_thick_opts *o, const dy_config *cfg, const dy_run *ru
     }
     const dy_lhe_info info = {-11, 11,           cfg->beam.energy_GeV, DY_M_E, 0.0,
                               0.0, th.st.mean_w, th.st.mean_w_error,   text};
-    dy_lhe_begin(zs, &info);
+    rc = dy_thick_out_begin(&wo, o, zs, &info);
     free(text);
+    if (rc) goto out;
     for (uint64_t j = 0; j < th.n_events; ++j) {
         dy_event ev;
-        if (dy_thick_ann_event(&th, j, o->pdg, &ev, NULL) != 0) {
+        double E;
+        if (dy_thick_ann_event(&th, j, o->pdg, &ev, &E) != 0) {
             dy_error_set(&err, DY_ERR_NUMERIC, "accepted draw %llu lies outside phase space",
                          (unsigned long long)j);
             rc = dy_cli_fail(&err);
             goto out;
         }
-        dy_lhe_event(zs, &ev);
+        if ((rc = dy_thick_out_event(&wo, &ev, j, E))) goto out;
     }
-    dy_lhe_end(zs);
+    if ((rc = dy_thick_out_end(&wo))) goto out;
     if (dy_evstream_close(zs, o->output, &err) != DY_OK || dy_outset_commit(set, &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
@@ -164,6 +171,7 @@ int dy_events_thick_ann(dy_thick_opts *o, const dy_config *cfg, const dy_run *ru
                 v.N_total_err, (unsigned long long)th.n_events, th.st.efficiency, th.st.restarts,
                 th.seconds_unweight, o->output);
 out:
+    dy_thick_out_discard(&wo);
     if (zs) dy_evstream_discard(zs);
     free(zs);
     dy_thick_ann_free(&th);
