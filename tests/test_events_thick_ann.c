@@ -6,9 +6,9 @@
  * E+ histogram follows the run's dN/dE_X of the same channel (E_X = E+ + m_e, chi^2), while the
  * other mass's spectrum and T+ left out (sigma alone) are rejected; every event balances
  * four-momentum, is on shell, carries E+ in line 1 and the final state of the config; a seed
- * gives the same events bit for bit, another others; the command writes an LHE file whose
- * header names the process and the run's N_total, the same as HepMC3 (when built), and refuses
- * electron motion, --stats and csv with a message and no file. */
+ * gives the same events bit for bit, another others; the command (on 0.1 X0) writes an LHE file
+ * whose header names the process and the run's N_total, the same as HepMC3 (when built), and
+ * refuses electron motion, --stats and csv with a message and no file. */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +42,17 @@ static const char *VIS_TEXT = "name: ann_thick_vis\nseed: 3\nbackend: cpu\n"
                               "energy_bins:\n  min_GeV: 0\n  max_GeV: 10\n  n: 20\n"
                               "output:\n  dir: test_events_thick_ann_out\n  formats: [csv]\n";
 
-static char inv_path[512], vis_path[512];
+/* the command's own runs: a thin target (Tsai's straggling: no shower tables to build) */
+static const char *THIN_TEXT = "name: ann_thin\nseed: 3\nbackend: cpu\n"
+                               "beam:\n  particle: e+\n  energy_GeV: 10\n"
+                               "target:\n  material: W\n  thickness_X0: 0.1\n"
+                               "model:\n  mediator: vector\n  coupling: 1e-4\n"
+                               "  decay: invisible\n  alpha_D: 0.5\n  mchi_over_m: 0.333333\n"
+                               "processes: [annihilation]\nmasses_GeV: [0.1]\n"
+                               "energy_bins:\n  min_GeV: 0\n  max_GeV: 10\n  n: 20\n"
+                               "output:\n  dir: test_events_thick_ann_out\n  formats: [csv]\n";
+
+static char inv_path[512], vis_path[512], thin_path[512];
 static dy_engine *engine;
 static dy_config cfg[2];
 static dy_yield_grid grid[2];
@@ -70,6 +80,8 @@ static int setup(void **state)
     snprintf(vis_path, sizeof vis_path, "%s/test_events_thick_ann_vis.yaml", DY_BINARY_DIR);
     write_file(inv_path, INV_TEXT);
     write_file(vis_path, VIS_TEXT);
+    snprintf(thin_path, sizeof thin_path, "%s/test_events_thick_ann_thin.yaml", DY_BINARY_DIR);
+    write_file(thin_path, THIN_TEXT);
     const char *paths[2] = {inv_path, vis_path};
     for (int c = 0; c < 2; ++c) {
         if (dy_config_load(paths[c], &cfg[c], &err) != DY_OK) fail_msg("%s", err.msg);
@@ -270,7 +282,7 @@ static void command(void **state)
     snprintf(f, sizeof f, "%s/test_events_thick_ann.lhe", DY_BINARY_DIR);
     remove(f);
     snprintf(a, sizeof a, "events --config %s --mass 0.1 --n 200 --seed 5 --output %s --quiet",
-             inv_path, f);
+             thin_path, f);
     if (dy_run_cli(a, out, sizeof out) != 0) fail_msg("%s:\n%s", a, out);
     FILE *g = fopen(f, "r");
     assert_non_null(g);
@@ -290,7 +302,7 @@ static void command(void **state)
     /* HepMC3 (when this build has it): the same header text, 50 events */
     remove(f);
     snprintf(a, sizeof a,
-             "events --config %s --mass 0.1 --n 50 --format hepmc3 --output %s --quiet", inv_path,
+             "events --config %s --mass 0.1 --n 50 --format hepmc3 --output %s --quiet", thin_path,
              f);
     if (dy_run_cli(a, out, sizeof out) != 0) {
         assert_non_null(strstr(out, "without HepMC3"));
@@ -310,14 +322,14 @@ static void command(void **state)
     }
     /* refused: electron motion (narrow-width kernels), and --stats; no file either time */
     snprintf(bad, sizeof bad, "%s/test_events_thick_ann_motion.yaml", DY_BINARY_DIR);
-    char *mt = malloc(strlen(INV_TEXT) + 64);
+    char *mt = malloc(strlen(THIN_TEXT) + 64);
     assert_non_null(mt);
-    sprintf(mt, "%sannihilation:\n  electron_motion: on\n", INV_TEXT);
+    sprintf(mt, "%sannihilation:\n  electron_motion: on\n", THIN_TEXT);
     write_file(bad, mt);
     free(mt);
     const char *cases[3][3] = {{bad, "electron_motion", ""},
-                               {inv_path, "--stats", " --stats s.json"},
-                               {inv_path, "brem events only", " --format csv"}};
+                               {thin_path, "--stats", " --stats s.json"},
+                               {thin_path, "brem events only", " --format csv"}};
     for (int k = 0; k < 3; ++k) {
         remove(f);
         snprintf(a, sizeof a, "events --config %s --mass 0.1 --n 10 --output %s%s", cases[k][0], f,
