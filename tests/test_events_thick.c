@@ -7,9 +7,11 @@
  * mass's spectrum must be rejected; every event conserves four-momentum, puts its particles on
  * their mass shells and carries its incident energy in line 1; a seed gives the same events bit
  * for bit, another seed others; the command writes a complete LHE file (a 0.1 X0 config: header,
- * EOT normalisation, varying beam energy), the same bytes for the same seed, and bad input (no
- * config, a mass or channel not in it, several channels, annihilation, hepmc3) fails with a
- * message and leaves no file (channel errors of the plan checked through dy_run_channel).
+ * EOT normalisation, varying beam energy), the same bytes for the same seed, G4DarkBreM's CSV
+ * (rows with their own incident energy) and HepMC3 (or its refusal), and bad input (no
+ * config, a mass or channel not in it, several channels, an unknown format) fails with a
+ * message and leaves no file (channel errors of the plan checked through dy_run_channel, which
+ * has no nodes for annihilation: tests/test_events_thick_ann.c covers its own sampler).
  * DY_BACKENDS: cpu opencl cuda */
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,6 +381,52 @@ static void command(void **state)
     assert_true(distinct > 300);
     free(s1);
     free(s2);
+    /* G4DarkBreM's CSV (brem): its column line, then one row per event with the element's Z and
+     * the event's own incident energy (MeV with --csv-unit MeV) */
+    snprintf(a, sizeof a,
+             "events --config %s --mass 0.1 --n 300 --seed 5 --format csv --csv-unit MeV "
+             "--output %s --backend %s --quiet",
+             thin_path, f1, dy_test_backend_name());
+    if (dy_run_cli(a, out, sizeof out)) fail_msg("%s failed:\n%s", a, out);
+    s1 = slurp(f1, &n1);
+    assert_non_null(s1);
+    assert_true(!strncmp(s1, "target_Z,incident_energy,recoil_energy,", 39));
+    int rows = 0;
+    distinct = 0;
+    last = -1.0;
+    for (const char *l = strchr(s1, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        double Z, E, Er;
+        assert_int_equal(sscanf(l + 1, "%lf,%lf,%lf", &Z, &E, &Er), 3);
+        assert_true(Z == 74.0 && E > 100.0 && E <= 8000.0 && Er > 0.0 && Er < E);
+        distinct += E != last;
+        last = E;
+        ++rows;
+    }
+    assert_int_equal(rows, 300);
+    assert_true(distinct > 200);
+    free(s1);
+    /* HepMC3 (when this build has it): 50 events between HepMC3's own first and last lines */
+    snprintf(a, sizeof a,
+             "events --config %s --mass 0.1 --n 50 --seed 5 --format hepmc3 --output %s "
+             "--backend %s --quiet",
+             thin_path, f1, dy_test_backend_name());
+    remove(f1);
+    const int rc = dy_run_cli(a, out, sizeof out);
+    if (rc) {
+        assert_non_null(strstr(out, "without HepMC3"));
+        assert_null(slurp(f1, &n1));
+        return;
+    }
+    s1 = slurp(f1, &n1);
+    assert_non_null(s1);
+    assert_true(!strncmp(s1, "HepMC::Version 3", 16));
+    assert_non_null(strstr(s1, "thick target: events of the run config"));
+    assert_non_null(strstr(s1, "HepMC::Asciiv3-END_EVENT_LISTING"));
+    int nev = 0;
+    for (const char *l = s1; (l = strstr(l, "\nE ")); ++l)
+        ++nev;
+    assert_int_equal(nev, 50);
+    free(s1);
 }
 
 static void bad_input(void **state)
@@ -403,7 +451,9 @@ static void bad_input(void **state)
         {"--config /no/such/run.yaml --channel brem-e- --mass 0.1 --n 10", "/no/such/run.yaml"},
         {"--config CFG --channel brem-e- --mass 0.07 --n 10", "not one of the masses"},
         {"--config CFG --mass 0.1 --n 10", "several channels (brem-e-, brem-e+)"},
-        {"--config CFG --channel brem-e- --mass 0.1 --n 10 --format hepmc3", "lhe only"},
+        {"--config CFG --channel brem-e- --mass 0.1 --n 10 --format root", "lhe, hepmc3 or csv"},
+        {"--config CFG --channel brem-e- --mass 0.1 --n 10 --csv-unit MeV",
+         "applies to --format csv"},
         {"--config CFG --channel brem-e- --n 10", "--mass is required"},
         {"--config CFG --channel brem-e- --mass 0.1 --n 0", "--n"},
         {"--config CFG --channel brem-e- --mass 0.1 --n 10 --energy 8", "unknown"},

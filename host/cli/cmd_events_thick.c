@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cli/events_thick.h"
+#include "hepmc3/dy_hepmc3.h"
 #include "dy_process_table.h"
 #include "io/config.h"
 #include "io/events_out.h"
@@ -23,26 +25,29 @@
 void dy_events_thick_help(void)
 {
     printf("\nThick target (events of a run config, shower folded in):\n"
-           "  darkyield events --config RUN.yaml --mass m --n N --output FILE.lhe [options]\n"
+           "  darkyield events --config RUN.yaml --mass m --n N --output FILE [options]\n"
            "  --config RUN.yaml  the run configuration (as `darkyield run`): beam, target,\n"
            "                     model, precision, quadrature nodes\n"
-           "  --channel C        brem-e-, brem-e+, brem-mu, primakoff or compton (required when\n"
-           "                     the config has more than one channel)\n"
+           "  --channel C        brem-e-, brem-e+, brem-mu, primakoff, compton or annihilation\n"
+           "                     (required when the config has more than one channel)\n"
            "  --mass m           one of the config's masses (GeV)\n"
-           "  --n, --seed (default: the config's), --output (one .lhe[.gz] file), --gzip,\n"
+           "  --format F         lhe (default), hepmc3 (%s) or csv (brem\n"
+           "                     channels: G4DarkBreM's library, each row its own incident\n"
+           "                     energy; --csv-unit GeV|MeV)\n"
+           "  --n, --seed (default: the config's), --output (one file), --gzip,\n"
            "  --precision, --max-eval (defaults: the config's), --pilot, --safety,\n"
            "  --boson-pdg, --backend, --stats, --quiet as above.  The incident particle's\n"
            "  energy varies per event (the beam line of each event carries it): E is\n"
            "  distributed as n T(E) sigma(E), the run's yield integrand, and XSECUP is the\n"
-           "  yield per particle on target (not pb).\n");
+           "  yield per particle on target (not pb).  annihilation: E+ of the positron (line 1)\n"
+           "  is distributed as n_e T+(E+) sigma(E+) (the resonance's Breit-Wigner, sampled\n"
+           "  exactly), the final state (chi chi or l+ l- as the config's decay) as the\n"
+           "  thin-target events; electron motion, ISR, a beam-energy spread and hadronic\n"
+           "  decays are refused.  --precision/--max-eval do not apply to it (no MC integral).\n",
+           dy_hepmc3_available() ? "available in this build" : "not in this build");
 }
 
-typedef struct topts {
-    const char *config, *channel, *output, *backend, *stats;
-    double mass, precision, safety;
-    uint64_t n, seed, max_eval, pilot;
-    int have_mass, have_seed, gzip, quiet, pdg;
-} topts;
+typedef dy_thick_opts topts;
 
 static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
 {
@@ -54,23 +59,16 @@ static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, u
 
 static int parse(int argc, char **argv, topts *o)
 {
-    static const struct option lo[] = {{"config", required_argument, 0, 'c'},
-                                       {"channel", required_argument, 0, 'C'},
-                                       {"mass", required_argument, 0, 'm'},
-                                       {"n", required_argument, 0, 'n'},
-                                       {"seed", required_argument, 0, 's'},
-                                       {"output", required_argument, 0, 'o'},
-                                       {"gzip", no_argument, 0, 'z'},
-                                       {"format", required_argument, 0, 'f'},
-                                       {"precision", required_argument, 0, 'p'},
-                                       {"max-eval", required_argument, 0, 'N'},
-                                       {"pilot", required_argument, 0, 'L'},
-                                       {"safety", required_argument, 0, 'F'},
-                                       {"boson-pdg", required_argument, 0, 'B'},
-                                       {"backend", required_argument, 0, 'b'},
-                                       {"stats", required_argument, 0, 'S'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {0, 0, 0, 0}};
+    static const struct option lo[] = {
+        {"config", required_argument, 0, 'c'},   {"channel", required_argument, 0, 'C'},
+        {"mass", required_argument, 0, 'm'},     {"n", required_argument, 0, 'n'},
+        {"seed", required_argument, 0, 's'},     {"output", required_argument, 0, 'o'},
+        {"gzip", no_argument, 0, 'z'},           {"format", required_argument, 0, 'f'},
+        {"csv-unit", required_argument, 0, 'U'}, {"precision", required_argument, 0, 'p'},
+        {"max-eval", required_argument, 0, 'N'}, {"pilot", required_argument, 0, 'L'},
+        {"safety", required_argument, 0, 'F'},   {"boson-pdg", required_argument, 0, 'B'},
+        {"backend", required_argument, 0, 'b'},  {"stats", required_argument, 0, 'S'},
+        {"quiet", no_argument, 0, 'q'},          {0, 0, 0, 0}};
     int c, rc;
     uint64_t v;
     optind = 1;
@@ -97,11 +95,23 @@ static int parse(int argc, char **argv, topts *o)
         case 'o': o->output = optarg; break;
         case 'z': o->gzip = 1; break;
         case 'f':
-            if (strcmp(optarg, "lhe"))
-                return dy_cli_usage_error(CMD,
-                                          "--format '%s': thick-target events (--config) "
-                                          "are written as lhe only",
+            if (!strcmp(optarg, "lhe"))
+                o->format = DY_THICK_LHE;
+            else if (!strcmp(optarg, "hepmc3"))
+                o->format = DY_THICK_HEPMC3;
+            else if (!strcmp(optarg, "csv"))
+                o->format = DY_THICK_CSV;
+            else
+                return dy_cli_usage_error(CMD, "--format '%s': expected lhe, hepmc3 or csv",
                                           optarg);
+            if (o->format == DY_THICK_HEPMC3 && !dy_hepmc3_available())
+                return dy_cli_usage_error(CMD, "--format hepmc3: this darkyield was built "
+                                               "without HepMC3 (install Debian's libhepmc3-dev)");
+            break;
+        case 'U':
+            if (strcmp(optarg, "GeV") && strcmp(optarg, "MeV"))
+                return dy_cli_usage_error(CMD, "--csv-unit '%s': expected GeV or MeV", optarg);
+            o->unit = !strcmp(optarg, "MeV") ? 1000.0 : 1.0;
             break;
         case 'p':
             if (dy_parse_double(optarg, &o->precision) || !(o->precision > 0.0) ||
@@ -134,8 +144,8 @@ static int parse(int argc, char **argv, topts *o)
             return dy_cli_usage_error(CMD,
                                       "unknown or incomplete option '%s' (with --config: "
                                       "--channel, --mass, --n, --seed, --output, --gzip, "
-                                      "--precision, --max-eval, --pilot, --safety, --boson-pdg, "
-                                      "--backend, --stats, --quiet)",
+                                      "--format, --csv-unit, --precision, --max-eval, --pilot, "
+                                      "--safety, --boson-pdg, --backend, --stats, --quiet)",
                                       argv[optind - 1]);
         }
     }
@@ -143,6 +153,8 @@ static int parse(int argc, char **argv, topts *o)
     if (!o->have_mass) return dy_cli_usage_error(CMD, "--mass is required (one of the config's)");
     if (!o->n) return dy_cli_usage_error(CMD, "--n (events) is required");
     if (!o->output) return dy_cli_usage_error(CMD, "--output is required");
+    if (o->unit != 1.0 && o->format != DY_THICK_CSV)
+        return dy_cli_usage_error(CMD, "--csv-unit applies to --format csv");
     if (!strcmp(o->output, "-") && o->gzip)
         return dy_cli_usage_error(CMD, "--gzip to standard output is not supported");
     const size_t lo_ = strlen(o->output);
@@ -231,6 +243,7 @@ int dy_cmd_events_thick(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.safety = 1.2;
     o.pilot = 1u << 18;
+    o.unit = 1.0;
     int rc = parse(argc, argv, &o);
     if (rc) return rc;
     dy_config cfg;
@@ -240,6 +253,8 @@ int dy_cmd_events_thick(int argc, char **argv)
     dy_thick th;
     dy_evstream *zs = NULL;
     dy_outset set;
+    dy_thick_out wo;
+    memset(&wo, 0, sizeof wo);
     memset(&th, 0, sizeof th);
     dy_outset_init(&set);
     if (dy_config_load(o.config, &cfg, &err) != DY_OK) return dy_cli_fail(&err);
@@ -262,8 +277,8 @@ int dy_cmd_events_thick(int argc, char **argv)
     if (!o.max_eval) o.max_eval = cfg.max_eval;
     if ((rc = dy_run_open(&cfg, 0, &run, &err) != DY_OK ? dy_cli_fail(&err) : 0)) goto out;
     dy_run_channel_view v;
+    char names[256];
     if (!o.channel) {
-        char names[256];
         dy_run_channel_names(run, names, sizeof names);
         if (strchr(names, ',')) {
             rc = dy_cli_usage_error(CMD, "%s has several channels (%s): choose one with --channel",
@@ -271,11 +286,13 @@ int dy_cmd_events_thick(int argc, char **argv)
             goto out;
         }
         o.channel = names;
-        if (dy_run_channel(run, names, im, &v, &err) != DY_OK) {
-            rc = dy_cli_fail(&err);
-            goto out;
-        }
-    } else if (dy_run_channel(run, o.channel, im, &v, &err) != DY_OK) {
+    }
+    if (!strcmp(o.channel, "annihilation")) { /* closed-form sigma: its own generator */
+        if (!o.pdg) o.pdg = PDG_AP;
+        rc = dy_events_thick_ann(&o, &cfg, run, im, &set, argc, argv);
+        goto out;
+    }
+    if (dy_run_channel(run, o.channel, im, &v, &err) != DY_OK) {
         rc = err.status == DY_ERR_NOT_FOUND || err.status == DY_ERR_INVALID
                  ? dy_cli_usage_error(CMD, "%s", err.msg)
                  : dy_cli_fail(&err);
@@ -286,6 +303,13 @@ int dy_cmd_events_thick(int argc, char **argv)
                                 "channel %s is closed at m = %g GeV (threshold above the "
                                 "beam energy): no events",
                                 v.name, v.mass);
+        goto out;
+    }
+    if (o.format == DY_THICK_CSV && v.process != DY_PROC_brem) {
+        rc = dy_cli_usage_error(CMD,
+                                "--format csv: G4DarkBreM's CSV holds brem events only (channel "
+                                "%s: use lhe or hepmc3)",
+                                v.name);
         goto out;
     }
     if (!o.pdg) o.pdg = v.process == DY_PROC_primakoff ? DY_PDG_ALP : PDG_AP;
@@ -343,19 +367,21 @@ int dy_cmd_events_thick(int argc, char **argv)
                               th.st.mean_w,
                               th.st.mean_w_error,
                               text};
-    dy_lhe_begin(zs, &info);
+    rc = dy_thick_out_begin(&wo, &o, zs, &info);
     free(text);
+    if (rc) goto out;
     for (uint64_t j = 0; j < th.n_events; ++j) {
         dy_event ev;
-        if (dy_thick_event(&th, j, o.pdg, &ev, NULL) != 0) {
+        double E;
+        if (dy_thick_event(&th, j, o.pdg, &ev, &E) != 0) {
             dy_error_set(&err, DY_ERR_NUMERIC, "accepted draw %llu lies outside phase space",
                          (unsigned long long)j);
             rc = dy_cli_fail(&err);
             goto out;
         }
-        dy_lhe_event(zs, &ev);
+        if ((rc = dy_thick_out_event(&wo, &ev, j, E))) goto out;
     }
-    dy_lhe_end(zs);
+    if ((rc = dy_thick_out_end(&wo))) goto out;
     if (dy_evstream_close(zs, o.output, &err) != DY_OK || dy_outset_commit(&set, &err) != DY_OK) {
         rc = dy_cli_fail(&err);
         goto out;
@@ -370,6 +396,7 @@ int dy_cmd_events_thick(int argc, char **argv)
                 th.seconds_integrate, th.seconds_unweight, o.output);
     rc = dy_cli_write_stats(eng, o.stats);
 out:
+    dy_thick_out_discard(&wo);
     dy_outset_abort(&set);
     if (zs) dy_evstream_discard(zs);
     free(zs);

@@ -666,6 +666,32 @@ static dy_status ann_extras_table(ann_ctx *a, double *kv, double *kk, dy_error *
     return DY_OK;
 }
 
+/* The Breit-Wigner's configuration at mass m and coupling eref (run_annihilation and
+ * dy_run_annihilation alike); returns the lowest E+ with sigma > 0. */
+static double ann_setup(const dy_config *c, double m, double eref, ann_ctx *a)
+{
+    dy_annih_config_default(&a->ac);
+    a->ac.m_ap = m;
+    a->ac.eps = eref;
+    a->ac.alpha_d = c->model.alpha_D;
+    a->ac.m_chi = c->model.mchi_over_m * m;
+    a->ac.delta = c->model.dm_splitting;
+    a->ac.dm_kind = !strcmp(c->model.dm_kind, "scalar")      ? DY_DM_SCALAR
+                    : !strcmp(c->model.dm_kind, "majorana")  ? DY_DM_MAJORANA
+                    : !strcmp(c->model.dm_kind, "inelastic") ? DY_DM_INELASTIC
+                                                             : DY_DM_DIRAC;
+    a->visible = !strcmp(c->model.decay, "visible");
+    a->ac.channel = a->visible ? DY_ANN_CH_EE : DY_ANN_CH_INVISIBLE;
+    if (a->visible) a->ac.alpha_d = 0.0;        /* visible: the A' decays to SM particles only */
+    a->ac.gamma_had = dy_width_ap_had(m, eref); /* R ratio (physics/rratio.h) */
+    /* threshold: s = 2 m_e^2 + 2 m_e E+ >= (m_1 + m_2)^2 (ref §2.1); below it sigma = 0 */
+    const double m12 =
+        a->ac.channel == DY_ANN_CH_EE
+            ? 2.0 * DY_M_E
+            : a->ac.m_chi * (2.0 + (a->ac.dm_kind == DY_DM_INELASTIC ? a->ac.delta : 0.0));
+    return fmax(DY_M_E * (1.0 + 1e-9), (m12 * m12 - 2.0 * DY_M_E * DY_M_E) / (2.0 * DY_M_E));
+}
+
 static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_channel *out,
                                   const dy_yield_grid *g, dy_error *err)
 {
@@ -706,30 +732,10 @@ static dy_status run_annihilation(const plan *P, const channel *ch, dy_yield_cha
     if (c->beam.spread_GeV > 0.0) s = ann_spread_table(&a, c->beam.spread_GeV, ws, err);
     for (int im = 0; im < g->n_masses && s == DY_OK; ++im) {
         const double m = g->masses_GeV[im];
-        dy_annih_config_default(&a.ac);
-        a.ac.m_ap = m;
-        a.ac.eps = eref;
-        a.ac.alpha_d = c->model.alpha_D;
-        a.ac.m_chi = c->model.mchi_over_m * m;
-        a.ac.delta = c->model.dm_splitting;
-        a.ac.dm_kind = !strcmp(c->model.dm_kind, "scalar")      ? DY_DM_SCALAR
-                       : !strcmp(c->model.dm_kind, "majorana")  ? DY_DM_MAJORANA
-                       : !strcmp(c->model.dm_kind, "inelastic") ? DY_DM_INELASTIC
-                                                                : DY_DM_DIRAC;
-        a.visible = !strcmp(c->model.decay, "visible");
-        a.ac.channel = a.visible ? DY_ANN_CH_EE : DY_ANN_CH_INVISIBLE;
-        if (a.visible) a.ac.alpha_d = 0.0;         /* visible: the A' decays to SM particles only */
-        a.ac.gamma_had = dy_width_ap_had(m, eref); /* R ratio (physics/rratio.h) */
-        if (m <= 2.0 * DY_M_E) continue;           /* no resonance: explicit zero */
+        const double Ethr = ann_setup(c, m, eref, &a);
+        if (m <= 2.0 * DY_M_E) continue; /* no resonance: explicit zero */
         const double ne = P->mat.n_e;
         double v, e;
-        /* threshold: s = 2 m_e^2 + 2 m_e E+ >= (m_1 + m_2)^2 (ref §2.1); below it sigma = 0 */
-        const double m12 =
-            a.ac.channel == DY_ANN_CH_EE
-                ? 2.0 * DY_M_E
-                : a.ac.m_chi * (2.0 + (a.ac.dm_kind == DY_DM_INELASTIC ? a.ac.delta : 0.0));
-        const double Ethr =
-            fmax(DY_M_E * (1.0 + 1e-9), (m12 * m12 - 2.0 * DY_M_E * DY_M_E) / (2.0 * DY_M_E));
         if (Ethr >= E0 && !extras) continue; /* explicit zero: no production below threshold */
         /* the extras' narrow-width set-up: I = int sigma dE+ of what ann_sigma sums */
         ann_ctx ax = a;
@@ -1550,6 +1556,49 @@ void dy_run_channel_params(const dy_run_channel_view *v, int el, double E, dy_pa
 {
     const dy_run *r = v->run;
     node_params(&r->P, v->process, el, E, v->mass, p);
+}
+
+dy_status dy_run_annihilation(const dy_run *r, int im, dy_run_ann_view *v, dy_error *err)
+{
+    const plan *P = &r->P;
+    const dy_config *c = P->cfg;
+    memset(v, 0, sizeof *v);
+    for (int i = 0; i < P->nch; ++i) {
+        const channel *ch = &P->ch[i];
+        if (ch->kind != 1) continue;
+        if (im < 0 || im >= r->NM)
+            return dy_error_set(err, DY_ERR_INVALID, "run: no grid point %d", im);
+        const double eref = fmin(c->model.coupling, 1e-3), m = c->masses_GeV[im];
+        ann_ctx a;
+        memset(&a, 0, sizeof a);
+        v->E_thr = ann_setup(c, m, eref, &a);
+        v->name = ch->name;
+        v->T = &ch->T;
+        v->n_e = P->mat.n_e;
+        v->ac = a.ac;
+        v->visible = a.visible;
+        v->scale = (c->model.coupling / eref) * (c->model.coupling / eref) * DY_PB_TO_CM2;
+        v->N_total = P->ann.ch[0].N_total[im];
+        v->N_total_err = P->ann.ch[0].N_total_err[im];
+        v->closed = m <= 2.0 * DY_M_E || !(v->E_thr < ch->T.E0);
+        v->extras = c->ann_electron_motion || c->ann_isr;
+        v->spread = c->beam.spread_GeV;
+        v->mass = m;
+        return DY_OK;
+    }
+    char names[256];
+    dy_run_channel_names(r, names, sizeof names);
+    return dy_error_set(err, DY_ERR_NOT_FOUND, "%s: no annihilation channel (this config has: %s)",
+                        c->path, names);
+}
+
+double dy_run_ann_sigma(const dy_run_ann_view *v, double E)
+{
+    ann_ctx a;
+    memset(&a, 0, sizeof a);
+    a.ac = v->ac;
+    a.visible = v->visible;
+    return ann_sigma(&a, E);
 }
 
 /* Relative cost of a point: its number of MC integrals times a mass factor.  Measured

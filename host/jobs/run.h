@@ -12,6 +12,7 @@
 #include "io/config.h"
 #include "io/yield_grid.h"
 #include "physics/tracklength.h"
+#include "processes/dy_proc_annihilation.h"
 
 typedef struct dy_run dy_run; /* opaque: plan, parameters, results of the points done */
 
@@ -73,6 +74,32 @@ dy_status dy_run_channel(const dy_run *r, const char *name, int im, dy_run_chann
 /* The integral of the view's process on element el at any incident energy E, set up exactly as
  * the run sets up its nodes (kernel coupling 1, 3-D brem). */
 void dy_run_channel_params(const dy_run_channel_view *v, int el, double E, dy_params *p);
+/* The annihilation channel of the plan at mass index im, as thick-target events need it
+ * (jobs/thick_annihilation.h): the positrons' track length, the electron density, the
+ * Breit-Wigner's configuration as the run folds it (at eps_ref = min(coupling, 1e-3), so that
+ * the width is physical; scale = (coupling/eps_ref)^2 x pb -> cm^2), the lowest E+ with
+ * sigma > 0 and the run's own N_total +- error of the channel at this mass (quadrature, per
+ * incident particle).  The cross section is dy_run_ann_sigma.  DY_ERR_NOT_FOUND when the plan
+ * has no annihilation channel. */
+typedef struct dy_run_ann_view {
+    const char *name;            /* "annihilation" */
+    const dy_tracklength *T;     /* the positrons' */
+    double n_e;                  /* electrons/cm^3 */
+    dy_annih_config ac;          /* e_pos unset; channel INVISIBLE, or EE with visible = 1 */
+    int visible;                 /* 1: sigma = ee + mumu + hadrons (decay: visible) */
+    double E_thr;                /* GeV: sigma = 0 below (threshold of the final state) */
+    double scale;                /* (coupling/eps_ref)^2 x pb -> cm^2 */
+    double N_total, N_total_err; /* the run's, per incident particle */
+    int closed;                  /* 1: no yield (m <= 2 m_e or threshold above the beam) */
+    int extras;                  /* 1: electron motion or ISR on (narrow-width kernels) */
+    double spread;               /* beam energy spread, GeV (0: none) */
+    double mass;                 /* GeV */
+} dy_run_ann_view;
+
+dy_status dy_run_annihilation(const dy_run *r, int im, dy_run_ann_view *v, dy_error *err);
+/* sigma(E+) in pb per electron at eps_ref, exactly as the run folds it (no extras, no spread) */
+double dy_run_ann_sigma(const dy_run_ann_view *v, double E);
+
 /* The plan's channel names, comma-separated, into buf (for messages). */
 void dy_run_channel_names(const dy_run *r, char *buf, size_t n);
 

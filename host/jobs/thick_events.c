@@ -291,8 +291,9 @@ static uint32_t pass_size(uint64_t n)
 
 /* Weights and acceptance uniforms of draws [0, n) of pass it (in parallel: each depends only on
  * its own counter, so the order of evaluation never matters). */
-static void weights(const dy_thick *t, uint32_t it, uint32_t n, double *w, double *u)
+static void weights(const void *ctx, uint32_t it, uint32_t n, double *w, double *u)
 {
+    const dy_thick *t = ctx;
 #pragma omp parallel for schedule(static)
     for (uint32_t i = 0; i < n; ++i) {
         drawn d;
@@ -311,28 +312,24 @@ static dy_status check_weight(double w, uint32_t it, uint32_t s, dy_error *err)
                         w, s, it);
 }
 
-dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error *err)
+dy_status dy_thick_accept(const void *ctx, dy_thick_weights_fn fn, uint32_t it_pilot,
+                          uint32_t it_gen, const dy_unweight_options *o, dy_unweight_stats *st,
+                          dy_unweight_draw *draws, dy_error *err)
 {
     if (o->n_events == 0 || o->n_pilot == 0 || o->n_pilot % GROUP || !(o->safety >= 1.0))
         return dy_error_set(err, DY_ERR_INVALID,
                             "events: need n_events >= 1, n_pilot a positive multiple of %u and "
                             "safety >= 1",
                             GROUP);
-    const double t0 = wall();
-    dy_unweight_stats *st = &t->st;
     memset(st, 0, sizeof *st);
-    t->seed = o->seed;
-    free(t->draws);
-    t->draws = malloc((size_t)o->n_events * sizeof *t->draws);
-    t->n_events = o->n_events;
     const uint32_t cap = PASS_MAX > o->n_pilot ? PASS_MAX : o->n_pilot;
     double *w = malloc((size_t)cap * sizeof *w), *u = malloc((size_t)cap * sizeof *u);
     dy_status s = DY_OK;
-    if (!t->draws || !w || !u) s = dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
+    if (!draws || !w || !u) s = dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
     double sum = 0.0;
-    if (s == DY_OK) weights(t, DY_THICK_ITER_PILOT, o->n_pilot, w, u);
+    if (s == DY_OK) fn(ctx, it_pilot, o->n_pilot, w, u);
     for (uint32_t i = 0; s == DY_OK && i < o->n_pilot; ++i) {
-        if ((s = check_weight(w[i], DY_THICK_ITER_PILOT, i, err)) != DY_OK) break;
+        if ((s = check_weight(w[i], it_pilot, i, err)) != DY_OK) break;
         if (w[i] > st->w_max_pilot) st->w_max_pilot = w[i];
         sum += w[i];
     }
@@ -345,23 +342,23 @@ dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error 
     double wmax = o->safety * st->w_max_pilot;
     const double eff0 = s == DY_OK ? sum / o->n_pilot / wmax : 1.0;
     while (s == DY_OK) {
-        uint64_t acc = 0, draws = 0;
+        uint64_t acc = 0, ndraw = 0;
         double s1 = 0.0, s2 = 0.0, seen = 0.0;
         int raised = 0;
         for (uint32_t k = 0; acc < o->n_events && !raised; ++k) {
             const uint64_t left = o->n_events - acc;
-            const double eff = acc > 0 ? (double)acc / (double)draws : eff0;
+            const double eff = acc > 0 ? (double)acc / (double)ndraw : eff0;
             const uint32_t n = pass_size((uint64_t)(1.1 * (double)left / eff) + GROUP);
-            const uint32_t it = DY_THICK_ITER_GEN + k;
-            if (draws >= o->max_draws || it >= (1u << 24)) {
+            const uint32_t it = it_gen + k;
+            if (ndraw >= o->max_draws || it >= (1u << 24)) {
                 s = dy_error_set(err, DY_ERR_NUMERIC,
                                  "events: %llu draws gave %llu of %llu events (efficiency %.2g): "
                                  "stopped",
-                                 (unsigned long long)draws, (unsigned long long)acc,
-                                 (unsigned long long)o->n_events, (double)acc / (double)draws);
+                                 (unsigned long long)ndraw, (unsigned long long)acc,
+                                 (unsigned long long)o->n_events, (double)acc / (double)ndraw);
                 break;
             }
-            weights(t, it, n, w, u);
+            fn(ctx, it, n, w, u);
             st->draws_total += n;
             for (uint32_t i = 0; i < n && acc < o->n_events; ++i) {
                 if ((s = check_weight(w[i], it, i, err)) != DY_OK) break;
@@ -370,13 +367,13 @@ dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error 
                     raised = 1;
                     break;
                 }
-                ++draws;
+                ++ndraw;
                 s1 += w[i];
                 s2 += w[i] * w[i];
                 if (w[i] > seen) seen = w[i];
                 if (u[i] * wmax < w[i]) {
-                    t->draws[acc].iteration = it;
-                    t->draws[acc++].sample = i;
+                    draws[acc].iteration = it;
+                    draws[acc++].sample = i;
                 }
             }
             if (s != DY_OK) break;
@@ -394,17 +391,29 @@ dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error 
         }
         st->w_max = wmax;
         st->w_max_seen = seen;
-        st->draws = draws;
-        st->mean_w = s1 / (double)draws;
-        st->mean_w_error = draws > 1
-                               ? sqrt(fmax(s2 / (double)draws - st->mean_w * st->mean_w, 0.0) /
-                                      (double)(draws - 1))
+        st->draws = ndraw;
+        st->mean_w = s1 / (double)ndraw;
+        st->mean_w_error = ndraw > 1
+                               ? sqrt(fmax(s2 / (double)ndraw - st->mean_w * st->mean_w, 0.0) /
+                                      (double)(ndraw - 1))
                                : 0.0;
-        st->efficiency = (double)acc / (double)draws;
+        st->efficiency = (double)acc / (double)ndraw;
         break;
     }
     free(w);
     free(u);
+    return s;
+}
+
+dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error *err)
+{
+    const double t0 = wall();
+    t->seed = o->seed;
+    free(t->draws);
+    t->draws = o->n_events ? malloc((size_t)o->n_events * sizeof *t->draws) : NULL;
+    t->n_events = o->n_events;
+    const dy_status s = dy_thick_accept(t, weights, DY_THICK_ITER_PILOT, DY_THICK_ITER_GEN, o,
+                                        &t->st, t->draws, err);
     t->seconds_unweight = wall() - t0;
     return s;
 }

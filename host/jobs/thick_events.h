@@ -61,6 +61,15 @@ dy_status dy_thick_init(dy_thick *t, dy_engine *e, const dy_run_channel_view *v,
  * t->st.mean_w +- mean_w_error is the yield per incident particle (at the config's coupling). */
 dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *uo, dy_error *err);
 
+/* The accept-reject loop itself, for any proposal: fn(ctx, it, n, w, u) fills the weights and
+ * acceptance uniforms of draws [0, n) of pass it (each a function of its counters only).  Pilot
+ * pass it_pilot sets w_max = safety x its largest weight; passes it_gen + k draw until
+ * o->n_events are accepted into draws[]; a weight above w_max raises it and restarts. */
+typedef void (*dy_thick_weights_fn)(const void *ctx, uint32_t it, uint32_t n, double *w, double *u);
+dy_status dy_thick_accept(const void *ctx, dy_thick_weights_fn fn, uint32_t it_pilot,
+                          uint32_t it_gen, const dy_unweight_options *o, dy_unweight_stats *st,
+                          dy_unweight_draw *draws, dy_error *err);
+
 /* Event i (boson PDG id boson_pdg; brem-e+: the lepton lines -11): 0, or -1 when the draw lies
  * outside phase space.  *E_inc (may be NULL) gets its incident energy. */
 int dy_thick_event(const dy_thick *t, uint64_t i, int boson_pdg, dy_event *ev, double *E_inc);
