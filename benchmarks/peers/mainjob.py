@@ -32,9 +32,8 @@ def run_once(binary, config, cwd, log):
     return p.returncode, wall, ru.ru_utime + ru.ru_stime
 
 
-def integrated_csv(cwd):
-    out = os.path.join(cwd, "out")
-    for root, _, files in os.walk(out):
+def integrated_csv(side_dir):
+    for root, _, files in os.walk(side_dir):
         for f in files:
             if f.endswith("_integrated.csv"):
                 return os.path.join(root, f)
@@ -95,19 +94,23 @@ def main():
     if a.runs < 1 or a.warmup < 0:
         sys.exit("mainjob: need --runs >= 1 and --warmup >= 0")
     cfg_name = os.path.basename(a.config)
-    dirs = {}
+    # each side runs in <workdir>/<side>/run with its copy of the config there: a relative
+    # output.dir (the shipped configs say ../out/...) then lands in <workdir>/<side>/out whether
+    # the binary resolves it against the config file (this tree) or the working directory (0.1.0)
+    dirs, rund = {}, {}
     for side, cfg in (("A", a.config), ("B", a.config)):
         d = os.path.join(a.workdir, side)
-        os.makedirs(d, exist_ok=True)
-        with open(cfg, "rb") as src, open(os.path.join(d, cfg_name), "wb") as dst:
+        rd = os.path.join(d, "run")
+        os.makedirs(rd, exist_ok=True)
+        with open(cfg, "rb") as src, open(os.path.join(rd, cfg_name), "wb") as dst:
             dst.write(src.read())
-        dirs[side] = d
+        dirs[side], rund[side] = d, rd
     binaries = {"A": a.a, "B": a.b}
     notes = []
     # probe B on A's config first: a baseline that predates a config key gets its own config
-    rc, _, _ = run_once(a.b, cfg_name, dirs["B"], os.path.join(a.workdir, "B-probe.log"))
+    rc, _, _ = run_once(a.b, cfg_name, rund["B"], os.path.join(a.workdir, "B-probe.log"))
     if rc == 2 and a.b_config:
-        with open(a.b_config, "rb") as src, open(os.path.join(dirs["B"], cfg_name), "wb") as dst:
+        with open(a.b_config, "rb") as src, open(os.path.join(rund["B"], cfg_name), "wb") as dst:
             dst.write(src.read())
         notes.append("B rejected this tree's config (exit 2); B ran its own shipped config")
     elif rc != 0:
@@ -117,7 +120,7 @@ def main():
     for k in range(a.warmup + a.runs):
         for side in ("A", "B"):
             log = os.path.join(a.workdir, f"{side}-{k}.log")
-            rc, wall, cpu = run_once(binaries[side], cfg_name, dirs[side], log)
+            rc, wall, cpu = run_once(binaries[side], cfg_name, rund[side], log)
             if rc != 0:
                 sys.exit(f"mainjob: {side} run {k} failed (exit {rc}): see {log}")
             if k >= a.warmup:
