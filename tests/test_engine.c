@@ -152,7 +152,8 @@ static void statistics(void **state)
     assert_true(per <= 1024.0);
     (void)it;
     char path[512];
-    snprintf(path, sizeof path, "%s/test_engine_stats.json", DY_BINARY_DIR);
+    snprintf(path, sizeof path, "%s/test_engine_stats_%s.json", DY_BINARY_DIR,
+             dy_test_backend_name());
     if (dy_engine_stats_write_json(engine, path, &err) != DY_OK) fail_msg("%s", err.msg);
     FILE *f = fopen(path, "r");
     char text[2048] = "";

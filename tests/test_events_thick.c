@@ -64,12 +64,14 @@ static int setup(void **state)
     engine = dy_test_open_engine();
     if (!engine) return 0;
     printf("backend: %s\n", dy_engine_backend(engine));
-    snprintf(cfg_path, sizeof cfg_path, "%s/test_events_thick.yaml", DY_BINARY_DIR);
+    snprintf(cfg_path, sizeof cfg_path, "%s/test_events_thick_%s.yaml", DY_BINARY_DIR,
+             dy_test_backend_name());
     FILE *f = fopen(cfg_path, "w");
     if (!f) return -1;
     fputs(CFG_TEXT, f);
     fclose(f);
-    snprintf(thin_path, sizeof thin_path, "%s/test_events_thick_thin.yaml", DY_BINARY_DIR);
+    snprintf(thin_path, sizeof thin_path, "%s/test_events_thick_%s_thin.yaml", DY_BINARY_DIR,
+             dy_test_backend_name());
     if (!(f = fopen(thin_path, "w"))) return -1;
     fputs(THIN_TEXT, f);
     fclose(f);
@@ -338,8 +340,8 @@ static void command(void **state)
     (void)state;
     if (!engine) skip();
     char a[2048], f1[512], f2[512];
-    snprintf(f1, sizeof f1, "%s/test_events_thick_1.lhe", DY_BINARY_DIR);
-    snprintf(f2, sizeof f2, "%s/test_events_thick_2.lhe", DY_BINARY_DIR);
+    snprintf(f1, sizeof f1, "%s/test_events_thick_%s_1.lhe", DY_BINARY_DIR, dy_test_backend_name());
+    snprintf(f2, sizeof f2, "%s/test_events_thick_%s_2.lhe", DY_BINARY_DIR, dy_test_backend_name());
     remove(f1);
     remove(f2);
     for (int k = 0; k < 2; ++k) { /* the same command twice (the header holds the command) */
@@ -434,8 +436,9 @@ static void bad_input(void **state)
     (void)state;
     if (!engine) skip();
     char f[512], a[2048], ann[512];
-    snprintf(f, sizeof f, "%s/test_events_thick_bad.lhe", DY_BINARY_DIR);
-    snprintf(ann, sizeof ann, "%s/test_events_thick_ann.yaml", DY_BINARY_DIR);
+    snprintf(f, sizeof f, "%s/test_events_thick_%s_bad.lhe", DY_BINARY_DIR, dy_test_backend_name());
+    snprintf(ann, sizeof ann, "%s/test_events_thick_%s_ann.yaml", DY_BINARY_DIR,
+             dy_test_backend_name());
     FILE *g = fopen(ann, "w");
     assert_non_null(g);
     fputs("name: ann\nbackend: cpu\nbeam:\n  particle: e+\n  energy_GeV: 10\n"
@@ -521,7 +524,8 @@ static void photon_and_muon_channels(void **state)
               {"mu", "mu-", "vector", "brem", "brem-mu", 0.1, 13, 3}};
     for (size_t k = 0; k < sizeof cs / sizeof cs[0]; ++k) {
         char path[512];
-        snprintf(path, sizeof path, "%s/test_events_thick_%s.yaml", DY_BINARY_DIR, cs[k].name);
+        snprintf(path, sizeof path, "%s/test_events_thick_%s_%s.yaml", DY_BINARY_DIR,
+                 dy_test_backend_name(), cs[k].name);
         FILE *f = fopen(path, "w");
         assert_non_null(f);
         fprintf(f,

@@ -76,11 +76,11 @@ static int setup(void **state)
     gsl_set_error_handler_off(); /* as the command: GSL errors are status codes */
     engine = dy_test_open_engine();
     if (!engine) return 0;
-    snprintf(inv_path, sizeof inv_path, "%s/test_events_thick_ann.yaml", DY_BINARY_DIR);
-    snprintf(vis_path, sizeof vis_path, "%s/test_events_thick_ann_vis.yaml", DY_BINARY_DIR);
+    snprintf(inv_path, sizeof inv_path, "%s/test_events_thickann.yaml", DY_BINARY_DIR);
+    snprintf(vis_path, sizeof vis_path, "%s/test_events_thickann_vis.yaml", DY_BINARY_DIR);
     write_file(inv_path, INV_TEXT);
     write_file(vis_path, VIS_TEXT);
-    snprintf(thin_path, sizeof thin_path, "%s/test_events_thick_ann_thin.yaml", DY_BINARY_DIR);
+    snprintf(thin_path, sizeof thin_path, "%s/test_events_thickann_thin.yaml", DY_BINARY_DIR);
     write_file(thin_path, THIN_TEXT);
     const char *paths[2] = {inv_path, vis_path};
     for (int c = 0; c < 2; ++c) {
@@ -279,7 +279,7 @@ static void command(void **state)
     (void)state;
     if (!engine) skip();
     char f[512], a[2048], bad[512];
-    snprintf(f, sizeof f, "%s/test_events_thick_ann.lhe", DY_BINARY_DIR);
+    snprintf(f, sizeof f, "%s/test_events_thickann.lhe", DY_BINARY_DIR);
     remove(f);
     snprintf(a, sizeof a, "events --config %s --mass 0.1 --n 200 --seed 5 --output %s --quiet",
              thin_path, f);
@@ -321,7 +321,7 @@ static void command(void **state)
         assert_int_equal(nev, 50);
     }
     /* refused: electron motion (narrow-width kernels), and --stats; no file either time */
-    snprintf(bad, sizeof bad, "%s/test_events_thick_ann_motion.yaml", DY_BINARY_DIR);
+    snprintf(bad, sizeof bad, "%s/test_events_thickann_motion.yaml", DY_BINARY_DIR);
     char *mt = malloc(strlen(THIN_TEXT) + 64);
     assert_non_null(mt);
     sprintf(mt, "%sannihilation:\n  electron_motion: on\n", THIN_TEXT);

@@ -499,9 +499,7 @@ static char *lhe_text(const opts *o, const char *med, const dy_events_point *pt,
     const dy_coupling_info *ci = dy_coupling_info_of(o->req.model);
     char cs[96];
     dy_coupling_format(o->req.model, o->req.coupling, cs, sizeof cs);
-    fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
-    for (int i = 0; i < argc; ++i)
-        fprintf(f, " %s", argv[i]);
+    dy_events_header_command(f, argc, argv);
     if (o->ann && o->req.channel == 1)
         fprintf(f,
                 "\nprocess: annihilation e+ e- -> gamma A' (%s), on an electron at rest: one "

@@ -182,9 +182,7 @@ static char *header_text(const topts *o, const dy_config *cfg, const dy_thick *t
     const dy_coupling_info *ci = dy_coupling_info_of(model);
     char cs[96];
     dy_coupling_format(model, cfg->model.coupling, cs, sizeof cs);
-    fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
-    for (int i = 0; i < argc; ++i)
-        fprintf(f, " %s", argv[i]);
+    dy_events_header_command(f, argc, argv);
     fprintf(f,
             "\nthick target: events of the run config %s (name %s), channel %s, boson mass "
             "m = %.10g GeV, boson PDG id %d (%s, model %s)\n",

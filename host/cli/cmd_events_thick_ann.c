@@ -34,9 +34,7 @@ static char *header_text(const dy_thick_opts *o, const dy_config *cfg, const dy_
     const dy_coupling_info *ci = dy_coupling_info_of(model);
     char cs[96];
     dy_coupling_format(model, cfg->model.coupling, cs, sizeof cs);
-    fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
-    for (int i = 0; i < argc; ++i)
-        fprintf(f, " %s", argv[i]);
+    dy_events_header_command(f, argc, argv);
     fprintf(f,
             "\nthick target: annihilation events of the run config %s (name %s), channel %s: "
             "e+ e- -> A'* -> %s on atomic electrons at rest, A' mass m = %.10g GeV (PDG id %d of "

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
+#include "darkyield/dy_version.h"
 #include "physics/dy_constants.h"
 
 dy_status dy_evstream_open(dy_evstream *s, FILE *f, int gz, dy_error *err)
@@ -171,4 +172,11 @@ void dy_csv_event(dy_evstream *s, double Z, double E0, const dy_event *ev, doubl
                        (int)(Z + 0.5), E0 * unit, l[0] * unit, l[1] * unit, l[2] * unit,
                        l[3] * unit, (l[0] + x[0]) * unit, (l[1] + x[1]) * unit,
                        (l[2] + x[2]) * unit, (l[3] + x[3]) * unit);
+}
+
+void dy_events_header_command(FILE *f, int argc, char **argv)
+{
+    fprintf(f, "generator: darkyield %s\ncommand: darkyield", DY_VERSION);
+    for (int i = 0; i < argc; ++i)
+        fprintf(f, " %s", argv[i]);
 }

@@ -36,6 +36,10 @@ typedef struct dy_lhe_info {
     const char *text;    /* free header lines (escaped for XML and for G4DarkBreM here) */
 } dy_lhe_info;
 
+/* The first lines of every events file's header text: generator and version, then the command
+ * line as given (argv without the program name). */
+void dy_events_header_command(FILE *f, int argc, char **argv);
+
 void dy_lhe_begin(dy_evstream *s, const dy_lhe_info *info);
 void dy_lhe_event(dy_evstream *s, const dy_event *ev);
 void dy_lhe_end(dy_evstream *s);

@@ -389,15 +389,7 @@ dy_status dy_thick_accept(const void *ctx, dy_thick_weights_fn fn, uint32_t it_p
             }
             continue;
         }
-        st->w_max = wmax;
-        st->w_max_seen = seen;
-        st->draws = ndraw;
-        st->mean_w = s1 / (double)ndraw;
-        st->mean_w_error = ndraw > 1
-                               ? sqrt(fmax(s2 / (double)ndraw - st->mean_w * st->mean_w, 0.0) /
-                                      (double)(ndraw - 1))
-                               : 0.0;
-        st->efficiency = (double)acc / (double)ndraw;
+        dy_unweight_stats_set(st, wmax, seen, ndraw, s1, s2, acc);
         break;
     }
     free(w);

@@ -132,17 +132,22 @@ dy_status dy_unweight(dy_engine *e, const dy_params *p, const double *map,
             }
             continue;
         }
-        st->w_max = wmax;
-        st->w_max_seen = seen;
-        st->draws = draws;
-        st->mean_w = s1 / (double)draws;
-        st->mean_w_error = draws > 1
-                               ? sqrt(fmax(s2 / (double)draws - st->mean_w * st->mean_w, 0.0) /
-                                      (double)(draws - 1))
-                               : 0.0;
-        st->efficiency = (double)acc / (double)draws;
+        dy_unweight_stats_set(st, wmax, seen, draws, s1, s2, acc);
         break;
     }
     free(w);
     return s;
+}
+
+void dy_unweight_stats_set(dy_unweight_stats *st, double w_max, double seen, uint64_t draws,
+                           double s1, double s2, uint64_t accepted)
+{
+    const double n = (double)draws;
+    st->w_max = w_max;
+    st->w_max_seen = seen;
+    st->draws = draws;
+    st->mean_w = s1 / n; /* the mean weight and its standard error */
+    st->mean_w_error =
+        draws > 1 ? sqrt(fmax(s2 / n - st->mean_w * st->mean_w, 0.0) / (n - 1.0)) : 0.0;
+    st->efficiency = (double)accepted / n;
 }

@@ -53,6 +53,12 @@ dy_status dy_unweight(dy_engine *e, const dy_params *p, const double *map,
                       const dy_unweight_options *o, dy_unweight_draw *out, dy_unweight_stats *st,
                       dy_error *err);
 
+/* Fills st's figures of a final (unraised) attempt: bound w_max, largest weight seen, draws,
+ * sum and sum of squares of their weights, accepted events (shared by the thin- and
+ * thick-target generators). */
+void dy_unweight_stats_set(dy_unweight_stats *st, double w_max, double seen, uint64_t draws,
+                           double s1, double s2, uint64_t accepted);
+
 /* The point u (dim values; *jac: the map's Jacobian) and the two further uniforms of a draw:
  * extra[0] decided its acceptance, extra[1] is free for the event (e.g. an azimuth). */
 void dy_unweight_uniforms(const dy_params *p, const double *map, uint64_t seed, dy_unweight_draw d,
