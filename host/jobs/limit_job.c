@@ -19,6 +19,7 @@
 #include "physics/acceptance.h"
 #include "physics/dy_constants.h"
 #include "physics/gminus2.h"
+#include "physics/idm.h"
 #include "physics/limits.h"
 #include "physics/relic.h"
 
@@ -63,6 +64,8 @@ dy_limit_names dy_limit_job_names(const dy_limit_config *c)
     if (md == DY_MODEL_LMU_LTAU) n.mass = "m_Z'", n.title = "L_mu - L_tau Z'";
     if (md == DY_MODEL_B_L) n.mass = "m_Z'", n.title = "B - L Z'";
     if (md == DY_MODEL_ALP) n.mass = "m_a", n.title = "ALP (a gamma gamma)";
+    if (!strcmp(c->particle, "inelastic_dm"))
+        n.title = "inelastic DM (A' -> chi1 chi2, chi2 -> chi1 e+e-)";
     if (strcmp(ci->unit, "1")) n.coupling_units = ci->unit;
     return n;
 }
@@ -287,14 +290,22 @@ static void print_hdr_comments(FILE *f, const dy_limit_job *j)
     fprintf(f, "# darkyield %s limit '%s' from yields '%s' (run '%s', model %s, computed at %s)\n",
             DY_VERSION, c->name, c->yields, y->name, y->model[0] ? y->model : ci->model, cs);
     fprintf(f, "# coupling definition: %s (%s); N_sig = N_pot (%s/%s_0)^2 sum_E eff dN/dE dE%s\n",
-            ci->definition, ci->particle, ci->name, ci->name,
-            strcmp(c->mode, "visible") ? "" : " <P_decay>");
+            ci->definition, ci->particle, ci->name, ci->name, j->visible ? " <P_decay>" : "");
     fprintf(f, "# particle: %s; mode: %s", c->particle, c->mode);
-    if (!strcmp(c->mode, "visible"))
-        fprintf(f, " (%s, z1 = %g cm%s%g%s)", c->region, c->z1_cm,
-                strcmp(c->region, "between") ? "" : ", z2 = ",
-                strcmp(c->region, "between") ? NAN : c->z2_cm,
-                strcmp(c->region, "between") ? "" : " cm");
+    if (j->visible) {
+        fprintf(f, " (%s, z1 = %g cm", c->region, c->z1_cm);
+        if (!strcmp(c->region, "between")) fprintf(f, ", z2 = %g cm", c->z2_cm);
+        fputc(')', f);
+    }
+    if (!strcmp(c->particle, "inelastic_dm"))
+        fprintf(f,
+                "\n# iDM: m1 = %g m_A', m2 = (1 + %g) m1, alpha_D = %g; BR(A' -> chi1 chi2) at "
+                "each eps; chi2 energy uniform over the A' -> chi1 chi2 box (isotropic in the A' "
+                "frame); %s",
+                c->mchi_over_m, c->dm_splitting, c->alpha_D,
+                strcmp(c->region, "between")
+                    ? "signal: chi2 does not decay before z1 (missing energy)"
+                    : "signal: chi2 -> chi1 e+e- between z1 and z2");
     if (c->acc_kind == 1)
         fprintf(f, "; acceptance: A' within %g rad of the beam axis", c->acc_theta_rad);
     if (c->acc_kind == 2)
@@ -441,7 +452,12 @@ static dy_status columns(dy_limit_job *j, dy_error *err)
     if (j->want_y) {
         COL('m', "m_chi_GeV");
         for (int k = 0; k < NS; ++k)
-            COL('v', "y_%s", dy_limit_sname[k]);
+            if (j->visible) { /* iDM: the band's edges in y */
+                COL('v', "y_%s_lower", dy_limit_sname[k]);
+                COL('v', "y_%s_upper", dy_limit_sname[k]);
+            } else {
+                COL('v', "y_%s", dy_limit_sname[k]);
+            }
     }
 #undef COL
     j->n_cols = nc;
@@ -467,7 +483,8 @@ static dy_status columns(dy_limit_job *j, dy_error *err)
         if (j->want_y) {
             c[i++].v[m] = p->mass * cfg->mchi_over_m;
             for (int k = 0; k < NS; ++k)
-                c[i++].v[m] = R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * j->r4;
+                for (int e = 0; e < (j->visible ? 2 : 1); ++e)
+                    c[i++].v[m] = R(m, k, e) * R(m, k, e) * cfg->alpha_D * j->r4;
         }
     }
     return DY_OK;
@@ -491,7 +508,9 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                             "most %d energy x 2 depth points (rebin the file)",
                             cfg->yields, g->n_ebins, g->n_dbins, DY_SIGNAL_MAX_BINS);
     const int nm = g->n_masses;
-    const int visible = j->visible = !strcmp(cfg->mode, "visible");
+    const int idm = !strcmp(cfg->particle, "inelastic_dm");
+    /* iDM limits are bands in both modes: the chi2 must live long enough (docs/limits.md §3.2) */
+    const int visible = j->visible = !strcmp(cfg->mode, "visible") || idm;
     if (cfg->acc_kind && !(g->n_tbins > 0 && g->sum_dNdE_theta && g->theta_edges_rad))
         return dy_error_set(err, DY_ERR_INVALID,
                             "%s: 'acceptance' needs the bosons' angles, but '%s' has no angle "
@@ -636,6 +655,12 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
         spec->region = !strcmp(cfg->region, "beyond") ? DY_REGION_BEYOND : DY_REGION_BETWEEN;
         spec->z1_cm = cfg->z1_cm;
         spec->z2_cm = cfg->z2_cm;
+        if (idm && (st = dy_signal_set_idm(spec, M, cfg->mchi_over_m, cfg->dm_splitting,
+                                           cfg->alpha_D, err)) != DY_OK) {
+            dy_error e2 = *err;
+            dy_error_set(err, e2.status, "%s: m = %g GeV: %s", cfg->path, M, e2.msg);
+            break;
+        }
         /* with production depths in the file: 2-point Gauss-Legendre in each depth bin, the
          * decay volume then measured from the target's front face (docs/geometry.md); between
          * grid masses the depth shares are those of the grid mass below */
@@ -741,7 +766,7 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
     for (int m = 0; m < np; ++m)
         if (pts[m].ev[2] != pts[m].ev[1] || pts[m].ev[3] != pts[m].ev[1]) j->zero_band = 0;
     j->r4 = pow(cfg->mchi_over_m, 4.0);
-    j->want_y = dark_photon && !visible;
+    j->want_y = (dark_photon && !visible) || idm;
     if ((st = lines(j, err)) != DY_OK) return st;
     return columns(j, err);
 }
@@ -826,7 +851,11 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
         print_hdr_comments(af, j);
         fprintf(af, "# coupling: %s [%s]; mass: %s [GeV]%s\n", nn.coupling,
                 nn.coupling_units[0] ? nn.coupling_units : "1", nn.mass,
-                want_y ? "; y = eps^2 alpha_D (m_chi/m_A')^4" : "");
+                !want_y ? ""
+                : strcmp(cfg->particle, "inelastic_dm")
+                    ? "; y = eps^2 alpha_D (m_chi/m_A')^4"
+                    : "; y = eps^2 alpha_D (m_chi1/m_A')^4, m_chi_GeV = m_chi1 (y_*_lower/upper: "
+                      "the band's edges)");
         if (!visible)
             fprintf(af,
                     "# signal_per_pot_coupling2 = N_sig/(N_pot %s^2) after cut, efficiency%s; "
@@ -834,7 +863,10 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
                     nn.coupling, strncmp(cfg->particle, "zprime", 6) ? "" : " and BR(Z' -> nu nu)");
         if (want_y)
             fprintf(af, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
-        fprintf(af, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");
+        fprintf(af, "# title: %s %s\n", nn.title,
+                !strcmp(cfg->mode, "semi_visible")      ? "semi-visible (chi2 decays in the volume)"
+                : strcmp(cfg->particle, "inelastic_dm") ? (visible ? "visible decays" : "invisible")
+                                                        : "invisible (chi2 decays beyond z1)");
         dy_limit_job_rows(af, j);
         if (have_therm) {
             if (!(af = dy_outset_add(&set, ftherm, err))) {
