@@ -26,7 +26,8 @@ static double unif(uint64_t *s)
     return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
 }
 
-/* Izaguirre, Krnjaic, Schuster, Toro (2016): Gamma ~ 4 eps^2 alpha alpha_D Delta^5 m1^5/(15 pi m^4)
+/* Izaguirre, Krnjaic, Shuve, PRD 93 (2016) 063523: Gamma ~ 4 eps^2 alpha alpha_D Delta^5 m1^5/(15
+ * pi m^4)
  */
 static double ikst(double m, double m1, double delta, double eps, double ad)
 {

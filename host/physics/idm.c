@@ -12,7 +12,7 @@
  * (each trace 4 [a^mu b^nu + a^nu b^mu - g^{mu nu}(a.b -+ m_a m_b)], contracted).  The sign of
  * the m1 m2 term depends on the relative phase (CP parity) of the two Majorana states; the one
  * above reproduces the small-splitting width 4 eps^2 alpha alpha_D Delta^5 m1^5 / (15 pi m^4) of
- * Izaguirre, Krnjaic, Schuster & Toro, PRD 93 (2016) 063523 (arXiv:1508.03050).  The other sign
+ * Izaguirre, Krnjaic & Shuve, PRD 93 (2016) 063523 (arXiv:1508.03050).  The other sign
  * also scales as Delta^5 but is 3 times larger (an axial, Gamow-Teller-like current instead of a
  * vector, Fermi-like one): tests/test_idm.c checks both, so the test decides the sign.
  * Gamma = 1/((2 pi)^3 32 m2^3) int ds23 int ds12 (1/2) sum |M|^2 (PDG Kinematics, Dalitz plot;
