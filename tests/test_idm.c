@@ -308,6 +308,24 @@ static void test_signal_band(void **state)
     assert_int_equal(dy_signal_set_idm(&s, 0.1, 0.49, 0.1, 0.1, &err), DY_ERR_INVALID);
 }
 
+/* With a production depth d (yields with depth bins) the volume is [z1 - d, z2 - d] from the
+ * production point, as for the visible A' (docs/limits.md §3). */
+static void test_signal_depth(void **state)
+{
+    (void)state;
+    static dy_signal_spec a, b;
+    dy_error err;
+    one_bin(&a, 0.1, DY_DECAY_NONE, DY_REGION_BETWEEN, 50.0, 550.0);
+    one_bin(&b, 0.1, DY_DECAY_NONE, DY_REGION_BETWEEN, 40.0, 540.0);
+    a.depth_cm[0] = 10.0;
+    assert_int_equal(dy_signal_set_idm(&a, 0.1, 1.0 / 3.0, 0.4, 0.1, &err), DY_OK);
+    assert_int_equal(dy_signal_set_idm(&b, 0.1, 1.0 / 3.0, 0.4, 0.1, &err), DY_OK);
+    for (int i = 0; i < 3; ++i) {
+        const double lg = log(1e-4) + 3.0 * i;
+        dy_assert_close(dy_signal_log_events(&a, lg), dy_signal_log_events(&b, lg), 1e-12, 0.0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_box),
         cmocka_unit_test(test_signal_long_lifetime),
         cmocka_unit_test(test_signal_band),
+        cmocka_unit_test(test_signal_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -737,9 +737,16 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                 }
             }
         for (int k = 0; k < NS && st == DY_OK; ++k) {
-            int flags;
+            int flags, same = 0;
             if (!isfinite(pt->ev[k])) {
                 R(m, k, 0) = R(m, k, 1) = NAN;
+                continue;
+            }
+            while (same < k && pt->ev[same] != pt->ev[k])
+                ++same;
+            if (same < k) { /* the same event limit (b = 0: all six): the same band */
+                R(m, k, 0) = R(m, same, 0);
+                R(m, k, 1) = R(m, same, 1);
                 continue;
             }
             if ((st = dy_limit_coupling_band(spec, pt->ev[k], cfg->g_min, cfg->g_max,
