@@ -196,12 +196,12 @@ static double gl16(const box_par *b, double a, double c)
 }
 
 /* Adaptive bisection: a short lifetime makes exp(-z1/l) steep near u_hi.  Stops at 1e-9 in ln
- * (relative), or where the piece is below e^-40 of the whole, or at depth 12. */
+ * (relative), where the piece is below e^-40 of the whole, at depth 12, or on -inf or NaN. */
 static double adapt(const box_par *b, double a, double c, double whole, double total, int depth)
 {
     const double mid = 0.5 * (a + c), l = gl16(b, a, mid), r = gl16(b, mid, c);
     const double both = log_add(l, r);
-    if (depth >= 12 || both == -HUGE_VAL || fabs(both - whole) < 1e-9 || both < total - 40.0)
+    if (depth >= 12 || !(both > -HUGE_VAL) || fabs(both - whole) < 1e-9 || both < total - 40.0)
         return both;
     return log_add(adapt(b, a, mid, l, total, depth + 1), adapt(b, mid, c, r, total, depth + 1));
 }
