@@ -2,8 +2,11 @@
  * chi2 energy box of A' -> chi1 chi2 and the decay probability averaged over it (idm.h;
  * docs/references.md, "Inelastic dark matter"; docs/limits.md §3.2).
  *
- * Width.  L = g_D A'_mu chibar_2 g^mu chi_1 + h.c. + eps e A'_mu ebar g^mu e (the vector current
- * of kernels/physics/dy_dark_widths.h, DY_DM_INELASTIC), so for chi2(p2) -> chi1(p1) e-(k1) e+(k2)
+ * Width.  The dark current is the Dirac one, g_D A'_mu psibar g^mu psi with psi = (chi1 + i chi2)/
+ * sqrt 2, i.e. an off-diagonal vector vertex g_D g^mu between the Majorana chi1 and chi2 (the
+ * normalisation of DY_DM_INELASTIC in kernels/physics/dy_dark_widths.h: its A' -> chi1 chi2 width
+ * is the Dirac one at Delta = 0), plus eps e A'_mu ebar g^mu e.  For chi2(p2) -> chi1(p1) e-(k1)
+ * e+(k2)
  *   M = eps e g_D / (q^2 - m^2) [ubar(p1) g^mu u(p2)] [ubar(k1) g_mu v(k2)],   q = k1 + k2,
  * with the A' width in the propagator neglected (q^2 <= (m2 - m1)^2 << m^2).  Summed over all
  * spins, sum |M|^2 = (4 pi alpha eps^2)(4 pi alpha_D) T / (q^2 - m^2)^2 with
