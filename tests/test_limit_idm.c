@@ -2,7 +2,8 @@
  * dark-photon yield file: the invisible signature (chi2 beyond z1) at long lifetime is the dark
  * photon's invisible limit divided by sqrt(BR(A' -> chi1 chi2)); the semi-visible band's lower
  * edge is the long-lifetime eps^4 solution; the CSV's columns (eps band, y band, m_chi1) and its
- * header; the pseudo-Dirac thermal line; config errors with FILE:LINE:COLUMN and no output. */
+ * header; the pseudo-Dirac thermal line; HEPData bands in eps and y (validated); config errors with
+ * FILE:LINE:COLUMN and no output. */
 #include "dy_test.h"
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "dy_test_cli.h"
+#include "dy_test_hepdata.h"
 #include "io/writer.h"
 #include "physics/dy_constants.h"
 #include "physics/dy_dark_widths.h"
@@ -155,6 +157,11 @@ static void test_invisible(void **state)
     assert_true(file_has(f, "chi2 does not decay before z1"));
     assert_true(csv_value(TMP "/inv/inv_thermal.csv", "y_pseudo-dirac", 0) > 0.0);
     assert_int_equal(access(TMP "/inv/hepdata/observed.yaml", R_OK), 0);
+    assert_int_equal(access(TMP "/inv/hepdata/observed_y.yaml", R_OK), 0);
+    assert_true(file_has(TMP "/inv/hepdata/expected_y.yaml", "m_chi1"));
+    assert_true(file_has(TMP "/inv/hepdata/observed_y.yaml", "(m_chi2 - m_chi1)/m_chi1"));
+    assert_int_equal(access(TMP "/inv/hepdata/thermal_pseudo-dirac.yaml", R_OK), 0);
+    dy_assert_hepdata_valid(TMP "/inv/hepdata");
 }
 
 /* Semi-visible: nothing at 10 MeV (chi2 stable); at 0.1 GeV the lower edge solves the

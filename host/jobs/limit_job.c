@@ -1052,6 +1052,55 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
                                      mass,
                                      2,
                                      {lo, up}};
+            if (want_y) { /* inelastic DM: the bands in y against m_chi1 (scratch: ycol, em) */
+                for (int m = 0; m < np; ++m) {
+                    ycol[m] = pts[m].mass * cfg->mchi_over_m;
+                    for (int q = 0; q < 4; ++q) /* obs lower, upper; exp lower, upper */
+                        em[(2 + q) * np + m] =
+                            R(m, q / 2, q % 2) * R(m, q / 2, q % 2) * cfg->alpha_D * r4;
+                }
+                static char aq[64], rq[64], dq[64];
+                snprintf(aq, sizeof aq, "%g", cfg->alpha_D);
+                snprintf(rq, sizeof rq, "%g", cfg->mchi_over_m);
+                snprintf(dq, sizeof dq, "%g", cfg->dm_splitting);
+                dy_hep_var mchi = {.name = "m_chi1", .units = "GeV", .values = ycol};
+                dy_hep_var ylo = base, yup = base;
+                ylo.name = "y lower edge";
+                yup.name = "y upper edge";
+                ylo.units = yup.units = "";
+                ylo.n_qual = yup.n_qual = 6;
+                ylo.qual_name[3] = yup.qual_name[3] = "alpha_D";
+                ylo.qual_value[3] = yup.qual_value[3] = aq;
+                ylo.qual_name[4] = yup.qual_name[4] = "m_chi1/m_A'";
+                ylo.qual_value[4] = yup.qual_value[4] = rq;
+                ylo.qual_name[5] = yup.qual_name[5] = "(m_chi2 - m_chi1)/m_chi1";
+                ylo.qual_value[5] = yup.qual_value[5] = dq;
+                ylo.values = em + 2 * np;
+                yup.values = em + 3 * np;
+                snprintf(descs[2], 512,
+                         "Observed %s CL excluded band in y = eps^2 alpha_D (m_chi1/m_A')^4 "
+                         "('-': nothing excluded).",
+                         cl_s);
+                t[nt++] = (dy_hep_table){"Observed excluded region in y",
+                                         descs[2],
+                                         "observed_y.yaml",
+                                         "y",
+                                         np,
+                                         mchi,
+                                         2,
+                                         {ylo, yup}};
+                ylo.values = em + 4 * np;
+                yup.values = em + 5 * np;
+                snprintf(descs[3], 512, "Expected (median) excluded band in y.");
+                t[nt++] = (dy_hep_table){"Expected excluded region in y",
+                                         descs[3],
+                                         "expected_y.yaml",
+                                         "y",
+                                         np,
+                                         mchi,
+                                         2,
+                                         {ylo, yup}};
+            }
         }
         double *therr = NULL;
         if (have_therm) {
