@@ -3,7 +3,8 @@
 
 Usage: plot_limits.py LIMITS.csv OUTDIR [--thermal T.csv] [--gm2 G.csv] [--overlay FILE LABEL]...
 
-Writes <stem>_coupling (and <stem>_y for the dark-photon invisible plane) as PNG and PDF: log-log,
+Writes <stem>_coupling (and <stem>_y for the dark-photon invisible plane or the inelastic-DM band)
+as PNG and PDF: log-log,
 the observed curve, the expected curve with its ±1σ (and ±2σ) band, thermal-relic lines, the
 (g-2)_mu band and user curves (docs/limits.md §7.1: mass_GeV,<coupling> or m_chi_GeV,y).  Visible mode draws the excluded
 region between the lower and upper edges.  Needs numpy and matplotlib; exit codes: 0 ok, 1 bad
@@ -172,6 +173,27 @@ def main(argv):
         overlay(ax, "y")
         finish(fig, ax, f"{stem}_y", "m$_\\chi$ [GeV]",
                "y = ε$^2$ α$_D$ (m$_\\chi$/m$_{A'}$)$^4$")
+    if "y_obs_lower" in cols:  # inelastic DM: the excluded band in y (docs/limits.md §3.2)
+        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+        mc = cols["m_chi_GeV"]
+        lo, up = cols["y_obs_lower"], cols["y_obs_upper"]
+        ok = np.isfinite(lo) & np.isfinite(up)
+        if ok.any():
+            ax.fill_between(mc[ok], lo[ok], up[ok], color="tab:blue", alpha=0.35,
+                            label="observed excluded")
+        elo, eup = cols["y_exp_lower"], cols["y_exp_upper"]
+        ok = np.isfinite(elo) & np.isfinite(eup)
+        if ok.any():
+            ax.plot(mc[ok], elo[ok], "k--", lw=1, label="expected")
+            ax.plot(mc[ok], eup[ok], "k--", lw=1)
+        if thermal:
+            t, _ = read_csv(np, thermal)
+            for k in t:
+                if k.startswith("y_"):
+                    ax.plot(t["m_chi_GeV"], t[k], lw=1.5, label=f"thermal {k[2:]}")
+        overlay(ax, "y")
+        finish(fig, ax, f"{stem}_y", "m$_{\\chi_1}$ [GeV]",
+               "y = ε$^2$ α$_D$ (m$_{\\chi_1}$/m$_{A'}$)$^4$")
     for p in written:
         print(f"wrote {p}")
     return 0

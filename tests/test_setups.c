@@ -231,11 +231,36 @@ static void padme_gammaap(void **state)
     }
 }
 
+/* NA64e inelastic DM on the invisible run's yields: at 5 MeV chi2 is stable (m2 - m1 = 0.67 MeV <
+ * 2 m_e), so the invisible signature's lower edge is the dark photon's invisible limit (BR(A' ->
+ * chi1 chi2) = 1 - O(eps^2 alpha/alpha_D) = 1 - 1e-10 there) to 1e-6 and the semi-visible mode
+ * excludes nothing; at 300 MeV the semi-visible band closes below eps = 1. */
+static void na64_idm(void **state)
+{
+    (void)state;
+    run("na64e-invisible", "idm", MASSES);
+    limit("limit-na64e-invisible", "idm", "na64e-invisible", "");
+    const double eps = csv("idm-limit", "na64e-invisible-2.84e11_limits.csv", "coupling_obs", 0);
+    limit("limit-na64e-idm", "idm", "na64e-invisible",
+          "--set mode=invisible --set decay.z1_cm=600 --set decay.z2_cm=null "
+          "--set output.dir=" DY_BINARY_DIR "/test_setups/idm-inv");
+    const double lo = csv("idm-inv", "na64e-idm-2.84e11_limits.csv", "obs_lower", 0);
+    printf("NA64 iDM invisible at 5 MeV: lower edge %.8g, dark photon %.8g\n", lo, eps);
+    dy_assert_close(lo, eps, 0.0, 1e-6);
+    limit("limit-na64e-idm", "idm", "na64e-invisible", "");
+    const char *f = "na64e-idm-2.84e11_limits.csv";
+    assert_true(isnan(csv("idm-limit", f, "obs_lower", 0)));
+    const double l3 = csv("idm-limit", f, "obs_lower", 1), u3 = csv("idm-limit", f, "obs_upper", 1);
+    printf("NA64 iDM semi-visible at 300 MeV: eps in [%.4g, %.4g]\n", l3, u3);
+    assert_true(l3 > 1e-6 && l3 < u3 && u3 < 1.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(na64_bl), cmocka_unit_test(e137),  cmocka_unit_test(e141_e774),
-        cmocka_unit_test(ldmx),    cmocka_unit_test(padme), cmocka_unit_test(padme_gammaap),
+        cmocka_unit_test(na64_bl),  cmocka_unit_test(e137),  cmocka_unit_test(e141_e774),
+        cmocka_unit_test(ldmx),     cmocka_unit_test(padme), cmocka_unit_test(padme_gammaap),
+        cmocka_unit_test(na64_idm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,9 +93,10 @@ static const char *const k_root[] = {
     "name",       "yields",     "channels", "model",         "mode",       "decay",
     "statistics", "efficiency", "cuts",     "coupling_scan", "thermal",    "gminus2",
     "overlays",   "output",     "datasets", "interpolate",   "acceptance", NULL};
-static const char *const k_model[] = {"particle", "alpha_D", "mchi_over_m", NULL};
-static const char *const k_particles[] = {"dark_photon", "zprime", "zprime-bl", "alp", NULL};
-static const char *const k_modes[] = {"invisible", "visible", NULL};
+static const char *const k_model[] = {"particle", "alpha_D", "mchi_over_m", "dm_splitting", NULL};
+static const char *const k_particles[] = {"dark_photon", "zprime",       "zprime-bl",
+                                          "alp",         "inelastic_dm", NULL};
+static const char *const k_modes[] = {"invisible", "visible", "semi_visible", NULL};
 static const char *const k_decay[] = {"region", "z1_cm", "z2_cm", NULL};
 static const char *const k_regions[] = {"between", "beyond", NULL};
 static const char *const k_acc[] = {"theta_max_rad", "radius_cm", "distance_cm", "products", NULL};
@@ -293,15 +294,55 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
         return -1;
     if (w && !(cfg->mchi_over_m < 0.5))
         return dy_yaml_fail(c, w, "'model.mchi_over_m' must be below 0.5 (A' -> chi chi)");
+    /* inelastic DM (docs/limits.md §3.2): A' -> chi1 chi2, m1 = mchi_over_m m_A', m2 = (1 +
+     * dm_splitting) m1; the chi2 lifetime ~ 1/(eps^2 alpha_D Delta^5), so both are required */
+    const int idm = !strcmp(cfg->particle, "inelastic_dm");
+    yaml_node_t *wd = get(c, s, "dm_splitting", NULL);
+    if (wd && !idm)
+        return dy_yaml_fail(c, wd,
+                            "'model.dm_splitting' applies to 'model.particle: inelastic_dm' (the "
+                            "thermal targets take 'thermal.dm_splitting')");
+    if (idm) {
+        if (!get(c, s, "alpha_D", NULL))
+            return dy_yaml_fail(c, s,
+                                "missing required key 'model.alpha_D' (inelastic_dm: the chi2 "
+                                "lifetime depends on it)");
+        if (!wd)
+            return dy_yaml_fail(c, s,
+                                "missing required key 'model.dm_splitting' (inelastic_dm: "
+                                "Delta = (m2 - m1)/m1 > 0)");
+        if (opt_num(c, s, "model", "dm_splitting", 0.0, 0.0, 0, HUGE_VAL, &cfg->dm_splitting, NULL))
+            return -1;
+        if (!((2.0 + cfg->dm_splitting) * cfg->mchi_over_m < 1.0))
+            return dy_yaml_fail(c, wd,
+                                "'model.dm_splitting' %g with 'model.mchi_over_m' %g gives m1 + "
+                                "m2 = %g m_A' >= m_A': A' -> chi1 chi2 is closed",
+                                cfg->dm_splitting, cfg->mchi_over_m,
+                                (2.0 + cfg->dm_splitting) * cfg->mchi_over_m);
+    }
 
     /* mode and decay */
     snprintf(cfg->mode, sizeof cfg->mode, "invisible");
     if ((v = get(c, root, "mode", NULL)) &&
         to_enum(c, v, "mode", k_modes, cfg->mode, sizeof cfg->mode))
         return -1;
-    const int visible = !strcmp(cfg->mode, "visible");
+    /* iDM: both modes follow chi2 to its decay (invisible: beyond z1_cm, the end of the last
+     * detector; semi_visible: e+e- from decays in [z1_cm, z2_cm]) */
+    yaml_node_t *wmode = get(c, root, "mode", NULL);
+    const int semi = !strcmp(cfg->mode, "semi_visible");
+    if (semi && !idm)
+        return dy_yaml_fail(c, wmode,
+                            "'mode: semi_visible' applies to 'model.particle: inelastic_dm'");
+    if (idm && !strcmp(cfg->mode, "visible"))
+        return dy_yaml_fail(c, wmode,
+                            "inelastic_dm takes 'mode: invisible' (chi2 decays beyond the "
+                            "detectors) or 'mode: semi_visible' (chi2 -> chi1 e+e- in a volume), "
+                            "not 'visible'");
+    const int visible = !strcmp(cfg->mode, "visible") || idm;
     if (section(c, root, "decay", 0, k_decay, &s)) return -1;
-    if (visible && !s) return dy_yaml_fail(c, root, "'mode: visible' needs a 'decay' section");
+    if (visible && !s)
+        return dy_yaml_fail(c, root, "'mode: %s'%s needs a 'decay' section", cfg->mode,
+                            idm ? " of inelastic_dm" : "");
     if (!visible && s)
         return dy_yaml_fail(c, s,
                             "'decay' applies only to 'mode: visible' (invisible: every produced "
@@ -313,10 +354,15 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
                                 "(a -> gamma gamma), not %s",
                                 cfg->particle);
         yaml_node_t *wz1, *wz2;
-        snprintf(cfg->region, sizeof cfg->region, "between");
+        snprintf(cfg->region, sizeof cfg->region, idm && !semi ? "beyond" : "between");
         if ((v = get(c, s, "region", NULL)) &&
             to_enum(c, v, "decay.region", k_regions, cfg->region, sizeof cfg->region))
             return -1;
+        if (idm && strcmp(cfg->region, semi ? "between" : "beyond"))
+            return dy_yaml_fail(c, v,
+                                "inelastic_dm 'mode: %s' needs 'decay.region: %s' (or leave it "
+                                "out)",
+                                cfg->mode, semi ? "between" : "beyond");
         if (opt_num(c, s, "decay", "z1_cm", NAN, 0.0, 1, HUGE_VAL, &cfg->z1_cm, &wz1) ||
             opt_num(c, s, "decay", "z2_cm", NAN, 0.0, 0, HUGE_VAL, &cfg->z2_cm, &wz2))
             return -1;
@@ -336,10 +382,11 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
 
     /* the detector's angular acceptance (visible mode; docs/limits.md §3.1) */
     if (section(c, root, "acceptance", 0, k_acc, &s)) return -1;
-    if (s && !visible)
+    if (s && (!visible || idm))
         return dy_yaml_fail(c, s,
                             "'acceptance' applies only to 'mode: visible' (the decay products "
-                            "must reach the detector)");
+                            "must reach the detector)%s",
+                            idm ? "; inelastic_dm has no angular acceptance" : "");
     if (s) {
         yaml_node_t *wt, *wr, *wl;
         if (opt_num(c, s, "acceptance", "theta_max_rad", NAN, 0.0, 0, 3.14159265358979323846,
@@ -513,18 +560,30 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
 
     /* thermal targets (dark photon only) */
     if (section(c, root, "thermal", 0, k_thermal, &s)) return -1;
-    if (s && strcmp(cfg->particle, "dark_photon"))
-        return dy_yaml_fail(c, s, "'thermal' targets apply to 'model.particle: dark_photon'");
+    if (s && strcmp(cfg->particle, "dark_photon") && !idm)
+        return dy_yaml_fail(c, s,
+                            "'thermal' targets apply to 'model.particle: dark_photon' or "
+                            "inelastic_dm");
     cfg->n_thermal = 0;
     if ((v = get(c, s, "kinds", NULL))) {
         if (name_list(c, v, "thermal.kinds", k_tkinds, 4, cfg->thermal, &cfg->n_thermal)) return -1;
+        if (idm && (cfg->n_thermal != 1 || strcmp(cfg->thermal[0], "pseudo-dirac")))
+            return dy_yaml_fail(c, v, "inelastic_dm's thermal target is [pseudo-dirac] only");
     } else if (!strcmp(cfg->particle, "dark_photon") && !visible) {
         cfg->n_thermal = 3;
         snprintf(cfg->thermal[0], 16, "scalar");
         snprintf(cfg->thermal[1], 16, "majorana");
         snprintf(cfg->thermal[2], 16, "pseudo-dirac");
+    } else if (idm) { /* chi1 chi2 co-annihilation at the model's splitting */
+        cfg->n_thermal = 1;
+        snprintf(cfg->thermal[0], 16, "pseudo-dirac");
     }
-    if (opt_num(c, s, "thermal", "dm_splitting", 0.0, 0.0, 1, 1.0, &cfg->dm_splitting, NULL) ||
+    if ((v = get(c, s, "dm_splitting", NULL)) && idm)
+        return dy_yaml_fail(c, v,
+                            "'thermal.dm_splitting': inelastic_dm's thermal target uses "
+                            "'model.dm_splitting'");
+    if ((!idm &&
+         opt_num(c, s, "thermal", "dm_splitting", 0.0, 0.0, 1, 1.0, &cfg->dm_splitting, NULL)) ||
         opt_num(c, s, "thermal", "omega_h2", 0.12, 0.0, 0, HUGE_VAL, &cfg->omega_h2, NULL))
         return -1;
 
@@ -565,7 +624,7 @@ static int load_root(dy_yaml_ctx *c, yaml_node_t *root, dy_limit_config *cfg)
             const dy_model md = !strcmp(cfg->particle, "zprime") ? DY_MODEL_LMU_LTAU
                                 : !strcmp(cfg->particle, "alp")  ? DY_MODEL_ALP
                                                                  : DY_MODEL_DARK_PHOTON;
-            const int allow_y = md == DY_MODEL_DARK_PHOTON && !visible;
+            const int allow_y = md == DY_MODEL_DARK_PHOTON && (!visible || idm);
             dy_overlay_plane plane;
             int npts;
             if (dy_overlay_check(cfg->overlay_file[i], dy_coupling_info_of(md)->name, allow_y,

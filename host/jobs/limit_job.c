@@ -19,6 +19,7 @@
 #include "physics/acceptance.h"
 #include "physics/dy_constants.h"
 #include "physics/gminus2.h"
+#include "physics/idm.h"
 #include "physics/limits.h"
 #include "physics/relic.h"
 
@@ -63,6 +64,8 @@ dy_limit_names dy_limit_job_names(const dy_limit_config *c)
     if (md == DY_MODEL_LMU_LTAU) n.mass = "m_Z'", n.title = "L_mu - L_tau Z'";
     if (md == DY_MODEL_B_L) n.mass = "m_Z'", n.title = "B - L Z'";
     if (md == DY_MODEL_ALP) n.mass = "m_a", n.title = "ALP (a gamma gamma)";
+    if (!strcmp(c->particle, "inelastic_dm"))
+        n.title = "inelastic DM (A' -> chi1 chi2, chi2 -> chi1 e+e-)";
     if (strcmp(ci->unit, "1")) n.coupling_units = ci->unit;
     return n;
 }
@@ -287,14 +290,22 @@ static void print_hdr_comments(FILE *f, const dy_limit_job *j)
     fprintf(f, "# darkyield %s limit '%s' from yields '%s' (run '%s', model %s, computed at %s)\n",
             DY_VERSION, c->name, c->yields, y->name, y->model[0] ? y->model : ci->model, cs);
     fprintf(f, "# coupling definition: %s (%s); N_sig = N_pot (%s/%s_0)^2 sum_E eff dN/dE dE%s\n",
-            ci->definition, ci->particle, ci->name, ci->name,
-            strcmp(c->mode, "visible") ? "" : " <P_decay>");
+            ci->definition, ci->particle, ci->name, ci->name, j->visible ? " <P_decay>" : "");
     fprintf(f, "# particle: %s; mode: %s", c->particle, c->mode);
-    if (!strcmp(c->mode, "visible"))
-        fprintf(f, " (%s, z1 = %g cm%s%g%s)", c->region, c->z1_cm,
-                strcmp(c->region, "between") ? "" : ", z2 = ",
-                strcmp(c->region, "between") ? NAN : c->z2_cm,
-                strcmp(c->region, "between") ? "" : " cm");
+    if (j->visible) {
+        fprintf(f, " (%s, z1 = %g cm", c->region, c->z1_cm);
+        if (!strcmp(c->region, "between")) fprintf(f, ", z2 = %g cm", c->z2_cm);
+        fputc(')', f);
+    }
+    if (!strcmp(c->particle, "inelastic_dm"))
+        fprintf(f,
+                "\n# iDM: m1 = %g m_A', m2 = (1 + %g) m1, alpha_D = %g; BR(A' -> chi1 chi2) at "
+                "each eps; chi2 energy uniform over the A' -> chi1 chi2 box (isotropic in the A' "
+                "frame); %s",
+                c->mchi_over_m, c->dm_splitting, c->alpha_D,
+                strcmp(c->region, "between")
+                    ? "signal: chi2 does not decay before z1 (missing energy)"
+                    : "signal: chi2 -> chi1 e+e- between z1 and z2");
     if (c->acc_kind == 1)
         fprintf(f, "; acceptance: A' within %g rad of the beam axis", c->acc_theta_rad);
     if (c->acc_kind == 2)
@@ -441,7 +452,12 @@ static dy_status columns(dy_limit_job *j, dy_error *err)
     if (j->want_y) {
         COL('m', "m_chi_GeV");
         for (int k = 0; k < NS; ++k)
-            COL('v', "y_%s", dy_limit_sname[k]);
+            if (j->visible) { /* iDM: the band's edges in y */
+                COL('v', "y_%s_lower", dy_limit_sname[k]);
+                COL('v', "y_%s_upper", dy_limit_sname[k]);
+            } else {
+                COL('v', "y_%s", dy_limit_sname[k]);
+            }
     }
 #undef COL
     j->n_cols = nc;
@@ -467,7 +483,8 @@ static dy_status columns(dy_limit_job *j, dy_error *err)
         if (j->want_y) {
             c[i++].v[m] = p->mass * cfg->mchi_over_m;
             for (int k = 0; k < NS; ++k)
-                c[i++].v[m] = R(m, k, 0) * R(m, k, 0) * cfg->alpha_D * j->r4;
+                for (int e = 0; e < (j->visible ? 2 : 1); ++e)
+                    c[i++].v[m] = R(m, k, e) * R(m, k, e) * cfg->alpha_D * j->r4;
         }
     }
     return DY_OK;
@@ -491,7 +508,9 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                             "most %d energy x 2 depth points (rebin the file)",
                             cfg->yields, g->n_ebins, g->n_dbins, DY_SIGNAL_MAX_BINS);
     const int nm = g->n_masses;
-    const int visible = j->visible = !strcmp(cfg->mode, "visible");
+    const int idm = !strcmp(cfg->particle, "inelastic_dm");
+    /* iDM limits are bands in both modes: the chi2 must live long enough (docs/limits.md §3.2) */
+    const int visible = j->visible = !strcmp(cfg->mode, "visible") || idm;
     if (cfg->acc_kind && !(g->n_tbins > 0 && g->sum_dNdE_theta && g->theta_edges_rad))
         return dy_error_set(err, DY_ERR_INVALID,
                             "%s: 'acceptance' needs the bosons' angles, but '%s' has no angle "
@@ -636,6 +655,12 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
         spec->region = !strcmp(cfg->region, "beyond") ? DY_REGION_BEYOND : DY_REGION_BETWEEN;
         spec->z1_cm = cfg->z1_cm;
         spec->z2_cm = cfg->z2_cm;
+        if (idm && (st = dy_signal_set_idm(spec, M, cfg->mchi_over_m, cfg->dm_splitting,
+                                           cfg->alpha_D, err)) != DY_OK) {
+            dy_error e2 = *err;
+            dy_error_set(err, e2.status, "%s: m = %g GeV: %s", cfg->path, M, e2.msg);
+            break;
+        }
         /* with production depths in the file: 2-point Gauss-Legendre in each depth bin, the
          * decay volume then measured from the target's front face (docs/geometry.md); between
          * grid masses the depth shares are those of the grid mass below */
@@ -712,9 +737,16 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                 }
             }
         for (int k = 0; k < NS && st == DY_OK; ++k) {
-            int flags;
+            int flags, same = 0;
             if (!isfinite(pt->ev[k])) {
                 R(m, k, 0) = R(m, k, 1) = NAN;
+                continue;
+            }
+            while (same < k && pt->ev[same] != pt->ev[k])
+                ++same;
+            if (same < k) { /* the same event limit (b = 0: all six): the same band */
+                R(m, k, 0) = R(m, same, 0);
+                R(m, k, 1) = R(m, same, 1);
                 continue;
             }
             if ((st = dy_limit_coupling_band(spec, pt->ev[k], cfg->g_min, cfg->g_max,
@@ -741,7 +773,7 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
     for (int m = 0; m < np; ++m)
         if (pts[m].ev[2] != pts[m].ev[1] || pts[m].ev[3] != pts[m].ev[1]) j->zero_band = 0;
     j->r4 = pow(cfg->mchi_over_m, 4.0);
-    j->want_y = dark_photon && !visible;
+    j->want_y = (dark_photon && !visible) || idm;
     if ((st = lines(j, err)) != DY_OK) return st;
     return columns(j, err);
 }
@@ -826,7 +858,11 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
         print_hdr_comments(af, j);
         fprintf(af, "# coupling: %s [%s]; mass: %s [GeV]%s\n", nn.coupling,
                 nn.coupling_units[0] ? nn.coupling_units : "1", nn.mass,
-                want_y ? "; y = eps^2 alpha_D (m_chi/m_A')^4" : "");
+                !want_y ? ""
+                : strcmp(cfg->particle, "inelastic_dm")
+                    ? "; y = eps^2 alpha_D (m_chi/m_A')^4"
+                    : "; y = eps^2 alpha_D (m_chi1/m_A')^4, m_chi_GeV = m_chi1 (y_*_lower/upper: "
+                      "the band's edges)");
         if (!visible)
             fprintf(af,
                     "# signal_per_pot_coupling2 = N_sig/(N_pot %s^2) after cut, efficiency%s; "
@@ -834,7 +870,10 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
                     nn.coupling, strncmp(cfg->particle, "zprime", 6) ? "" : " and BR(Z' -> nu nu)");
         if (want_y)
             fprintf(af, "# alpha_D = %g; m_chi/m_A' = %g\n", cfg->alpha_D, cfg->mchi_over_m);
-        fprintf(af, "# title: %s %s\n", nn.title, visible ? "visible decays" : "invisible");
+        fprintf(af, "# title: %s %s\n", nn.title,
+                !strcmp(cfg->mode, "semi_visible")      ? "semi-visible (chi2 decays in the volume)"
+                : strcmp(cfg->particle, "inelastic_dm") ? (visible ? "visible decays" : "invisible")
+                                                        : "invisible (chi2 decays beyond z1)");
         dy_limit_job_rows(af, j);
         if (have_therm) {
             if (!(af = dy_outset_add(&set, ftherm, err))) {
@@ -1013,6 +1052,55 @@ dy_status dy_limit_job_write(dy_limit_job *j, const char *out_dir, dy_error *err
                                      mass,
                                      2,
                                      {lo, up}};
+            if (want_y) { /* inelastic DM: the bands in y against m_chi1 (scratch: ycol, em) */
+                for (int m = 0; m < np; ++m) {
+                    ycol[m] = pts[m].mass * cfg->mchi_over_m;
+                    for (int q = 0; q < 4; ++q) /* obs lower, upper; exp lower, upper */
+                        em[(2 + q) * np + m] =
+                            R(m, q / 2, q % 2) * R(m, q / 2, q % 2) * cfg->alpha_D * r4;
+                }
+                static char aq[64], rq[64], dq[64];
+                snprintf(aq, sizeof aq, "%g", cfg->alpha_D);
+                snprintf(rq, sizeof rq, "%g", cfg->mchi_over_m);
+                snprintf(dq, sizeof dq, "%g", cfg->dm_splitting);
+                dy_hep_var mchi = {.name = "m_chi1", .units = "GeV", .values = ycol};
+                dy_hep_var ylo = base, yup = base;
+                ylo.name = "y lower edge";
+                yup.name = "y upper edge";
+                ylo.units = yup.units = "";
+                ylo.n_qual = yup.n_qual = 6;
+                ylo.qual_name[3] = yup.qual_name[3] = "alpha_D";
+                ylo.qual_value[3] = yup.qual_value[3] = aq;
+                ylo.qual_name[4] = yup.qual_name[4] = "m_chi1/m_A'";
+                ylo.qual_value[4] = yup.qual_value[4] = rq;
+                ylo.qual_name[5] = yup.qual_name[5] = "(m_chi2 - m_chi1)/m_chi1";
+                ylo.qual_value[5] = yup.qual_value[5] = dq;
+                ylo.values = em + 2 * np;
+                yup.values = em + 3 * np;
+                snprintf(descs[2], 512,
+                         "Observed %s CL excluded band in y = eps^2 alpha_D (m_chi1/m_A')^4 "
+                         "('-': nothing excluded).",
+                         cl_s);
+                t[nt++] = (dy_hep_table){"Observed excluded region in y",
+                                         descs[2],
+                                         "observed_y.yaml",
+                                         "y",
+                                         np,
+                                         mchi,
+                                         2,
+                                         {ylo, yup}};
+                ylo.values = em + 4 * np;
+                yup.values = em + 5 * np;
+                snprintf(descs[3], 512, "Expected (median) excluded band in y.");
+                t[nt++] = (dy_hep_table){"Expected excluded region in y",
+                                         descs[3],
+                                         "expected_y.yaml",
+                                         "y",
+                                         np,
+                                         mchi,
+                                         2,
+                                         {ylo, yup}};
+            }
         }
         double *therr = NULL;
         if (have_therm) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "physics/dy_decay.h"
+#include "physics/idm.h"
 #include "physics/rratio.h"
 
 /* ------------------------------------------------------------------------ Poisson helpers */
@@ -238,6 +239,14 @@ static const double k_gl_x[4] = {-0.861136311594052575, -0.339981043584856265, 0
 static const double k_gl_w[4] = {0.347854845137453857, 0.652145154862546143, 0.652145154862546143,
                                  0.347854845137453857};
 
+/* ln(e^x + e^y) */
+static double log_add(double x, double y)
+{
+    if (x == -HUGE_VAL) return y;
+    if (y == -HUGE_VAL) return x;
+    return fmax(x, y) + log1p(exp(-fabs(x - y)));
+}
+
 double dy_signal_log_events(const dy_signal_spec *s, double log_g)
 {
     if (!(s->n_pot > 0.0) || !(s->c0 > 0.0)) return -HUGE_VAL;
@@ -251,11 +260,23 @@ double dy_signal_log_events(const dy_signal_spec *s, double log_g)
         return y > 0.0 ? base + log(y) : -HUGE_VAL;
     }
     double g1, br;
-    dy_signal_width_unit(s->decay, s->mass_GeV, &g1, &br);
-    if (!(g1 > 0.0) || !(br > 0.0)) return -HUGE_VAL;
+    const int idm = s->decay == DY_DECAY_IDM;
+    if (idm) {
+        /* chi2 decays (g1 = 0: below the e+e- threshold, stable); BR(A' -> chi1 chi2) at g */
+        g1 = s->idm_gamma_chi2;
+        br = s->idm_gamma_dm > 0.0
+                 ? 1.0 / (1.0 + exp(2.0 * log_g) * s->idm_gamma_vis / s->idm_gamma_dm)
+                 : 0.0;
+        if (!(g1 >= 0.0) || !(br > 0.0)) return -HUGE_VAL;
+    } else {
+        dy_signal_width_unit(s->decay, s->mass_GeV, &g1, &br);
+        if (!(g1 > 0.0) || !(br > 0.0)) return -HUGE_VAL;
+    }
     const double m = s->mass_GeV;
+    /* iDM: ln(c tau of chi2) = ln(hbar c/Gamma(1)) - 2 ln g (+inf when stable) */
+    const double log_ctau = idm ? log(DY_HBARC_GEV_CM) - log(g1) - 2.0 * log_g : 0.0;
     /* terms t_k = ln(w gw/2 BR P_k); log-sum-exp over all nodes, in two passes (max, sum) */
-    double tmax = -HUGE_VAL, sum = 0.0;
+    double tmax = -HUGE_VAL, sum = 0.0, idm_acc = -HUGE_VAL;
     for (int pass = 0; pass < 2; ++pass)
         for (int i = 0; i < s->n_bins && i < DY_SIGNAL_MAX_BINS; ++i) {
             if (!(s->w[i] > 0.0) || !(s->e_hi[i] > s->e_lo[i])) continue;
@@ -266,6 +287,13 @@ double dy_signal_log_events(const dy_signal_spec *s, double log_g)
             for (int j = 0; j < 4; ++j) {
                 const double e = c + hw * k_gl_x[j];
                 if (!(e > m)) continue;
+                if (idm) { /* one pass: the box average is the costly part */
+                    if (pass == 1) continue;
+                    const double lpi = dy_idm_log_prob_box(m, s->idm_m1, s->idm_m2, e, log_ctau,
+                                                           s->region == DY_REGION_BEYOND, z1, z2);
+                    idm_acc = log_add(idm_acc, log(s->w[i] * 0.5 * k_gl_w[j] * br) + lpi);
+                    continue;
+                }
                 const double p = sqrt((e - m) * (e + m));
                 /* ln l = ln(p/m hbar c / Gamma(1)) - 2 ln g: Gamma scales as g^2 */
                 const double log_l = log(p / m * DY_HBARC_GEV_CM / g1) - 2.0 * log_g;
@@ -286,6 +314,7 @@ double dy_signal_log_events(const dy_signal_spec *s, double log_g)
                 }
             }
         }
+    if (idm) return idm_acc > -HUGE_VAL ? base + idm_acc : -HUGE_VAL;
     if (!(tmax > -HUGE_VAL)) return -HUGE_VAL;
     return base + tmax + log(sum);
 }

@@ -38,9 +38,10 @@ dy_status dy_limit_expected_upper(double b, double cl, dy_limit_method m, dy_lim
 /* ------------------------------------------------------------ from events to couplings */
 
 typedef enum dy_decay_kind {
-    DY_DECAY_NONE = 0,  /* invisible: every produced particle counts (times w) */
-    DY_DECAY_AP_EE = 1, /* A' -> e+e-: Gamma_ee + Gamma_mumu from eps, times BR(ee) */
-    DY_DECAY_ALP_GG = 2 /* a -> gamma gamma: Gamma = g^2 m^3/(64 pi) */
+    DY_DECAY_NONE = 0,   /* invisible: every produced particle counts (times w) */
+    DY_DECAY_AP_EE = 1,  /* A' -> e+e-: Gamma_ee + Gamma_mumu from eps, times BR(ee) */
+    DY_DECAY_ALP_GG = 2, /* a -> gamma gamma: Gamma = g^2 m^3/(64 pi) */
+    DY_DECAY_IDM = 3     /* A' -> chi1 chi2 (BR), chi2 -> chi1 e+e- in the volume (physics/idm.h) */
 } dy_decay_kind;
 
 typedef enum dy_decay_region {
@@ -65,6 +66,11 @@ typedef struct dy_signal_spec {
     dy_decay_kind decay;
     dy_decay_region region;
     double z1_cm, z2_cm;
+    /* DY_DECAY_IDM (dy_signal_set_idm): chi1, chi2 masses (GeV); Gamma(chi2 -> chi1 e+e-) at
+     * coupling 1; Gamma(A' -> chi1 chi2); the A' visible width at coupling 1.  The decaying
+     * particle is chi2 with E2 uniform over the box of each A' energy; BR(A' -> chi1 chi2) =
+     * gamma_dm/(gamma_dm + g^2 gamma_vis) at the coupling g of the scan. */
+    double idm_m1, idm_m2, idm_gamma_chi2, idm_gamma_dm, idm_gamma_vis;
 } dy_signal_spec;
 
 /* ln N_sig at coupling g = exp(log_g); -inf when no signal; NaN when a weight is negative or

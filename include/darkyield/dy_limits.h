@@ -57,7 +57,8 @@ DY_API void dy_limits_free(dy_limits *l);
  * obs_lower, obs_upper, exp_lower, ... (the excluded band, NaN where nothing is excluded); the
  * profile methods add events_obs, events_exp, events_exp_m1, events_exp_p1 (and
  * events_obs_toy_err); interpolation adds grid (1: a grid mass); dark photons m_chi_GeV and
- * y_obs ... y_exp_p2.  A limit is +inf where a mass has no signal. */
+ * y_obs ... y_exp_p2; inelastic_dm (both modes: bands) m_chi_GeV (= m1) and y_obs_lower,
+ * y_obs_upper, ... y_exp_p2_upper.  A limit is +inf where a mass has no signal. */
 DY_API int dy_limits_n_points(const dy_limits *l);
 DY_API int dy_limits_n_columns(const dy_limits *l);
 DY_API const char *dy_limits_column_name(const dy_limits *l, int k); /* NULL out of range */
@@ -68,8 +69,9 @@ DY_API const double *dy_limits_column(const dy_limits *l, const char *name);
  * first mass with a signal.  ev must hold 6. */
 DY_API void dy_limits_event_limits(const dy_limits *l, double *ev);
 
-/* What the numbers are: the limit name, particle ("dark_photon", "zprime", "alp"), mode
- * ("invisible", "visible"), method, CL, coupling name and unit, the energy cut used (GeV). */
+/* What the numbers are: the limit name, particle ("dark_photon", "zprime", "zprime-bl", "alp",
+ * "inelastic_dm"), mode ("invisible", "visible", "semi_visible"), method, CL, coupling name and
+ * unit, the energy cut used (GeV). */
 DY_API const char *dy_limits_name(const dy_limits *l);
 DY_API const char *dy_limits_particle(const dy_limits *l);
 DY_API const char *dy_limits_mode(const dy_limits *l);
