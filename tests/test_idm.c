@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "physics/dy_constants.h"
 #include "physics/dy_dark_widths.h"
 #include "physics/idm.h"
@@ -240,14 +241,15 @@ static void one_bin(dy_signal_spec *s, double m, dy_decay_kind d, dy_decay_regio
     s->z2_cm = z2;
 }
 
-/* Long lifetime (alpha_D = 1e-8, eps = 1e-6: c tau ~ 1e20 cm): the invisible signature (chi2
- * beyond z_out) is the plain invisible dark-photon signal times BR(A' -> chi1 chi2) to 1e-6, and
+/* Long lifetime (alpha_D = 1e-8, eps = 1e-5: c tau ~ 1e13 cm): the invisible signature (chi2
+ * beyond z_out) is the plain invisible dark-photon signal times BR(A' -> chi1 chi2) to 1e-6
+ * (1 - BR ~ 1e-4 here, so a signal without the BR fails), and
  * the semi-visible one is yield x BR x <(z2 - z1)/l>, the average over the box (acosh, as above)
  * and over the bin (Simpson, 2000 steps). */
 static void test_signal_long_lifetime(void **state)
 {
     (void)state;
-    const double m = 0.1, r = 1.0 / 3.0, delta = 0.4, ad = 1e-8, g = 1e-6;
+    const double m = 0.1, r = 1.0 / 3.0, delta = 0.4, ad = 1e-8, g = 1e-5;
     static dy_signal_spec inv, idm;
     dy_error err;
     one_bin(&inv, m, DY_DECAY_NONE, DY_REGION_BEYOND, 0, 0);
@@ -260,7 +262,7 @@ static void test_signal_long_lifetime(void **state)
     const double n_idm = exp(dy_signal_log_events(&idm, log(g)));
     printf("long lifetime: iDM invisible %.10g, dark photon x BR %.10g (BR = %.8f)\n", n_idm,
            n_inv * br, br);
-    assert_true(br < 1.0 - 1e-7); /* the BR is tested, not 1 */
+    assert_true(br < 1.0 - 2e-5); /* the BR is tested, not 1: 20x the tolerance below */
     dy_assert_close(n_idm, n_inv * br, 0.0, 1e-6);
 
     const double z1 = 50.0, z2 = 550.0;
@@ -283,6 +285,35 @@ static void test_signal_long_lifetime(void **state)
     printf("long lifetime: semi-visible %.10g, yield BR <(z2-z1)/l> %.10g\n", n_sv, want);
     assert_true(n_sv > 0.0);
     dy_assert_close(n_sv, want, 0.0, 1e-6);
+}
+
+/* Heavier chi2 channels: above 2 m_mu the chi1 mu+ mu- width is added (0 below it: the muon
+ * term vanishes exactly there), and above 2 m_pi, where hadronic decays open, the point is refused
+ * rather than given a lifetime too long. */
+static void test_heavier_channels(void **state)
+{
+    (void)state;
+    static dy_signal_spec s;
+    dy_error err;
+    double we, wmu;
+    /* m1 = 5 GeV, Delta = 0.05: m2 - m1 = 0.25 GeV, between 2 m_mu and 2 m_pi */
+    assert_int_equal(dy_idm_width_chi2_full(20.0, 5.0, 0.05, 1.0, 0.1, DY_M_E, 1, &we, NULL, &err),
+                     DY_OK);
+    assert_int_equal(
+        dy_idm_width_chi2_full(20.0, 5.0, 0.05, 1.0, 0.1, DY_M_MU, 1, &wmu, NULL, &err), DY_OK);
+    printf("m2 - m1 = 0.25 GeV: Gamma(ee) %.6g, Gamma(mumu) %.6g GeV\n", we, wmu);
+    assert_true(wmu > 0.0 && wmu < we); /* open, and phase-space suppressed */
+    one_bin(&s, 20.0, DY_DECAY_NONE, DY_REGION_BEYOND, 600.0, 0);
+    assert_int_equal(dy_signal_set_idm(&s, 20.0, 0.25, 0.05, 0.1, &err), DY_OK);
+    dy_assert_close(s.idm_gamma_chi2, we + wmu, 0.0, 1e-12);
+    /* m2 - m1 = 0.2 GeV < 2 m_mu: the muon channel is closed */
+    assert_int_equal(
+        dy_idm_width_chi2_full(16.0, 4.0, 0.05, 1.0, 0.1, DY_M_MU, 1, &wmu, NULL, &err), DY_OK);
+    assert_true(wmu == 0.0);
+    /* m2 - m1 = 0.375 GeV > 2 m_pi: refused, the reason named */
+    assert_int_equal(dy_signal_set_idm(&s, 30.0, 0.25, 0.05, 0.1, &err), DY_ERR_INVALID);
+    printf("refused: %s\n", err.msg);
+    assert_non_null(strstr(err.msg, "2 m_pi"));
 }
 
 /* The excluded band of the semi-visible signal closes: N ~ eps^4 at small eps, and chi2 decays
@@ -334,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_ap_width),
         cmocka_unit_test(test_box),
         cmocka_unit_test(test_signal_long_lifetime),
+        cmocka_unit_test(test_heavier_channels),
         cmocka_unit_test(test_signal_band),
         cmocka_unit_test(test_signal_depth),
     };

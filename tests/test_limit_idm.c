@@ -197,7 +197,7 @@ static void test_semi_visible(void **state)
     printf("semi-visible m = 0.1: band [%.8g, %.6g], long-lifetime lower edge %.8g\n", lo, up,
            want);
     dy_assert_close(lo, want, 0.0, 1e-4);
-    /* m2 - m1 = 2.5 MeV: even at eps = 1 chi2 flies ~1e4 cm, the band is open at the scan's top;
+    /* m2 - m1 = 2.5 MeV: even at eps = 1 chi2 flies 1e2-2e3 cm, the band is open at the scan's top;
      * at 0.5 GeV (12.5 MeV) with fewer EOT and z1 = 200 cm it closes where chi2 decays first */
     assert_true(up == 1.0);
     write_file(TMP "/sv2.yaml", "yields: " TMP "/y.h5\n" IDM_MODEL "mode: semi_visible\n"

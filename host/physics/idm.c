@@ -190,6 +190,7 @@ static double gl16(const box_par *b, double a, double c)
     for (int i = 0; i < 16; ++i) {
         const double x = i < 8 ? -k_x16[i] : k_x16[i - 8], w = k_w16[i < 8 ? i : i - 8];
         t[i] = log(w * hw) + log_integrand(b, mid + hw * x);
+        if (isnan(t[i])) return NAN; /* never "no signal" from a number that is not one */
         if (t[i] > tmax) tmax = t[i];
     }
     if (!(tmax > -HUGE_VAL)) return -HUGE_VAL;
@@ -231,9 +232,20 @@ dy_status dy_signal_set_idm(dy_signal_spec *s, double m_ap, double mchi_over_m, 
                             "iDM at m_A' = %g GeV: need m1 > 0, splitting > 0, alpha_D > 0 and "
                             "m1 + m2 < m_A' (m1 = %g, m2 = %g GeV)",
                             m_ap, m1, m2);
-    double w;
+    /* chi2 -> chi1 pi pi (and heavier) through the A': not modelled, so refused, not dropped */
+    if (!(m2 - m1 <= 2.0 * DY_M_PI))
+        return dy_error_set(err, DY_ERR_INVALID,
+                            "iDM at m_A' = %g GeV: m2 - m1 = %g GeV is above 2 m_pi, where "
+                            "hadronic chi2 decays open (not modelled): with this mchi_over_m "
+                            "and dm_splitting the yields' masses must stay below %g GeV",
+                            m_ap, m2 - m1, 2.0 * DY_M_PI / (mchi_over_m * delta));
+    double w, wmu;
     dy_status st = dy_idm_width_chi2_full(m_ap, m1, delta, 1.0, alpha_D, DY_M_E, 1, &w, NULL, err);
     if (st != DY_OK) return st;
+    /* chi2 -> chi1 mu+ mu- above its threshold (0 below it) */
+    st = dy_idm_width_chi2_full(m_ap, m1, delta, 1.0, alpha_D, DY_M_MU, 1, &wmu, NULL, err);
+    if (st != DY_OK) return st;
+    w += wmu;
     s->decay = DY_DECAY_IDM;
     s->idm_m1 = m1;
     s->idm_m2 = m2;

@@ -42,8 +42,10 @@ double dy_idm_log_prob_box(double m_ap, double m1, double m2, double e_ap, doubl
                            int beyond, double z1_cm, double z2_cm);
 
 /* Fill the iDM fields of a signal spec (decay DY_DECAY_IDM) at A' mass m_ap: m1 = mchi_over_m
- * m_ap, m2 = (1 + delta) m1, Gamma(chi2) at eps = 1, Gamma(A' -> chi1 chi2) (dy_width_ap_dm) and
- * the A' visible width at eps = 1 (dy_ap_visible_widths, for the BR). */
+ * m_ap, m2 = (1 + delta) m1, Gamma(chi2 -> chi1 l+l-) at eps = 1 (e and, above its threshold,
+ * mu), Gamma(A' -> chi1 chi2) (dy_width_ap_dm) and the A' visible width at eps = 1
+ * (dy_ap_visible_widths, for the BR).  Refused (DY_ERR_INVALID) where m2 - m1 > 2 m_pi: hadronic
+ * chi2 decays are not modelled. */
 dy_status dy_signal_set_idm(dy_signal_spec *s, double m_ap, double mchi_over_m, double delta,
                             double alpha_D, dy_error *err);
 

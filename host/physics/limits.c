@@ -267,6 +267,7 @@ double dy_signal_log_events(const dy_signal_spec *s, double log_g)
         br = s->idm_gamma_dm > 0.0
                  ? 1.0 / (1.0 + exp(2.0 * log_g) * s->idm_gamma_vis / s->idm_gamma_dm)
                  : 0.0;
+        if (isnan(g1) || isnan(br)) return NAN; /* never "no signal" */
         if (!(g1 >= 0.0) || !(br > 0.0)) return -HUGE_VAL;
     } else {
         dy_signal_width_unit(s->decay, s->mass_GeV, &g1, &br);

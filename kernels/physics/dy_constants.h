@@ -7,6 +7,7 @@
 #define DY_ALPHA_EM     (1.0 / 137.035999084) /* fine-structure constant at q^2 = 0 */
 #define DY_M_E          0.51099895000e-3      /* electron mass, GeV */
 #define DY_M_MU         0.1056583755          /* muon mass, GeV */
+#define DY_M_PI         0.13957039            /* charged pion mass, GeV */
 #define DY_M_P          0.93827208816         /* proton mass, GeV */
 #define DY_AMU_GEV      0.93149410242         /* atomic mass unit, GeV */
 #define DY_MU_P         2.7928473446          /* proton magnetic moment in nuclear magnetons */

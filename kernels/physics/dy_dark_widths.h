@@ -11,8 +11,9 @@
  *   DIRAC     : L = g_D A'_mu chibar gamma^mu chi                 (vector current)
  *   SCALAR    : L = i g_D A'^mu (chi^* d_mu chi - chi d_mu chi^*)  (complex scalar)
  *   MAJORANA  : L = (g_D/2) A'_mu chibar gamma^mu gamma^5 chi     (only the axial current survives)
- *   INELASTIC : L = g_D A'_mu chibar_2 gamma^mu chi_1 + h.c.      (pseudo-Dirac, m2 = m1 (1 +
- * delta)) with alpha_D = g_D^2/(4 pi). */
+ *   INELASTIC : L = g_D A'_mu psibar gamma^mu psi, psi = (chi1 + i chi2)/sqrt 2: the off-diagonal
+ *               vector vertex between the Majorana chi1, chi2 (pseudo-Dirac, m2 = m1 (1 + delta))
+ * with alpha_D = g_D^2/(4 pi). */
 enum dy_dm_kind { DY_DM_DIRAC = 0, DY_DM_SCALAR = 1, DY_DM_MAJORANA = 2, DY_DM_INELASTIC = 3 };
 
 /* Kallen-type helper: CM momentum of a two-body state (m1, m2) at invariant mass M, 0 below
