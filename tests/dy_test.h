@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -57,6 +58,47 @@ static inline int dy_line_scanf(const char *line, const char *fmt, ...)
     const int r = vsscanf(buf, fmt, ap);
     va_end(ap);
     return r;
+}
+
+/* Write text to path; the test fails when it cannot. */
+static inline void dy_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Column col of data row `row` (0-based) of a CSV with '#' comment lines and one header line (as
+ * darkyield writes them); NAN when there is no such row; the test fails without the file or the
+ * column, or on a row shorter than the header. */
+static inline double dy_csv_value(const char *path, const char *col, int row)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    char line[8192], hdr[8192] = "";
+    int r = -1, ci = -1;
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#') continue;
+        if (!hdr[0]) {
+            snprintf(hdr, sizeof hdr, "%s", line);
+            int i = 0;
+            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
+                if (!strcmp(t, col)) ci = i;
+            if (ci < 0) fail_msg("no column %s in %s", col, path);
+            continue;
+        }
+        if (++r == row) {
+            char *p = line;
+            for (int i = 0; i < ci && p; ++i)
+                if ((p = strchr(p, ','))) ++p;
+            if (!p) fail_msg("%s: row %d has no column %s", path, row, col);
+            v = strtod(p, NULL);
+        }
+    }
+    fclose(f);
+    return v;
 }
 
 #endif

@@ -103,34 +103,6 @@ static double theta_sum(const char *path, double mass, double cut, double th_hi)
     return s;
 }
 
-static double csv_col(const char *path, const char *col, int row)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    char line[8192], hdr[8192] = "";
-    int r = -1, ci = -1;
-    double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#') continue;
-        if (!hdr[0]) {
-            snprintf(hdr, sizeof hdr, "%s", line);
-            int i = 0;
-            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
-                if (!strcmp(t, col)) ci = i;
-            if (ci < 0) fail_msg("no column %s in %s", col, path);
-            continue;
-        }
-        if (++r == row) {
-            char *q = line;
-            for (int i = 0; i < ci; ++i)
-                q = strchr(q, ',') + 1;
-            v = strtod(q, NULL);
-        }
-    }
-    fclose(f);
-    return v;
-}
-
 /* A limit config on yields h5 with the extra text (acceptance); returns the CLI's status. */
 static int limit(const char *tag, const char *h5, const char *extra, char csv[1400])
 {
@@ -184,8 +156,8 @@ static void tiny_aperture(void **state)
         const double all = theta_sum(tcsv, masses[m], 2.0, INFINITY);
         const double in = theta_sum(tcsv, masses[m], 2.0, th);
         const double f = in / all;
-        const double l0 = csv_col(c0, "obs_lower", m), l1 = csv_col(c1, "obs_lower", m);
-        const double l2 = csv_col(c2, "obs_lower", m);
+        const double l0 = dy_csv_value(c0, "obs_lower", m), l1 = dy_csv_value(c1, "obs_lower", m);
+        const double l2 = dy_csv_value(c2, "obs_lower", m);
         printf("m = %g GeV: accepted share %.4g (histogram); lower edge %.5g -> %.5g (ratio %.6g, "
                "expected 1/sqrt(share) = %.6g); disc %.5g\n",
                masses[m], f, l0, l1, l1 / l0, 1.0 / sqrt(f), l2);
@@ -209,8 +181,9 @@ static void tiny_aperture(void **state)
         snprintf(t3, sizeof t3, base, ", products: any");
         if (limit("p_any", h5, t3, ca)) fail_msg("%s", out);
         for (int m = 0; m < 2; ++m) {
-            const double lb = csv_col(cb, "obs_lower", m), ly = csv_col(cy, "obs_lower", m);
-            const double la = csv_col(ca, "obs_lower", m);
+            const double lb = dy_csv_value(cb, "obs_lower", m),
+                         ly = dy_csv_value(cy, "obs_lower", m);
+            const double la = dy_csv_value(ca, "obs_lower", m);
             printf("m index %d: lower edge boson %.6g, both %.6g, any %.6g\n", m, lb, ly, la);
             assert_true(ly > lb * (1.0 - 1e-4) && la <= ly * (1.0 + 1e-9) && la > 0.999 * lb);
             if (m == 0) assert_true(ly < 1.01 * lb); /* 5 MeV: products within ~1e-3 rad */
@@ -238,7 +211,7 @@ static void tiny_aperture(void **state)
         snprintf(args, sizeof args, "limit %s --quiet", cfgp);
         if (dy_run_cli(args, out, sizeof out)) fail_msg("%s", out);
         for (int m = 0; m < 2; ++m)
-            dy_assert_close(csv_col(c1, "obs_lower", m) / csv_col(c0, "obs_lower", m),
+            dy_assert_close(dy_csv_value(c1, "obs_lower", m) / dy_csv_value(c0, "obs_lower", m),
                             sqrt(100.0 / 2.302585093), 0.0, 1e-5);
     }
     /* refused: angles not in the file, the aperture above the file's angle range, invisible */
@@ -324,7 +297,7 @@ static void in_memory(void **state)
     char csv[1400];
     snprintf(csv, sizeof csv, "%s/test_acceptance_theta/l_limits.csv", DY_BINARY_DIR);
     for (int m = 0; m < 2; ++m)
-        dy_assert_close(lower[m], csv_col(csv, "obs_lower", m), 0.0, 1e-7);
+        dy_assert_close(lower[m], dy_csv_value(csv, "obs_lower", m), 0.0, 1e-7);
     dy_limits_free(l);
     dy_yields_free(y);
 }

@@ -203,34 +203,6 @@ static void h5_string(const char *file, const char *attr, char *buf, size_t n)
     H5Fclose(f);
 }
 
-/* column `col` of data row `row` of a limit CSV */
-static double csv_col(const char *path, const char *col, int row)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    char line[8192];
-    int ci = -1, r = -1;
-    double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#') continue;
-        if (ci < 0) {
-            int i = 0;
-            for (char *t = strtok(line, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
-                if (!strcmp(t, col)) ci = i;
-            if (ci < 0) fail_msg("%s: no column %s", path, col);
-            continue;
-        }
-        if (++r == row) {
-            char *p = line;
-            for (int i = 0; i < ci; ++i)
-                p = strchr(p, ',') + 1;
-            v = strtod(p, NULL);
-        }
-    }
-    fclose(f);
-    return v;
-}
-
 /* The whole chain for the muon: yields of model lmu-ltau are per g_Z'^2, exactly 1/(4 pi alpha)
  * of the dark photon's per eps^2 (same MC integrals); the Z' limit on g is sqrt(4 pi alpha) =
  * 0.3028 times the 0.1.0 output, which was the eps limit of the dark-photon yields (below 2 m_mu
@@ -285,8 +257,8 @@ static void zprime_limit_moves_by_sqrt_4pi_alpha(void **state)
         xsec(args);
     }
     for (int m = 0; m < 2; ++m) {
-        const double old = csv_col(TMP "/lim0/lim0_limits.csv", "coupling_obs", m);
-        const double g = csv_col(TMP "/lim1/lim1_limits.csv", "coupling_obs", m);
+        const double old = dy_csv_value(TMP "/lim0/lim0_limits.csv", "coupling_obs", m);
+        const double g = dy_csv_value(TMP "/lim1/lim1_limits.csv", "coupling_obs", m);
         dy_assert_close(g / old, sqrt(4 * PI * ALPHA), 0.0, 2e-7); /* 8-digit CSVs */
     }
 }

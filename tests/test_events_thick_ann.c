@@ -61,14 +61,6 @@ static dy_run_ann_view view[3]; /* invisible m = 0.05, 0.1; visible 0.05 */
 static dy_thick_ann th[3];
 static char out[1 << 16];
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -78,10 +70,10 @@ static int setup(void **state)
     if (!engine) return 0;
     snprintf(inv_path, sizeof inv_path, "%s/test_events_thickann.yaml", DY_BINARY_DIR);
     snprintf(vis_path, sizeof vis_path, "%s/test_events_thickann_vis.yaml", DY_BINARY_DIR);
-    write_file(inv_path, INV_TEXT);
-    write_file(vis_path, VIS_TEXT);
+    dy_write_text(inv_path, INV_TEXT);
+    dy_write_text(vis_path, VIS_TEXT);
     snprintf(thin_path, sizeof thin_path, "%s/test_events_thickann_thin.yaml", DY_BINARY_DIR);
-    write_file(thin_path, THIN_TEXT);
+    dy_write_text(thin_path, THIN_TEXT);
     const char *paths[2] = {inv_path, vis_path};
     for (int c = 0; c < 2; ++c) {
         if (dy_config_load(paths[c], &cfg[c], &err) != DY_OK) fail_msg("%s", err.msg);
@@ -325,7 +317,7 @@ static void command(void **state)
     char *mt = malloc(strlen(THIN_TEXT) + 64);
     assert_non_null(mt);
     sprintf(mt, "%sannihilation:\n  electron_motion: on\n", THIN_TEXT);
-    write_file(bad, mt);
+    dy_write_text(bad, mt);
     free(mt);
     const char *cases[3][3] = {{bad, "electron_motion", ""},
                                {thin_path, "--stats", " --stats s.json"},

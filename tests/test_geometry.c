@@ -446,34 +446,6 @@ static void decay_depth_factor(void **state)
 /* End to end: an E137-like dump (thick Al, decays 17900..38300 cm) run with and without depth
  * bins; the visible limit's upper edge (short lifetimes) rises with the depth-integrated decay
  * factor, the lower edge (long lifetimes, l >> z) stays. */
-static double csv_col(const char *path, const char *col, int row)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    char line[8192], hdr[8192] = "";
-    int r = -1, ci = -1;
-    double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#') continue;
-        if (!hdr[0]) {
-            snprintf(hdr, sizeof hdr, "%s", line);
-            int i = 0;
-            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
-                if (!strcmp(t, col)) ci = i;
-            if (ci < 0) fail_msg("no column %s in %s", col, path);
-            continue;
-        }
-        if (++r == row) {
-            char *q = line;
-            for (int i = 0; i < ci; ++i)
-                q = strchr(q, ',') + 1;
-            v = strtod(q, NULL);
-        }
-    }
-    fclose(f);
-    return v;
-}
-
 static void visible_limit_depth(void **state)
 {
     (void)state;
@@ -503,8 +475,8 @@ static void visible_limit_depth(void **state)
         char c0[1400], c1[1400];
         snprintf(c0, sizeof c0, "%s/l_limits.csv", dir[0]);
         snprintf(c1, sizeof c1, "%s/l_limits.csv", dir[1]);
-        const double lo0 = csv_col(c0, "obs_lower", m), lo1 = csv_col(c1, "obs_lower", m);
-        const double up0 = csv_col(c0, "obs_upper", m), up1 = csv_col(c1, "obs_upper", m);
+        const double lo0 = dy_csv_value(c0, "obs_lower", m), lo1 = dy_csv_value(c1, "obs_lower", m);
+        const double up0 = dy_csv_value(c0, "obs_upper", m), up1 = dy_csv_value(c1, "obs_upper", m);
         printf("m index %d: lower %.5g (depth) vs %.5g (front); upper %.5g vs %.5g\n", m, lo0, lo1,
                up0, up1);
         dy_assert_close(lo0, lo1, 0.0, 1e-3);

@@ -50,43 +50,6 @@ static int setup(void **state)
     return st == DY_OK ? 0 : -1;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Read a CSV written by darkyield limit: column `col` of data row `row` (0-based). */
-static double csv_value(const char *path, const char *col, int row)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    char line[8192], hdr[8192] = "";
-    int r = -1, ci = -1;
-    double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#') continue;
-        if (!hdr[0]) {
-            snprintf(hdr, sizeof hdr, "%s", line);
-            int i = 0;
-            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
-                if (!strcmp(t, col)) ci = i;
-            if (ci < 0) fail_msg("no column %s in %s", col, path);
-            continue;
-        }
-        if (++r == row) {
-            char *p = line;
-            for (int i = 0; i < ci; ++i)
-                p = strchr(p, ',') + 1;
-            v = strtod(p, NULL);
-        }
-    }
-    fclose(f);
-    return v;
-}
-
 static const char *k_base = "yields: " TMP "/y.h5\n"
                             "model: {particle: dark_photon, alpha_D: 0.5, mchi_over_m: 0.25}\n"
                             "statistics:\n  pot: %s\n  observed: 0\n"
@@ -106,27 +69,28 @@ static void test_invisible(void **state)
     (void)state;
     char text[2048];
     snprintf(text, sizeof text, k_base, "1e10", "inv1");
-    write_file(TMP "/inv1.yaml", text);
+    dy_write_text(TMP "/inv1.yaml", text);
     snprintf(text, sizeof text, k_base, "4e10", "inv4");
-    write_file(TMP "/inv4.yaml", text);
+    dy_write_text(TMP "/inv4.yaml", text);
     run_ok(TMP "/inv1.yaml");
     run_ok(TMP "/inv4.yaml");
     for (int m = 0; m < 3; ++m) {
         /* eps = sqrt(2.302585/(N_pot eff N_above)) */
         const double eps = sqrt(2.302585093 / (1e10 * 0.5 * 50.0 * k_c[m]));
-        const double e1 = csv_value(TMP "/inv1/inv1_limits.csv", "coupling_obs", m);
+        const double e1 = dy_csv_value(TMP "/inv1/inv1_limits.csv", "coupling_obs", m);
         dy_assert_close(e1, eps, 0.0, 1e-7);
-        dy_assert_close(csv_value(TMP "/inv1/inv1_limits.csv", "coupling_exp", m), eps, 0.0, 1e-7);
-        dy_assert_close(e1 / csv_value(TMP "/inv4/inv4_limits.csv", "coupling_obs", m), 2.0, 0.0,
+        dy_assert_close(dy_csv_value(TMP "/inv1/inv1_limits.csv", "coupling_exp", m), eps, 0.0,
+                        1e-7);
+        dy_assert_close(e1 / dy_csv_value(TMP "/inv4/inv4_limits.csv", "coupling_obs", m), 2.0, 0.0,
                         1e-7);
         /* y = eps^2 alpha_D (m_chi/m)^4 */
-        dy_assert_close(csv_value(TMP "/inv1/inv1_limits.csv", "y_obs", m),
+        dy_assert_close(dy_csv_value(TMP "/inv1/inv1_limits.csv", "y_obs", m),
                         eps * eps * 0.5 * pow(0.25, 4), 0.0, 1e-6);
-        dy_assert_close(csv_value(TMP "/inv1/inv1_limits.csv", "m_chi_GeV", m), 0.25 * k_m[m], 0.0,
-                        1e-9);
+        dy_assert_close(dy_csv_value(TMP "/inv1/inv1_limits.csv", "m_chi_GeV", m), 0.25 * k_m[m],
+                        0.0, 1e-9);
     }
     /* thermal lines and HEPData were written */
-    assert_true(csv_value(TMP "/inv1/inv1_thermal.csv", "y_scalar", 0) > 0.0);
+    assert_true(dy_csv_value(TMP "/inv1/inv1_thermal.csv", "y_scalar", 0) > 0.0);
     assert_int_equal(access(TMP "/inv1/hepdata/submission.yaml", R_OK), 0);
     assert_int_equal(access(TMP "/inv1/hepdata/observed.yaml", R_OK), 0);
     assert_int_equal(access(TMP "/inv1/hepdata/thermal_majorana.yaml", R_OK), 0);
@@ -137,45 +101,46 @@ static void test_cut_background_table(void **state)
     (void)state;
     /* cut 70 GeV: the spectrum bins above it (30 GeV of the flat spectrum); 2 observed on b = 1
      * with CLs: s_up = 4.4429; efficiency table 0.2 at all masses/energies */
-    write_file(TMP "/eff.csv", "# test table\nmass_GeV,energy_GeV,efficiency\n"
-                               "0.001,0,0.2\n0.001,100,0.2\n1,0,0.2\n1,100,0.2\n");
-    write_file(TMP "/cut.yaml", "yields: " TMP "/yz.h5\nmodel: {particle: zprime}\n"
-                                "statistics: {pot: 1e12, observed: 2, background: 1}\n"
-                                "efficiency: {table: " TMP "/eff.csv}\n"
-                                "cuts: {energy_min_GeV: 70}\n"
-                                "gminus2: {delta_a_mu: 2.51e-9, sigma: 0.59e-9}\n"
-                                "output: {dir: " TMP "/cut, formats: [csv]}\n");
+    dy_write_text(TMP "/eff.csv", "# test table\nmass_GeV,energy_GeV,efficiency\n"
+                                  "0.001,0,0.2\n0.001,100,0.2\n1,0,0.2\n1,100,0.2\n");
+    dy_write_text(TMP "/cut.yaml", "yields: " TMP "/yz.h5\nmodel: {particle: zprime}\n"
+                                   "statistics: {pot: 1e12, observed: 2, background: 1}\n"
+                                   "efficiency: {table: " TMP "/eff.csv}\n"
+                                   "cuts: {energy_min_GeV: 70}\n"
+                                   "gminus2: {delta_a_mu: 2.51e-9, sigma: 0.59e-9}\n"
+                                   "output: {dir: " TMP "/cut, formats: [csv]}\n");
     run_ok(TMP "/cut.yaml");
     for (int m = 0; m < 3; ++m) {
         const double M = k_m[m], r = 0.1056583755 * 0.1056583755 / (M * M);
         const double br = r >= 0.25 ? 1.0 : 1.0 / (1.0 + (1 + 2 * r) * sqrt(1 - 4 * r));
         const double g = sqrt(4.44294 / (1e12 * 0.2 * 30.0 * k_c[m] * br));
-        dy_assert_close(csv_value(TMP "/cut/cut_limits.csv", "coupling_obs", m), g, 0.0, 2e-5);
+        dy_assert_close(dy_csv_value(TMP "/cut/cut_limits.csv", "coupling_obs", m), g, 0.0, 2e-5);
     }
-    assert_true(csv_value(TMP "/cut/cut_gm2.csv", "g_central", 0) > 0.0);
+    assert_true(dy_csv_value(TMP "/cut/cut_gm2.csv", "g_central", 0) > 0.0);
     assert_int_equal(access(TMP "/cut/hepdata/submission.yaml", F_OK), -1); /* csv only */
 }
 
 static void test_visible(void **state)
 {
     (void)state;
-    write_file(TMP "/vis.yaml", "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\n"
-                                "mode: visible\ndecay: {region: between, z1_cm: 10, z2_cm: 100}\n"
-                                "statistics: {pot: 1e15}\ncuts: {energy_min_GeV: 30}\n"
-                                "coupling_scan: {min: 1e-9, max: 1}\n"
-                                "output: {dir: " TMP "/vis, plots: false}\n");
+    dy_write_text(TMP "/vis.yaml",
+                  "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\n"
+                  "mode: visible\ndecay: {region: between, z1_cm: 10, z2_cm: 100}\n"
+                  "statistics: {pot: 1e15}\ncuts: {energy_min_GeV: 30}\n"
+                  "coupling_scan: {min: 1e-9, max: 1}\n"
+                  "output: {dir: " TMP "/vis, plots: false}\n");
     run_ok(TMP "/vis.yaml");
-    const double lo = csv_value(TMP "/vis/vis_limits.csv", "obs_lower", 0);
-    const double up = csv_value(TMP "/vis/vis_limits.csv", "obs_upper", 0);
+    const double lo = dy_csv_value(TMP "/vis/vis_limits.csv", "obs_lower", 0);
+    const double up = dy_csv_value(TMP "/vis/vis_limits.csv", "obs_upper", 0);
     assert_true(lo > 1e-9 && up > lo && up < 1.0);
-    write_file(TMP "/alp.yaml", "yields: " TMP "/ya.h5\nmodel: {particle: alp}\n"
-                                "mode: visible\ndecay: {region: beyond, z1_cm: 50}\n"
-                                "statistics: {pot: 1e15}\n"
-                                "coupling_scan: {min: 1e-8, max: 10}\n"
-                                "output: {dir: " TMP "/alp, plots: false}\n");
+    dy_write_text(TMP "/alp.yaml", "yields: " TMP "/ya.h5\nmodel: {particle: alp}\n"
+                                   "mode: visible\ndecay: {region: beyond, z1_cm: 50}\n"
+                                   "statistics: {pot: 1e15}\n"
+                                   "coupling_scan: {min: 1e-8, max: 10}\n"
+                                   "output: {dir: " TMP "/alp, plots: false}\n");
     run_ok(TMP "/alp.yaml");
-    const double alo = csv_value(TMP "/alp/alp_limits.csv", "obs_lower", 0);
-    const double aup = csv_value(TMP "/alp/alp_limits.csv", "obs_upper", 0);
+    const double alo = dy_csv_value(TMP "/alp/alp_limits.csv", "obs_lower", 0);
+    const double aup = dy_csv_value(TMP "/alp/alp_limits.csv", "obs_upper", 0);
     /* at the lower edge l ~ 1e6 cm >> z1: the ALP escapes, the edge is the invisible limit */
     dy_assert_close(alo, sqrt(2.302585093 / (1e15 * 50.0 * k_c[0])), 0.0, 1e-3);
     assert_true(aup > alo);
@@ -185,7 +150,7 @@ static void expect_error(const char *name, const char *yaml, const char *needle)
 {
     char path[512], args[700], out[16384];
     snprintf(path, sizeof path, TMP "/%s.yaml", name);
-    write_file(path, yaml);
+    dy_write_text(path, yaml);
     snprintf(args, sizeof args, "limit %s --no-plots", path);
     const int rc = dy_run_cli(args, out, sizeof out);
     if (rc != 2 || !strstr(out, needle))
@@ -228,8 +193,8 @@ static void test_errors(void **state)
                  "yields: " TMP "/ya.h5\nchannels: [annihilation]\nmodel: {particle: alp}\n"
                  "statistics: {pot: 1}\n",
                  "no channel 'annihilation'");
-    write_file(TMP "/bad_eff.csv",
-               "mass_GeV,energy_GeV,efficiency\n0.1,0,0.5\n0.1,10,0.5\n1,0,0.5\n");
+    dy_write_text(TMP "/bad_eff.csv",
+                  "mass_GeV,energy_GeV,efficiency\n0.1,0,0.5\n0.1,10,0.5\n1,0,0.5\n");
     expect_error("e_table",
                  "yields: a.h5\nmodel: {particle: alp}\nstatistics: {pot: 1}\n"
                  "efficiency: {table: " TMP "/bad_eff.csv}\n",
@@ -298,12 +263,12 @@ static void test_bad_yields(void **state)
     /* a mass with no yield at all: an explicit note and inf, not a silent number */
     write_yields(TMP "/zero.h5", "vector", -1, 0, 0.0, 1);
     snprintf(text, sizeof text, cfg, TMP "/zero.h5", "dark_photon", "50", "zero");
-    write_file(TMP "/zero.yaml", text);
+    dy_write_text(TMP "/zero.yaml", text);
     char out[16384];
     assert_int_equal(dy_run_cli("limit " TMP "/zero.yaml --no-plots", out, sizeof out), 0);
     assert_non_null(strstr(out, "m = 0.1 GeV: no signal above the cut"));
-    assert_true(isinf(csv_value(TMP "/zero/zero_limits.csv", "coupling_obs", 1)));
-    assert_true(csv_value(TMP "/zero/zero_limits.csv", "coupling_obs", 0) > 0.0);
+    assert_true(isinf(dy_csv_value(TMP "/zero/zero_limits.csv", "coupling_obs", 1)));
+    assert_true(dy_csv_value(TMP "/zero/zero_limits.csv", "coupling_obs", 0) > 0.0);
 }
 
 /* The yields must be those of the limit's model: a Z' limit needs lmu-ltau yields (per g_Z'^2),
@@ -321,9 +286,10 @@ static void test_model_of_yields(void **state)
     expect_error("zp_old",
                  "yields: " TMP "/old.h5\nmodel: {particle: zprime}\nstatistics: {pot: 1e12}\n",
                  "re-run 'darkyield run' with model.mediator: lmu-ltau");
-    write_file(TMP "/ap_old.yaml",
-               "yields: " TMP "/old.h5\nmodel: {particle: dark_photon}\nstatistics: {pot: 1e10}\n"
-               "output: {dir: " TMP "/ap_old, formats: [csv]}\n");
+    dy_write_text(TMP "/ap_old.yaml",
+                  "yields: " TMP
+                  "/old.h5\nmodel: {particle: dark_photon}\nstatistics: {pot: 1e10}\n"
+                  "output: {dir: " TMP "/ap_old, formats: [csv]}\n");
     char out[16384];
     assert_int_equal(dy_run_cli("limit " TMP "/ap_old.yaml --no-plots", out, sizeof out), 0);
     assert_non_null(strstr(out, "names no model; taking its yields as per eps^2"));
@@ -386,7 +352,7 @@ static void test_hepdata_outputs(void **state)
     (void)state;
     char text[2048];
     snprintf(text, sizeof text, k_base, "1e10", "inv1");
-    write_file(TMP "/inv1.yaml", text);
+    dy_write_text(TMP "/inv1.yaml", text);
     run_ok(TMP "/inv1.yaml");
     const char *sub = TMP "/inv1/hepdata/submission.yaml";
     assert_true(file_has(sub, "Observed 90% CL upper limit on eps"));
@@ -396,12 +362,12 @@ static void test_hepdata_outputs(void **state)
     assert_true(file_has(TMP "/inv1/hepdata/observed.yaml", "{name: 'eps', units: ''}"));
     for (int m = 0; m < 3; ++m) /* at least the CSV's 8 digits (6 digits would be off 1e-6) */
         dy_assert_close(hep_value(TMP "/inv1/hepdata/observed.yaml", "dependent_variables", m),
-                        csv_value(TMP "/inv1/inv1_limits.csv", "coupling_obs", m), 0.0, 5e-8);
+                        dy_csv_value(TMP "/inv1/inv1_limits.csv", "coupling_obs", m), 0.0, 5e-8);
     /* b = 3: a real band, the Z' named g_Z', the (g-2) table in the same coupling */
-    write_file(TMP "/band.yaml", "yields: " TMP "/yz.h5\nmodel: {particle: zprime}\n"
-                                 "statistics: {pot: 1e12, background: 3}\n"
-                                 "gminus2: {delta_a_mu: 2.51e-9, sigma: 0.59e-9}\n"
-                                 "output: {dir: " TMP "/band, plots: false}\n");
+    dy_write_text(TMP "/band.yaml", "yields: " TMP "/yz.h5\nmodel: {particle: zprime}\n"
+                                    "statistics: {pot: 1e12, background: 3}\n"
+                                    "gminus2: {delta_a_mu: 2.51e-9, sigma: 0.59e-9}\n"
+                                    "output: {dir: " TMP "/band, plots: false}\n");
     run_ok(TMP "/band.yaml");
     assert_true(file_has(TMP "/band/hepdata/expected.yaml", "asymerror"));
     assert_true(file_has(TMP "/band/hepdata/observed.yaml", "{name: 'g_Z''', units: ''}"));
@@ -426,13 +392,13 @@ static void test_plots(void **state)
     }
     char args[512], out[65536];
     snprintf(args, sizeof args, "limit " TMP "/inv1.yaml");
-    write_file(TMP "/over.csv", "# overlay\nmass_GeV,eps\n0.01,1e-4\n0.5,1e-3\n");
-    write_file(TMP "/over_y.csv", "m_chi_GeV,y\n0.003,1e-12\n0.2,1e-9\n"); /* the y plot's */
-    write_file(TMP "/plot.yaml", "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\n"
-                                 "statistics: {pot: 1e10, background: 2}\n"
-                                 "overlays: [{file: " TMP "/over.csv, label: old}, {file: " TMP
-                                 "/over_y.csv, label: old y}]\n"
-                                 "output: {dir: " TMP "/plot}\n");
+    dy_write_text(TMP "/over.csv", "# overlay\nmass_GeV,eps\n0.01,1e-4\n0.5,1e-3\n");
+    dy_write_text(TMP "/over_y.csv", "m_chi_GeV,y\n0.003,1e-12\n0.2,1e-9\n"); /* the y plot's */
+    dy_write_text(TMP "/plot.yaml", "yields: " TMP "/y.h5\nmodel: {particle: dark_photon}\n"
+                                    "statistics: {pot: 1e10, background: 2}\n"
+                                    "overlays: [{file: " TMP "/over.csv, label: old}, {file: " TMP
+                                    "/over_y.csv, label: old y}]\n"
+                                    "output: {dir: " TMP "/plot}\n");
     const int rc = dy_run_cli("limit " TMP "/plot.yaml", out, sizeof out);
     if (rc != 0) fail_msg("rc %d: %s", rc, out);
     assert_int_equal(access(TMP "/plot/plot_limits_coupling.png", R_OK), 0);

@@ -51,43 +51,6 @@ static int setup(void **state)
     return st == DY_OK ? 0 : -1;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Column col of data row `row` of a CSV with '#' comments and a header line. */
-static double csv_value(const char *path, const char *col, int row)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    char line[8192], hdr[8192] = "";
-    int r = -1, ci = -1;
-    double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#') continue;
-        if (!hdr[0]) {
-            snprintf(hdr, sizeof hdr, "%s", line);
-            int i = 0;
-            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
-                if (!strcmp(t, col)) ci = i;
-            if (ci < 0) fail_msg("no column %s in %s", col, path);
-            continue;
-        }
-        if (++r == row) {
-            char *p = line;
-            for (int i = 0; i < ci; ++i)
-                p = strchr(p, ',') + 1;
-            v = strtod(p, NULL);
-        }
-    }
-    fclose(f);
-    return v;
-}
-
 static int file_has(const char *path, const char *needle)
 {
     static char buf[1 << 16];
@@ -124,21 +87,22 @@ static double br_idm(double m, double eps)
 static void test_invisible(void **state)
 {
     (void)state;
-    write_file(TMP "/dp.yaml", "yields: " TMP "/y.h5\n"
-                               "model: {particle: dark_photon, alpha_D: 0.1, mchi_over_m: 0.25}\n"
-                               "statistics: {pot: 1e16}\nefficiency: 0.5\n"
-                               "output: {dir: " TMP "/dp, formats: [csv]}\n");
-    write_file(TMP "/inv.yaml", "yields: " TMP "/y.h5\n" IDM_MODEL "mode: invisible\n"
-                                "decay: {z1_cm: 500}\n"
-                                "statistics: {pot: 1e16}\nefficiency: 0.5\n"
-                                "coupling_scan: {min: 1e-7, max: 1}\n"
-                                "output: {dir: " TMP "/inv, formats: [csv, hepdata]}\n");
+    dy_write_text(TMP "/dp.yaml",
+                  "yields: " TMP "/y.h5\n"
+                  "model: {particle: dark_photon, alpha_D: 0.1, mchi_over_m: 0.25}\n"
+                  "statistics: {pot: 1e16}\nefficiency: 0.5\n"
+                  "output: {dir: " TMP "/dp, formats: [csv]}\n");
+    dy_write_text(TMP "/inv.yaml", "yields: " TMP "/y.h5\n" IDM_MODEL "mode: invisible\n"
+                                   "decay: {z1_cm: 500}\n"
+                                   "statistics: {pot: 1e16}\nefficiency: 0.5\n"
+                                   "coupling_scan: {min: 1e-7, max: 1}\n"
+                                   "output: {dir: " TMP "/inv, formats: [csv, hepdata]}\n");
     run_ok(TMP "/dp.yaml");
     run_ok(TMP "/inv.yaml");
     const char *f = TMP "/inv/inv_limits.csv";
     for (int m = 0; m < 3; ++m) {
-        const double inv = csv_value(TMP "/dp/dp_limits.csv", "coupling_obs", m);
-        const double lo = csv_value(f, "obs_lower", m), up = csv_value(f, "obs_upper", m);
+        const double inv = dy_csv_value(TMP "/dp/dp_limits.csv", "coupling_obs", m);
+        const double lo = dy_csv_value(f, "obs_lower", m), up = dy_csv_value(f, "obs_upper", m);
         const double ratio = lo * sqrt(br_idm(k_m[m], lo)) / inv;
         printf("m = %g: dark photon %.8g, iDM band [%.8g, %.4g], lower sqrt(BR)/dp = %.9f\n",
                k_m[m], inv, lo, up, ratio);
@@ -149,13 +113,13 @@ static void test_invisible(void **state)
             assert_true(up > lo && up < 1.0);
         }
         /* y = eps^2 alpha_D (m1/m)^4, m_chi_GeV = m1 */
-        dy_assert_close(csv_value(f, "y_obs_lower", m), lo * lo * 0.1 * pow(0.25, 4), 0.0, 1e-6);
-        dy_assert_close(csv_value(f, "m_chi_GeV", m), 0.25 * k_m[m], 0.0, 1e-9);
+        dy_assert_close(dy_csv_value(f, "y_obs_lower", m), lo * lo * 0.1 * pow(0.25, 4), 0.0, 1e-6);
+        dy_assert_close(dy_csv_value(f, "m_chi_GeV", m), 0.25 * k_m[m], 0.0, 1e-9);
     }
     assert_true(file_has(f, "y = eps^2 alpha_D (m_chi1/m_A')^4"));
     assert_true(file_has(f, "particle: inelastic_dm; mode: invisible (beyond, z1 = 500 cm)"));
     assert_true(file_has(f, "chi2 does not decay before z1"));
-    assert_true(csv_value(TMP "/inv/inv_thermal.csv", "y_pseudo-dirac", 0) > 0.0);
+    assert_true(dy_csv_value(TMP "/inv/inv_thermal.csv", "y_pseudo-dirac", 0) > 0.0);
     assert_int_equal(access(TMP "/inv/hepdata/observed.yaml", R_OK), 0);
     assert_int_equal(access(TMP "/inv/hepdata/observed_y.yaml", R_OK), 0);
     assert_true(file_has(TMP "/inv/hepdata/expected_y.yaml", "m_chi1"));
@@ -171,15 +135,15 @@ static void test_invisible(void **state)
 static void test_semi_visible(void **state)
 {
     (void)state;
-    write_file(TMP "/sv.yaml", "yields: " TMP "/y.h5\n" IDM_MODEL "mode: semi_visible\n"
-                               "decay: {z1_cm: 50, z2_cm: 550}\n"
-                               "statistics: {pot: 1e16}\nefficiency: 0.5\n"
-                               "coupling_scan: {min: 1e-7, max: 1}\n"
-                               "output: {dir: " TMP "/sv, formats: [csv]}\n");
+    dy_write_text(TMP "/sv.yaml", "yields: " TMP "/y.h5\n" IDM_MODEL "mode: semi_visible\n"
+                                  "decay: {z1_cm: 50, z2_cm: 550}\n"
+                                  "statistics: {pot: 1e16}\nefficiency: 0.5\n"
+                                  "coupling_scan: {min: 1e-7, max: 1}\n"
+                                  "output: {dir: " TMP "/sv, formats: [csv]}\n");
     run_ok(TMP "/sv.yaml");
     const char *f = TMP "/sv/sv_limits.csv";
-    assert_true(isnan(csv_value(f, "obs_lower", 0)) && isnan(csv_value(f, "obs_upper", 0)));
-    const double lo = csv_value(f, "obs_lower", 1), up = csv_value(f, "obs_upper", 1);
+    assert_true(isnan(dy_csv_value(f, "obs_lower", 0)) && isnan(dy_csv_value(f, "obs_upper", 0)));
+    const double lo = dy_csv_value(f, "obs_lower", 1), up = dy_csv_value(f, "obs_upper", 1);
     const double m = 0.1, m1 = 0.025, m2 = 0.0275;
     const double g1 = dy_idm_width_chi2(m, m1, 0.1, 1.0, 0.1);
     const int ns = 2000;
@@ -200,17 +164,17 @@ static void test_semi_visible(void **state)
     /* m2 - m1 = 2.5 MeV: even at eps = 1 chi2 flies 1e2-2e3 cm, the band is open at the scan's top;
      * at 0.5 GeV (12.5 MeV) with fewer EOT and z1 = 200 cm it closes where chi2 decays first */
     assert_true(up == 1.0);
-    write_file(TMP "/sv2.yaml", "yields: " TMP "/y.h5\n" IDM_MODEL "mode: semi_visible\n"
-                                "decay: {z1_cm: 200, z2_cm: 700}\n"
-                                "statistics: {pot: 1e12}\nefficiency: 0.5\n"
-                                "coupling_scan: {min: 1e-7, max: 1}\n"
-                                "output: {dir: " TMP "/sv2, formats: [csv]}\n");
+    dy_write_text(TMP "/sv2.yaml", "yields: " TMP "/y.h5\n" IDM_MODEL "mode: semi_visible\n"
+                                   "decay: {z1_cm: 200, z2_cm: 700}\n"
+                                   "statistics: {pot: 1e12}\nefficiency: 0.5\n"
+                                   "coupling_scan: {min: 1e-7, max: 1}\n"
+                                   "output: {dir: " TMP "/sv2, formats: [csv]}\n");
     run_ok(TMP "/sv2.yaml");
     f = TMP "/sv2/sv2_limits.csv";
-    const double lo5 = csv_value(f, "obs_lower", 2), up5 = csv_value(f, "obs_upper", 2);
+    const double lo5 = dy_csv_value(f, "obs_lower", 2), up5 = dy_csv_value(f, "obs_upper", 2);
     printf("semi-visible m = 0.5: band [%.6g, %.6g]\n", lo5, up5);
     assert_true(lo5 > 1e-7 && up5 > lo5 && up5 < 1.0);
-    dy_assert_close(csv_value(f, "y_obs_upper", 2), up5 * up5 * 0.1 * pow(0.25, 4), 0.0, 1e-6);
+    dy_assert_close(dy_csv_value(f, "y_obs_upper", 2), up5 * up5 * 0.1 * pow(0.25, 4), 0.0, 1e-6);
     assert_true(file_has(f, "mass_GeV,obs_lower,obs_upper,"));
     assert_true(file_has(f, ",m_chi_GeV,y_obs_lower,y_obs_upper,"));
     assert_true(file_has(f, "signal: chi2 -> chi1 e+e- between z1 and z2"));
@@ -222,7 +186,7 @@ static void expect_error(const char *name, const char *yaml, const char *needle)
 {
     char path[512], args[700], out[16384], csv[600];
     snprintf(path, sizeof path, TMP "/%s.yaml", name);
-    write_file(path, yaml);
+    dy_write_text(path, yaml);
     snprintf(args, sizeof args, "limit %s --no-plots", path);
     const int rc = dy_run_cli(args, out, sizeof out);
     if (rc != 2 || !strstr(out, needle))

@@ -76,14 +76,6 @@ static int setup(void **state)
     return 0;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* All rows of CSV column col (NAN-padded), and the row count. */
 static int csv_column(const char *path, const char *col, double *v, int max)
 {
@@ -130,7 +122,7 @@ static void limit_cfg(const char *name, const char *yields, const char *body)
              "name: %s\nyields: %s\nmodel: {particle: dark_photon}\nefficiency: 0.5\n"
              "cuts: {energy_min_GeV: 50}\noutput: {dir: %s/%s, formats: [csv], plots: false}\n%s",
              name, yields, TMP, name, body);
-    write_file(path, text);
+    dy_write_text(path, text);
 }
 
 /* Cousins–Highland without uncertainties is the exact CLs (method poisson), n = 2 on b = 1.3;
@@ -316,7 +308,7 @@ static void test_visible_pyhf(void **state)
              "     shared_signal_rel_sigma: 0.06, shared_background_rel_sigma: 0.15}\n"
              "output: {dir: %s/vpyhf, formats: [csv, pyhf], plots: false}\n",
              TMP, TMP);
-    write_file(path, text);
+    dy_write_text(path, text);
     run_ok("limit --no-plots " TMP "/vpyhf.yaml");
     static double lo[NM], up[NM], ilo[NM], iup[NM], im[NM], m[NM];
     assert_int_equal(csv_column(TMP "/vpyhf/vws_limits.csv", "obs_lower", lo, NM), NM);
@@ -405,7 +397,7 @@ static void test_dense_interpolated(void **state)
              "efficiency: 0.5\ncuts: {energy_min_GeV: 50}\n%s"
              "output: {dir: %s/denseh, formats: [hepdata], plots: false}\n",
              TMP, st, TMP);
-    write_file(path, text);
+    dy_write_text(path, text);
     run_ok("limit --no-plots " TMP "/denseh.yaml");
     FILE *h = fopen(TMP "/denseh/hepdata/observed.yaml", "r");
     assert_non_null(h);
@@ -458,7 +450,7 @@ static void test_pyhf_agrees(void **state)
              "     energy_min_GeV: 75}\n"
              "output: {dir: %s/pyhf, formats: [csv, pyhf], plots: false}\n",
              TMP, TMP);
-    write_file(path, text);
+    dy_write_text(path, text);
     run_ok("limit --no-plots " TMP "/pyhf.yaml");
     static double ev[NM];
     assert_int_equal(csv_column(TMP "/pyhf/ws_limits.csv", "events_obs", ev, NM), NM);
@@ -527,7 +519,7 @@ static void test_config_errors(void **state)
                  "efficiency: 0.5\ncuts: {energy_min_GeV: 50}\n"
                  "output: {dir: %s/bad%zu, formats: [csv], plots: false}\n%s",
                  TMP, TMP, i, t[i].body);
-        write_file(path, text);
+        dy_write_text(path, text);
         char args[700];
         snprintf(args, sizeof args, "limit --no-plots %s", path);
         const int rc = dy_run_cli(args, out, sizeof out);

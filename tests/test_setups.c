@@ -47,31 +47,9 @@ static void limit(const char *cfg, const char *tag, const char *name, const char
 /* Column col of data row `row` of a CSV with '#' comments and a header line. */
 static double csv(const char *tag, const char *file, const char *col, int row)
 {
-    char path[1024], line[8192], hdr[8192] = "";
+    char path[1024];
     snprintf(path, sizeof path, "%s/test_setups/%s/%s", DY_BINARY_DIR, tag, file);
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    int r = -1, ci = -1;
-    double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#') continue;
-        if (!hdr[0]) {
-            snprintf(hdr, sizeof hdr, "%s", line);
-            int i = 0;
-            for (char *t = strtok(hdr, ",\n"); t; t = strtok(NULL, ",\n"), ++i)
-                if (!strcmp(t, col)) ci = i;
-            if (ci < 0) fail_msg("no column %s in %s", col, path);
-            continue;
-        }
-        if (++r == row) {
-            char *p = line;
-            for (int i = 0; i < ci; ++i)
-                p = strchr(p, ',') + 1;
-            v = strtod(p, NULL);
-        }
-    }
-    fclose(f);
-    return v;
+    return dy_csv_value(path, col, row);
 }
 
 #define MASSES "--set masses_GeV.n=2 --set masses_GeV.min=0.005 --set masses_GeV.max=0.3"
