@@ -124,18 +124,30 @@ def main(argv):
             if (keys[1] == "y") == (plane == "y"):
                 ax.plot(c[keys[0]], c[keys[1]], "--", lw=1.2, label=label)
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    if visible:
-        lo, up = cols["obs_lower"], cols["obs_upper"]
+    def band(ax, x, prefix):
+        """an excluded band (visible modes, inelastic DM): observed filled, expected edges dashed"""
+        lo, up = cols[prefix + "obs_lower"], cols[prefix + "obs_upper"]
         ok = np.isfinite(lo) & np.isfinite(up)
         if ok.any():
-            ax.fill_between(m[ok], lo[ok], up[ok], color="tab:blue", alpha=0.35,
+            ax.fill_between(x[ok], lo[ok], up[ok], color="tab:blue", alpha=0.35,
                             label="observed excluded")
-        elo, eup = cols["exp_lower"], cols["exp_upper"]
+        elo, eup = cols[prefix + "exp_lower"], cols[prefix + "exp_upper"]
         ok = np.isfinite(elo) & np.isfinite(eup)
         if ok.any():
-            ax.plot(m[ok], elo[ok], "k--", lw=1, label="expected")
-            ax.plot(m[ok], eup[ok], "k--", lw=1)
+            ax.plot(x[ok], elo[ok], "k--", lw=1, label="expected")
+            ax.plot(x[ok], eup[ok], "k--", lw=1)
+
+    def thermal_lines(ax):
+        """the thermal targets' y lines against m_chi, where a thermal CSV was written"""
+        if thermal:
+            t, _ = read_csv(np, thermal)
+            for k in t:
+                if k.startswith("y_"):
+                    ax.plot(t["m_chi_GeV"], t[k], lw=1.5, label=f"thermal {k[2:]}")
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    if visible:
+        band(ax, m, "")
     else:
         ok = np.isfinite(cols["coupling_obs"])
         # a band only where it has width (b = 0 with the exact methods: none)
@@ -165,32 +177,14 @@ def main(argv):
                             label="expected ±1σ")
         ax.plot(mc[ok], cols["y_exp"][ok], "k--", lw=1, label="expected")
         ax.plot(mc[ok], cols["y_obs"][ok], "b-", lw=2, label="observed")
-        if thermal:
-            t, _ = read_csv(np, thermal)
-            for k in t:
-                if k.startswith("y_"):
-                    ax.plot(t["m_chi_GeV"], t[k], lw=1.5, label=f"thermal {k[2:]}")
+        thermal_lines(ax)
         overlay(ax, "y")
         finish(fig, ax, f"{stem}_y", "m$_\\chi$ [GeV]",
                "y = ε$^2$ α$_D$ (m$_\\chi$/m$_{A'}$)$^4$")
     if "y_obs_lower" in cols:  # inelastic DM: the excluded band in y (docs/limits.md §3.2)
         fig, ax = plt.subplots(figsize=(6.4, 4.8))
-        mc = cols["m_chi_GeV"]
-        lo, up = cols["y_obs_lower"], cols["y_obs_upper"]
-        ok = np.isfinite(lo) & np.isfinite(up)
-        if ok.any():
-            ax.fill_between(mc[ok], lo[ok], up[ok], color="tab:blue", alpha=0.35,
-                            label="observed excluded")
-        elo, eup = cols["y_exp_lower"], cols["y_exp_upper"]
-        ok = np.isfinite(elo) & np.isfinite(eup)
-        if ok.any():
-            ax.plot(mc[ok], elo[ok], "k--", lw=1, label="expected")
-            ax.plot(mc[ok], eup[ok], "k--", lw=1)
-        if thermal:
-            t, _ = read_csv(np, thermal)
-            for k in t:
-                if k.startswith("y_"):
-                    ax.plot(t["m_chi_GeV"], t[k], lw=1.5, label=f"thermal {k[2:]}")
+        band(ax, cols["m_chi_GeV"], "y_")
+        thermal_lines(ax)
         overlay(ax, "y")
         finish(fig, ax, f"{stem}_y", "m$_{\\chi_1}$ [GeV]",
                "y = ε$^2$ α$_D$ (m$_{\\chi_1}$/m$_{A'}$)$^4$")
