@@ -11,43 +11,20 @@
 #include <unistd.h>
 #include "dy_test_cli.h"
 #include "dy_test_hepdata.h"
-#include "io/writer.h"
+#include "dy_test_yields.h"
 
 #define TMP DY_BINARY_DIR "/test_limit_cli_tmp"
-static const double k_m[3] = {0.01, 0.1, 0.5}, k_c[3] = {2e-9, 5e-10, 1e-11};
 
 static int setup(void **state)
 {
     (void)state;
     mkdir(TMP, 0777);
-    dy_yield_grid g;
-    dy_error e;
-    if (dy_yield_grid_alloc(3, 10, 1, &g, &e) != DY_OK) return -1;
-    dy_yield_grid_set_channel(&g, 0, "brem-e-", &e);
-    dy_yield_grid_linear_edges(&g, 0.0, 100.0);
-    for (int m = 0; m < 3; ++m) {
-        g.masses_GeV[m] = k_m[m];
-        for (int b = 0; b < 10; ++b)
-            g.ch[0].dNdE[m * 10 + b] = k_c[m]; /* flat spectrum, 1/GeV per EOT at eps = 1 */
-        g.ch[0].N_above[m] = 50.0 * k_c[m];
-        g.ch[0].N_total[m] = 100.0 * k_c[m];
-    }
-    dy_yield_grid_sum(&g);
-    g.name = "synthetic";
-    g.config_text = "name: synthetic\n";
-    g.backend = "cpu";
-    g.device = "test";
-    g.cut_energy_min_GeV = 50.0;
-    g.coupling = 1.0;
     /* the same numbers as yields of the dark photon, the L_mu - L_tau Z' and the ALP */
-    g.model = "vector";
-    dy_status st = dy_write_hdf5(TMP "/y.h5", &g, &e);
-    g.model = "lmu-ltau";
-    if (st == DY_OK) st = dy_write_hdf5(TMP "/yz.h5", &g, &e);
-    g.model = "alp";
-    if (st == DY_OK) st = dy_write_hdf5(TMP "/ya.h5", &g, &e);
-    dy_yield_grid_free(&g);
-    return st == DY_OK ? 0 : -1;
+    if (dy_write_synthetic_yields(TMP "/y.h5", "vector") ||
+        dy_write_synthetic_yields(TMP "/yz.h5", "lmu-ltau") ||
+        dy_write_synthetic_yields(TMP "/ya.h5", "alp"))
+        return -1;
+    return 0;
 }
 
 static const char *k_base = "yields: " TMP "/y.h5\n"
@@ -76,7 +53,7 @@ static void test_invisible(void **state)
     run_ok(TMP "/inv4.yaml");
     for (int m = 0; m < 3; ++m) {
         /* eps = sqrt(2.302585/(N_pot eff N_above)) */
-        const double eps = sqrt(2.302585093 / (1e10 * 0.5 * 50.0 * k_c[m]));
+        const double eps = sqrt(2.302585093 / (1e10 * 0.5 * 50.0 * dy_synth_c[m]));
         const double e1 = dy_csv_value(TMP "/inv1/inv1_limits.csv", "coupling_obs", m);
         dy_assert_close(e1, eps, 0.0, 1e-7);
         dy_assert_close(dy_csv_value(TMP "/inv1/inv1_limits.csv", "coupling_exp", m), eps, 0.0,
@@ -86,8 +63,8 @@ static void test_invisible(void **state)
         /* y = eps^2 alpha_D (m_chi/m)^4 */
         dy_assert_close(dy_csv_value(TMP "/inv1/inv1_limits.csv", "y_obs", m),
                         eps * eps * 0.5 * pow(0.25, 4), 0.0, 1e-6);
-        dy_assert_close(dy_csv_value(TMP "/inv1/inv1_limits.csv", "m_chi_GeV", m), 0.25 * k_m[m],
-                        0.0, 1e-9);
+        dy_assert_close(dy_csv_value(TMP "/inv1/inv1_limits.csv", "m_chi_GeV", m),
+                        0.25 * dy_synth_m[m], 0.0, 1e-9);
     }
     /* thermal lines and HEPData were written */
     assert_true(dy_csv_value(TMP "/inv1/inv1_thermal.csv", "y_scalar", 0) > 0.0);
@@ -111,9 +88,9 @@ static void test_cut_background_table(void **state)
                                    "output: {dir: " TMP "/cut, formats: [csv]}\n");
     run_ok(TMP "/cut.yaml");
     for (int m = 0; m < 3; ++m) {
-        const double M = k_m[m], r = 0.1056583755 * 0.1056583755 / (M * M);
+        const double M = dy_synth_m[m], r = 0.1056583755 * 0.1056583755 / (M * M);
         const double br = r >= 0.25 ? 1.0 : 1.0 / (1.0 + (1 + 2 * r) * sqrt(1 - 4 * r));
-        const double g = sqrt(4.44294 / (1e12 * 0.2 * 30.0 * k_c[m] * br));
+        const double g = sqrt(4.44294 / (1e12 * 0.2 * 30.0 * dy_synth_c[m] * br));
         dy_assert_close(dy_csv_value(TMP "/cut/cut_limits.csv", "coupling_obs", m), g, 0.0, 2e-5);
     }
     assert_true(dy_csv_value(TMP "/cut/cut_gm2.csv", "g_central", 0) > 0.0);
@@ -142,7 +119,7 @@ static void test_visible(void **state)
     const double alo = dy_csv_value(TMP "/alp/alp_limits.csv", "obs_lower", 0);
     const double aup = dy_csv_value(TMP "/alp/alp_limits.csv", "obs_upper", 0);
     /* at the lower edge l ~ 1e6 cm >> z1: the ALP escapes, the edge is the invisible limit */
-    dy_assert_close(alo, sqrt(2.302585093 / (1e15 * 50.0 * k_c[0])), 0.0, 1e-3);
+    dy_assert_close(alo, sqrt(2.302585093 / (1e15 * 50.0 * dy_synth_c[0])), 0.0, 1e-3);
     assert_true(aup > alo);
 }
 
@@ -218,8 +195,8 @@ static void write_yields(const char *path, const char *model, int bad_m, int bad
     dy_yield_grid_set_channel(&g, 0, "brem-mu", &e);
     dy_yield_grid_linear_edges(&g, 0.0, 100.0);
     for (int m = 0; m < 3; ++m) {
-        const double c = m == zero_mass ? 0.0 : k_c[m];
-        g.masses_GeV[m] = k_m[m];
+        const double c = m == zero_mass ? 0.0 : dy_synth_c[m];
+        g.masses_GeV[m] = dy_synth_m[m];
         for (int b = 0; b < 10; ++b)
             g.ch[0].dNdE[m * 10 + b] = c;
         g.ch[0].N_above[m] = 50.0 * c;

@@ -13,42 +13,19 @@
 #include <unistd.h>
 #include "dy_test_cli.h"
 #include "dy_test_hepdata.h"
-#include "io/writer.h"
+#include "dy_test_yields.h"
 #include "physics/dy_constants.h"
 #include "physics/dy_dark_widths.h"
 #include "physics/idm.h"
 #include "physics/rratio.h"
 
 #define TMP DY_BINARY_DIR "/test_limit_idm_tmp"
-static const double k_m[3] = {0.01, 0.1, 0.5}, k_c[3] = {2e-9, 5e-10, 1e-11};
 
 static int setup(void **state)
 {
     (void)state;
     mkdir(TMP, 0777);
-    dy_yield_grid g;
-    dy_error e;
-    if (dy_yield_grid_alloc(3, 10, 1, &g, &e) != DY_OK) return -1;
-    dy_yield_grid_set_channel(&g, 0, "brem-e-", &e);
-    dy_yield_grid_linear_edges(&g, 0.0, 100.0);
-    for (int m = 0; m < 3; ++m) {
-        g.masses_GeV[m] = k_m[m];
-        for (int b = 0; b < 10; ++b)
-            g.ch[0].dNdE[m * 10 + b] = k_c[m]; /* flat, 1/GeV per EOT at eps = 1 */
-        g.ch[0].N_above[m] = 50.0 * k_c[m];
-        g.ch[0].N_total[m] = 100.0 * k_c[m];
-    }
-    dy_yield_grid_sum(&g);
-    g.name = "synthetic";
-    g.config_text = "name: synthetic\n";
-    g.backend = "cpu";
-    g.device = "test";
-    g.cut_energy_min_GeV = 50.0;
-    g.coupling = 1.0;
-    g.model = "vector";
-    const dy_status st = dy_write_hdf5(TMP "/y.h5", &g, &e);
-    dy_yield_grid_free(&g);
-    return st == DY_OK ? 0 : -1;
+    return dy_write_synthetic_yields(TMP "/y.h5", "vector");
 }
 
 static int file_has(const char *path, const char *needle)
@@ -103,9 +80,9 @@ static void test_invisible(void **state)
     for (int m = 0; m < 3; ++m) {
         const double inv = dy_csv_value(TMP "/dp/dp_limits.csv", "coupling_obs", m);
         const double lo = dy_csv_value(f, "obs_lower", m), up = dy_csv_value(f, "obs_upper", m);
-        const double ratio = lo * sqrt(br_idm(k_m[m], lo)) / inv;
+        const double ratio = lo * sqrt(br_idm(dy_synth_m[m], lo)) / inv;
         printf("m = %g: dark photon %.8g, iDM band [%.8g, %.4g], lower sqrt(BR)/dp = %.9f\n",
-               k_m[m], inv, lo, up, ratio);
+               dy_synth_m[m], inv, lo, up, ratio);
         if (m < 2) {
             dy_assert_close(ratio, 1.0, 0.0, 1e-6);
         } else {
@@ -114,7 +91,7 @@ static void test_invisible(void **state)
         }
         /* y = eps^2 alpha_D (m1/m)^4, m_chi_GeV = m1 */
         dy_assert_close(dy_csv_value(f, "y_obs_lower", m), lo * lo * 0.1 * pow(0.25, 4), 0.0, 1e-6);
-        dy_assert_close(dy_csv_value(f, "m_chi_GeV", m), 0.25 * k_m[m], 0.0, 1e-9);
+        dy_assert_close(dy_csv_value(f, "m_chi_GeV", m), 0.25 * dy_synth_m[m], 0.0, 1e-9);
     }
     assert_true(file_has(f, "y = eps^2 alpha_D (m_chi1/m_A')^4"));
     assert_true(file_has(f, "particle: inelastic_dm; mode: invisible (beyond, z1 = 500 cm)"));
@@ -154,7 +131,7 @@ static void test_semi_visible(void **state)
         dy_idm_chi2_box(m, m1, m2, e, &el, &eh);
         s += w * m2 * (acosh(eh / m2) - acosh(el / m2)) / (eh - el);
     }
-    s *= 50.0 / (3.0 * ns) * k_c[1] * 500.0 * g1 /
+    s *= 50.0 / (3.0 * ns) * dy_synth_c[1] * 500.0 * g1 /
          DY_HBARC_GEV_CM; /* int dN/dE <(z2-z1)/l> at eps 1 */
     /* N = 1e16 0.5 BR eps^4 s = 2.302585 (CLs, n = 0, b = 0) */
     const double want = pow(2.302585093 / (1e16 * 0.5 * br_idm(m, lo) * s), 0.25);
