@@ -754,11 +754,17 @@ dy_status dy_limit_job_compute(dy_limit_job *j, dy_error *err)
                                              err)) != DY_OK)
                 break;
             if (flags && !open_warned) {
-                note(j, 1,
-                     "at m = %g GeV the excluded band reaches the coupling_scan %s edge (%g); "
-                     "widen coupling_scan",
-                     M, (flags & DY_BAND_OPEN_LOW) ? "lower" : "upper",
-                     (flags & DY_BAND_OPEN_LOW) ? cfg->g_min : cfg->g_max);
+                const int low = (flags & DY_BAND_OPEN_LOW) != 0;
+                if (!low && cfg->g_max >= 1.0) /* a wider scan would not be physics */
+                    note(j, 1,
+                         "at m = %g GeV the excluded band is open at the coupling_scan upper "
+                         "edge (%g): excluded up to there at least",
+                         M, cfg->g_max);
+                else
+                    note(j, 1,
+                         "at m = %g GeV the excluded band reaches the coupling_scan %s edge "
+                         "(%g); widen coupling_scan",
+                         M, low ? "lower" : "upper", low ? cfg->g_min : cfg->g_max);
                 open_warned = 1;
             }
         }
