@@ -125,8 +125,10 @@ static void draw(const dy_thick_ann *t, uint32_t it, uint32_t sample, drawn *d)
     d->w = weight_at(t, E, lam);
 }
 
-static void weights(const void *ctx, uint32_t it, uint32_t n, double *w, double *u)
+static dy_status weights(const void *ctx, uint32_t it, uint32_t n, double *w, double *u,
+                         dy_error *err)
 {
+    (void)err;
     const dy_thick_ann *t = ctx;
 #pragma omp parallel for schedule(static)
     for (uint32_t i = 0; i < n; ++i) {
@@ -135,6 +137,7 @@ static void weights(const void *ctx, uint32_t it, uint32_t n, double *w, double 
         w[i] = d.w;
         u[i] = d.acc;
     }
+    return DY_OK;
 }
 
 static double lam_f(double lam, void *p)
@@ -270,8 +273,15 @@ dy_status dy_thick_ann_unweight(dy_thick_ann *t, const dy_unweight_options *o, d
     free(t->draws);
     t->draws = o->n_events ? malloc((size_t)o->n_events * sizeof *t->draws) : NULL;
     t->n_events = o->n_events;
-    const dy_status s = dy_thick_accept(t, weights, DY_THICK_ANN_ITER_PILOT, DY_THICK_ANN_ITER_GEN,
-                                        o, &t->st, t->draws, err);
+    const dy_unweight_source src = {weights,
+                                    t,
+                                    DY_THICK_ANN_ITER_PILOT,
+                                    DY_THICK_ANN_ITER_GEN,
+                                    DY_THICK_PASS_MIN,
+                                    DY_THICK_PASS_MAX,
+                                    "yield",
+                                    "proposal"};
+    const dy_status s = dy_unweight_accept(&src, o, t->draws, &t->st, err);
     t->seconds_unweight = wall() - t0;
     return s;
 }

@@ -16,7 +16,7 @@
  *      non-zero.
  * Above E_a the densities are taken per unit lambda (dL/dlambda is smooth where T+ is not),
  * below per unit E+, as the run's quadrature does.  The mean weight is N_total per incident
- * particle; w_max, restarts and passes are dy_thick_accept's (thick_events.h).
+ * particle; w_max, restarts and passes are dy_unweight_accept's (unweight.h).
  * Final state at E+: visible, ee or mumu with probability sigma_ee : sigma_mumu; the CM angle
  * c = cos theta* by accept-reject on dsigma/dc = NORM (C0 + C2 c^2) (dy_proc_annihilation.h);
  * the azimuth uniform.  The same seed gives the same events, bit for bit. */

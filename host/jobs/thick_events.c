@@ -12,13 +12,10 @@
 #include "dy_rng.h"
 #include "physics/fold.h"
 
-#define NSUB       8          /* cells per node interval (and per lambda octave) */
-#define NSUB_MU    32         /* cells of the muon's box */
-#define LAMBDA_MAX 64.0       /* as the fold: beyond it E = E0 to double precision */
-#define GROUP      16u        /* pass sizes: multiples of 16, as dy_unweight */
-#define PASS_MIN   (1u << 12) /* draws per pass: at least ... */
-#define PASS_MAX   (1u << 20) /* ... and at most (two buffers of 8 MiB) */
-#define FLOOR      1e-6       /* no (cell, element) below this share of the largest estimate */
+#define NSUB       8    /* cells per node interval (and per lambda octave) */
+#define NSUB_MU    32   /* cells of the muon's box */
+#define LAMBDA_MAX 64.0 /* as the fold: beyond it E = E0 to double precision */
+#define FLOOR      1e-6 /* no (cell, element) below this share of the largest estimate */
 
 static double wall(void)
 {
@@ -282,17 +279,12 @@ static void draw(const dy_thick *t, uint32_t it, uint32_t sample, drawn *d)
     d->w = t->v.scale * t->v.eln[d->el] * tdv * width * f * d->jac / t->prob[lo];
 }
 
-static uint32_t pass_size(uint64_t n)
-{
-    if (n < PASS_MIN) n = PASS_MIN;
-    if (n > PASS_MAX) n = PASS_MAX;
-    return (uint32_t)((n + GROUP - 1) / GROUP * GROUP);
-}
-
 /* Weights and acceptance uniforms of draws [0, n) of pass it (in parallel: each depends only on
  * its own counter, so the order of evaluation never matters). */
-static void weights(const void *ctx, uint32_t it, uint32_t n, double *w, double *u)
+static dy_status weights(const void *ctx, uint32_t it, uint32_t n, double *w, double *u,
+                         dy_error *err)
 {
+    (void)err;
     const dy_thick *t = ctx;
 #pragma omp parallel for schedule(static)
     for (uint32_t i = 0; i < n; ++i) {
@@ -301,100 +293,7 @@ static void weights(const void *ctx, uint32_t it, uint32_t n, double *w, double 
         w[i] = d.w;
         u[i] = d.acc;
     }
-}
-
-static dy_status check_weight(double w, uint32_t it, uint32_t s, dy_error *err)
-{
-    if (isfinite(w) && w >= 0.0) return DY_OK;
-    return dy_error_set(err, DY_ERR_NUMERIC,
-                        "events: weight %g at draw %u of pass %u: accept-reject needs finite, "
-                        "non-negative weights",
-                        w, s, it);
-}
-
-dy_status dy_thick_accept(const void *ctx, dy_thick_weights_fn fn, uint32_t it_pilot,
-                          uint32_t it_gen, const dy_unweight_options *o, dy_unweight_stats *st,
-                          dy_unweight_draw *draws, dy_error *err)
-{
-    if (o->n_events == 0 || o->n_pilot == 0 || o->n_pilot % GROUP || !(o->safety >= 1.0))
-        return dy_error_set(err, DY_ERR_INVALID,
-                            "events: need n_events >= 1, n_pilot a positive multiple of %u and "
-                            "safety >= 1",
-                            GROUP);
-    memset(st, 0, sizeof *st);
-    const uint32_t cap = PASS_MAX > o->n_pilot ? PASS_MAX : o->n_pilot;
-    double *w = malloc((size_t)cap * sizeof *w), *u = malloc((size_t)cap * sizeof *u);
-    dy_status s = DY_OK;
-    if (!draws || !w || !u) s = dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
-    double sum = 0.0;
-    if (s == DY_OK) fn(ctx, it_pilot, o->n_pilot, w, u);
-    for (uint32_t i = 0; s == DY_OK && i < o->n_pilot; ++i) {
-        if ((s = check_weight(w[i], it_pilot, i, err)) != DY_OK) break;
-        if (w[i] > st->w_max_pilot) st->w_max_pilot = w[i];
-        sum += w[i];
-    }
-    st->draws_total = o->n_pilot;
-    if (s == DY_OK && !(st->w_max_pilot > 0.0))
-        s = dy_error_set(err, DY_ERR_INVALID,
-                         "events: all %u pilot weights are zero: the yield vanishes, there is "
-                         "nothing to generate",
-                         o->n_pilot);
-    double wmax = o->safety * st->w_max_pilot;
-    const double eff0 = s == DY_OK ? sum / o->n_pilot / wmax : 1.0;
-    while (s == DY_OK) {
-        uint64_t acc = 0, ndraw = 0;
-        double s1 = 0.0, s2 = 0.0, seen = 0.0;
-        int raised = 0;
-        for (uint32_t k = 0; acc < o->n_events && !raised; ++k) {
-            const uint64_t left = o->n_events - acc;
-            const double eff = acc > 0 ? (double)acc / (double)ndraw : eff0;
-            const uint32_t n = pass_size((uint64_t)(1.1 * (double)left / eff) + GROUP);
-            const uint32_t it = it_gen + k;
-            if (ndraw >= o->max_draws || it >= (1u << 24)) {
-                s = dy_error_set(err, DY_ERR_NUMERIC,
-                                 "events: %llu draws gave %llu of %llu events (efficiency %.2g): "
-                                 "stopped",
-                                 (unsigned long long)ndraw, (unsigned long long)acc,
-                                 (unsigned long long)o->n_events, (double)acc / (double)ndraw);
-                break;
-            }
-            fn(ctx, it, n, w, u);
-            st->draws_total += n;
-            for (uint32_t i = 0; i < n && acc < o->n_events; ++i) {
-                if ((s = check_weight(w[i], it, i, err)) != DY_OK) break;
-                if (w[i] > wmax) { /* the bound was not safe: raise it, start again */
-                    wmax = o->safety * w[i];
-                    raised = 1;
-                    break;
-                }
-                ++ndraw;
-                s1 += w[i];
-                s2 += w[i] * w[i];
-                if (w[i] > seen) seen = w[i];
-                if (u[i] * wmax < w[i]) {
-                    draws[acc].iteration = it;
-                    draws[acc++].sample = i;
-                }
-            }
-            if (s != DY_OK) break;
-        }
-        if (s != DY_OK) break;
-        if (raised) {
-            if (++st->restarts > o->max_restarts) {
-                s = dy_error_set(err, DY_ERR_NUMERIC,
-                                 "events: the weight bound was raised %u times (now %g): the "
-                                 "weights have no safe maximum on this proposal",
-                                 o->max_restarts, wmax);
-                break;
-            }
-            continue;
-        }
-        dy_unweight_stats_set(st, wmax, seen, ndraw, s1, s2, acc);
-        break;
-    }
-    free(w);
-    free(u);
-    return s;
+    return DY_OK;
 }
 
 dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error *err)
@@ -404,8 +303,10 @@ dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error 
     free(t->draws);
     t->draws = o->n_events ? malloc((size_t)o->n_events * sizeof *t->draws) : NULL;
     t->n_events = o->n_events;
-    const dy_status s = dy_thick_accept(t, weights, DY_THICK_ITER_PILOT, DY_THICK_ITER_GEN, o,
-                                        &t->st, t->draws, err);
+    const dy_unweight_source src = {
+        weights,           t,       DY_THICK_ITER_PILOT, DY_THICK_ITER_GEN, DY_THICK_PASS_MIN,
+        DY_THICK_PASS_MAX, "yield", "proposal"};
+    const dy_status s = dy_unweight_accept(&src, o, t->draws, &t->st, err);
     t->seconds_unweight = wall() - t0;
     return s;
 }

@@ -26,6 +26,11 @@
 #include "jobs/run.h"
 #include "jobs/unweight.h"
 
+/* Draws per accept-reject pass of the thick-target generators: at least ... and at most (two
+ * buffers of 8 MiB). */
+#define DY_THICK_PASS_MIN (1u << 12)
+#define DY_THICK_PASS_MAX (1u << 20)
+
 /* Philox iterations of the draws (24 bits): apart from the VEGAS ones and from dy_unweight's. */
 #define DY_THICK_ITER_PILOT 0x200000u
 #define DY_THICK_ITER_GEN   0x200001u /* pass k: + k */
@@ -60,15 +65,6 @@ dy_status dy_thick_init(dy_thick *t, dy_engine *e, const dy_run_channel_view *v,
 /* Draw uo->n_events events (uo->seed, n_pilot, safety, max_restarts, max_draws as dy_unweight).
  * t->st.mean_w +- mean_w_error is the yield per incident particle (at the config's coupling). */
 dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *uo, dy_error *err);
-
-/* The accept-reject loop itself, for any proposal: fn(ctx, it, n, w, u) fills the weights and
- * acceptance uniforms of draws [0, n) of pass it (each a function of its counters only).  Pilot
- * pass it_pilot sets w_max = safety x its largest weight; passes it_gen + k draw until
- * o->n_events are accepted into draws[]; a weight above w_max raises it and restarts. */
-typedef void (*dy_thick_weights_fn)(const void *ctx, uint32_t it, uint32_t n, double *w, double *u);
-dy_status dy_thick_accept(const void *ctx, dy_thick_weights_fn fn, uint32_t it_pilot,
-                          uint32_t it_gen, const dy_unweight_options *o, dy_unweight_stats *st,
-                          dy_unweight_draw *draws, dy_error *err);
 
 /* Event i (boson PDG id boson_pdg; brem-e+: the lepton lines -11): 0, or -1 when the draw lies
  * outside phase space.  *E_inc (may be NULL) gets its incident energy. */

@@ -53,6 +53,25 @@ dy_status dy_unweight(dy_engine *e, const dy_params *p, const double *map,
                       const dy_unweight_options *o, dy_unweight_draw *out, dy_unweight_stats *st,
                       dy_error *err);
 
+/* The accept-reject loop for any proposal (the thin-target map here, the thick-target proposals of
+ * thick_events.h and thick_annihilation.h): fn(ctx, it, n, w, u, err) fills the weights and the
+ * acceptance uniforms of draws [0, n) of pass it, each a function of its counters only.  Pilot
+ * pass it_pilot (o->n_pilot draws) sets w_max = safety x its largest weight; passes it_gen + k
+ * of pass_min..pass_max draws (multiples of 16) follow until o->n_events are accepted into
+ * draws[]; a weight above w_max raises it and restarts from pass it_gen. */
+typedef dy_status (*dy_unweight_pass_fn)(const void *ctx, uint32_t it, uint32_t n, double *w,
+                                         double *u, dy_error *err);
+typedef struct dy_unweight_source {
+    dy_unweight_pass_fn fn;
+    const void *ctx;
+    uint32_t it_pilot, it_gen;
+    uint32_t pass_min, pass_max; /* draws per pass */
+    const char *quantity;        /* named when all pilot weights vanish ("cross section") */
+    const char *proposal;        /* named when no bound is safe ("map") */
+} dy_unweight_source;
+dy_status dy_unweight_accept(const dy_unweight_source *src, const dy_unweight_options *o,
+                             dy_unweight_draw *draws, dy_unweight_stats *st, dy_error *err);
+
 /* Fills st's figures of a final (unraised) attempt: bound w_max, largest weight seen, draws,
  * sum and sum of squares of their weights, accepted events (shared by the thin- and
  * thick-target generators). */
