@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include "cli.h"
 #include "darkyield/dy_integrate.h"
 #include "dy_process_table.h"
@@ -22,6 +21,7 @@
 #include "physics/materials.h"
 #include "api/xsec_names.h"
 #include "physics/xsec.h"
+#include "engine/clock.h"
 
 #define MAXV  256
 #define MAX_N 1000000000ULL /* events per file at most */
@@ -603,13 +603,6 @@ static void hepmc_sink(void *ctx, const char *text, size_t n)
     dy_evstream_write((dy_evstream *)ctx, text, n);
 }
 
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* One line per point: the cross section, the unweighting and where the time went (the
  * integration's is this point's share of the batch). */
 static void summary(const opts *o, const dy_events_point *pt, double E, double m, double t_write)
@@ -754,7 +747,7 @@ int dy_cmd_events(int argc, char **argv)
                 rc = dy_cli_fail(&err);
                 goto out;
             }
-            const double t_write = wall();
+            const double t_write = dy_wall_seconds();
             dy_hepmc3 *hw = NULL;
             if (o.hepmc) {
                 char msg[256];
@@ -827,7 +820,7 @@ int dy_cmd_events(int argc, char **argv)
                 }
             } else if (!o.csv)
                 dy_lhe_end(zs);
-            summary(&o, pt, E, m, wall() - t_write);
+            summary(&o, pt, E, m, dy_wall_seconds() - t_write);
             free(pt->draws); /* keep memory to one point's events */
             pt->draws = NULL;
         }

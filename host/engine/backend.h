@@ -6,6 +6,7 @@
  * iteration totals (DY_NTOT doubles per active integral) come back. */
 #ifndef DY_BACKEND_H
 #define DY_BACKEND_H
+#include "engine/clock.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "darkyield/dy_status.h"
@@ -87,9 +88,6 @@ struct dy_engine {
     uint64_t evaluations;       /* integrand evaluations */
     double wall_seconds;        /* inside dy_integrate */
 };
-
-/* Monotonic wall clock in seconds (for device and host times). */
-double dy_wall_seconds(void);
 
 /* Index of the first sample of chunk c of an iteration (c may be the end of the chunk space). */
 uint64_t dy_plan_chunk_sample(const dy_ictl *ctl, uint32_t n_active, uint64_t c);

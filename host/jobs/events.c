@@ -2,16 +2,9 @@
 #include "jobs/events.h"
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "darkyield/dy_integrate.h"
 #include "dy_process_table.h"
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "engine/clock.h"
 
 dy_status dy_events_integrate(dy_engine *e, dy_events_point *pts, size_t n,
                               const dy_vegas_options *o, dy_error *err)
@@ -38,9 +31,9 @@ dy_status dy_events_integrate(dy_engine *e, dy_events_point *pts, size_t n,
     }
     dy_vegas_options vo = *o;
     vo.maps_out = maps;
-    const double t0 = wall();
+    const double t0 = dy_wall_seconds();
     if ((s = dy_integrate(e, p, n, &vo, NULL, r, NULL, err)) != DY_OK) goto done;
-    const double dt = (wall() - t0) / (double)n;
+    const double dt = (dy_wall_seconds() - t0) / (double)n;
     for (size_t i = 0; i < n; ++i) {
         pts[i].res = r[i];
         pts[i].seconds_integrate = dt;
@@ -65,9 +58,9 @@ dy_status dy_events_unweight(dy_engine *e, dy_events_point *pt, const dy_unweigh
     pt->draws = malloc((size_t)uo->n_events * sizeof *pt->draws);
     if (!pt->draws) return dy_error_set(err, DY_ERR_NOMEM, "out of memory");
     pt->n_events = uo->n_events;
-    const double t0 = wall();
+    const double t0 = dy_wall_seconds();
     const dy_status s = dy_unweight(e, &pt->p, pt->map, uo, pt->draws, &pt->st, err);
-    pt->seconds_unweight = wall() - t0;
+    pt->seconds_unweight = dy_wall_seconds() - t0;
     return s;
 }
 

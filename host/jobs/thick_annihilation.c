@@ -6,22 +6,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "dy_process_table.h"
 #include "dy_rng.h"
+#include "engine/clock.h"
 
 #define NLN        128  /* cells in ln E+ below E_a */
 #define NOCT       8    /* cells per octave of lambda above */
 #define LAMBDA_MAX 64.0 /* as the run's fold: beyond it E+ = E0 to double precision */
 #define FLOOR      1e-6 /* no cell below this share of the largest estimate */
 #define ANG_BLOCKS 1000 /* blocks of 4 angle pairs before the final state gives up */
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Target density per incident particle: per unit E+ below E_a, per unit lambda above (the
  * run's ann_integrand / ann_integrand_lambda, times n_e and the scale). */
@@ -268,7 +261,7 @@ dy_status dy_thick_ann_init(dy_thick_ann *t, const dy_run_ann_view *v, dy_error 
 
 dy_status dy_thick_ann_unweight(dy_thick_ann *t, const dy_unweight_options *o, dy_error *err)
 {
-    const double t0 = wall();
+    const double t0 = dy_wall_seconds();
     t->seed = o->seed;
     free(t->draws);
     t->draws = o->n_events ? malloc((size_t)o->n_events * sizeof *t->draws) : NULL;
@@ -282,7 +275,7 @@ dy_status dy_thick_ann_unweight(dy_thick_ann *t, const dy_unweight_options *o, d
                                     "yield",
                                     "proposal"};
     const dy_status s = dy_unweight_accept(&src, o, t->draws, &t->st, err);
-    t->seconds_unweight = wall() - t0;
+    t->seconds_unweight = dy_wall_seconds() - t0;
     return s;
 }
 

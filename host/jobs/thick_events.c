@@ -6,23 +6,16 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "darkyield/dy_integrate.h"
 #include "dy_process_table.h"
 #include "dy_rng.h"
 #include "physics/fold.h"
+#include "engine/clock.h"
 
 #define NSUB       8    /* cells per node interval (and per lambda octave) */
 #define NSUB_MU    32   /* cells of the muon's box */
 #define LAMBDA_MAX 64.0 /* as the fold: beyond it E = E0 to double precision */
 #define FLOOR      1e-6 /* no (cell, element) below this share of the largest estimate */
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The incident energy at v of cell c and the track length per unit v there (cm per unit v;
  * kind 2: the whole cell's path). */
@@ -219,9 +212,9 @@ dy_status dy_thick_init(dy_thick *t, dy_engine *e, const dy_run_channel_view *v,
     if (!t->node) return dy_error_set(err, DY_ERR_NOMEM, "events: out of memory");
     for (size_t i = 0; i < n; ++i)
         t->node[i].p = v->par[i];
-    const double t0 = wall();
+    const double t0 = dy_wall_seconds();
     dy_status s = dy_events_integrate(e, t->node, n, o, err);
-    t->seconds_integrate = wall() - t0;
+    t->seconds_integrate = dy_wall_seconds() - t0;
     if (s == DY_OK) s = build_cells(t, err);
     if (s == DY_OK) s = build_proposal(t, err);
     /* the draws' own stream: the first node's key, moved off every integral's */
@@ -298,7 +291,7 @@ static dy_status weights(const void *ctx, uint32_t it, uint32_t n, double *w, do
 
 dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error *err)
 {
-    const double t0 = wall();
+    const double t0 = dy_wall_seconds();
     t->seed = o->seed;
     free(t->draws);
     t->draws = o->n_events ? malloc((size_t)o->n_events * sizeof *t->draws) : NULL;
@@ -307,7 +300,7 @@ dy_status dy_thick_unweight(dy_thick *t, const dy_unweight_options *o, dy_error 
         weights,           t,       DY_THICK_ITER_PILOT, DY_THICK_ITER_GEN, DY_THICK_PASS_MIN,
         DY_THICK_PASS_MAX, "yield", "proposal"};
     const dy_status s = dy_unweight_accept(&src, o, t->draws, &t->st, err);
-    t->seconds_unweight = wall() - t0;
+    t->seconds_unweight = dy_wall_seconds() - t0;
     return s;
 }
 
