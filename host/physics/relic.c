@@ -60,7 +60,7 @@ static void sum_species(const sp *list, int n, double T, double *g, double *h)
 
 static void gstar_direct(double T, double *g_eff, double *h_eff)
 {
-    static const sp had[] = {{DY_M_E, 4, 1}, {DY_M_MU, 4, 1}, {0.13957, 2, 0}, {0.13498, 1, 0}};
+    static const sp had[] = {{DY_M_E, 4, 1}, {DY_M_MU, 4, 1}, {DY_M_PI, 2, 0}, {0.13498, 1, 0}};
     static const sp qgp[] = {{DY_M_E, 4, 1},  {DY_M_MU, 4, 1}, {1.77686, 4, 1},
                              {0.0022, 12, 1}, {0.0047, 12, 1}, {0.095, 12, 1},
                              {1.27, 12, 1},   {4.18, 12, 1},   {0.0, 16, 0}};
